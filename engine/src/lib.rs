@@ -1,0 +1,13 @@
+//! Loupe's review engine: the domain rules and the storage behind them, with no UI and no HTTP.
+//!
+//! Everything that enters from outside is parsed into a type of this crate at the edge
+//! (`Email::parse`, `WorkteamName::parse`, ...), so code inside never re-validates.
+
+pub mod accounts;
+pub mod clock;
+pub mod keys;
+pub mod passwords;
+pub mod store;
+pub mod teams;
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,133 @@
+//! Storage: one interface, [`Store`], and one implementation per database backend.
+//!
+//! Both backends run the same SQL text (written in the common subset of SQLite and PostgreSQL,
+//! with `$n` placeholders), generated for each by the `sql_store!` macro in [`sql`], so a query
+//! cannot drift between them. Each backend has its own migrations folder with the same numbered
+//! steps; what differs (connection set-up, locking) lives in `sqlite.rs` and `postgres.rs`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::accounts::{Email, LoginRecord, Role, User, UserId};
+use crate::clock::Timestamp;
+use crate::keys::{AccessKey, AccessKeyId, SealedSecret};
+use crate::passwords::PasswordHash;
+use crate::teams::{Team, WorkteamName};
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        })
+    }
+}
+
+/// A new account, with the teams it joins (created if they do not exist yet).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: Email,
+    pub password_hash: PasswordHash,
+    pub role: Role,
+    pub teams: Vec<WorkteamName>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug {
+    fn backend(&self) -> Backend;
+
+    /// Brings the schema up to date; safe to run on every start and from several replicas.
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// Succeeds when the database answers a query.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    async fn create_user(&self, user: NewUser) -> Result<User, StoreError>;
+    async fn find_user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    async fn find_login(&self, email: &Email) -> Result<Option<LoginRecord>, StoreError>;
+    async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+    async fn count_admins(&self) -> Result<i64, StoreError>;
+    async fn record_login_success(&self, id: UserId, now: Timestamp) -> Result<(), StoreError>;
+    /// Counts a failed sign-in. When the count reaches `max_failures` the account is locked until
+    /// `lock_until`; a lock that has run out starts the count afresh. Returns the lock, if any.
+    async fn record_login_failure(
+        &self,
+        id: UserId,
+        now: Timestamp,
+        max_failures: u32,
+        lock_until: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError>;
+
+    async fn list_teams(&self) -> Result<Vec<Team>, StoreError>;
+    async fn teams_of(&self, user: UserId) -> Result<Vec<Team>, StoreError>;
+
+    async fn create_access_key(&self, key: &AccessKey, sealed: &SealedSecret) -> Result<(), StoreError>;
+    async fn list_access_keys(&self) -> Result<Vec<AccessKey>, StoreError>;
+    async fn find_access_key(&self, id: &AccessKeyId) -> Result<Option<(AccessKey, SealedSecret)>, StoreError>;
+    /// Marks a key inactive; revoking an inactive key again keeps its first revocation time.
+    async fn revoke_access_key(&self, id: &AccessKeyId, now: Timestamp) -> Result<AccessKey, StoreError>;
+}
+
+/// The connection pool behind a store, for the parts of the server that need the raw pool
+/// (the session store).
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Opens the database a URL names (`sqlite://…` or `postgres://…`) and returns its store.
+/// Does not migrate: call [`Store::migrate`].
+pub async fn open(url: &str) -> Result<(Arc<dyn Store>, Pool), StoreError> {
+    if url.starts_with("sqlite:") {
+        let store = SqliteStore::open(url).await?;
+        let pool = Pool::Sqlite(store.pool().clone());
+        Ok((Arc::new(store), pool))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let store = PostgresStore::open(url).await?;
+        let pool = Pool::Postgres(store.pool().clone());
+        Ok((Arc::new(store), pool))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+/// Turns a unique-key violation into a [`StoreError::Conflict`] with a message in domain words.
+fn conflict_or(what: impl FnOnce() -> String) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |err| match err.as_database_error() {
+        Some(db) if db.is_unique_violation() => StoreError::Conflict(what()),
+        _ => StoreError::Database(err),
+    }
+}

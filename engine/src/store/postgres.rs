@@ -1,0 +1,36 @@
+//! PostgreSQL: the backend for several stateless replicas sharing one database.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgPoolOptions, PgRow};
+
+use super::{Backend, StoreError, sql::sql_store};
+
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// sqlx takes an advisory lock around migrations, so replicas starting together are safe.
+    async fn migrate_pool(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("../migrations/postgres").run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+sql_store!(PostgresStore, PgRow, Backend::Postgres);

@@ -1,0 +1,308 @@
+//! The queries both backends share, instantiated once per backend by `sql_store!`.
+
+/// Implements [`super::Store`] for `$store` (which has a `pool` field and inherent `migrate_pool`
+/// method), decoding rows of type `$row`.
+macro_rules! sql_store {
+    ($store:ty, $row:ty, $backend:expr) => {
+        const USER_COLUMNS: &str = "id, email, role, created_at, last_login_at, locked_until";
+        const TEAM_COLUMNS: &str = "t.id, t.name, t.description, t.created_at, \
+             (SELECT COUNT(*) FROM work_team_members m WHERE m.team_id = t.id) AS member_count";
+        const KEY_COLUMNS: &str = "id, name, status, created_at, revoked_at, sealed_secret";
+
+        fn user_from_row(row: &$row) -> Result<$crate::accounts::User, $crate::store::StoreError> {
+            use sqlx::Row as _;
+            use $crate::store::StoreError;
+            let email: String = row.try_get("email")?;
+            let role: String = row.try_get("role")?;
+            Ok($crate::accounts::User {
+                id: $crate::accounts::UserId(row.try_get("id")?),
+                email: $crate::accounts::Email::parse(&email)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                role: $crate::accounts::Role::parse(&role)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
+                last_login_at: row
+                    .try_get::<Option<i64>, _>("last_login_at")?
+                    .map($crate::clock::Timestamp::from_millis),
+                locked_until: row
+                    .try_get::<Option<i64>, _>("locked_until")?
+                    .map($crate::clock::Timestamp::from_millis),
+            })
+        }
+
+        fn team_from_row(row: &$row) -> Result<$crate::teams::Team, $crate::store::StoreError> {
+            use sqlx::Row as _;
+            let name: String = row.try_get("name")?;
+            Ok($crate::teams::Team {
+                id: $crate::teams::TeamId(row.try_get("id")?),
+                name: $crate::teams::WorkteamName::parse(&name)
+                    .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
+                description: row.try_get("description")?,
+                created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
+                member_count: row.try_get("member_count")?,
+            })
+        }
+
+        fn key_from_row(
+            row: &$row,
+        ) -> Result<($crate::keys::AccessKey, $crate::keys::SealedSecret), $crate::store::StoreError> {
+            use sqlx::Row as _;
+            let id: String = row.try_get("id")?;
+            let status: String = row.try_get("status")?;
+            let key = $crate::keys::AccessKey {
+                id: $crate::keys::AccessKeyId::parse(&id)
+                    .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
+                name: row.try_get("name")?,
+                status: $crate::keys::KeyStatus::from_stored(&status),
+                created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
+                revoked_at: row
+                    .try_get::<Option<i64>, _>("revoked_at")?
+                    .map($crate::clock::Timestamp::from_millis),
+            };
+            Ok((key, $crate::keys::SealedSecret::from_stored(row.try_get("sealed_secret")?)))
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> $crate::store::Backend {
+                $backend
+            }
+
+            async fn migrate(&self) -> Result<(), $crate::store::StoreError> {
+                self.migrate_pool().await
+            }
+
+            async fn ping(&self) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn create_user(
+                &self,
+                user: $crate::store::NewUser,
+            ) -> Result<$crate::accounts::User, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let email = user.email.clone();
+                let row = sqlx::query(&format!(
+                    "INSERT INTO users (email, password_hash, role, created_at) \
+                     VALUES ($1, $2, $3, $4) RETURNING {USER_COLUMNS}"
+                ))
+                .bind(user.email.as_str())
+                .bind(user.password_hash.as_str())
+                .bind(user.role.as_str())
+                .bind(user.created_at.as_millis())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err($crate::store::conflict_or(|| {
+                    format!("a user with email {email} already exists")
+                }))?;
+                let created = user_from_row(&row)?;
+                for team in &user.teams {
+                    sqlx::query(
+                        "INSERT INTO work_teams (name, description, created_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (name) DO NOTHING",
+                    )
+                    .bind(team.as_str())
+                    .bind(format!("Work team {team}"))
+                    .bind(user.created_at.as_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO work_team_members (team_id, user_id, added_at) \
+                         SELECT id, $2, $3 FROM work_teams WHERE name = $1 \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(team.as_str())
+                    .bind(created.id.0)
+                    .bind(user.created_at.as_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn find_user(
+                &self,
+                id: $crate::accounts::UserId,
+            ) -> Result<Option<$crate::accounts::User>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(user_from_row).transpose()
+            }
+
+            async fn find_login(
+                &self,
+                email: &$crate::accounts::Email,
+            ) -> Result<Option<$crate::accounts::LoginRecord>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let row = sqlx::query(&format!(
+                    "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
+                ))
+                .bind(email.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                Ok(Some($crate::accounts::LoginRecord {
+                    user: user_from_row(&row)?,
+                    password_hash: $crate::passwords::PasswordHash::from_stored(
+                        row.try_get("password_hash")?,
+                    ),
+                }))
+            }
+
+            async fn list_users(
+                &self,
+            ) -> Result<Vec<$crate::accounts::User>, $crate::store::StoreError> {
+                let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(user_from_row).collect()
+            }
+
+            async fn count_admins(&self) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn record_login_success(
+                &self,
+                id: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $2 \
+                     WHERE id = $1",
+                )
+                .bind(id.0)
+                .bind(now.as_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn record_login_failure(
+                &self,
+                id: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+                max_failures: u32,
+                lock_until: $crate::clock::Timestamp,
+            ) -> Result<Option<$crate::clock::Timestamp>, $crate::store::StoreError> {
+                // One statement, so concurrent failures from several replicas all count.
+                // Every right-hand side reads the row as it was before the update.
+                let locked: Option<i64> = sqlx::query_scalar(
+                    "UPDATE users SET \
+                       failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 \
+                                            THEN 1 ELSE failed_logins + 1 END, \
+                       locked_until = CASE \
+                         WHEN locked_until IS NOT NULL AND locked_until <= $2 \
+                           THEN CASE WHEN 1 >= $3 THEN $4 ELSE NULL END \
+                         WHEN failed_logins + 1 >= $3 THEN $4 \
+                         ELSE locked_until END \
+                     WHERE id = $1 RETURNING locked_until",
+                )
+                .bind(id.0)
+                .bind(now.as_millis())
+                .bind(i64::from(max_failures))
+                .bind(lock_until.as_millis())
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten();
+                Ok(locked.map($crate::clock::Timestamp::from_millis))
+            }
+
+            async fn list_teams(
+                &self,
+            ) -> Result<Vec<$crate::teams::Team>, $crate::store::StoreError> {
+                let rows =
+                    sqlx::query(&format!("SELECT {TEAM_COLUMNS} FROM work_teams t ORDER BY t.name"))
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.iter().map(team_from_row).collect()
+            }
+
+            async fn teams_of(
+                &self,
+                user: $crate::accounts::UserId,
+            ) -> Result<Vec<$crate::teams::Team>, $crate::store::StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {TEAM_COLUMNS} FROM work_teams t \
+                     JOIN work_team_members me ON me.team_id = t.id AND me.user_id = $1 \
+                     ORDER BY t.name"
+                ))
+                .bind(user.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(team_from_row).collect()
+            }
+
+            async fn create_access_key(
+                &self,
+                key: &$crate::keys::AccessKey,
+                sealed: &$crate::keys::SealedSecret,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO access_keys (id, name, sealed_secret, status, created_at, revoked_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(key.id.as_str())
+                .bind(&key.name)
+                .bind(sealed.as_str())
+                .bind(key.status.as_str())
+                .bind(key.created_at.as_millis())
+                .bind(key.revoked_at.map(|t| t.as_millis()))
+                .execute(&self.pool)
+                .await
+                .map_err($crate::store::conflict_or(|| format!("access key {} already exists", key.id)))?;
+                Ok(())
+            }
+
+            async fn list_access_keys(
+                &self,
+            ) -> Result<Vec<$crate::keys::AccessKey>, $crate::store::StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {KEY_COLUMNS} FROM access_keys ORDER BY created_at, id"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|row| key_from_row(row).map(|(key, _)| key)).collect()
+            }
+
+            async fn find_access_key(
+                &self,
+                id: &$crate::keys::AccessKeyId,
+            ) -> Result<Option<($crate::keys::AccessKey, $crate::keys::SealedSecret)>, $crate::store::StoreError>
+            {
+                let row = sqlx::query(&format!("SELECT {KEY_COLUMNS} FROM access_keys WHERE id = $1"))
+                    .bind(id.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(key_from_row).transpose()
+            }
+
+            async fn revoke_access_key(
+                &self,
+                id: &$crate::keys::AccessKeyId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<$crate::keys::AccessKey, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "UPDATE access_keys SET status = 'Inactive', revoked_at = COALESCE(revoked_at, $2) \
+                     WHERE id = $1 RETURNING {KEY_COLUMNS}"
+                ))
+                .bind(id.as_str())
+                .bind(now.as_millis())
+                .fetch_optional(&self.pool)
+                .await?;
+                match row {
+                    Some(row) => Ok(key_from_row(&row)?.0),
+                    None => Err($crate::store::StoreError::NotFound(format!("no access key {id}"))),
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;

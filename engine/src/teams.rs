@@ -1,0 +1,66 @@
+//! Work teams: named groups of workers that flow definitions send tasks to.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TeamId(pub i64);
+
+/// A work team's name: 1-63 characters, letters, digits and inner hyphens
+/// (SageMaker's `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WorkteamName(String);
+
+impl WorkteamName {
+    pub fn parse(raw: &str) -> Result<Self, InvalidWorkteamName> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 63
+            && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !raw.starts_with('-')
+            && !raw.ends_with('-');
+        if ok { Ok(Self(raw.to_owned())) } else { Err(InvalidWorkteamName(raw.to_owned())) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for WorkteamName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "invalid work team name {0:?}: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit"
+)]
+pub struct InvalidWorkteamName(pub String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: TeamId,
+    pub name: WorkteamName,
+    pub description: String,
+    pub created_at: Timestamp,
+    pub member_count: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_sagemaker_pattern() {
+        for good in ["a", "Team-1", "a--b", &"x".repeat(63)] {
+            assert!(WorkteamName::parse(good).is_ok(), "{good}");
+        }
+        for bad in ["", "-a", "a-", "a_b", "a b", &"x".repeat(64)] {
+            assert!(WorkteamName::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Storage behaviour, run against a fresh SQLite file and a fresh PostgreSQL database.
+
+use std::time::Duration;
+
+use loupe_engine::accounts::{self, Email, LoginError, LoginPolicy, Role};
+use loupe_engine::clock::{Clock, ManualClock, SystemClock, Timestamp};
+use loupe_engine::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::passwords;
+use loupe_engine::store::{Backend, NewUser, Store, StoreError};
+use loupe_engine::teams::{Team, WorkteamName};
+use loupe_engine::test_on_both_backends;
+use loupe_engine::testing::TestDatabase;
+
+const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
+const PASSWORD: &str = "a long test password";
+
+fn quick_policy() -> LoginPolicy {
+    LoginPolicy { max_failures: 3, lockout: Duration::from_secs(600), failure_delay: Duration::ZERO }
+}
+
+fn new_user(email: &str, role: Role, teams: &[&str], hash: passwords::PasswordHash) -> NewUser {
+    NewUser {
+        email: Email::parse(email).unwrap(),
+        password_hash: hash,
+        role,
+        teams: teams.iter().map(|t| WorkteamName::parse(t).unwrap()).collect(),
+        created_at: T0,
+    }
+}
+
+async fn add_user(store: &dyn Store, email: &str, role: Role, teams: &[&str]) -> accounts::User {
+    let hash = passwords::hash(PASSWORD.into()).await;
+    store.create_user(new_user(email, role, teams, hash)).await.unwrap()
+}
+
+fn team_names(teams: Vec<Team>) -> Vec<String> {
+    teams.into_iter().map(|t| t.name.to_string()).collect()
+}
+
+async fn users_are_unique_by_normalised_email(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    let ann = add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
+    assert_eq!(ann.email.as_str(), "ann@example.org");
+    assert_eq!(ann.created_at, T0);
+
+    let hash = passwords::hash("another password!".into()).await;
+    let again = store.create_user(new_user(" ANN@example.org", Role::Worker, &[], hash)).await;
+    assert!(matches!(again, Err(StoreError::Conflict(ref m)) if m.contains("ann@example.org")), "{again:?}");
+    assert_eq!(store.list_users().await.unwrap(), vec![ann.clone()]);
+    assert_eq!(store.find_user(ann.id).await.unwrap(), Some(ann));
+    assert_eq!(store.count_admins().await.unwrap(), 1);
+}
+
+async fn workers_join_teams_created_on_demand(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    let bo = add_user(&*store, "bo@example.org", Role::Worker, &["Moderation", "forms"]).await;
+    let cy = add_user(&*store, "cy@example.org", Role::Worker, &["forms"]).await;
+    let teams = store.list_teams().await.unwrap();
+    let summary: Vec<_> = teams.iter().map(|t| (t.name.as_str(), t.member_count)).collect();
+    assert_eq!(summary, vec![("Moderation", 1), ("forms", 2)]);
+    assert_eq!(team_names(store.teams_of(bo.id).await.unwrap()), ["Moderation", "forms"]);
+    assert_eq!(team_names(store.teams_of(cy.id).await.unwrap()), ["forms"]);
+}
+
+async fn a_failed_user_creation_leaves_no_team_behind(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    add_user(&*store, "dup@example.org", Role::Worker, &[]).await;
+    let hash = passwords::hash(PASSWORD.into()).await;
+    let failed = store.create_user(new_user("dup@example.org", Role::Worker, &["ghost"], hash)).await;
+    assert!(failed.is_err());
+    assert!(store.list_teams().await.unwrap().is_empty());
+}
+
+async fn sign_in_checks_the_password(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    let clock = ManualClock::new(T0);
+    add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
+    let policy = quick_policy();
+
+    let user = accounts::log_in(&*store, &clock, &policy, "Ann@Example.org", PASSWORD).await.unwrap();
+    assert_eq!(user.last_login_at, Some(T0));
+    let wrong = accounts::log_in(&*store, &clock, &policy, "ann@example.org", "nope").await;
+    assert!(matches!(wrong, Err(LoginError::InvalidCredentials)), "{wrong:?}");
+    let unknown = accounts::log_in(&*store, &clock, &policy, "who@example.org", PASSWORD).await;
+    assert!(matches!(unknown, Err(LoginError::InvalidCredentials)), "{unknown:?}");
+}
+
+async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    let clock = ManualClock::new(T0);
+    add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
+    let policy = quick_policy();
+    let attempt = |password: &'static str| {
+        let store = store.clone();
+        let clock = clock.clone();
+        async move { accounts::log_in(&*store, &clock, &policy, "ann@example.org", password).await }
+    };
+
+    assert!(matches!(attempt("bad 1").await, Err(LoginError::InvalidCredentials)));
+    assert!(matches!(attempt("bad 2").await, Err(LoginError::InvalidCredentials)));
+    let until = match attempt("bad 3").await {
+        Err(LoginError::Locked { until }) => until,
+        other => panic!("third failure should lock: {other:?}"),
+    };
+    assert_eq!(until, T0.plus(policy.lockout));
+    // While locked, even the right password is refused.
+    assert!(matches!(attempt(PASSWORD).await, Err(LoginError::Locked { .. })));
+
+    clock.advance(policy.lockout + Duration::from_secs(1));
+    // After the lock runs out, the count starts again from one.
+    assert!(matches!(attempt("bad 4").await, Err(LoginError::InvalidCredentials)));
+    assert!(attempt(PASSWORD).await.is_ok());
+    // A success resets the count.
+    assert!(matches!(attempt("bad 5").await, Err(LoginError::InvalidCredentials)));
+    assert!(matches!(attempt("bad 6").await, Err(LoginError::InvalidCredentials)));
+    assert!(attempt(PASSWORD).await.is_ok());
+}
+
+async fn a_failed_sign_in_costs_time(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
+    let policy = LoginPolicy { failure_delay: Duration::from_millis(300), ..quick_policy() };
+    let started = std::time::Instant::now();
+    let result = accounts::log_in(&*store, &SystemClock, &policy, "ann@example.org", "bad").await;
+    assert!(result.is_err());
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+async fn access_keys_are_sealed_listed_and_revoked(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    let master = MasterKey::generate();
+    let clock = ManualClock::new(T0);
+    let id = AccessKeyId::generate();
+    let secret = SecretAccessKey::generate();
+    let key = AccessKey {
+        id: id.clone(),
+        name: "ci".into(),
+        status: KeyStatus::Active,
+        created_at: clock.now(),
+        revoked_at: None,
+    };
+    store.create_access_key(&key, &master.seal(&id, &secret)).await.unwrap();
+
+    assert_eq!(store.list_access_keys().await.unwrap(), vec![key.clone()]);
+    let (found, sealed) = store.find_access_key(&id).await.unwrap().unwrap();
+    assert_eq!(found, key);
+    assert!(!sealed.as_str().contains(secret.expose()), "the secret must not be stored in clear");
+    assert_eq!(master.open(&id, &sealed).unwrap(), secret);
+
+    clock.advance(Duration::from_secs(60));
+    let revoked = store.revoke_access_key(&id, clock.now()).await.unwrap();
+    assert_eq!(revoked.status, KeyStatus::Inactive);
+    assert_eq!(revoked.revoked_at, Some(clock.now()));
+    clock.advance(Duration::from_secs(60));
+    let again = store.revoke_access_key(&id, clock.now()).await.unwrap();
+    assert_eq!(again.revoked_at, revoked.revoked_at, "the first revocation time stays");
+
+    let missing = store.revoke_access_key(&AccessKeyId::generate(), clock.now()).await;
+    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+}
+
+async fn acknowledged_writes_survive_reopening(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let id = {
+        let (store, pool) = db.open().await;
+        let user = add_user(&*store, "ann@example.org", Role::Admin, &["t"]).await;
+        // No graceful shutdown: the pool is simply dropped.
+        drop(store);
+        drop(pool);
+        user.id
+    };
+    let (store, _) = db.open().await;
+    let user = store.find_user(id).await.unwrap().expect("user still there");
+    assert_eq!(user.email.as_str(), "ann@example.org");
+    assert_eq!(store.teams_of(id).await.unwrap().len(), 1);
+}
+
+async fn migrating_twice_is_harmless(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    store.migrate().await.unwrap();
+    store.ping().await.unwrap();
+    assert_eq!(store.backend(), backend);
+}
+
+test_on_both_backends!(
+    users_are_unique_by_normalised_email,
+    workers_join_teams_created_on_demand,
+    a_failed_user_creation_leaves_no_team_behind,
+    sign_in_checks_the_password,
+    repeated_failures_lock_the_account_for_a_while,
+    a_failed_sign_in_costs_time,
+    access_keys_are_sealed_listed_and_revoked,
+    acknowledged_writes_survive_reopening,
+    migrating_twice_is_harmless,
+);
