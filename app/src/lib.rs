@@ -1,0 +1,77 @@
+//! Loupe's browser UI: the admin area, the worker area and sign-in, rendered on the server and
+//! hydrated in the browser.
+
+pub mod api;
+pub mod pages;
+pub mod session;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::pages::{admin, errors, login, work};
+
+/// The HTML document around the app. Rendered on the server only; the two `<meta>` tags carry
+/// what the hydrating client must know before it renders anything (who is signed in, and the
+/// token its forms post back).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let viewer_json = session::viewer_json();
+    let csrf = session::csrf_token();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="loupe-viewer" content=viewer_json />
+                <meta name="csrf-token" content=csrf />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(session::current_viewer());
+    view! {
+        <Stylesheet id="leptos" href="/pkg/loupe.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Meta name="color-scheme" content="light dark" />
+        <Title formatter=|title: String| if title.is_empty() { "Loupe".to_owned() } else { format!("{title} · Loupe") } />
+        <Router>
+            <errors::PageErrors>
+                <Routes fallback=errors::NotFound>
+                    <Route path=path!("/login") view=login::LoginPage />
+                    <ParentRoute path=path!("/admin") view=admin::AdminLayout>
+                        <Route path=path!("") view=admin::Dashboard />
+                        <Route path=path!("teams") view=admin::TeamsPage />
+                        <Route path=path!("workers") view=admin::WorkersPage />
+                        <Route path=path!("templates") view=admin::TemplatesPage />
+                        <Route path=path!("flows") view=admin::FlowsPage />
+                        <Route path=path!("loops") view=admin::LoopsPage />
+                        <Route path=path!("keys") view=admin::KeysPage />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/work") view=work::WorkLayout>
+                        <Route path=path!("") view=work::QueuePage />
+                        <Route path=path!("teams") view=work::MyTeamsPage />
+                    </ParentRoute>
+                </Routes>
+            </errors::PageErrors>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

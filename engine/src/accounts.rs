@@ -30,7 +30,9 @@ impl Email {
         let value = raw.trim().to_lowercase();
         let invalid = |why: &str| AccountError::InvalidEmail(format!("{value:?} {why}"));
         if value.is_empty() {
-            return Err(AccountError::InvalidEmail("an email address is required".into()));
+            return Err(AccountError::InvalidEmail(
+                "an email address is required".into(),
+            ));
         }
         if value.len() > Self::MAX_LEN {
             return Err(invalid("is longer than 254 characters"));
@@ -39,7 +41,9 @@ impl Email {
             return Err(invalid("contains whitespace"));
         }
         match value.split_once('@') {
-            Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@') => {
+            Some((local, domain))
+                if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+            {
                 Ok(Self(value))
             }
             _ => Err(invalid("is not of the form name@domain")),
@@ -223,7 +227,12 @@ pub async fn log_in(
         return Ok(user);
     }
     let locked = store
-        .record_login_failure(record.user.id, now, policy.max_failures, now.plus(policy.lockout))
+        .record_login_failure(
+            record.user.id,
+            now,
+            policy.max_failures,
+            now.plus(policy.lockout),
+        )
         .await?;
     tokio::time::sleep(policy.failure_delay).await;
     match locked.filter(|until| *until > now) {
@@ -238,7 +247,10 @@ mod tests {
 
     #[test]
     fn email_is_normalised() {
-        assert_eq!(Email::parse("  Ann@Example.ORG ").unwrap().as_str(), "ann@example.org");
+        assert_eq!(
+            Email::parse("  Ann@Example.ORG ").unwrap().as_str(),
+            "ann@example.org"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use time::OffsetDateTime;
 ///
 /// Stored as a plain integer on both database backends so that comparisons in SQL mean the same
 /// thing everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct Timestamp(i64);
 
@@ -23,7 +25,10 @@ impl Timestamp {
     }
 
     pub fn plus(self, duration: std::time::Duration) -> Self {
-        Self(self.0.saturating_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)))
+        Self(
+            self.0
+                .saturating_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)),
+        )
     }
 
     pub fn to_datetime(self) -> OffsetDateTime {

@@ -36,7 +36,11 @@ impl AccessKeyId {
         let ok = raw.len() == 20
             && raw.starts_with(Self::PREFIX)
             && raw.bytes().skip(4).all(|b| Self::ALPHABET.contains(&b));
-        if ok { Ok(Self(raw.to_owned())) } else { Err(KeyError::InvalidId(raw.to_owned())) }
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(KeyError::InvalidId(raw.to_owned()))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -84,7 +88,9 @@ impl MasterKey {
     }
 
     pub fn from_base64(raw: &str) -> Result<Self, KeyError> {
-        let bytes = B64.decode(raw.trim()).map_err(|_| KeyError::InvalidMasterKey)?;
+        let bytes = B64
+            .decode(raw.trim())
+            .map_err(|_| KeyError::InvalidMasterKey)?;
         let bytes: [u8; 32] = bytes.try_into().map_err(|_| KeyError::InvalidMasterKey)?;
         Ok(Self(bytes))
     }
@@ -99,7 +105,10 @@ impl MasterKey {
         let sealed = XChaCha20Poly1305::new((&self.0).into())
             .encrypt(
                 XNonce::from_slice(&nonce),
-                Payload { msg: secret.expose().as_bytes(), aad: id.as_str().as_bytes() },
+                Payload {
+                    msg: secret.expose().as_bytes(),
+                    aad: id.as_str().as_bytes(),
+                },
             )
             .expect("XChaCha20-Poly1305 encryption cannot fail for short inputs");
         let mut blob = nonce.to_vec();
@@ -107,7 +116,11 @@ impl MasterKey {
         SealedSecret(format!("v1:{}", B64.encode(blob)))
     }
 
-    pub fn open(&self, id: &AccessKeyId, sealed: &SealedSecret) -> Result<SecretAccessKey, KeyError> {
+    pub fn open(
+        &self,
+        id: &AccessKeyId,
+        sealed: &SealedSecret,
+    ) -> Result<SecretAccessKey, KeyError> {
         let blob = sealed
             .0
             .strip_prefix("v1:")
@@ -116,9 +129,17 @@ impl MasterKey {
             .ok_or(KeyError::CannotOpen)?;
         let (nonce, ciphertext) = blob.split_at(24);
         let plain = XChaCha20Poly1305::new((&self.0).into())
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: id.as_str().as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: id.as_str().as_bytes(),
+                },
+            )
             .map_err(|_| KeyError::CannotOpen)?;
-        String::from_utf8(plain).map(SecretAccessKey).map_err(|_| KeyError::CannotOpen)
+        String::from_utf8(plain)
+            .map(SecretAccessKey)
+            .map_err(|_| KeyError::CannotOpen)
     }
 }
 
@@ -157,7 +178,11 @@ impl KeyStatus {
     }
 
     pub fn from_stored(raw: &str) -> Self {
-        if raw == "Active" { Self::Active } else { Self::Inactive }
+        if raw == "Active" {
+            Self::Active
+        } else {
+            Self::Inactive
+        }
     }
 }
 

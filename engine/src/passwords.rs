@@ -48,7 +48,9 @@ pub async fn verify(password: String, hash: PasswordHash) -> bool {
 
 fn verify_blocking(password: &str, hash: &PasswordHash) -> bool {
     match ParsedHash::new(hash.as_str()) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

@@ -21,7 +21,11 @@ impl WorkteamName {
             && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && !raw.starts_with('-')
             && !raw.ends_with('-');
-        if ok { Ok(Self(raw.to_owned())) } else { Err(InvalidWorkteamName(raw.to_owned())) }
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidWorkteamName(raw.to_owned()))
+        }
     }
 
     pub fn as_str(&self) -> &str {

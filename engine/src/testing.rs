@@ -24,7 +24,12 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let url = format!("sqlite://{}", dir.path().join("loupe.db").display());
-                Self { backend, url, _dir: Some(dir), pg_name: None }
+                Self {
+                    backend,
+                    url,
+                    _dir: Some(dir),
+                    pg_name: None,
+                }
             }
             Backend::Postgres => {
                 use sqlx::Connection as _;
@@ -41,7 +46,12 @@ impl TestDatabase {
                     Some((server, _)) => format!("{server}/{name}"),
                     None => panic!("LOUPE_TEST_POSTGRES_URL must end in /DATABASE"),
                 };
-                Self { backend, url, _dir: None, pg_name: Some(name) }
+                Self {
+                    backend,
+                    url,
+                    _dir: None,
+                    pg_name: Some(name),
+                }
             }
         }
     }
@@ -56,10 +66,14 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else { return };
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
         // Drop may run inside a runtime, which cannot block on another; use a thread of its own.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(runtime) = runtime {
                 runtime.block_on(async move {
                     use sqlx::Connection as _;
@@ -77,7 +91,9 @@ impl Drop for TestDatabase {
 fn random_suffix() -> String {
     use rand::Rng as _;
     let mut rng = rand::thread_rng();
-    (0..12).map(|_| char::from(b'a' + rng.gen_range(0..26u8))).collect()
+    (0..12)
+        .map(|_| char::from(b'a' + rng.gen_range(0..26u8)))
+        .collect()
 }
 
 /// Runs the listed `async fn name(backend: Backend)` tests once per backend, as

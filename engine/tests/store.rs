@@ -15,7 +15,11 @@ const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 const PASSWORD: &str = "a long test password";
 
 fn quick_policy() -> LoginPolicy {
-    LoginPolicy { max_failures: 3, lockout: Duration::from_secs(600), failure_delay: Duration::ZERO }
+    LoginPolicy {
+        max_failures: 3,
+        lockout: Duration::from_secs(600),
+        failure_delay: Duration::ZERO,
+    }
 }
 
 fn new_user(email: &str, role: Role, teams: &[&str], hash: passwords::PasswordHash) -> NewUser {
@@ -23,14 +27,20 @@ fn new_user(email: &str, role: Role, teams: &[&str], hash: passwords::PasswordHa
         email: Email::parse(email).unwrap(),
         password_hash: hash,
         role,
-        teams: teams.iter().map(|t| WorkteamName::parse(t).unwrap()).collect(),
+        teams: teams
+            .iter()
+            .map(|t| WorkteamName::parse(t).unwrap())
+            .collect(),
         created_at: T0,
     }
 }
 
 async fn add_user(store: &dyn Store, email: &str, role: Role, teams: &[&str]) -> accounts::User {
     let hash = passwords::hash(PASSWORD.into()).await;
-    store.create_user(new_user(email, role, teams, hash)).await.unwrap()
+    store
+        .create_user(new_user(email, role, teams, hash))
+        .await
+        .unwrap()
 }
 
 fn team_names(teams: Vec<Team>) -> Vec<String> {
@@ -45,8 +55,13 @@ async fn users_are_unique_by_normalised_email(backend: Backend) {
     assert_eq!(ann.created_at, T0);
 
     let hash = passwords::hash("another password!".into()).await;
-    let again = store.create_user(new_user(" ANN@example.org", Role::Worker, &[], hash)).await;
-    assert!(matches!(again, Err(StoreError::Conflict(ref m)) if m.contains("ann@example.org")), "{again:?}");
+    let again = store
+        .create_user(new_user(" ANN@example.org", Role::Worker, &[], hash))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(ref m)) if m.contains("ann@example.org")),
+        "{again:?}"
+    );
     assert_eq!(store.list_users().await.unwrap(), vec![ann.clone()]);
     assert_eq!(store.find_user(ann.id).await.unwrap(), Some(ann));
     assert_eq!(store.count_admins().await.unwrap(), 1);
@@ -55,12 +70,24 @@ async fn users_are_unique_by_normalised_email(backend: Backend) {
 async fn workers_join_teams_created_on_demand(backend: Backend) {
     let db = TestDatabase::create(backend).await;
     let (store, _) = db.open().await;
-    let bo = add_user(&*store, "bo@example.org", Role::Worker, &["Moderation", "forms"]).await;
+    let bo = add_user(
+        &*store,
+        "bo@example.org",
+        Role::Worker,
+        &["Moderation", "forms"],
+    )
+    .await;
     let cy = add_user(&*store, "cy@example.org", Role::Worker, &["forms"]).await;
     let teams = store.list_teams().await.unwrap();
-    let summary: Vec<_> = teams.iter().map(|t| (t.name.as_str(), t.member_count)).collect();
+    let summary: Vec<_> = teams
+        .iter()
+        .map(|t| (t.name.as_str(), t.member_count))
+        .collect();
     assert_eq!(summary, vec![("Moderation", 1), ("forms", 2)]);
-    assert_eq!(team_names(store.teams_of(bo.id).await.unwrap()), ["Moderation", "forms"]);
+    assert_eq!(
+        team_names(store.teams_of(bo.id).await.unwrap()),
+        ["Moderation", "forms"]
+    );
     assert_eq!(team_names(store.teams_of(cy.id).await.unwrap()), ["forms"]);
 }
 
@@ -69,7 +96,9 @@ async fn a_failed_user_creation_leaves_no_team_behind(backend: Backend) {
     let (store, _) = db.open().await;
     add_user(&*store, "dup@example.org", Role::Worker, &[]).await;
     let hash = passwords::hash(PASSWORD.into()).await;
-    let failed = store.create_user(new_user("dup@example.org", Role::Worker, &["ghost"], hash)).await;
+    let failed = store
+        .create_user(new_user("dup@example.org", Role::Worker, &["ghost"], hash))
+        .await;
     assert!(failed.is_err());
     assert!(store.list_teams().await.unwrap().is_empty());
 }
@@ -81,12 +110,20 @@ async fn sign_in_checks_the_password(backend: Backend) {
     add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
     let policy = quick_policy();
 
-    let user = accounts::log_in(&*store, &clock, &policy, "Ann@Example.org", PASSWORD).await.unwrap();
+    let user = accounts::log_in(&*store, &clock, &policy, "Ann@Example.org", PASSWORD)
+        .await
+        .unwrap();
     assert_eq!(user.last_login_at, Some(T0));
     let wrong = accounts::log_in(&*store, &clock, &policy, "ann@example.org", "nope").await;
-    assert!(matches!(wrong, Err(LoginError::InvalidCredentials)), "{wrong:?}");
+    assert!(
+        matches!(wrong, Err(LoginError::InvalidCredentials)),
+        "{wrong:?}"
+    );
     let unknown = accounts::log_in(&*store, &clock, &policy, "who@example.org", PASSWORD).await;
-    assert!(matches!(unknown, Err(LoginError::InvalidCredentials)), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(LoginError::InvalidCredentials)),
+        "{unknown:?}"
+    );
 }
 
 async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
@@ -101,23 +138,41 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
         async move { accounts::log_in(&*store, &clock, &policy, "ann@example.org", password).await }
     };
 
-    assert!(matches!(attempt("bad 1").await, Err(LoginError::InvalidCredentials)));
-    assert!(matches!(attempt("bad 2").await, Err(LoginError::InvalidCredentials)));
+    assert!(matches!(
+        attempt("bad 1").await,
+        Err(LoginError::InvalidCredentials)
+    ));
+    assert!(matches!(
+        attempt("bad 2").await,
+        Err(LoginError::InvalidCredentials)
+    ));
     let until = match attempt("bad 3").await {
         Err(LoginError::Locked { until }) => until,
         other => panic!("third failure should lock: {other:?}"),
     };
     assert_eq!(until, T0.plus(policy.lockout));
     // While locked, even the right password is refused.
-    assert!(matches!(attempt(PASSWORD).await, Err(LoginError::Locked { .. })));
+    assert!(matches!(
+        attempt(PASSWORD).await,
+        Err(LoginError::Locked { .. })
+    ));
 
     clock.advance(policy.lockout + Duration::from_secs(1));
     // After the lock runs out, the count starts again from one.
-    assert!(matches!(attempt("bad 4").await, Err(LoginError::InvalidCredentials)));
+    assert!(matches!(
+        attempt("bad 4").await,
+        Err(LoginError::InvalidCredentials)
+    ));
     assert!(attempt(PASSWORD).await.is_ok());
     // A success resets the count.
-    assert!(matches!(attempt("bad 5").await, Err(LoginError::InvalidCredentials)));
-    assert!(matches!(attempt("bad 6").await, Err(LoginError::InvalidCredentials)));
+    assert!(matches!(
+        attempt("bad 5").await,
+        Err(LoginError::InvalidCredentials)
+    ));
+    assert!(matches!(
+        attempt("bad 6").await,
+        Err(LoginError::InvalidCredentials)
+    ));
     assert!(attempt(PASSWORD).await.is_ok());
 }
 
@@ -125,7 +180,10 @@ async fn a_failed_sign_in_costs_time(backend: Backend) {
     let db = TestDatabase::create(backend).await;
     let (store, _) = db.open().await;
     add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
-    let policy = LoginPolicy { failure_delay: Duration::from_millis(300), ..quick_policy() };
+    let policy = LoginPolicy {
+        failure_delay: Duration::from_millis(300),
+        ..quick_policy()
+    };
     let started = std::time::Instant::now();
     let result = accounts::log_in(&*store, &SystemClock, &policy, "ann@example.org", "bad").await;
     assert!(result.is_err());
@@ -146,12 +204,18 @@ async fn access_keys_are_sealed_listed_and_revoked(backend: Backend) {
         created_at: clock.now(),
         revoked_at: None,
     };
-    store.create_access_key(&key, &master.seal(&id, &secret)).await.unwrap();
+    store
+        .create_access_key(&key, &master.seal(&id, &secret))
+        .await
+        .unwrap();
 
     assert_eq!(store.list_access_keys().await.unwrap(), vec![key.clone()]);
     let (found, sealed) = store.find_access_key(&id).await.unwrap().unwrap();
     assert_eq!(found, key);
-    assert!(!sealed.as_str().contains(secret.expose()), "the secret must not be stored in clear");
+    assert!(
+        !sealed.as_str().contains(secret.expose()),
+        "the secret must not be stored in clear"
+    );
     assert_eq!(master.open(&id, &sealed).unwrap(), secret);
 
     clock.advance(Duration::from_secs(60));
@@ -160,10 +224,18 @@ async fn access_keys_are_sealed_listed_and_revoked(backend: Backend) {
     assert_eq!(revoked.revoked_at, Some(clock.now()));
     clock.advance(Duration::from_secs(60));
     let again = store.revoke_access_key(&id, clock.now()).await.unwrap();
-    assert_eq!(again.revoked_at, revoked.revoked_at, "the first revocation time stays");
+    assert_eq!(
+        again.revoked_at, revoked.revoked_at,
+        "the first revocation time stays"
+    );
 
-    let missing = store.revoke_access_key(&AccessKeyId::generate(), clock.now()).await;
-    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+    let missing = store
+        .revoke_access_key(&AccessKeyId::generate(), clock.now())
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound(_))),
+        "{missing:?}"
+    );
 }
 
 async fn acknowledged_writes_survive_reopening(backend: Backend) {
@@ -177,7 +249,11 @@ async fn acknowledged_writes_survive_reopening(backend: Backend) {
         user.id
     };
     let (store, _) = db.open().await;
-    let user = store.find_user(id).await.unwrap().expect("user still there");
+    let user = store
+        .find_user(id)
+        .await
+        .unwrap()
+        .expect("user still there");
     assert_eq!(user.email.as_str(), "ann@example.org");
     assert_eq!(store.teams_of(id).await.unwrap().len(), 1);
 }

@@ -1,1 +1,49 @@
-fn main() {}
+use anyhow::Result;
+use clap::Parser as _;
+use loupe_engine::accounts::LoginPolicy;
+use loupe_server::cli::{Cli, Command, ServeArgs};
+use loupe_server::first_admin::FirstAdmin;
+use loupe_server::{commands, start};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("LOUPE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Migrate(database)) => commands::migrate(&database).await,
+        Some(Command::User(command)) => commands::user(command).await,
+        Some(Command::Keys(command)) => commands::keys(command).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.bind).await?;
+    let running = start(&args, listener, LoginPolicy::default()).await?;
+    if let FirstAdmin::Created {
+        email,
+        generated_password,
+    } = &running.first_admin
+    {
+        match generated_password {
+            Some(password) => println!(
+                "\nCreated the first admin.\n  email:    {email}\n  password: {password}\nThis password is shown only now. Sign in and keep it somewhere safe.\n"
+            ),
+            None => println!(
+                "\nCreated the first admin {email} with the password from LOUPE_ADMIN_PASSWORD.\n"
+            ),
+        }
+    }
+    println!("Loupe is ready at http://{}", running.addr);
+    tracing::info!(addr = %running.addr, "serving");
+    running.server.await??;
+    Ok(())
+}

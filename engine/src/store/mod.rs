@@ -93,11 +93,22 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn list_teams(&self) -> Result<Vec<Team>, StoreError>;
     async fn teams_of(&self, user: UserId) -> Result<Vec<Team>, StoreError>;
 
-    async fn create_access_key(&self, key: &AccessKey, sealed: &SealedSecret) -> Result<(), StoreError>;
+    async fn create_access_key(
+        &self,
+        key: &AccessKey,
+        sealed: &SealedSecret,
+    ) -> Result<(), StoreError>;
     async fn list_access_keys(&self) -> Result<Vec<AccessKey>, StoreError>;
-    async fn find_access_key(&self, id: &AccessKeyId) -> Result<Option<(AccessKey, SealedSecret)>, StoreError>;
+    async fn find_access_key(
+        &self,
+        id: &AccessKeyId,
+    ) -> Result<Option<(AccessKey, SealedSecret)>, StoreError>;
     /// Marks a key inactive; revoking an inactive key again keeps its first revocation time.
-    async fn revoke_access_key(&self, id: &AccessKeyId, now: Timestamp) -> Result<AccessKey, StoreError>;
+    async fn revoke_access_key(
+        &self,
+        id: &AccessKeyId,
+        now: Timestamp,
+    ) -> Result<AccessKey, StoreError>;
 }
 
 /// The connection pool behind a store, for the parts of the server that need the raw pool

@@ -28,7 +28,9 @@ impl PostgresStore {
 
     /// sqlx takes an advisory lock around migrations, so replicas starting together are safe.
     async fn migrate_pool(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("../migrations/postgres").run(&self.pool).await?;
+        sqlx::migrate!("../migrations/postgres")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 }

@@ -1,0 +1,88 @@
+//! What the admin area reads.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub email: String,
+    pub role: String,
+    pub created: String,
+    pub last_sign_in: Option<String>,
+    pub locked_until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamRow {
+    pub name: String,
+    pub description: String,
+    pub members: i64,
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyRow {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub created: String,
+    pub revoked: Option<String>,
+}
+
+#[server]
+pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
+    use super::{display_time, services, store_error};
+    crate::session::require_admin()?;
+    let now = loupe_engine::clock::Timestamp::from(time::OffsetDateTime::now_utc());
+    let users = services()?.store.list_users().await.map_err(store_error)?;
+    Ok(users
+        .into_iter()
+        .map(|user| PersonRow {
+            email: user.email.to_string(),
+            role: user.role.to_string(),
+            created: display_time(user.created_at),
+            last_sign_in: user.last_login_at.map(display_time),
+            locked_until: user
+                .locked_until
+                .filter(|until| *until > now)
+                .map(display_time),
+        })
+        .collect())
+}
+
+#[server]
+pub async fn list_teams() -> Result<Vec<TeamRow>, ServerFnError> {
+    use super::{display_time, services, store_error};
+    crate::session::require_admin()?;
+    let teams = services()?.store.list_teams().await.map_err(store_error)?;
+    Ok(teams
+        .into_iter()
+        .map(|team| TeamRow {
+            name: team.name.to_string(),
+            description: team.description,
+            members: team.member_count,
+            created: display_time(team.created_at),
+        })
+        .collect())
+}
+
+#[server]
+pub async fn list_access_keys() -> Result<Vec<KeyRow>, ServerFnError> {
+    use super::{display_time, services, store_error};
+    crate::session::require_admin()?;
+    let keys = services()?
+        .store
+        .list_access_keys()
+        .await
+        .map_err(store_error)?;
+    Ok(keys
+        .into_iter()
+        .map(|key| KeyRow {
+            id: key.id.to_string(),
+            name: key.name,
+            status: key.status.as_str().to_owned(),
+            created: display_time(key.created_at),
+            revoked: key.revoked_at.map(display_time),
+        })
+        .collect())
+}

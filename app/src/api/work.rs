@@ -1,0 +1,26 @@
+//! What the worker area reads.
+
+use leptos::prelude::*;
+
+use super::admin::TeamRow;
+
+/// The teams the signed-in person belongs to.
+#[server]
+pub async fn my_teams() -> Result<Vec<TeamRow>, ServerFnError> {
+    use super::{display_time, services, store_error};
+    let user = crate::session::require_user()?;
+    let teams = services()?
+        .store
+        .teams_of(user.id)
+        .await
+        .map_err(store_error)?;
+    Ok(teams
+        .into_iter()
+        .map(|team| TeamRow {
+            name: team.name.to_string(),
+            description: team.description,
+            members: team.member_count,
+            created: display_time(team.created_at),
+        })
+        .collect())
+}

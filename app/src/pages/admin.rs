@@ -1,0 +1,154 @@
+//! The admin area. Only admins get past [`AdminLayout`]; the server turns anonymous visitors
+//! away before rendering.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, Redirect};
+
+use crate::api::admin::{list_access_keys, list_people, list_teams};
+use crate::pages::chrome::{Area, Chrome, Planned};
+use crate::pages::errors::Forbidden;
+use crate::session::use_viewer;
+
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    match use_viewer() {
+        Some(viewer) if viewer.is_admin => {
+            view! { <Chrome area=Area::Admin><Outlet /></Chrome> }.into_any()
+        }
+        Some(_) => view! { <Forbidden /> }.into_any(),
+        None => view! { <Redirect path="/login" /> }.into_any(),
+    }
+}
+
+fn loading() -> impl IntoView {
+    view! { <p class="muted">"Loading…"</p> }
+}
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    view! {
+        <Planned
+            title="Dashboard"
+            what="Human loops started, in progress and completed, cost so far at each flow's task price, and how fast workers answer. The figures appear once flows and loops exist."
+        />
+    }
+}
+
+#[component]
+pub fn FlowsPage() -> impl IntoView {
+    view! {
+        <Planned
+            title="Flows"
+            what="Flow definitions: which work team reviews what, how many workers answer each item, time limits, task price, output path, and the activation conditions with a live test against sample ML output."
+        />
+    }
+}
+
+#[component]
+pub fn LoopsPage() -> impl IntoView {
+    view! {
+        <Planned
+            title="Human loops"
+            what="Every human loop with its status, flow, answers so far and output location, searchable by flow, status and time."
+        />
+    }
+}
+
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    view! {
+        <Planned
+            title="Templates"
+            what="Worker task templates (HTML, Liquid and crowd elements) with a preview rendered against sample input."
+        />
+    }
+}
+
+#[component]
+pub fn TeamsPage() -> impl IntoView {
+    let teams = Resource::new(|| (), |_| list_teams());
+    view! {
+        <Title text="Work teams" />
+        <h1>"Work teams"</h1>
+        <p class="lead">"Teams receive the tasks of the flows that name them. For now teams are made with "<code>"loupe user add --team NAME"</code>"."</p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                teams.await.map(|rows| {
+                    if rows.is_empty() {
+                        return view! { <p class="empty">"No work teams yet."</p> }.into_any();
+                    }
+                    view! {
+                        <table class="grid" data-testid="teams-table">
+                            <thead><tr><th>"Name"</th><th>"Description"</th><th>"Members"</th><th>"Created"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|t| view! {
+                                    <tr><td>{t.name}</td><td>{t.description}</td><td class="num">{t.members}</td><td>{t.created}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn WorkersPage() -> impl IntoView {
+    let people = Resource::new(|| (), |_| list_people());
+    view! {
+        <Title text="People" />
+        <h1>"People"</h1>
+        <p class="lead">"Everyone who can sign in. Add people with "<code>"loupe user add"</code>"."</p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                people.await.map(|rows| view! {
+                    <table class="grid" data-testid="people-table">
+                        <thead><tr><th>"Email"</th><th>"Role"</th><th>"Created"</th><th>"Last sign-in"</th><th>"Status"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|p| view! {
+                                <tr>
+                                    <td>{p.email}</td>
+                                    <td>{p.role}</td>
+                                    <td>{p.created}</td>
+                                    <td>{p.last_sign_in.unwrap_or_else(|| "never".into())}</td>
+                                    <td>{p.locked_until.map(|u| format!("locked until {u}")).unwrap_or_else(|| "active".into())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn KeysPage() -> impl IntoView {
+    let keys = Resource::new(|| (), |_| list_access_keys());
+    view! {
+        <Title text="API keys" />
+        <h1>"API keys"</h1>
+        <p class="lead">"Access keys sign requests from boto3 and the AWS CLI. Create one with "<code>"loupe keys create --name NAME"</code>"; the secret is shown once."</p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                keys.await.map(|rows| {
+                    if rows.is_empty() {
+                        return view! { <p class="empty">"No access keys yet."</p> }.into_any();
+                    }
+                    view! {
+                        <table class="grid" data-testid="keys-table">
+                            <thead><tr><th>"Access key id"</th><th>"Name"</th><th>"Status"</th><th>"Created"</th><th>"Revoked"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|k| view! {
+                                    <tr><td><code>{k.id}</code></td><td>{k.name}</td><td>{k.status}</td><td>{k.created}</td><td>{k.revoked.unwrap_or_default()}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}

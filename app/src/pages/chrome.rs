@@ -1,0 +1,74 @@
+//! The frame around every signed-in page: brand, navigation, who is signed in, sign-out.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::session::{csrf_token, use_viewer};
+
+/// The hidden field that proves a form was served by Loupe to this browser.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    view! { <input type="hidden" name="csrf_token" value=csrf_token() /> }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Admin,
+    Work,
+}
+
+#[component]
+pub fn Chrome(area: Area, children: Children) -> impl IntoView {
+    let viewer = use_viewer();
+    let email = viewer.as_ref().map(|v| v.email.clone()).unwrap_or_default();
+    let is_admin = viewer.as_ref().is_some_and(|v| v.is_admin);
+    let links: &[(&str, &str)] = match area {
+        Area::Admin => &[
+            ("/admin", "Dashboard"),
+            ("/admin/flows", "Flows"),
+            ("/admin/loops", "Human loops"),
+            ("/admin/templates", "Templates"),
+            ("/admin/teams", "Work teams"),
+            ("/admin/workers", "People"),
+            ("/admin/keys", "API keys"),
+        ],
+        Area::Work => &[("/work", "Tasks"), ("/work/teams", "My teams")],
+    };
+    let other_area = match (area, is_admin) {
+        (Area::Admin, _) => Some(("/work", "Worker view")),
+        (Area::Work, true) => Some(("/admin", "Admin")),
+        (Area::Work, false) => None,
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href=if is_admin { "/admin" } else { "/work" }>"Loupe"</a>
+            <nav aria-label="Main">
+                {links
+                    .iter()
+                    .map(|(href, label)| view! { <A href=*href exact=true>{*label}</A> })
+                    .collect_view()}
+            </nav>
+            <div class="who">
+                {other_area.map(|(href, label)| view! { <a class="switch" href=href>{label}</a> })}
+                <span class="email" data-testid="viewer-email">{email}</span>
+                <form method="post" action="/auth/logout" class="logout">
+                    <CsrfField />
+                    <button type="submit">"Sign out"</button>
+                </form>
+            </div>
+        </header>
+        <div class="page">{children()}</div>
+    }
+}
+
+/// A page whose feature is still to be built: it says what will be here, and shows no made-up data.
+#[component]
+pub fn Planned(title: &'static str, what: &'static str) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=title />
+        <h1>{title}</h1>
+        <section class="planned">
+            <p>{what}</p>
+        </section>
+    }
+}

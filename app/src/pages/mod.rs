@@ -1,0 +1,7 @@
+//! One module per area of the UI.
+
+pub mod admin;
+pub mod chrome;
+pub mod errors;
+pub mod login;
+pub mod work;

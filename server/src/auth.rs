@@ -1,0 +1,178 @@
+//! Signing in and out, and who may see which area.
+
+use axum::Form;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use loupe_app::session::SignedIn;
+use loupe_engine::accounts::{self, LoginError, User, UserId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::sessions::USER_ID;
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let result = accounts::log_in(
+        &*state.store,
+        &*state.clock,
+        &state.login_policy,
+        &form.email,
+        &form.password,
+    )
+    .await;
+    match result {
+        Ok(user) => {
+            // A new id at sign-in, so an id planted before sign-in is worth nothing after it.
+            let stored = async {
+                session.cycle_id().await?;
+                session.insert(USER_ID, user.id.0).await
+            };
+            if let Err(err) = stored.await {
+                tracing::error!(error = %err, "could not store the session");
+                return back_to_login(&form, "unavailable", None);
+            }
+            tracing::info!(user = %user.email, "signed in");
+            Redirect::to(&safe_next(&form.next).unwrap_or_else(|| home_of(&user).to_owned()))
+                .into_response()
+        }
+        Err(LoginError::InvalidCredentials) => back_to_login(&form, "invalid", None),
+        Err(LoginError::Locked { until }) => {
+            back_to_login(&form, "locked", Some(loupe_app::api::display_time(until)))
+        }
+        Err(LoginError::Store(err)) => {
+            tracing::error!(error = %err, "sign-in failed on the database");
+            back_to_login(&form, "unavailable", None)
+        }
+    }
+}
+
+pub async fn logout(session: Session) -> Response {
+    // Deletes the session record, so the old cookie is worthless even if someone kept a copy.
+    if let Err(err) = session.flush().await {
+        tracing::error!(error = %err, "could not end a session");
+    }
+    Redirect::to("/login?signed_out=1").into_response()
+}
+
+/// `/`: each person's own start page.
+pub async fn home(req: Request) -> Response {
+    match req.extensions().get::<SignedIn>() {
+        Some(SignedIn(user)) => Redirect::to(home_of(user)).into_response(),
+        None => Redirect::to("/login").into_response(),
+    }
+}
+
+fn home_of(user: &User) -> &'static str {
+    if user.is_admin() { "/admin" } else { "/work" }
+}
+
+fn back_to_login(form: &LoginForm, error: &str, until: Option<String>) -> Response {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("error", error);
+    if let Some(until) = until {
+        query.append_pair("until", &until);
+    }
+    query.append_pair("email", form.email.trim());
+    if let Some(next) = safe_next(&form.next) {
+        query.append_pair("next", &next);
+    }
+    Redirect::to(&format!("/login?{}", query.finish())).into_response()
+}
+
+/// Only local paths: `next` must not send a freshly signed-in user to another site.
+fn safe_next(next: &str) -> Option<String> {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    local.then(|| next.to_owned())
+}
+
+/// Loads the signed-in user into the request's extensions, for the guard, the pages and the
+/// server functions.
+pub async fn load_viewer(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if !is_static_asset(req.uri().path()) {
+        if let Ok(Some(id)) = session.get::<i64>(USER_ID).await {
+            match state.store.find_user(UserId(id)).await {
+                Ok(Some(user)) => {
+                    req.extensions_mut().insert(SignedIn(user));
+                }
+                Ok(None) => {
+                    // The account is gone: so is the session.
+                    let _ = session.flush().await;
+                }
+                Err(err) => tracing::error!(error = %err, "could not load the signed-in user"),
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// Sends anonymous visitors of the signed-in areas to the sign-in page, and keeps pages that show
+/// private data out of every cache (including the back-button cache after signing out).
+pub async fn guard_areas(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let signed_in = req.extensions().get::<SignedIn>().is_some();
+    let private_area = ["/admin", "/work"]
+        .iter()
+        .any(|area| path == *area || path.starts_with(&format!("{area}/")));
+    if private_area && !signed_in {
+        let wanted = req
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str())
+            .unwrap_or("/");
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", wanted)
+            .finish();
+        return Redirect::to(&format!("/login?{query}")).into_response();
+    }
+    if path == "/login" && signed_in && req.method() == Method::GET {
+        if let Some(SignedIn(user)) = req.extensions().get::<SignedIn>() {
+            return Redirect::to(home_of(user)).into_response();
+        }
+    }
+    let mut response = next.run(req).await;
+    if !is_static_asset(&path) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/admin/keys").as_deref(), Some("/admin/keys"));
+        assert_eq!(safe_next("//evil.example/"), None);
+        assert_eq!(safe_next("/\\evil.example"), None);
+        assert_eq!(safe_next("https://evil.example"), None);
+        assert_eq!(safe_next(""), None);
+    }
+}

@@ -1,0 +1,192 @@
+//! The `loupe` command line. Every option can also come from a `LOUPE_*` environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "loupe",
+    version,
+    about = "Self-hosted human review workbench that speaks Amazon A2I"
+)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// `loupe` with no command serves, with these options.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve(ServeArgs),
+    /// Bring the database schema up to date and exit.
+    Migrate(DatabaseArgs),
+    /// Manage the people who sign in.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage access keys for the AWS-compatible API.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` (an embedded file, created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "LOUPE_DATABASE_URL",
+        default_value = "sqlite://data/loupe.db"
+    )]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct KeyFileArgs {
+    /// File holding the master key that seals API secrets at rest (created on first use).
+    /// Ignored when LOUPE_MASTER_KEY is set.
+    #[arg(long, env = "LOUPE_KEY_FILE", default_value = "data/loupe.key")]
+    pub key_file: PathBuf,
+
+    /// The master key itself, base64 of 32 bytes; give every replica the same one.
+    #[arg(long = "master-key", env = "LOUPE_MASTER_KEY", hide_env_values = true)]
+    pub master_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub keys: KeyFileArgs,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "LOUPE_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Directory with the built browser assets (`pkg/`, favicon).
+    #[arg(long, env = "LOUPE_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// AWS region named in ARNs.
+    #[arg(long, env = "LOUPE_REGION", default_value = "us-east-1", value_parser = parse_region)]
+    pub region: String,
+
+    /// 12-digit account id named in ARNs.
+    #[arg(long, env = "LOUPE_ACCOUNT_ID", default_value = "000000000000", value_parser = parse_account_id)]
+    pub account_id: String,
+
+    /// Mark cookies `Secure`; turn on when Loupe is reached over HTTPS (behind a TLS proxy).
+    #[arg(long, env = "LOUPE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Email of the first admin, created when the database has no admin.
+    #[arg(long, env = "LOUPE_ADMIN_EMAIL", default_value = "admin@loupe.local")]
+    pub admin_email: String,
+
+    /// Password of the first admin; generated and printed once when not given.
+    #[arg(long, env = "LOUPE_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin or worker
+        #[arg(long)]
+        role: String,
+        /// Work team to join (created if missing); repeat for several.
+        #[arg(long = "team")]
+        teams: Vec<String>,
+        /// Read the password from the first line of standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List everyone who can sign in.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create an access key; prints it as `aws iam create-access-key` does. The secret is shown
+    /// only this once.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        keys: KeyFileArgs,
+    },
+    /// List access keys (never their secrets).
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Make an access key inactive; requests signed with it are refused from then on.
+    Revoke {
+        id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+fn parse_account_id(raw: &str) -> Result<String, String> {
+    if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(raw.to_owned())
+    } else {
+        Err("an account id is exactly 12 digits".to_owned())
+    }
+}
+
+fn parse_region(raw: &str) -> Result<String, String> {
+    let ok = !raw.is_empty()
+        && raw.len() <= 32
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err("a region is lower-case letters, digits and hyphens, such as us-east-1".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_command_means_serve_with_defaults() {
+        let cli = Cli::try_parse_from(["loupe", "--bind", "127.0.0.1:0"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.region, "us-east-1");
+        assert_eq!(cli.serve.account_id, "000000000000");
+    }
+
+    #[test]
+    fn bad_account_ids_and_regions_are_refused() {
+        assert!(Cli::try_parse_from(["loupe", "serve", "--account-id", "12345"]).is_err());
+        assert!(Cli::try_parse_from(["loupe", "serve", "--region", "US East"]).is_err());
+    }
+}

@@ -1,0 +1,177 @@
+//! The administrative subcommands: `migrate`, `user …`, `keys …`.
+
+use std::io::BufRead as _;
+
+use anyhow::{Context as _, Result};
+use loupe_engine::accounts::{Email, NewPassword, Role};
+use loupe_engine::clock::{Clock, SystemClock};
+use loupe_engine::keys::{self, AccessKey, AccessKeyId, KeyStatus, SecretAccessKey};
+use loupe_engine::passwords;
+use loupe_engine::store::{self, NewUser, Store};
+use loupe_engine::teams::WorkteamName;
+use serde_json::json;
+
+use crate::cli::{DatabaseArgs, KeyFileArgs, KeysCommand, UserCommand};
+use crate::keyring;
+
+pub async fn open_store(database: &DatabaseArgs) -> Result<std::sync::Arc<dyn Store>> {
+    let (store, _) = store::open(&database.database_url)
+        .await
+        .with_context(|| format!("opening {}", database.database_url))?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+pub async fn migrate(database: &DatabaseArgs) -> Result<()> {
+    let store = open_store(database).await?;
+    println!("{} database is up to date", store.backend());
+    Ok(())
+}
+
+pub async fn user(command: UserCommand) -> Result<()> {
+    match command {
+        UserCommand::Add {
+            email,
+            role,
+            teams,
+            password_stdin: _,
+            database,
+        } => {
+            let email = Email::parse(&email)?;
+            let role = Role::parse(&role)?;
+            let teams = teams
+                .iter()
+                .map(|t| WorkteamName::parse(t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            let password = NewPassword::parse(line.trim_end_matches(['\r', '\n']).to_owned())?;
+            let store = open_store(&database).await?;
+            let hash = passwords::hash(password.expose().to_owned()).await;
+            let user = store
+                .create_user(NewUser {
+                    email,
+                    password_hash: hash,
+                    role,
+                    teams: teams.clone(),
+                    created_at: SystemClock.now(),
+                })
+                .await?;
+            let teams: Vec<_> = teams.iter().map(|t| t.to_string()).collect();
+            if teams.is_empty() {
+                println!("added {} {} (id {})", user.role, user.email, user.id);
+            } else {
+                println!(
+                    "added {} {} (id {}) to {}",
+                    user.role,
+                    user.email,
+                    user.id,
+                    teams.join(", ")
+                );
+            }
+        }
+        UserCommand::List { database } => {
+            let store = open_store(&database).await?;
+            println!(
+                "{:<6} {:<32} {:<7} {:<17} TEAMS",
+                "ID", "EMAIL", "ROLE", "LAST SIGN-IN"
+            );
+            for user in store.list_users().await? {
+                let teams: Vec<_> = store
+                    .teams_of(user.id)
+                    .await?
+                    .into_iter()
+                    .map(|t| t.name.to_string())
+                    .collect();
+                let last = user
+                    .last_login_at
+                    .map(|t| t.to_rfc3339()[..16].replace('T', " "))
+                    .unwrap_or_else(|| "never".into());
+                println!(
+                    "{:<6} {:<32} {:<7} {:<17} {}",
+                    user.id,
+                    user.email,
+                    user.role,
+                    last,
+                    teams.join(",")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn keys(command: KeysCommand) -> Result<()> {
+    match command {
+        KeysCommand::Create {
+            name,
+            database,
+            keys: key_args,
+        } => {
+            let name = keys::parse_key_name(&name)?;
+            let master = master_key(&key_args)?;
+            let store = open_store(&database).await?;
+            let key = AccessKey {
+                id: AccessKeyId::generate(),
+                name,
+                status: KeyStatus::Active,
+                created_at: SystemClock.now(),
+                revoked_at: None,
+            };
+            let secret = SecretAccessKey::generate();
+            store
+                .create_access_key(&key, &master.seal(&key.id, &secret))
+                .await?;
+            let out = json!({ "AccessKey": {
+                "AccessKeyId": key.id.as_str(),
+                "SecretAccessKey": secret.expose(),
+                "Status": key.status.as_str(),
+                "CreateDate": key.created_at.to_rfc3339(),
+            }});
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        KeysCommand::List { database } => {
+            let store = open_store(&database).await?;
+            let keys: Vec<_> = store
+                .list_access_keys()
+                .await?
+                .iter()
+                .map(key_metadata)
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "AccessKeyMetadata": keys }))?
+            );
+        }
+        KeysCommand::Revoke { id, database } => {
+            let id = AccessKeyId::parse(&id)?;
+            let store = open_store(&database).await?;
+            let key = store.revoke_access_key(&id, SystemClock.now()).await?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "AccessKey": key_metadata(&key) }))?
+            );
+        }
+    }
+    Ok(())
+}
+
+fn master_key(args: &KeyFileArgs) -> Result<keys::MasterKey> {
+    keyring::load_master_key(args.master_key.as_deref(), &args.key_file)
+}
+
+fn key_metadata(key: &AccessKey) -> serde_json::Value {
+    let mut meta = json!({
+        "AccessKeyId": key.id.as_str(),
+        "Name": key.name,
+        "Status": key.status.as_str(),
+        "CreateDate": key.created_at.to_rfc3339(),
+    });
+    if let Some(revoked) = key.revoked_at {
+        meta["RevokeDate"] = json!(revoked.to_rfc3339());
+    }
+    meta
+}

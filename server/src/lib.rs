@@ -1,0 +1,133 @@
+//! The `loupe` server: configuration, HTTP routing, sessions and the administrative commands.
+
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod csrf;
+pub mod first_admin;
+pub mod keyring;
+pub mod router;
+pub mod sessions;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use loupe_engine::accounts::LoginPolicy;
+use loupe_engine::clock::{Clock, SystemClock};
+use loupe_engine::keys::MasterKey;
+use loupe_engine::store::{self, Store};
+use tokio::net::TcpListener;
+use tower_sessions::ExpiredDeletion as _;
+
+use crate::cli::ServeArgs;
+use crate::first_admin::FirstAdmin;
+use crate::sessions::Sessions;
+
+/// Everything a request handler may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub login_policy: LoginPolicy,
+    pub master_key: MasterKey,
+    pub secure_cookies: bool,
+    pub region: String,
+    pub account_id: String,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// A server that is accepting connections.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub first_admin: FirstAdmin,
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens and migrates the database, makes sure an admin exists, and starts serving on
+/// `listener`. Tests call this with a listener on port 0.
+pub async fn start(
+    args: &ServeArgs,
+    listener: TcpListener,
+    login_policy: LoginPolicy,
+) -> Result<Running> {
+    let (store, pool) = store::open(&args.database.database_url)
+        .await
+        .with_context(|| format!("opening the database at {}", args.database.database_url))?;
+    store.migrate().await.context("migrating the database")?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let first_admin = first_admin::ensure(
+        &*store,
+        &*clock,
+        &args.admin_email,
+        args.admin_password.as_deref(),
+    )
+    .await?;
+    let master_key =
+        keyring::load_master_key(args.keys.master_key.as_deref(), &args.keys.key_file)?;
+
+    let addr = listener.local_addr()?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("loupe")
+        .site_root(args.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState {
+        leptos_options,
+        store,
+        clock,
+        login_policy,
+        master_key,
+        secure_cookies: args.secure_cookies,
+        region: args.region.clone(),
+        account_id: args.account_id.clone(),
+    };
+    let sessions = Sessions::for_pool(&pool);
+    tokio::spawn(
+        sessions
+            .clone()
+            .continuously_delete_expired(Duration::from_secs(300)),
+    );
+    let app = router::build(state, sessions);
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok(Running {
+        addr,
+        first_admin,
+        server,
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
