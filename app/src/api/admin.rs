@@ -29,7 +29,7 @@ pub struct KeyRow {
     pub revoked: Option<String>,
 }
 
-#[server]
+#[server(prefix = "/api", endpoint = "admin/people")]
 pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
     use super::{display_time, services, store_error};
     crate::session::require_admin()?;
@@ -50,7 +50,7 @@ pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
         .collect())
 }
 
-#[server]
+#[server(prefix = "/api", endpoint = "admin/teams")]
 pub async fn list_teams() -> Result<Vec<TeamRow>, ServerFnError> {
     use super::{display_time, services, store_error};
     crate::session::require_admin()?;
@@ -66,7 +66,7 @@ pub async fn list_teams() -> Result<Vec<TeamRow>, ServerFnError> {
         .collect())
 }
 
-#[server]
+#[server(prefix = "/api", endpoint = "admin/keys")]
 pub async fn list_access_keys() -> Result<Vec<KeyRow>, ServerFnError> {
     use super::{display_time, services, store_error};
     crate::session::require_admin()?;

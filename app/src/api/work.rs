@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::admin::TeamRow;
 
 /// The teams the signed-in person belongs to.
-#[server]
+#[server(prefix = "/api", endpoint = "work/teams")]
 pub async fn my_teams() -> Result<Vec<TeamRow>, ServerFnError> {
     use super::{display_time, services, store_error};
     let user = crate::session::require_user()?;

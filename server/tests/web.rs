@@ -1,0 +1,457 @@
+//! The browser-facing HTTP surface, against a real server on port 0 with a fresh SQLite file and
+//! a fresh PostgreSQL database.
+
+use std::time::Duration;
+
+use clap::Parser as _;
+use loupe_engine::accounts::{Email, LoginPolicy, Role};
+use loupe_engine::clock::{Clock, SystemClock};
+use loupe_engine::passwords;
+use loupe_engine::store::{self, Backend, NewUser};
+use loupe_engine::teams::WorkteamName;
+use loupe_engine::test_on_both_backends;
+use loupe_engine::testing::TestDatabase;
+use loupe_server::cli::{Cli, Command};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue, LOCATION, SET_COOKIE};
+
+const ADMIN_EMAIL: &str = "admin@test.local";
+const ADMIN_PASSWORD: &str = "admin password 123";
+const WORKER_EMAIL: &str = "worker@test.local";
+const WORKER_PASSWORD: &str = "worker password 123";
+
+struct TestApp {
+    base: String,
+    _db: TestDatabase,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    async fn spawn(backend: Backend) -> Self {
+        let db = TestDatabase::create(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("loupe.key");
+        let cli = Cli::try_parse_from([
+            "loupe",
+            "serve",
+            "--database-url",
+            &db.url,
+            "--key-file",
+            key_file.to_str().unwrap(),
+            "--site-root",
+            dir.path().to_str().unwrap(),
+            "--admin-email",
+            ADMIN_EMAIL,
+            "--admin-password",
+            ADMIN_PASSWORD,
+        ])
+        .unwrap();
+        let Some(Command::Serve(args)) = cli.command else {
+            panic!("serve expected")
+        };
+        let policy = LoginPolicy {
+            max_failures: 3,
+            lockout: Duration::from_secs(600),
+            failure_delay: Duration::from_millis(20),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let running = loupe_server::start(&args, listener, policy).await.unwrap();
+
+        let (store, _) = store::open(&db.url).await.unwrap();
+        store
+            .create_user(NewUser {
+                email: Email::parse(WORKER_EMAIL).unwrap(),
+                password_hash: passwords::hash(WORKER_PASSWORD.into()).await,
+                role: Role::Worker,
+                teams: vec![WorkteamName::parse("moderators").unwrap()],
+                created_at: SystemClock.now(),
+            })
+            .await
+            .unwrap();
+        Self {
+            base: format!("http://{}", running.addr),
+            _db: db,
+            _dir: dir,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+    fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// The CSRF token the pages hand this client (the sign-in page, or the start page of someone
+    /// already signed in).
+    async fn csrf_token(&self, client: &reqwest::Client) -> String {
+        let mut response = client.get(self.url("/login")).send().await.unwrap();
+        if response.status() == StatusCode::SEE_OTHER {
+            response = client
+                .get(self.url(location(&response)))
+                .send()
+                .await
+                .unwrap();
+        }
+        let page = response.text().await.unwrap();
+        let start = page
+            .find("name=\"csrf-token\" content=\"")
+            .expect("csrf meta tag")
+            + 27;
+        page[start..start + page[start..].find('"').unwrap()].to_owned()
+    }
+
+    async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.csrf_token(client).await;
+        client
+            .post(self.url("/auth/login"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+                ("next", ""),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("loupe_session="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+async fn health_and_readiness_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    let healthz = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(healthz.status(), StatusCode::OK);
+    let readyz = client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(readyz.status(), StatusCode::OK);
+    assert_eq!(readyz.text().await.unwrap(), "ready");
+}
+
+async fn anonymous_visitors_are_sent_to_sign_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    for (path, next) in [
+        ("/admin", "%2Fadmin"),
+        ("/admin/keys", "%2Fadmin%2Fkeys"),
+        ("/work/teams", "%2Fwork%2Fteams"),
+    ] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(location(&response), format!("/login?next={next}"));
+    }
+    let root = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(location(&root), "/login");
+    let api = client
+        .post(app.url("/api/admin/people"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn an_admin_signs_in_and_sees_the_admin_area(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    let response = app
+        .sign_in(&client, "Admin@Test.local", ADMIN_PASSWORD)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/admin");
+    let cookie = response
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP must not get Secure cookies: {cookie}"
+    );
+
+    let admin = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(admin.status(), StatusCode::OK);
+    assert_eq!(admin.headers().get("cache-control").unwrap(), "no-store");
+    assert!(admin.text().await.unwrap().contains(ADMIN_EMAIL));
+    let people = client
+        .get(app.url("/admin/workers"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        people.contains(WORKER_EMAIL),
+        "the people page lists the worker"
+    );
+    let teams = client
+        .get(app.url("/admin/teams"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(teams.contains("moderators"));
+}
+
+async fn a_worker_is_refused_the_admin_area(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    let response = app.sign_in(&client, WORKER_EMAIL, WORKER_PASSWORD).await;
+    assert_eq!(location(&response), "/work");
+
+    let admin = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(admin.status(), StatusCode::FORBIDDEN);
+    assert!(
+        admin
+            .text()
+            .await
+            .unwrap()
+            .contains("You can't open this page")
+    );
+    let keys = client.get(app.url("/admin/keys")).send().await.unwrap();
+    assert_eq!(keys.status(), StatusCode::FORBIDDEN);
+    let api = client
+        .post(app.url("/api/admin/people"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::FORBIDDEN);
+    assert!(!api.text().await.unwrap().contains(ADMIN_EMAIL));
+
+    let teams = client.get(app.url("/work/teams")).send().await.unwrap();
+    assert_eq!(teams.status(), StatusCode::OK);
+    assert!(teams.text().await.unwrap().contains("moderators"));
+}
+
+async fn state_changing_requests_need_csrf_proof(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    let token = app.csrf_token(&client).await;
+    let login = |extra: &'static [(&'static str, &'static str)], token: String| {
+        let mut request = client.post(app.url("/auth/login")).form(&[
+            ("email", ADMIN_EMAIL),
+            ("password", ADMIN_PASSWORD),
+            ("csrf_token", token.as_str()),
+        ]);
+        for (name, value) in extra {
+            request = request.header(*name, HeaderValue::from_static(value));
+        }
+        request.send()
+    };
+
+    let missing = login(&[], String::new()).await.unwrap();
+    assert_eq!(missing.status(), StatusCode::FORBIDDEN);
+    let wrong = login(&[], "forged".into()).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let cross_site = login(&[("sec-fetch-site", "cross-site")], token.clone())
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let other_origin = login(&[("origin", "http://evil.example")], token.clone())
+        .await
+        .unwrap();
+    assert_eq!(other_origin.status(), StatusCode::FORBIDDEN);
+    // None of those signed anyone in.
+    let admin = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(admin.status(), StatusCode::SEE_OTHER);
+
+    // A forged sign-out does not end a real session either.
+    let ok = login(&[], token.clone()).await.unwrap();
+    assert_eq!(location(&ok), "/admin");
+    let forged_logout = client
+        .post(app.url("/auth/logout"))
+        .form(&[("csrf_token", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged_logout.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        client.get(app.url("/admin")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    // Server functions are covered too: a cross-site call is refused before it runs.
+    let cross_site_fn = client
+        .post(app.url("/api/admin/people"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site_fn.status(), StatusCode::FORBIDDEN);
+    let same_origin_fn = client
+        .post(app.url("/api/admin/people"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin_fn.status(), StatusCode::OK);
+    assert!(same_origin_fn.text().await.unwrap().contains(WORKER_EMAIL));
+}
+
+async fn the_session_id_changes_at_sign_in_and_dies_at_sign_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    let first = session_cookie(
+        app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    let second = session_cookie(
+        app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    assert_ne!(
+        first, second,
+        "signing in again must issue a new session id"
+    );
+
+    // The first id no longer works for anybody.
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let replay = stranger
+        .get(app.url("/admin"))
+        .header("cookie", &first)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+    let current = stranger
+        .get(app.url("/admin"))
+        .header("cookie", &second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(current.status(), StatusCode::OK);
+
+    let token = app.csrf_token(&client).await;
+    let logout = client
+        .post(app.url("/auth/logout"))
+        .form(&[("csrf_token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&logout), "/login?signed_out=1");
+    assert_eq!(
+        client.get(app.url("/admin")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    // A copy of the cookie kept from before sign-out is worthless too.
+    let kept = stranger
+        .get(app.url("/admin"))
+        .header("cookie", &second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), StatusCode::SEE_OTHER);
+}
+
+async fn wrong_passwords_are_reported_and_then_lock(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    let wrong = app.sign_in(&client, ADMIN_EMAIL, "not the password").await;
+    assert_eq!(wrong.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&wrong).starts_with("/login?error=invalid&email=admin%40test.local"),
+        "{}",
+        location(&wrong)
+    );
+    let page = client
+        .get(app.url(location(&wrong)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("don&#x27;t match an account") || page.contains("don't match an account"),
+        "{page}"
+    );
+
+    app.sign_in(&client, ADMIN_EMAIL, "not the password").await;
+    let third = app.sign_in(&client, ADMIN_EMAIL, "not the password").await;
+    assert!(
+        location(&third).starts_with("/login?error=locked&until="),
+        "{}",
+        location(&third)
+    );
+    let right_but_locked = app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(location(&right_but_locked).starts_with("/login?error=locked"));
+    let page = client
+        .get(app.url(location(&right_but_locked)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("locked until"), "{page}");
+}
+
+async fn unknown_pages_get_a_real_404(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    let anonymous = client.get(app.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::NOT_FOUND);
+    assert!(anonymous.text().await.unwrap().contains("Page not found"));
+    app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let inside = client
+        .get(app.url("/admin/no-such-page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(inside.status(), StatusCode::NOT_FOUND);
+}
+
+test_on_both_backends!(
+    health_and_readiness_answer,
+    anonymous_visitors_are_sent_to_sign_in,
+    an_admin_signs_in_and_sees_the_admin_area,
+    a_worker_is_refused_the_admin_area,
+    state_changing_requests_need_csrf_proof,
+    the_session_id_changes_at_sign_in_and_dies_at_sign_out,
+    wrong_passwords_are_reported_and_then_lock,
+    unknown_pages_get_a_real_404,
+);
