@@ -41,6 +41,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(session::current_viewer());
+    // Effects only run in the browser, so this marks the moment the page became interactive
+    // (the browser tests wait for it).
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/loupe.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />

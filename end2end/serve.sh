@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Starts Loupe for the browser tests on a fresh SQLite database with one admin and one worker.
+set -euo pipefail
+port="${1:-3005}"
+cd "$(dirname "$0")/.."
+bin="${LOUPE_E2E_BIN:-target/debug/loupe}"
+data="end2end/.data"
+rm -rf "$data"
+mkdir -p "$data"
+export LOUPE_DATABASE_URL="sqlite://$data/e2e.db"
+export LOUPE_KEY_FILE="$data/loupe.key"
+echo "worker password 123" | "$bin" user add --email worker@e2e.local --role worker --team reviewers --password-stdin
+exec "$bin" serve --bind "127.0.0.1:$port" --site-root target/site \
+  --admin-email admin@e2e.local --admin-password "admin password 123"
