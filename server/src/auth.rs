@@ -109,18 +109,21 @@ pub async fn load_viewer(
     mut req: Request,
     next: Next,
 ) -> Response {
-    if !is_static_asset(req.uri().path()) {
-        if let Ok(Some(id)) = session.get::<i64>(USER_ID).await {
-            match state.store.find_user(UserId(id)).await {
-                Ok(Some(user)) => {
-                    req.extensions_mut().insert(SignedIn(user));
-                }
-                Ok(None) => {
-                    // The account is gone: so is the session.
-                    let _ = session.flush().await;
-                }
-                Err(err) => tracing::error!(error = %err, "could not load the signed-in user"),
+    let user_id = if is_static_asset(req.uri().path()) {
+        None
+    } else {
+        session.get::<i64>(USER_ID).await.ok().flatten()
+    };
+    if let Some(id) = user_id {
+        match state.store.find_user(UserId(id)).await {
+            Ok(Some(user)) => {
+                req.extensions_mut().insert(SignedIn(user));
             }
+            Ok(None) => {
+                // The account is gone: so is the session.
+                let _ = session.flush().await;
+            }
+            Err(err) => tracing::error!(error = %err, "could not load the signed-in user"),
         }
     }
     next.run(req).await
@@ -145,10 +148,11 @@ pub async fn guard_areas(req: Request, next: Next) -> Response {
             .finish();
         return Redirect::to(&format!("/login?{query}")).into_response();
     }
-    if path == "/login" && signed_in && req.method() == Method::GET {
-        if let Some(SignedIn(user)) = req.extensions().get::<SignedIn>() {
-            return Redirect::to(home_of(user)).into_response();
-        }
+    if path == "/login"
+        && req.method() == Method::GET
+        && let Some(SignedIn(user)) = req.extensions().get::<SignedIn>()
+    {
+        return Redirect::to(home_of(user)).into_response();
     }
     let mut response = next.run(req).await;
     if !is_static_asset(&path) {

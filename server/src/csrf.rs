@@ -65,10 +65,10 @@ pub async fn protect(
         FetchSite::SameOrigin => {}
         FetchSite::CrossSite => return reject("the request came from another site"),
         FetchSite::Unknown => {
-            if let Some(origin) = req.headers().get(header::ORIGIN) {
-                if !origin_matches_host(origin, req.headers().get(header::HOST)) {
-                    return reject("the request came from another origin");
-                }
+            if let Some(origin) = req.headers().get(header::ORIGIN)
+                && !origin_matches_host(origin, req.headers().get(header::HOST))
+            {
+                return reject("the request came from another origin");
             }
             let Some(expected) = existing else {
                 return reject("the form has no session token");
