@@ -36,6 +36,12 @@ impl Timestamp {
             .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
+    /// `2026-11-26 20:15 UTC`: minutes are enough for people reading a page or a listing.
+    pub fn to_minute_utc(self) -> String {
+        let exact = self.to_rfc3339();
+        format!("{} {} UTC", &exact[..10], &exact[11..16])
+    }
+
     /// RFC 3339 with millisecond precision and a `Z` suffix, the form AWS clients print.
     pub fn to_rfc3339(self) -> String {
         let dt = self.to_datetime();
@@ -102,6 +108,14 @@ mod tests {
         assert_eq!(
             Timestamp::from_millis(1_582_565_856_740).to_rfc3339(),
             "2020-02-24T17:37:36.740Z"
+        );
+    }
+
+    #[test]
+    fn minute_form_for_people() {
+        assert_eq!(
+            Timestamp::from_millis(1_582_565_856_740).to_minute_utc(),
+            "2020-02-24 17:37 UTC"
         );
     }
 

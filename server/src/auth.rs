@@ -53,7 +53,7 @@ pub async fn login(
         }
         Err(LoginError::InvalidCredentials) => back_to_login(&form, "invalid", None),
         Err(LoginError::Locked { until }) => {
-            back_to_login(&form, "locked", Some(loupe_app::api::display_time(until)))
+            back_to_login(&form, "locked", Some(until.to_minute_utc()))
         }
         Err(LoginError::Store(err)) => {
             tracing::error!(error = %err, "sign-in failed on the database");

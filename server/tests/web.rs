@@ -107,6 +107,21 @@ impl TestApp {
         page[start..start + page[start..].find('"').unwrap()].to_owned()
     }
 
+    /// Calls the admin area's people server function as a browser would, with the given
+    /// `Sec-Fetch-Site`.
+    async fn list_people(
+        &self,
+        client: &reqwest::Client,
+        fetch_site: &'static str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url("/api/admin/people"))
+            .header("sec-fetch-site", fetch_site)
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn sign_in(
         &self,
         client: &reqwest::Client,
@@ -169,12 +184,7 @@ async fn anonymous_visitors_are_sent_to_sign_in(backend: Backend) {
     }
     let root = client.get(app.url("/")).send().await.unwrap();
     assert_eq!(location(&root), "/login");
-    let api = client
-        .post(app.url("/api/admin/people"))
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
+    let api = app.list_people(&client, "same-origin").await;
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -245,12 +255,7 @@ async fn a_worker_is_refused_the_admin_area(backend: Backend) {
     );
     let keys = client.get(app.url("/admin/keys")).send().await.unwrap();
     assert_eq!(keys.status(), StatusCode::FORBIDDEN);
-    let api = client
-        .post(app.url("/api/admin/people"))
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
+    let api = app.list_people(&client, "same-origin").await;
     assert_eq!(api.status(), StatusCode::FORBIDDEN);
     assert!(!api.text().await.unwrap().contains(ADMIN_EMAIL));
 
@@ -307,19 +312,9 @@ async fn state_changing_requests_need_csrf_proof(backend: Backend) {
     );
 
     // Server functions are covered too: a cross-site call is refused before it runs.
-    let cross_site_fn = client
-        .post(app.url("/api/admin/people"))
-        .header("sec-fetch-site", "cross-site")
-        .send()
-        .await
-        .unwrap();
+    let cross_site_fn = app.list_people(&client, "cross-site").await;
     assert_eq!(cross_site_fn.status(), StatusCode::FORBIDDEN);
-    let same_origin_fn = client
-        .post(app.url("/api/admin/people"))
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
+    let same_origin_fn = app.list_people(&client, "same-origin").await;
     assert_eq!(same_origin_fn.status(), StatusCode::OK);
     assert!(same_origin_fn.text().await.unwrap().contains(WORKER_EMAIL));
 }

@@ -29,46 +29,52 @@ pub struct KeyRow {
     pub revoked: Option<String>,
 }
 
+#[cfg(feature = "ssr")]
+impl From<loupe_engine::teams::Team> for TeamRow {
+    fn from(team: loupe_engine::teams::Team) -> Self {
+        Self {
+            name: team.name.to_string(),
+            description: team.description,
+            members: team.member_count,
+            created: team.created_at.to_minute_utc(),
+        }
+    }
+}
+
 #[server(prefix = "/api", endpoint = "admin/people")]
 pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
-    use super::{display_time, services, store_error};
+    use super::{services, store_error};
+    use loupe_engine::clock::{Clock as _, SystemClock, Timestamp};
     crate::session::require_admin()?;
-    let now = loupe_engine::clock::Timestamp::from(time::OffsetDateTime::now_utc());
+    let now = SystemClock.now();
     let users = services()?.store.list_users().await.map_err(store_error)?;
     Ok(users
         .into_iter()
         .map(|user| PersonRow {
             email: user.email.to_string(),
             role: user.role.to_string(),
-            created: display_time(user.created_at),
-            last_sign_in: user.last_login_at.map(display_time),
+            created: user.created_at.to_minute_utc(),
+            last_sign_in: user.last_login_at.map(Timestamp::to_minute_utc),
             locked_until: user
                 .locked_until
                 .filter(|until| *until > now)
-                .map(display_time),
+                .map(Timestamp::to_minute_utc),
         })
         .collect())
 }
 
 #[server(prefix = "/api", endpoint = "admin/teams")]
 pub async fn list_teams() -> Result<Vec<TeamRow>, ServerFnError> {
-    use super::{display_time, services, store_error};
+    use super::{services, store_error};
     crate::session::require_admin()?;
     let teams = services()?.store.list_teams().await.map_err(store_error)?;
-    Ok(teams
-        .into_iter()
-        .map(|team| TeamRow {
-            name: team.name.to_string(),
-            description: team.description,
-            members: team.member_count,
-            created: display_time(team.created_at),
-        })
-        .collect())
+    Ok(teams.into_iter().map(TeamRow::from).collect())
 }
 
 #[server(prefix = "/api", endpoint = "admin/keys")]
 pub async fn list_access_keys() -> Result<Vec<KeyRow>, ServerFnError> {
-    use super::{display_time, services, store_error};
+    use super::{services, store_error};
+    use loupe_engine::clock::Timestamp;
     crate::session::require_admin()?;
     let keys = services()?
         .store
@@ -81,8 +87,8 @@ pub async fn list_access_keys() -> Result<Vec<KeyRow>, ServerFnError> {
             id: key.id.to_string(),
             name: key.name,
             status: key.status.as_str().to_owned(),
-            created: display_time(key.created_at),
-            revoked: key.revoked_at.map(display_time),
+            created: key.created_at.to_minute_utc(),
+            revoked: key.revoked_at.map(Timestamp::to_minute_utc),
         })
         .collect())
 }

@@ -12,7 +12,6 @@ mod server {
     use std::sync::Arc;
 
     use leptos::prelude::*;
-    use loupe_engine::clock::Timestamp;
     use loupe_engine::store::{Store, StoreError};
 
     /// What server functions reach through Leptos context; the server provides it per request.
@@ -28,18 +27,5 @@ mod server {
     pub fn store_error(err: StoreError) -> ServerFnError {
         tracing::error!(error = %err, "store call from a server function failed");
         ServerFnError::new("the database could not answer; try again")
-    }
-
-    /// Minutes are enough for people; the API shows exact times.
-    pub fn display_time(at: Timestamp) -> String {
-        let dt = at.to_datetime();
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-            dt.year(),
-            u8::from(dt.month()),
-            dt.day(),
-            dt.hour(),
-            dt.minute()
-        )
     }
 }

@@ -36,7 +36,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text="Sign in" />
         <main class="auth">
-            <form method="post" action="/auth/login" class="card" novalidate=false>
+            <form method="post" action="/auth/login" class="card">
                 <h1>"Sign in to Loupe"</h1>
                 {signed_out.then(|| view! { <p class="notice" role="status">"You are signed out."</p> })}
                 {error.map(|message| view! { <p class="field-error" role="alert" data-testid="login-error">{message}</p> })}
