@@ -12,6 +12,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use loupe_app::api::Services;
 use loupe_app::{App, shell};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -55,6 +56,7 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
             csrf::protect,
         ))
         .layer(middleware::from_fn(security_headers))
+        .layer(CatchPanicLayer::custom(panic_page))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -83,6 +85,17 @@ async fn readyz(State(state): State<AppState>) -> Response {
         }
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database timed out").into_response(),
     }
+}
+
+/// A handler that panicked still answers with a page, not a dropped connection.
+fn panic_page(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Server error · Loupe</title>\
+        <link rel=\"stylesheet\" href=\"/pkg/loupe.css\"></head><body><main class=\"error-page\">\
+        <p class=\"error-code\">500</p><h1>Something went wrong</h1>\
+        <p>Loupe hit an internal error while answering. Reload to try again; the server log has the details.</p>\
+        <p><a href=\"/\">Back to the start</a></p></main></body></html>";
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::response::Html(page)).into_response()
 }
 
 async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
