@@ -95,7 +95,11 @@ fn panic_page(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         <p class=\"error-code\">500</p><h1>Something went wrong</h1>\
         <p>Loupe hit an internal error while answering. Reload to try again; the server log has the details.</p>\
         <p><a href=\"/\">Back to the start</a></p></main></body></html>";
-    (StatusCode::INTERNAL_SERVER_ERROR, axum::response::Html(page)).into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::response::Html(page),
+    )
+        .into_response()
 }
 
 async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
