@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod conditions;
 pub mod keys;
 pub mod passwords;
 pub mod store;

@@ -1,0 +1,271 @@
+//! JsonLogic expressions and the one door to the `jsonlogic-rs` evaluator.
+//!
+//! Nothing else in the crate calls `jsonlogic_rs`: if the evaluator is ever swapped, this file is
+//! the whole change. Expressions are checked when they are built, so shapes that jsonlogic-rs
+//! 0.5 gets wrong never reach it: operations nested inside array literals (it returns them
+//! unevaluated), objects that are not a single known operation (it treats them as data) and
+//! `log` (it prints to standard output).
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::document::json_kind;
+
+/// Every operation jsonlogic-rs 0.5 knows, except `log`.
+const OPERATIONS: &[&str] = &[
+    "==",
+    "!=",
+    "===",
+    "!==",
+    "!",
+    "!!",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "max",
+    "min",
+    "merge",
+    "in",
+    "cat",
+    "substr",
+    "var",
+    "missing",
+    "missing_some",
+    "if",
+    "?:",
+    "or",
+    "and",
+    "map",
+    "filter",
+    "reduce",
+    "all",
+    "some",
+    "none",
+];
+
+/// A JsonLogic expression of a shape the evaluator handles correctly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonLogic(Value);
+
+impl JsonLogic {
+    pub fn new(expression: Value) -> Result<Self, LogicError> {
+        check_expression(&expression, &mut LogicPath::default())?;
+        Ok(Self(expression))
+    }
+
+    pub fn as_json(&self) -> &Value {
+        &self.0
+    }
+
+    pub fn into_json(self) -> Value {
+        self.0
+    }
+
+    /// Evaluates the expression against `data`.
+    pub fn apply(&self, data: &Value) -> Result<Value, LogicError> {
+        jsonlogic_rs::apply(&self.0, data).map_err(|err| LogicError::Failed {
+            reason: err.to_string(),
+        })
+    }
+
+    /// Evaluates the expression and reads the result with JsonLogic's truthiness.
+    pub fn test(&self, data: &Value) -> Result<bool, LogicError> {
+        self.apply(data).map(|result| truthy(&result))
+    }
+}
+
+/// JsonLogic's truthiness (jsonlogic.com/truthy.html): `false`, `null`, `0`, `""` and `[]` are
+/// false; everything else, every object and the string `"0"` included, is true.
+pub fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|x| x != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(_) => true,
+    }
+}
+
+/// An operation's arguments are expressions; any other array is a literal and may hold data only.
+fn check_expression(value: &Value, path: &mut LogicPath) -> Result<(), LogicError> {
+    match value {
+        Value::Object(map) => {
+            let mut entries = map.iter();
+            let (Some((operator, arguments)), None) = (entries.next(), entries.next()) else {
+                return Err(LogicError::NotAnOperation {
+                    path: path.to_string(),
+                    keys: map.len(),
+                });
+            };
+            if operator == "log" {
+                return Err(LogicError::Log {
+                    path: path.to_string(),
+                });
+            }
+            if !OPERATIONS.contains(&operator.as_str()) {
+                return Err(LogicError::UnknownOperation {
+                    path: path.to_string(),
+                    operator: operator.clone(),
+                });
+            }
+            path.push(operator.clone());
+            let checked = match arguments {
+                Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+                    path.push(format!("[{i}]"));
+                    let checked = check_expression(item, path);
+                    path.pop();
+                    checked
+                }),
+                single => check_expression(single, path),
+            };
+            path.pop();
+            checked
+        }
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+            path.push(format!("[{i}]"));
+            let checked = check_literal(item, path);
+            path.pop();
+            checked
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn check_literal(value: &Value, path: &mut LogicPath) -> Result<(), LogicError> {
+    match value {
+        Value::Object(_) => Err(LogicError::InsideArrayLiteral {
+            path: path.to_string(),
+            found: json_kind(value),
+        }),
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+            path.push(format!("[{i}]"));
+            let checked = check_literal(item, path);
+            path.pop();
+            checked
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Where in an expression a problem is: `expression.and[1].in[1][0]`.
+#[derive(Debug, Default)]
+struct LogicPath(Vec<String>);
+
+impl LogicPath {
+    fn push(&mut self, segment: String) {
+        self.0.push(segment);
+    }
+
+    fn pop(&mut self) {
+        self.0.pop();
+    }
+}
+
+impl fmt::Display for LogicPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("expression")?;
+        for segment in &self.0 {
+            if !segment.starts_with('[') {
+                f.write_str(".")?;
+            }
+            f.write_str(segment)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LogicError {
+    #[error("expression: not valid JSON: {reason}")]
+    NotJson { reason: String },
+    #[error("expression: {length} characters, more than the {max} allowed")]
+    TooLong { length: usize, max: usize },
+    #[error(
+        "{path}: an object must be one operation such as {{\"var\": \"name\"}}, found {keys} keys"
+    )]
+    NotAnOperation { path: String, keys: usize },
+    #[error("{path}: {operator:?} is not a JsonLogic operation")]
+    UnknownOperation { path: String, operator: String },
+    #[error("{path}: \"log\" is not allowed, it would write to the server's output")]
+    Log { path: String },
+    #[error(
+        "{path}: an array literal may hold only plain values, found {found}; operations inside array literals are not evaluated"
+    )]
+    InsideArrayLiteral { path: String, found: &'static str },
+    #[error("the expression failed on this input: {reason}")]
+    Failed { reason: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn evaluates_comparisons_and_quantifiers() {
+        let le = JsonLogic::new(json!({"<=": [{"var": ""}, 99]})).unwrap();
+        assert!(le.test(&json!(99)).unwrap());
+        assert!(le.test(&json!(98.99)).unwrap());
+        assert!(!le.test(&json!(99.000001)).unwrap());
+
+        let some =
+            JsonLogic::new(json!({"some": [{"var": "w"}, {"<": [{"var": ""}, 85]}]})).unwrap();
+        assert!(some.test(&json!({"w": [90, 84.9]})).unwrap());
+        assert!(!some.test(&json!({"w": [90, 85]})).unwrap());
+        assert!(!some.test(&json!({"w": []})).unwrap());
+    }
+
+    #[test]
+    fn truthiness_follows_jsonlogic() {
+        for falsy in [json!(null), json!(false), json!(0), json!(""), json!([])] {
+            assert!(!truthy(&falsy), "{falsy}");
+        }
+        for truthy_value in [json!(true), json!(1), json!("0"), json!([0]), json!({})] {
+            assert!(truthy(&truthy_value), "{truthy_value}");
+        }
+    }
+
+    #[test]
+    fn rejects_shapes_the_evaluator_gets_wrong() {
+        let err = JsonLogic::new(json!({"in": [{"var": "a"}, ["x", {"var": "b"}]]})).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "expression.in[1][1]: an array literal may hold only plain values, found an object; operations inside array literals are not evaluated"
+        );
+        let err = JsonLogic::new(json!({"and": [true, {"frobnicate": [1]}]})).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "expression.and[1]: \"frobnicate\" is not a JsonLogic operation"
+        );
+        let err = JsonLogic::new(json!({"a": 1, "b": 2})).unwrap_err();
+        assert!(matches!(err, LogicError::NotAnOperation { keys: 2, .. }));
+        let err = JsonLogic::new(json!({"log": "hi"})).unwrap_err();
+        assert!(matches!(err, LogicError::Log { .. }));
+    }
+
+    #[test]
+    fn plain_array_literals_and_unary_arguments_are_fine() {
+        let logic = JsonLogic::new(json!({"in": [{"var": "k"}, ["a", "b"]]})).unwrap();
+        assert!(logic.test(&json!({"k": "b"})).unwrap());
+        let logic = JsonLogic::new(json!({"!": {"var": "flag"}})).unwrap();
+        assert!(logic.test(&json!({"flag": false})).unwrap());
+    }
+
+    #[test]
+    fn evaluation_failures_are_reported() {
+        let logic = JsonLogic::new(json!({"==": [1]})).unwrap();
+        assert!(matches!(
+            logic.apply(&json!({})),
+            Err(LogicError::Failed { .. })
+        ));
+    }
+}

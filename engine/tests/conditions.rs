@@ -1,0 +1,1199 @@
+//! The worked examples of spec 4.5 and the output samples of spec 7.2, through the public API.
+
+use loupe_engine::conditions::{
+    ActivationReason, ActivationReport, CompileOptions, CompiledConditions, ConditionType,
+    ConditionsDocument, CustomActivation, CustomFlowConditions, DryRunError, EvaluationError,
+    HumanLoopContext, ImportantFormKey, Inference, MlOutputError, RequestSource, WordBlockRule,
+    dry_run,
+};
+use serde_json::{Value, json};
+
+const REKOGNITION: RequestSource = RequestSource::RekognitionModeration;
+const TEXTRACT: RequestSource = RequestSource::TextractForms;
+
+fn compile(source: RequestSource, text: &str) -> CompiledConditions {
+    CompiledConditions::compile(source, text).unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// A `DetectModerationLabels` response in A2I's camelCase.
+fn labels(labels: &[(&str, f64)]) -> Value {
+    let labels: Vec<Value> = labels
+        .iter()
+        .map(|(name, confidence)| json!({"confidence": confidence, "name": name, "parentName": ""}))
+        .collect();
+    json!({"moderationLabels": labels, "moderationModelVersion": "3.0"})
+}
+
+fn image_request(name: &str) -> Value {
+    json!({
+        "humanLoopConfig": {"flowDefinitionArn": "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow-definition-name",
+                            "humanLoopName": "loop"},
+        "image": {"s3Object": {"bucket": "DOC-EXAMPLE-BUCKET1", "name": name}}
+    })
+}
+
+fn results(compiled: &CompiledConditions, response: &Value) -> Vec<(String, bool)> {
+    compiled
+        .evaluate(Inference::new(response))
+        .unwrap()
+        .results()
+        .map(|(path, result)| (path.to_owned(), result))
+        .collect()
+}
+
+fn selected_names(report: &ActivationReport) -> Vec<String> {
+    report.selected_ai_service_response.as_ref().unwrap()["moderationLabels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|label| label["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// One form field: key text, KEY confidence, VALUE confidence (`None`: no VALUE block), and the
+/// WORD confidences of the key's words followed by the value's words.
+struct Field<'a> {
+    key: &'a str,
+    key_confidence: f64,
+    value_confidence: Option<f64>,
+    words: &'a [f64],
+}
+
+/// An `AnalyzeDocument` response in A2I's camelCase, with a PAGE and a LINE block around the
+/// fields like the real thing.
+fn form(fields: &[Field<'_>]) -> Value {
+    let mut blocks =
+        vec![json!({"blockType": "PAGE", "id": "page", "confidence": 99.9, "relationships": []})];
+    for (i, field) in fields.iter().enumerate() {
+        let key_words: Vec<&str> = field.key.split(' ').collect();
+        let (key_confs, value_confs) = field.words.split_at(key_words.len());
+        let key_word_ids: Vec<String> = (0..key_words.len()).map(|j| format!("k{i}w{j}")).collect();
+        let value_word_ids: Vec<String> = (0..value_confs.len())
+            .map(|j| format!("v{i}w{j}"))
+            .collect();
+        let mut relationships = vec![json!({"type": "CHILD", "ids": key_word_ids})];
+        if field.value_confidence.is_some() {
+            relationships.insert(0, json!({"type": "VALUE", "ids": [format!("v{i}")]}));
+        }
+        blocks.push(
+            json!({"blockType": "KEY_VALUE_SET", "entityTypes": ["KEY"], "id": format!("k{i}"),
+                           "confidence": field.key_confidence, "relationships": relationships}),
+        );
+        if let Some(confidence) = field.value_confidence {
+            blocks.push(json!({"blockType": "KEY_VALUE_SET", "entityTypes": ["VALUE"], "id": format!("v{i}"),
+                               "confidence": confidence,
+                               "relationships": [{"type": "CHILD", "ids": value_word_ids}]}));
+        }
+        blocks.push(json!({"blockType": "LINE", "id": format!("line{i}"), "confidence": 99.0, "text": field.key,
+                           "relationships": [{"type": "CHILD", "ids": key_word_ids}]}));
+        for (j, (word, confidence)) in key_words.iter().zip(key_confs).enumerate() {
+            blocks.push(json!({"blockType": "WORD", "id": format!("k{i}w{j}"), "text": word, "confidence": confidence}));
+        }
+        for (j, confidence) in value_confs.iter().enumerate() {
+            blocks.push(json!({"blockType": "WORD", "id": format!("v{i}w{j}"), "text": format!("value{j}"), "confidence": confidence}));
+        }
+    }
+    json!({"blocks": blocks, "documentMetadata": {"pages": 1}})
+}
+
+fn block_ids(report: &ActivationReport) -> Vec<String> {
+    report.selected_ai_service_response.as_ref().unwrap()["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|block| block["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Finds an input that the document's sampling draws (or does not draw), so tests do not depend
+/// on a particular hash value.
+fn image_where_sampled(compiled: &CompiledConditions, response: &Value, sampled: bool) -> Value {
+    let (sampling, ..) = compiled
+        .leaf_tests()
+        .find(|(_, kind, _)| *kind == ConditionType::Sampling)
+        .expect("the document samples");
+    (0..10_000)
+        .map(|i| image_request(&format!("image-{i}.jpg")))
+        .find(|request| {
+            let evaluation = compiled
+                .evaluate(Inference::new(response).with_request(request))
+                .unwrap();
+            evaluation.result_at(sampling) == Some(sampled)
+        })
+        .expect("some input in 10,000 is sampled either way")
+}
+
+// Rekognition, spec 4.5.
+
+const REKOGNITION_EXAMPLE_1: &str = r#"{ "Conditions": [{ "Or": [
+  { "And": [
+    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceLessThanEquals": 99 } },
+    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThanEquals": 90 } } ] },
+  { "And": [
+    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Female Nudity", "ConfidenceLessThanEquals": 99 } },
+    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Female Nudity", "ConfidenceGreaterThanEquals": 80 } } ] }
+] }] }"#;
+
+#[test]
+fn rekognition_example_1_reviews_labels_inside_their_bands() {
+    let compiled = compile(REKOGNITION, REKOGNITION_EXAMPLE_1);
+    let response = labels(&[
+        ("Explicit Nudity", 99.5),
+        ("Graphic Male Nudity", 95.25),
+        ("Suggestive", 60.0),
+    ]);
+    let expect = |pairs: &[(&str, bool)]| -> Vec<(String, bool)> {
+        pairs.iter().map(|(p, r)| (p.to_string(), *r)).collect()
+    };
+    assert_eq!(
+        results(&compiled, &response),
+        expect(&[
+            ("Conditions[0]", true),
+            ("Conditions[0].Or[0]", true),
+            ("Conditions[0].Or[0].And[0]", true),
+            ("Conditions[0].Or[0].And[1]", true),
+            ("Conditions[0].Or[1]", false),
+            ("Conditions[0].Or[1].And[0]", false),
+            ("Conditions[0].Or[1].And[1]", false),
+        ])
+    );
+    let report = compiled
+        .evaluate(Inference::new(&response))
+        .unwrap()
+        .report();
+    assert!(report.activated);
+    assert_eq!(
+        report.activation_reasons,
+        [ActivationReason::ConditionsMatched]
+    );
+    assert_eq!(selected_names(&report), ["Graphic Male Nudity"]);
+    assert_eq!(report.human_loop_context, None);
+}
+
+#[test]
+fn rekognition_example_1_bounds_are_inclusive() {
+    let compiled = compile(REKOGNITION, REKOGNITION_EXAMPLE_1);
+    let activated = |response: Value| {
+        compiled
+            .evaluate(Inference::new(&response))
+            .unwrap()
+            .is_activated()
+    };
+    assert!(activated(labels(&[("Graphic Male Nudity", 90.0)])));
+    assert!(activated(labels(&[("Graphic Male Nudity", 99.0)])));
+    assert!(!activated(labels(&[("Graphic Male Nudity", 89.999)])));
+    assert!(!activated(labels(&[("Graphic Male Nudity", 99.001)])));
+    assert!(activated(labels(&[("Graphic Female Nudity", 80.0)])));
+    assert!(!activated(labels(&[("Graphic Female Nudity", 79.99)])));
+    // Names are exact and case-sensitive.
+    assert!(!activated(labels(&[("graphic male nudity", 95.0)])));
+    assert!(!activated(labels(&[])));
+}
+
+#[test]
+fn rekognition_example_1_reports_nothing_when_no_band_holds() {
+    let compiled = compile(REKOGNITION, REKOGNITION_EXAMPLE_1);
+    let response = labels(&[
+        ("Graphic Male Nudity", 99.9),
+        ("Graphic Female Nudity", 50.0),
+    ]);
+    let report = compiled
+        .evaluate(Inference::new(&response))
+        .unwrap()
+        .report();
+    assert!(!report.activated);
+    assert!(report.activation_reasons.is_empty());
+    assert_eq!(report.selected_ai_service_response, None);
+    let results = report.human_task_activation_condition_results.unwrap();
+    assert_eq!(results["Conditions"][0]["EvaluationResult"], false);
+    assert_eq!(
+        results["Conditions"][0]["Or"][0]["And"][1]["EvaluationResult"],
+        true
+    );
+    let serialized = serde_json::to_value(
+        compiled
+            .evaluate(Inference::new(&response))
+            .unwrap()
+            .report()
+            .activation_output(None),
+    )
+    .unwrap();
+    assert_eq!(serialized.as_object().unwrap().len(), 1, "{serialized}");
+    assert!(serialized["HumanLoopActivationConditionsEvaluationResults"].is_string());
+}
+
+#[test]
+fn rekognition_example_2_selects_every_label_at_or_above_75() {
+    let compiled = compile(
+        REKOGNITION,
+        r#"{ "Conditions": [ { "ConditionType": "ModerationLabelConfidenceCheck",
+            "ConditionParameters": { "ModerationLabelName": "*", "ConfidenceGreaterThanEquals": 75 } } ] }"#,
+    );
+    let response = labels(&[
+        ("Suggestive", 80.0),
+        ("Revealing Clothes", 74.99),
+        ("Drugs", 75.0),
+    ]);
+    let report = compiled
+        .evaluate(Inference::new(&response))
+        .unwrap()
+        .report();
+    assert!(report.activated);
+    assert_eq!(selected_names(&report), ["Suggestive", "Drugs"]);
+    let low = labels(&[("Suggestive", 74.0)]);
+    assert!(
+        !compiled
+            .evaluate(Inference::new(&low))
+            .unwrap()
+            .is_activated()
+    );
+}
+
+const SAMPLE_5: &str = r#"{ "Conditions": [ { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } } ] }"#;
+
+#[test]
+fn rekognition_example_3_samples_five_percent_and_never_re_rolls() {
+    let compiled = compile(REKOGNITION, SAMPLE_5);
+    let response = labels(&[("Suggestive", 60.0)]);
+    let mut sampled = 0;
+    for i in 0..4_000 {
+        let request = image_request(&format!("photo-{i}.jpg"));
+        let first = compiled
+            .evaluate(Inference::new(&response).with_request(&request))
+            .unwrap();
+        let again = compiled
+            .evaluate(Inference::new(&response).with_request(&request))
+            .unwrap();
+        assert_eq!(first.is_activated(), again.is_activated());
+        if first.is_activated() {
+            sampled += 1;
+            // A sampled inference is reviewed in full.
+            assert_eq!(
+                first.report().selected_ai_service_response,
+                Some(response.clone())
+            );
+        }
+    }
+    // 5 % of 4,000 is 200, with a standard deviation of about 14.
+    assert!((150..=250).contains(&sampled), "{sampled}");
+}
+
+#[test]
+fn sampling_ignores_the_loop_name_but_not_the_flow() {
+    let compiled = compile(REKOGNITION, SAMPLE_5);
+    let response = labels(&[]);
+    let sampled = image_where_sampled(&compiled, &response, true);
+    let mut renamed = sampled.clone();
+    renamed["humanLoopConfig"]["humanLoopName"] = json!("retry-2");
+    assert!(
+        compiled
+            .evaluate(Inference::new(&response).with_request(&renamed))
+            .unwrap()
+            .is_activated()
+    );
+    // Another flow definition (salt) draws independently: over many inputs the two 5 % samples
+    // barely overlap.
+    let document = ConditionsDocument::parse(REKOGNITION, SAMPLE_5).unwrap();
+    let other = CompiledConditions::new(
+        document,
+        CompileOptions {
+            sampling_salt: "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/other".into(),
+            ..CompileOptions::default()
+        },
+    );
+    let (mut both, mut first) = (0, 0);
+    for i in 0..4_000 {
+        let request = image_request(&format!("photo-{i}.jpg"));
+        let a = compiled
+            .evaluate(Inference::new(&response).with_request(&request))
+            .unwrap()
+            .is_activated();
+        let b = other
+            .evaluate(Inference::new(&response).with_request(&request))
+            .unwrap()
+            .is_activated();
+        first += usize::from(a);
+        both += usize::from(a && b);
+    }
+    assert!(first > 100 && both < 30, "{first} {both}");
+}
+
+#[test]
+fn rekognition_example_4_samples_only_among_matching_labels() {
+    let compiled = compile(
+        REKOGNITION,
+        r#"{ "Conditions": [ { "And": [
+          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
+          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 50 } } ] } ] }"#,
+    );
+    let response = labels(&[("Graphic Male Nudity", 70.0), ("Suggestive", 90.0)]);
+    let sampled = image_where_sampled(&compiled, &response, true);
+    let report = compiled
+        .evaluate(Inference::new(&response).with_request(&sampled))
+        .unwrap()
+        .report();
+    assert!(report.activated);
+    // Sampling inside And only gates; the label check decides what is shown.
+    assert_eq!(selected_names(&report), ["Graphic Male Nudity"]);
+    let not_sampled = image_where_sampled(&compiled, &response, false);
+    assert!(
+        !compiled
+            .evaluate(Inference::new(&response).with_request(&not_sampled))
+            .unwrap()
+            .is_activated()
+    );
+    // Sampled, but the label is not above 50: no loop.
+    let weak = labels(&[("Graphic Male Nudity", 50.0)]);
+    assert!(
+        !compiled
+            .evaluate(Inference::new(&weak).with_request(&sampled))
+            .unwrap()
+            .is_activated()
+    );
+}
+
+#[test]
+fn rekognition_example_5_always_reviews_low_and_samples_high() {
+    let compiled = compile(
+        REKOGNITION,
+        r#"{ "Conditions": [ { "Or": [
+          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceLessThan": 60 } },
+          { "And": [
+            { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
+            { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 90 } } ] } ] } ] }"#,
+    );
+    let low = labels(&[("Graphic Male Nudity", 55.0)]);
+    let high = labels(&[("Graphic Male Nudity", 95.0)]);
+    let middle = labels(&[("Graphic Male Nudity", 75.0)]);
+    let mut high_sampled = 0;
+    for i in 0..2_000 {
+        let request = image_request(&format!("x-{i}.png"));
+        let activated = |response: &Value| {
+            compiled
+                .evaluate(Inference::new(response).with_request(&request))
+                .unwrap()
+                .is_activated()
+        };
+        assert!(activated(&low));
+        assert!(!activated(&middle));
+        high_sampled += usize::from(activated(&high));
+    }
+    assert!((60..=140).contains(&high_sampled), "{high_sampled}");
+}
+
+#[test]
+fn rekognition_example_6_reviews_matches_and_samples_the_rest() {
+    let compiled = compile(
+        REKOGNITION,
+        r#"{ "Conditions": [ { "Or": [
+          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
+          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 50 } } ] } ] }"#,
+    );
+    let response = labels(&[("Graphic Male Nudity", 51.0), ("Suggestive", 99.0)]);
+    let not_sampled = image_where_sampled(&compiled, &response, false);
+    let report = compiled
+        .evaluate(Inference::new(&response).with_request(&not_sampled))
+        .unwrap()
+        .report();
+    assert_eq!(selected_names(&report), ["Graphic Male Nudity"]);
+    let sampled = image_where_sampled(&compiled, &response, true);
+    let report = compiled
+        .evaluate(Inference::new(&response).with_request(&sampled))
+        .unwrap()
+        .report();
+    assert_eq!(report.selected_ai_service_response, Some(response.clone()));
+    let other = labels(&[("Suggestive", 99.0)]);
+    assert!(
+        compiled
+            .evaluate(Inference::new(&other).with_request(&sampled))
+            .unwrap()
+            .is_activated()
+    );
+}
+
+#[test]
+fn rekognition_guide_variant_and_of_two_labels_selects_both() {
+    let compiled = compile(
+        REKOGNITION,
+        r#"{"Conditions": [{"And": [
+          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Suggestive", "ConfidenceLessThan": 98}},
+          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Female Swimwear Or Underwear", "ConfidenceGreaterThan": 95}}]}]}"#,
+    );
+    let response = labels(&[
+        ("Suggestive", 96.7),
+        ("Female Swimwear Or Underwear", 96.0),
+        ("Other", 99.0),
+    ]);
+    let report = compiled
+        .evaluate(Inference::new(&response))
+        .unwrap()
+        .report();
+    assert_eq!(
+        selected_names(&report),
+        ["Suggestive", "Female Swimwear Or Underwear"]
+    );
+}
+
+// Output samples, spec 7.2.
+
+#[test]
+fn rekognition_output_sample_matches_the_developer_guide() {
+    let compiled = compile(
+        REKOGNITION,
+        r#"{"Conditions": [{"Or": [
+          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Suggestive", "ConfidenceLessThan": 98}},
+          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Female Swimwear Or Underwear", "ConfidenceGreaterThan": 98}}]}]}"#,
+    );
+    let request = json!({
+      "humanLoopConfig": {
+        "flowDefinitionArn": "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow-definition-name",
+        "humanLoopName": "humnan-loop-name"
+      },
+      "image": { "s3Object": { "bucket": "DOC-EXAMPLE-BUCKET1", "name": "example-image.jpg" } }
+    });
+    let response = json!({
+      "moderationLabels": [
+        { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" },
+        { "confidence": 91.2504119873047, "name": "Female Swimwear Or Underwear", "parentName": "Suggestive" }
+      ],
+      "moderationModelVersion": "3.0"
+    });
+    let report = compiled
+        .evaluate(Inference::new(&response).with_request(&request))
+        .unwrap()
+        .report();
+    let input = report.task_input(Some(&request), &response);
+    let expected_input = json!({
+      "aiServiceRequest": request,
+      "aiServiceResponse": response,
+      "humanTaskActivationConditionResults": {
+        "Conditions": [
+          {
+            "EvaluationResult": true,
+            "Or": [
+              { "ConditionParameters": { "ConfidenceLessThan": 98, "ModerationLabelName": "Suggestive" },
+                "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": true },
+              { "ConditionParameters": { "ConfidenceGreaterThan": 98, "ModerationLabelName": "Female Swimwear Or Underwear" },
+                "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": false }
+            ]
+          }
+        ]
+      },
+      "selectedAiServiceResponse": {
+        "moderationLabels": [ { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" } ],
+        "moderationModelVersion": "3.0"
+      }
+    });
+    assert_eq!(input, expected_input);
+    // Byte for byte as A2I prints it: keys sorted at every level.
+    let text = serde_json::to_string(&input["humanTaskActivationConditionResults"]).unwrap();
+    assert_eq!(
+        text,
+        r#"{"Conditions":[{"EvaluationResult":true,"Or":[{"ConditionParameters":{"ConfidenceLessThan":98,"ModerationLabelName":"Suggestive"},"ConditionType":"ModerationLabelConfidenceCheck","EvaluationResult":true},{"ConditionParameters":{"ConfidenceGreaterThan":98,"ModerationLabelName":"Female Swimwear Or Underwear"},"ConditionType":"ModerationLabelConfidenceCheck","EvaluationResult":false}]}]}"#
+    );
+    let output = serde_json::to_value(report.activation_output(Some(
+        "arn:aws:sagemaker:us-west-2:111122223333:human-loop/humnan-loop-name".into(),
+    )))
+    .unwrap();
+    assert_eq!(
+        output["HumanLoopActivationReasons"],
+        json!(["ConditionsMatched"])
+    );
+    assert_eq!(
+        output["HumanLoopActivationConditionsEvaluationResults"]
+            .as_str()
+            .unwrap(),
+        text
+    );
+}
+
+const MAIL_ADDRESS_KEY: &str = r#""ImportantFormKey": "Mail address",
+    "ImportantFormKeyAliases": [ "Mail Address:", "Mail address:", "Mailing Add:", "Mailing Addresses" ]"#;
+
+#[test]
+fn textract_output_sample_matches_the_developer_guide() {
+    let compiled = compile(
+        TEXTRACT,
+        &format!(
+            r#"{{"Conditions": [{{"Or": [
+              {{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {{ {MAIL_ADDRESS_KEY},
+                "KeyValueBlockConfidenceLessThan": 100, "WordBlockConfidenceLessThan": 100}}}},
+              {{"ConditionType": "MissingImportantFormKey", "ConditionParameters": {{ {MAIL_ADDRESS_KEY} }}}}]}}]}}"#
+        ),
+    );
+    let response = form(&[
+        Field {
+            key: "Name:",
+            key_confidence: 97.0,
+            value_confidence: Some(96.0),
+            words: &[99.0, 98.0, 97.0],
+        },
+        Field {
+            key: "Mail Address:",
+            key_confidence: 38.43309020996094,
+            value_confidence: Some(40.0),
+            words: &[99.0, 95.0, 91.0, 92.0],
+        },
+    ]);
+    let report = compiled
+        .evaluate(Inference::new(&response))
+        .unwrap()
+        .report();
+    assert_eq!(
+        report
+            .human_task_activation_condition_results
+            .clone()
+            .unwrap(),
+        json!({
+          "Conditions": [ { "EvaluationResult": true, "Or": [
+            { "ConditionParameters": { "ImportantFormKey": "Mail address",
+                "ImportantFormKeyAliases": [ "Mail Address:", "Mail address:", "Mailing Add:", "Mailing Addresses" ],
+                "KeyValueBlockConfidenceLessThan": 100, "WordBlockConfidenceLessThan": 100 },
+              "ConditionType": "ImportantFormKeyConfidenceCheck", "EvaluationResult": true },
+            { "ConditionParameters": { "ImportantFormKey": "Mail address",
+                "ImportantFormKeyAliases": [ "Mail Address:", "Mail address:", "Mailing Add:", "Mailing Addresses" ] },
+              "ConditionType": "MissingImportantFormKey", "EvaluationResult": false } ] } ]
+        })
+    );
+    // The KEY block, its VALUE block and the CHILD words of both, in response order.
+    assert_eq!(
+        block_ids(&report),
+        ["k1", "v1", "k1w0", "k1w1", "v1w0", "v1w1"]
+    );
+    assert_eq!(
+        report.human_loop_context,
+        Some(HumanLoopContext {
+            important_form_keys: vec![ImportantFormKey {
+                important_form_key: "Mail address".into(),
+                important_form_key_aliases: vec![
+                    "Mail Address:".into(),
+                    "Mail address:".into(),
+                    "Mailing Add:".into(),
+                    "Mailing Addresses".into()
+                ],
+            }],
+        })
+    );
+    let input = report.task_input(None, &response);
+    assert_eq!(
+        input["humanLoopContext"]["importantFormKeys"][0]["importantFormKey"],
+        "Mail address"
+    );
+}
+
+// Textract, spec 4.5.
+
+const TEXTRACT_EXAMPLE_1: &str = r#"{ "Conditions": [
+  { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+      "ImportantFormKey": "Employee Name", "ImportantFormKeyAliases": ["Name", "EmployeeName"],
+      "KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 85 } },
+  { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+      "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
+      "KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85 } },
+  { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+      "ImportantFormKey": "Gross Pay", "ImportantFormKeyAliases": ["GrossPay", "GrossAmount"],
+      "KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 85 } } ] }"#;
+
+#[test]
+fn textract_example_1_checks_each_important_key_by_name_or_alias() {
+    let compiled = compile(TEXTRACT, TEXTRACT_EXAMPLE_1);
+    let response = form(&[
+        // Found through the alias "Name"; key and value below 60, one word below 85.
+        Field {
+            key: "Name",
+            key_confidence: 50.0,
+            value_confidence: Some(55.0),
+            words: &[99.0, 80.0],
+        },
+        // Key and value below 65, but every word at 85 or more.
+        Field {
+            key: "Pay Date",
+            key_confidence: 60.0,
+            value_confidence: Some(61.0),
+            words: &[85.0, 90.0, 99.0],
+        },
+        // Words are fine, but the VALUE block is at 60, not below it.
+        Field {
+            key: "GrossPay",
+            key_confidence: 10.0,
+            value_confidence: Some(60.0),
+            words: &[10.0, 10.0],
+        },
+        Field {
+            key: "Employer",
+            key_confidence: 1.0,
+            value_confidence: Some(1.0),
+            words: &[1.0, 1.0],
+        },
+    ]);
+    let evaluation = compiled.evaluate(Inference::new(&response)).unwrap();
+    let results: Vec<bool> = evaluation.results().map(|(_, r)| r).collect();
+    assert_eq!(results, [true, false, false]);
+    let report = evaluation.report();
+    assert_eq!(block_ids(&report), ["k0", "v0", "k0w0", "v0w0"]);
+    let keys = report.human_loop_context.unwrap().important_form_keys;
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].important_form_key, "Employee Name");
+    assert_eq!(keys[0].important_form_key_aliases, ["Name", "EmployeeName"]);
+}
+
+#[test]
+fn textract_key_names_are_exact_and_case_sensitive() {
+    let compiled = compile(TEXTRACT, TEXTRACT_EXAMPLE_1);
+    let response = form(&[
+        Field {
+            key: "pay date",
+            key_confidence: 1.0,
+            value_confidence: Some(1.0),
+            words: &[1.0, 1.0, 1.0],
+        },
+        Field {
+            key: "Pay Date:",
+            key_confidence: 1.0,
+            value_confidence: Some(1.0),
+            words: &[1.0, 1.0, 1.0],
+        },
+    ]);
+    assert!(
+        !compiled
+            .evaluate(Inference::new(&response))
+            .unwrap()
+            .is_activated()
+    );
+}
+
+#[test]
+fn textract_example_2_checks_every_key() {
+    let compiled = compile(
+        TEXTRACT,
+        r#"{ "Conditions": [ { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+            "ImportantFormKey": "*", "KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 90 } } ] }"#,
+    );
+    let response = form(&[
+        Field {
+            key: "A",
+            key_confidence: 59.0,
+            value_confidence: Some(10.0),
+            words: &[95.0, 89.9],
+        },
+        Field {
+            key: "B",
+            key_confidence: 59.0,
+            value_confidence: Some(10.0),
+            words: &[95.0, 90.0],
+        },
+        Field {
+            key: "C",
+            key_confidence: 59.0,
+            value_confidence: None,
+            words: &[80.0],
+        },
+        Field {
+            key: "D",
+            key_confidence: 60.0,
+            value_confidence: Some(10.0),
+            words: &[1.0, 1.0],
+        },
+    ]);
+    let report = compiled
+        .evaluate(Inference::new(&response))
+        .unwrap()
+        .report();
+    // A: a value word below 90. B: no word below 90. C: no VALUE block, key word below 90.
+    // D: the KEY block is not below 60.
+    assert_eq!(
+        block_ids(&report),
+        ["k0", "v0", "k0w0", "v0w0", "k2", "k2w0"]
+    );
+    assert_eq!(
+        report.human_loop_context.unwrap().important_form_keys[0].important_form_key,
+        "*"
+    );
+}
+
+#[test]
+fn word_thresholds_can_require_every_word() {
+    let text = r#"{ "Conditions": [ { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+        "ImportantFormKey": "Pay Date", "WordBlockConfidenceLessThan": 85 } } ] }"#;
+    let one_low = form(&[Field {
+        key: "Pay Date",
+        key_confidence: 99.0,
+        value_confidence: Some(99.0),
+        words: &[99.0, 50.0, 99.0],
+    }]);
+    let all_low = form(&[Field {
+        key: "Pay Date",
+        key_confidence: 99.0,
+        value_confidence: Some(99.0),
+        words: &[84.0, 50.0, 1.0],
+    }]);
+    let any = compile(TEXTRACT, text);
+    let all = CompiledConditions::new(
+        ConditionsDocument::parse(TEXTRACT, text).unwrap(),
+        CompileOptions {
+            word_blocks: WordBlockRule::All,
+            ..CompileOptions::default()
+        },
+    );
+    let activated =
+        |c: &CompiledConditions, r: &Value| c.evaluate(Inference::new(r)).unwrap().is_activated();
+    assert!(activated(&any, &one_low));
+    assert!(!activated(&all, &one_low));
+    assert!(activated(&any, &all_low));
+    assert!(activated(&all, &all_low));
+}
+
+#[test]
+fn textract_example_3_samples_whole_forms() {
+    let compiled = compile(TEXTRACT, SAMPLE_5);
+    let mut sampled = 0;
+    for i in 0..2_000 {
+        let response = form(&[Field {
+            key: "Id",
+            key_confidence: f64::from(i % 100),
+            value_confidence: None,
+            words: &[99.0],
+        }]);
+        let request = json!({"document": {"s3Object": {"bucket": "b", "name": format!("form-{i}.png")}}, "featureTypes": ["FORMS"]});
+        let evaluation = compiled
+            .evaluate(Inference::new(&response).with_request(&request))
+            .unwrap();
+        if evaluation.is_activated() {
+            sampled += 1;
+            assert_eq!(
+                evaluation.report().selected_ai_service_response,
+                Some(response.clone())
+            );
+        }
+    }
+    assert!((60..=140).contains(&sampled), "{sampled}");
+}
+
+const MISSING_MAILING_ADDRESS: &str = r#"{"Conditions": [{ "ConditionType": "MissingImportantFormKey",
+  "ConditionParameters": { "ImportantFormKey": "Mailing Address", "ImportantFormKeyAliases": ["Mailing Address:"] } }]}"#;
+
+#[test]
+fn textract_example_4_reviews_forms_missing_a_key_without_predictions() {
+    let compiled = compile(TEXTRACT, MISSING_MAILING_ADDRESS);
+    let without = form(&[Field {
+        key: "Name:",
+        key_confidence: 99.0,
+        value_confidence: Some(99.0),
+        words: &[99.0, 99.0],
+    }]);
+    let report = compiled
+        .evaluate(Inference::new(&without))
+        .unwrap()
+        .report();
+    assert!(report.activated);
+    // "no predicted key-value pairs are included"
+    assert_eq!(
+        report.selected_ai_service_response,
+        Some(json!({"blocks": []}))
+    );
+    assert_eq!(
+        report.human_loop_context.unwrap().important_form_keys,
+        [ImportantFormKey {
+            important_form_key: "Mailing Address".into(),
+            important_form_key_aliases: vec!["Mailing Address:".into()],
+        }]
+    );
+    let with_alias = form(&[Field {
+        key: "Mailing Address:",
+        key_confidence: 20.0,
+        value_confidence: None,
+        words: &[20.0, 20.0],
+    }]);
+    assert!(
+        !compiled
+            .evaluate(Inference::new(&with_alias))
+            .unwrap()
+            .is_activated()
+    );
+}
+
+#[test]
+fn missing_any_key_means_a_form_without_keys() {
+    let compiled = compile(
+        TEXTRACT,
+        r#"{"Conditions": [{"ConditionType": "MissingImportantFormKey", "ConditionParameters": {"ImportantFormKey": "*"}}]}"#,
+    );
+    let activated = |response: Value| {
+        compiled
+            .evaluate(Inference::new(&response))
+            .unwrap()
+            .is_activated()
+    };
+    assert!(activated(form(&[])));
+    assert!(!activated(form(&[Field {
+        key: "Anything",
+        key_confidence: 99.0,
+        value_confidence: None,
+        words: &[99.0],
+    }])));
+}
+
+#[test]
+fn textract_example_5_samples_low_confidence_pay_dates() {
+    let compiled = compile(
+        TEXTRACT,
+        r#"{ "Conditions": [ { "And": [
+          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
+          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
+              "KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85 } } ] } ] }"#,
+    );
+    let response = form(&[
+        Field {
+            key: "DateOfPay",
+            key_confidence: 50.0,
+            value_confidence: Some(50.0),
+            words: &[50.0, 50.0],
+        },
+        Field {
+            key: "Other",
+            key_confidence: 1.0,
+            value_confidence: Some(1.0),
+            words: &[1.0, 1.0],
+        },
+    ]);
+    let sampled = image_where_sampled(&compiled, &response, true);
+    let report = compiled
+        .evaluate(Inference::new(&response).with_request(&sampled))
+        .unwrap()
+        .report();
+    assert_eq!(block_ids(&report), ["k0", "v0", "k0w0", "v0w0"]);
+    let not_sampled = image_where_sampled(&compiled, &response, false);
+    assert!(
+        !compiled
+            .evaluate(Inference::new(&response).with_request(&not_sampled))
+            .unwrap()
+            .is_activated()
+    );
+}
+
+#[test]
+fn textract_example_6_reviews_low_and_samples_high_confidence() {
+    let compiled = compile(
+        TEXTRACT,
+        r#"{ "Conditions": [ { "Or": [
+          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
+              "KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 60 } },
+          { "And": [
+            { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
+            { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+                "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
+                "KeyValueBlockConfidenceLessThan": 90, "WordBlockConfidenceGreaterThan": 90 } } ] } ] } ] }"#,
+    );
+    let low = form(&[Field {
+        key: "Pay Date",
+        key_confidence: 50.0,
+        value_confidence: Some(40.0),
+        words: &[59.0, 99.0, 99.0],
+    }]);
+    let high = form(&[Field {
+        key: "PayDate",
+        key_confidence: 80.0,
+        value_confidence: Some(85.0),
+        words: &[95.0, 10.0],
+    }]);
+    let request_sampled = image_where_sampled(&compiled, &high, true);
+    let request_not = image_where_sampled(&compiled, &high, false);
+    let run = |r: &Value, q: &Value| {
+        let evaluation = compiled
+            .evaluate(Inference::new(r).with_request(q))
+            .unwrap();
+        (
+            evaluation.is_activated(),
+            evaluation.result_at("Conditions[0].Or[1]"),
+        )
+    };
+    assert_eq!(run(&low, &request_not), (true, Some(false)));
+    assert_eq!(run(&high, &request_sampled), (true, Some(true)));
+    assert_eq!(run(&high, &request_not), (false, Some(false)));
+}
+
+#[test]
+fn textract_example_7_checks_the_key_or_samples_the_form() {
+    let compiled = compile(
+        TEXTRACT,
+        r#"{ "Conditions": [ { "Or": [
+          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
+          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
+              "KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85 } } ] } ] }"#,
+    );
+    let response = form(&[
+        Field {
+            key: "pay-date",
+            key_confidence: 64.99,
+            value_confidence: Some(64.0),
+            words: &[84.99, 99.0],
+        },
+        Field {
+            key: "Total",
+            key_confidence: 99.0,
+            value_confidence: Some(99.0),
+            words: &[99.0, 99.0],
+        },
+    ]);
+    let not_sampled = image_where_sampled(&compiled, &response, false);
+    let report = compiled
+        .evaluate(Inference::new(&response).with_request(&not_sampled))
+        .unwrap()
+        .report();
+    assert_eq!(block_ids(&report), ["k0", "v0", "k0w0", "v0w0"]);
+    let sampled = image_where_sampled(&compiled, &response, true);
+    let report = compiled
+        .evaluate(Inference::new(&response).with_request(&sampled))
+        .unwrap()
+        .report();
+    assert_eq!(report.selected_ai_service_response, Some(response.clone()));
+}
+
+#[test]
+fn the_notebook_demo_conditions_always_fire() {
+    let compiled = compile(
+        TEXTRACT,
+        &format!(
+            r#"{{"Conditions": [{{"Or": [
+              {{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {{ {MAIL_ADDRESS_KEY},
+                "KeyValueBlockConfidenceLessThan": 100, "WordBlockConfidenceLessThan": 100}}}},
+              {{"ConditionType": "MissingImportantFormKey", "ConditionParameters": {{ {MAIL_ADDRESS_KEY} }}}},
+              {{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {{"ImportantFormKey": "Phone Number",
+                "KeyValueBlockConfidenceLessThan": 100, "WordBlockConfidenceLessThan": 100}}}},
+              {{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {{"ImportantFormKey": "*",
+                "KeyValueBlockConfidenceLessThan": 100, "WordBlockConfidenceLessThan": 100}}}},
+              {{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {{"ImportantFormKey": "*",
+                "KeyValueBlockConfidenceGreaterThan": 0, "WordBlockConfidenceGreaterThan": 0}}}}]}}]}}"#
+        ),
+    );
+    for response in [
+        form(&[]),
+        form(&[Field {
+            key: "Mail Address:",
+            key_confidence: 100.0,
+            value_confidence: Some(100.0),
+            words: &[100.0, 100.0],
+        }]),
+        form(&[Field {
+            key: "Zip",
+            key_confidence: 50.0,
+            value_confidence: None,
+            words: &[50.0],
+        }]),
+    ] {
+        assert!(
+            compiled
+                .evaluate(Inference::new(&response))
+                .unwrap()
+                .is_activated()
+        );
+    }
+}
+
+#[test]
+fn key_value_thresholds_apply_to_the_key_and_its_value() {
+    let compiled = compile(
+        TEXTRACT,
+        r#"{"Conditions": [{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+            "ImportantFormKey": "Total", "KeyValueBlockConfidenceLessThanEquals": 60}}]}"#,
+    );
+    let activated = |key: f64, value: Option<f64>| {
+        let response = form(&[Field {
+            key: "Total",
+            key_confidence: key,
+            value_confidence: value,
+            words: &[99.0, 99.0],
+        }]);
+        compiled
+            .evaluate(Inference::new(&response))
+            .unwrap()
+            .is_activated()
+    };
+    assert!(activated(60.0, Some(60.0)));
+    assert!(!activated(60.0, Some(60.01)));
+    assert!(!activated(60.01, Some(10.0)));
+    assert!(activated(10.0, None));
+}
+
+#[test]
+fn a_false_and_contributes_no_keys_to_the_context() {
+    let compiled = compile(
+        TEXTRACT,
+        r#"{"Conditions": [
+          {"And": [
+            {"ConditionType": "MissingImportantFormKey", "ConditionParameters": {"ImportantFormKey": "Signature"}},
+            {"ConditionType": "MissingImportantFormKey", "ConditionParameters": {"ImportantFormKey": "Name"}}]},
+          {"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {"ImportantFormKey": "Name"}}]}"#,
+    );
+    let response = form(&[Field {
+        key: "Name",
+        key_confidence: 90.0,
+        value_confidence: None,
+        words: &[90.0],
+    }]);
+    let evaluation = compiled.evaluate(Inference::new(&response)).unwrap();
+    assert_eq!(evaluation.result_at("Conditions[0].And[0]"), Some(true));
+    assert_eq!(evaluation.result_at("Conditions[0]"), Some(false));
+    let keys = evaluation
+        .report()
+        .human_loop_context
+        .unwrap()
+        .important_form_keys;
+    let names: Vec<&str> = keys.iter().map(|k| k.important_form_key.as_str()).collect();
+    assert_eq!(names, ["Name"]);
+}
+
+// Flows without conditions, custom flows, dry runs and bad input.
+
+#[test]
+fn built_in_flows_without_conditions_send_everything() {
+    let response = labels(&[("Suggestive", 51.0)]);
+    let report = ActivationReport::without_conditions(REKOGNITION, &response);
+    assert!(report.activated);
+    assert_eq!(report.human_task_activation_condition_results, None);
+    assert_eq!(report.selected_ai_service_response, Some(response.clone()));
+    let output = serde_json::to_value(report.activation_output(None)).unwrap();
+    assert_eq!(
+        output,
+        json!({"HumanLoopActivationReasons": ["ConditionsMatched"]})
+    );
+    let textract = ActivationReport::without_conditions(TEXTRACT, &form(&[]));
+    assert_eq!(
+        textract.human_loop_context,
+        Some(HumanLoopContext::default())
+    );
+}
+
+#[test]
+fn custom_flows_start_always_unless_an_expression_says_otherwise() {
+    let input = json!({"taskObject": "MS Dhoni retired from cricket"});
+    assert!(CustomFlowConditions::always().decide(&input).starts_loop());
+    let conditions =
+        CustomFlowConditions::parse(r#"{"!": {"in": ["cricket", {"var": "taskObject"}]}}"#)
+            .unwrap();
+    assert_eq!(conditions.decide(&input), CustomActivation::NotMatched);
+    assert_eq!(
+        conditions.decide(&json!({"taskObject": "Rain in Spain"})),
+        CustomActivation::Matched
+    );
+}
+
+#[test]
+fn a_dry_run_explains_every_leaf() {
+    let sdk_response = r#"{"ModerationLabels": [
+        {"Confidence": 95.5, "Name": "Graphic Male Nudity", "ParentName": "Explicit Nudity"},
+        {"Confidence": 99.5, "Name": "Explicit Nudity", "ParentName": ""}],
+      "ModerationModelVersion": "3.0"}"#;
+    let run = dry_run(
+        REKOGNITION,
+        REKOGNITION_EXAMPLE_1,
+        sdk_response,
+        CompileOptions::default(),
+    )
+    .unwrap();
+    assert!(run.report.activated);
+    assert_eq!(run.leaves.len(), 4);
+    let first = &run.leaves[0];
+    assert_eq!(first.path, "Conditions[0].Or[0].And[0]");
+    assert_eq!(first.json_logic, json!({"<=": [{"var": []}, 99]}));
+    assert_eq!(first.tests.len(), 1);
+    assert_eq!(first.tests[0].at, "aiServiceResponse.moderationLabels[0]");
+    assert_eq!(first.tests[0].name.as_deref(), Some("Graphic Male Nudity"));
+    assert_eq!(first.tests[0].data, json!(95.5));
+    assert!(first.tests[0].result);
+    assert!(run.leaves[2].tests.is_empty() && !run.leaves[2].evaluation_result);
+    let json = serde_json::to_value(&run).unwrap();
+    assert_eq!(json["activated"], true);
+    assert_eq!(
+        json["selectedAiServiceResponse"]["moderationLabels"][0]["name"],
+        "Graphic Male Nudity"
+    );
+    assert_eq!(
+        json["leaves"][0]["conditionType"],
+        "ModerationLabelConfidenceCheck"
+    );
+}
+
+#[test]
+fn a_dry_run_shows_the_sampling_draw_of_the_given_request() {
+    let wrapped = json!({
+        "aiServiceRequest": image_request("cat.jpg"),
+        "aiServiceResponse": labels(&[("Suggestive", 60.0)]),
+    })
+    .to_string();
+    let run = dry_run(REKOGNITION, SAMPLE_5, &wrapped, CompileOptions::default()).unwrap();
+    let draw = run.leaves[0].sample_draw.unwrap();
+    assert!((0.0..100.0).contains(&draw));
+    assert_eq!(run.leaves[0].evaluation_result, draw < 5.0);
+    let again = dry_run(REKOGNITION, SAMPLE_5, &wrapped, CompileOptions::default()).unwrap();
+    assert_eq!(again.leaves[0].sample_draw, Some(draw));
+}
+
+#[test]
+fn a_dry_run_reports_bad_conditions_and_bad_output() {
+    let err = dry_run(
+        REKOGNITION,
+        r#"{"Conditions": []}"#,
+        "{}",
+        CompileOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "Conditions: needs at least one condition");
+    let err = dry_run(REKOGNITION, SAMPLE_5, "{", CompileOptions::default()).unwrap_err();
+    assert!(matches!(err, DryRunError::NotJson { .. }), "{err}");
+    let err = dry_run(
+        TEXTRACT,
+        SAMPLE_5,
+        r#"{"blocks": [{"id": "x"}]}"#,
+        CompileOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "aiServiceResponse.blocks[0].blockType: missing"
+    );
+}
+
+#[test]
+fn a_response_of_the_wrong_shape_is_an_error_not_a_silent_false() {
+    let compiled = compile(REKOGNITION, REKOGNITION_EXAMPLE_1);
+    let textract_output = form(&[]);
+    let err = compiled
+        .evaluate(Inference::new(&textract_output))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        EvaluationError::MlOutput(MlOutputError::Missing {
+            path: "aiServiceResponse.moderationLabels".into()
+        })
+    );
+    let sdk_casing = json!({"ModerationLabels": []});
+    let err = compiled.evaluate(Inference::new(&sdk_casing)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "aiServiceResponse.moderationLabels: missing, found ModerationLabels instead; convert the AWS response to A2I's camelCase first"
+    );
+    let textract = compile(TEXTRACT, MISSING_MAILING_ADDRESS);
+    // Blocks are read as far as the conditions need them: a key's words need their text.
+    let word_without_text = json!({"blocks": [
+        {"blockType": "KEY_VALUE_SET", "entityTypes": ["KEY"], "id": "k", "confidence": 50.0,
+         "relationships": [{"type": "CHILD", "ids": ["w"]}]},
+        {"blockType": "WORD", "id": "w", "confidence": 9.0}]});
+    assert_eq!(
+        textract
+            .evaluate(Inference::new(&word_without_text))
+            .unwrap_err()
+            .to_string(),
+        "aiServiceResponse.blocks[1].text: missing"
+    );
+    let stray_word = json!({"blocks": [{"blockType": "WORD", "id": "w", "confidence": 9.0}]});
+    assert!(
+        textract
+            .evaluate(Inference::new(&stray_word))
+            .unwrap()
+            .is_activated()
+    );
+}
