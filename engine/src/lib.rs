@@ -4,11 +4,16 @@
 //! (`Email::parse`, `WorkteamName::parse`, ...), so code inside never re-validates.
 
 pub mod accounts;
+pub mod arns;
 pub mod clock;
 pub mod conditions;
+pub mod flows;
 pub mod keys;
+pub mod names;
 pub mod passwords;
+pub mod pricing;
 pub mod store;
+pub mod task_uis;
 pub mod teams;
 #[cfg(feature = "testing")]
 pub mod testing;
