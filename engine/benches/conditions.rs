@@ -9,14 +9,8 @@ use std::time::{Duration, Instant};
 use loupe_engine::conditions::{CompiledConditions, Inference, RequestSource};
 use serde_json::{Value, json};
 
-const REKOGNITION_EXAMPLE_1: &str = r#"{ "Conditions": [{ "Or": [
-  { "And": [
-    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceLessThanEquals": 99 } },
-    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThanEquals": 90 } } ] },
-  { "And": [
-    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Female Nudity", "ConfidenceLessThanEquals": 99 } },
-    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Female Nudity", "ConfidenceGreaterThanEquals": 80 } } ] }
-] }] }"#;
+/// Shared with the tests, which check what this document decides.
+const REKOGNITION_EXAMPLE_1: &str = include_str!("../tests/fixtures/rekognition_example_1.json");
 
 const PAY_DATE_CHECK: &str = r#"{ "Conditions": [
   { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {

@@ -125,14 +125,7 @@ fn image_where_sampled(compiled: &CompiledConditions, response: &Value, sampled:
 
 // Rekognition, spec 4.5.
 
-const REKOGNITION_EXAMPLE_1: &str = r#"{ "Conditions": [{ "Or": [
-  { "And": [
-    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceLessThanEquals": 99 } },
-    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThanEquals": 90 } } ] },
-  { "And": [
-    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Female Nudity", "ConfidenceLessThanEquals": 99 } },
-    { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Female Nudity", "ConfidenceGreaterThanEquals": 80 } } ] }
-] }] }"#;
+const REKOGNITION_EXAMPLE_1: &str = include_str!("fixtures/rekognition_example_1.json");
 
 #[test]
 fn rekognition_example_1_reviews_labels_inside_their_bands() {

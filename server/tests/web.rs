@@ -88,6 +88,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The body of a page fetched with `client`.
+    async fn page_text(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// The CSRF token the pages hand this client (the sign-in page, or the start page of someone
     /// already signed in).
     async fn csrf_token(&self, client: &reqwest::Client) -> String {
@@ -215,26 +227,12 @@ async fn an_admin_signs_in_and_sees_the_admin_area(backend: Backend) {
     assert_eq!(admin.status(), StatusCode::OK);
     assert_eq!(admin.headers().get("cache-control").unwrap(), "no-store");
     assert!(admin.text().await.unwrap().contains(ADMIN_EMAIL));
-    let people = client
-        .get(app.url("/admin/workers"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let people = app.page_text(&client, "/admin/workers").await;
     assert!(
         people.contains(WORKER_EMAIL),
         "the people page lists the worker"
     );
-    let teams = client
-        .get(app.url("/admin/teams"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let teams = app.page_text(&client, "/admin/teams").await;
     assert!(teams.contains("moderators"));
 }
 
@@ -392,14 +390,7 @@ async fn wrong_passwords_are_reported_and_then_lock(backend: Backend) {
         "{}",
         location(&wrong)
     );
-    let page = client
-        .get(app.url(location(&wrong)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&client, location(&wrong)).await;
     assert!(
         page.contains("don&#x27;t match an account") || page.contains("don't match an account"),
         "{page}"
@@ -414,14 +405,7 @@ async fn wrong_passwords_are_reported_and_then_lock(backend: Backend) {
     );
     let right_but_locked = app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert!(location(&right_but_locked).starts_with("/login?error=locked"));
-    let page = client
-        .get(app.url(location(&right_but_locked)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&client, location(&right_but_locked)).await;
     assert!(page.contains("locked until"), "{page}");
 }
 

@@ -118,23 +118,13 @@ fn check_expression(value: &Value, path: &mut LogicPath) -> Result<(), LogicErro
             }
             path.push(operator.clone());
             let checked = match arguments {
-                Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
-                    path.push(format!("[{i}]"));
-                    let checked = check_expression(item, path);
-                    path.pop();
-                    checked
-                }),
+                Value::Array(items) => check_each(items, path, check_expression),
                 single => check_expression(single, path),
             };
             path.pop();
             checked
         }
-        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
-            path.push(format!("[{i}]"));
-            let checked = check_literal(item, path);
-            path.pop();
-            checked
-        }),
+        Value::Array(items) => check_each(items, path, check_literal),
         _ => Ok(()),
     }
 }
@@ -145,14 +135,23 @@ fn check_literal(value: &Value, path: &mut LogicPath) -> Result<(), LogicError> 
             path: path.to_string(),
             found: json_kind(value),
         }),
-        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
-            path.push(format!("[{i}]"));
-            let checked = check_literal(item, path);
-            path.pop();
-            checked
-        }),
+        Value::Array(items) => check_each(items, path, check_literal),
         _ => Ok(()),
     }
+}
+
+/// Checks every element of an array, each under its index in the path.
+fn check_each(
+    items: &[Value],
+    path: &mut LogicPath,
+    check: fn(&Value, &mut LogicPath) -> Result<(), LogicError>,
+) -> Result<(), LogicError> {
+    items.iter().enumerate().try_for_each(|(i, item)| {
+        path.push(format!("[{i}]"));
+        let checked = check(item, path);
+        path.pop();
+        checked
+    })
 }
 
 /// Where in an expression a problem is: `expression.and[1].in[1][0]`.
