@@ -2,6 +2,7 @@
 # every step checks first, so a second run installs nothing.
 
 CARGO_LEPTOS_VERSION=0.3.10
+MOTO_VERSION=5.2.5
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -58,4 +59,23 @@ ensure_postgres() {
     echo "PostgreSQL did not come up on 127.0.0.1:5432" >&2
     return 1
   fi
+}
+
+# moto's S3 server (PyPI) for the output-store tests, pinned, in the project's .venv.
+ensure_s3_test_server() {
+  if [ -x .venv/bin/moto_server ] \
+    && compgen -G ".venv/lib/python3*/site-packages/moto-$MOTO_VERSION.dist-info" >/dev/null; then
+    return 0
+  fi
+  say "installing moto $MOTO_VERSION (S3 test server) into .venv"
+  if [ ! -x .venv/bin/pip ]; then
+    rm -rf .venv
+    if ! python3 -m venv .venv 2>/dev/null; then
+      rm -rf .venv
+      as_root apt-get update -q
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q python3 python3-venv
+      python3 -m venv .venv
+    fi
+  fi
+  .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
 }

@@ -54,6 +54,21 @@ impl UiTemplate {
     }
 }
 
+/// A human task UI as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HumanTaskUi {
+    pub id: i64,
+    pub spec: HumanTaskUiSpec,
+    pub status: HumanTaskUiStatus,
+    pub created_at: crate::clock::Timestamp,
+}
+
+impl HumanTaskUi {
+    pub fn name(&self) -> &HumanTaskUiName {
+        &self.spec.human_task_ui_name
+    }
+}
+
 impl HumanTaskUiSpec {
     /// Reads a `CreateHumanTaskUi` request body.
     pub fn parse(request: &Value) -> Result<Self, RequestError> {

@@ -17,10 +17,16 @@ use crate::passwords::PasswordHash;
 use crate::teams::{Team, WorkteamName};
 
 mod postgres;
+pub mod review;
+mod review_sql;
 mod sql;
 mod sqlite;
 
 pub use postgres::PostgresStore;
+pub use review::{
+    CostLine, FlowDeletion, LoopQuery, NewFlowDefinition, PendingOutput, ReviewStore, StoredEvent,
+    SubmitReceipt, TaskRefusal,
+};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +60,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     NotFound(String),
+    /// A worker's action on a task that the rules do not allow.
+    #[error("{0}")]
+    Refused(#[from] TaskRefusal),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
@@ -65,7 +74,7 @@ pub enum StoreError {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
+pub trait Store: ReviewStore + Send + Sync + fmt::Debug {
     fn backend(&self) -> Backend;
 
     /// Brings the schema up to date; safe to run on every start and from several replicas.

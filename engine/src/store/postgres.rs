@@ -5,7 +5,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::{PgPoolOptions, PgRow};
 
-use super::{Backend, StoreError, sql::sql_store};
+use super::{Backend, StoreError, review_sql::review_sql_store, sql::sql_store};
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
@@ -26,6 +26,11 @@ impl PostgresStore {
         &self.pool
     }
 
+    /// Read committed; the queries lock the rows they change (`FOR UPDATE`).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
     /// sqlx takes an advisory lock around migrations, so replicas starting together are safe.
     async fn migrate_pool(&self) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/postgres")
@@ -36,3 +41,10 @@ impl PostgresStore {
 }
 
 sql_store!(PostgresStore, PgRow, Backend::Postgres);
+review_sql_store!(
+    PostgresStore,
+    sqlx::postgres::PgRow,
+    sqlx::PgConnection,
+    for_update = "FOR UPDATE",
+    skip_locked = "FOR UPDATE SKIP LOCKED"
+);

@@ -9,7 +9,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 
-use super::{Backend, StoreError, sql::sql_store};
+use super::{Backend, StoreError, review_sql::review_sql_store, sql::sql_store};
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -43,6 +43,12 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// Write transactions take SQLite's write lock up front (`BEGIN IMMEDIATE`), so they run
+    /// one at a time and a transaction that reads before it writes never fails to upgrade.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     async fn migrate_pool(&self) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/sqlite")
             .run(&self.pool)
@@ -52,3 +58,10 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, SqliteRow, Backend::Sqlite);
+review_sql_store!(
+    SqliteStore,
+    sqlx::sqlite::SqliteRow,
+    sqlx::SqliteConnection,
+    for_update = "",
+    skip_locked = ""
+);

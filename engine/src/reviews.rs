@@ -1,0 +1,577 @@
+//! The review engine's front door: every operation the API and the two UIs perform on task
+//! UIs, flow definitions, human loops and tasks, with the rules checked once, here.
+//!
+//! [`Reviews`] owns no state besides caches that are safe to lose (compiled conditions, keyed by
+//! a flow definition's id and creation time, which never change) and the loop-start batcher;
+//! everything else is in the [`Store`], so several replicas can serve one database.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::accounts::UserId;
+use crate::arns::{Account, HumanLoopArn, WorkteamRef};
+use crate::clock::{Clock, Timestamp};
+use crate::conditions::{
+    ActivationReport, CompiledConditions, CustomFlowConditions, HumanLoopActivationOutput,
+    Inference, RequestSource, to_a2i_case,
+};
+use crate::flows::{FlowDefinitionSpec, FlowDefinitionStatus, RequestError, TaskLimits};
+use crate::lifecycle::OutputFinisher;
+use crate::loops::{
+    ClaimedTask, ContentClassifier, FlowDefinition, FlowId, HumanLoop, InputDigest,
+    MAX_INPUT_CONTENT_BYTES, NewHumanLoop, StartOutcome, TaskId,
+};
+use crate::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
+use crate::output::S3OutputPath;
+use crate::output_store::OutputStore;
+use crate::starter::LoopStarter;
+use crate::store::{
+    FlowDeletion, NewFlowDefinition, Store, StoreError, SubmitReceipt, TaskRefusal,
+};
+use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec};
+
+/// The engine's errors, in domain words. The API maps them to AWS error types, the UI to
+/// messages.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    /// A request that breaks a rule: `ValidationException`.
+    #[error("{0}")]
+    Validation(String),
+    /// A malformed or invalid Create request, already in the API's vocabulary.
+    #[error("{0}")]
+    Request(#[from] RequestError),
+    /// `ResourceNotFound`.
+    #[error("{0}")]
+    NotFound(String),
+    /// A name in use, or an operation the resource's state does not allow: `ConflictException`
+    /// / `ResourceInUse`.
+    #[error("{0}")]
+    Conflict(String),
+    /// A worker action the task's state does not allow.
+    #[error("{0}")]
+    Refused(TaskRefusal),
+    #[error("{0}")]
+    Store(StoreError),
+}
+
+impl From<StoreError> for ReviewError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::NotFound(message) => Self::NotFound(message),
+            StoreError::Refused(refusal) => Self::Refused(refusal),
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// `StartHumanLoop`, parsed.
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    pub name: HumanLoopName,
+    pub flow: FlowDefinitionName,
+    /// The caller's `InputContent`, a JSON document as text.
+    pub input_content: String,
+    pub content_classifiers: Vec<ContentClassifier>,
+}
+
+/// What a start did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartResponse {
+    /// Present when a loop exists for this start (new, or the same start retried).
+    pub human_loop_arn: Option<HumanLoopArn>,
+    /// For built-in task types: why a loop was (or was not) started.
+    pub activation: Option<HumanLoopActivationOutput>,
+    pub report: Option<ActivationReport>,
+    /// True when this start repeated an earlier one (same name, same input).
+    pub already_started: bool,
+}
+
+/// What one run of the scheduled work did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DueWork {
+    pub tasks_returned: u64,
+    pub loops_expired: u64,
+    pub flows_purged: u64,
+    pub outputs_written: u64,
+    pub outputs_failed: u64,
+}
+
+/// How a flow definition decides whether a start creates a loop.
+#[derive(Debug)]
+enum FlowRules {
+    /// Built-in task type; `None` conditions send every request to humans.
+    BuiltIn {
+        source: RequestSource,
+        conditions: Option<CompiledConditions>,
+    },
+    Custom(CustomFlowConditions),
+}
+
+/// How long a leased output write may take before another runner retries it.
+const OUTPUT_LEASE: Duration = Duration::from_secs(60);
+/// Work taken per scheduler run and kind, so one run stays short.
+const SWEEP_LIMIT: u32 = 500;
+
+pub struct Reviews {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    account: Account,
+    limits: TaskLimits,
+    finisher: OutputFinisher,
+    starter: LoopStarter,
+    rules: RwLock<HashMap<(FlowId, Timestamp), Arc<FlowRules>>>,
+}
+
+impl std::fmt::Debug for Reviews {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reviews")
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Reviews {
+    /// Must be called on a Tokio runtime: it spawns the loop-start batchers.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        account: Account,
+        limits: TaskLimits,
+    ) -> Self {
+        let writers = match store.backend() {
+            crate::store::Backend::Sqlite => 1,
+            crate::store::Backend::Postgres => 4,
+        };
+        Self {
+            starter: LoopStarter::spawn(store.clone(), writers),
+            finisher: OutputFinisher {
+                account: account.clone(),
+            },
+            store,
+            clock,
+            account,
+            limits,
+            rules: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
+
+    pub fn finisher(&self) -> &OutputFinisher {
+        &self.finisher
+    }
+
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    // --- Human task UIs -------------------------------------------------------------------
+
+    pub async fn create_task_ui(&self, request: &Value) -> Result<HumanTaskUi, ReviewError> {
+        let spec = HumanTaskUiSpec::parse(request)?;
+        Ok(self.store.create_task_ui(&spec, self.now()).await?)
+    }
+
+    pub async fn find_task_ui(&self, name: &HumanTaskUiName) -> Result<HumanTaskUi, ReviewError> {
+        self.store
+            .find_task_ui(name)
+            .await?
+            .ok_or_else(|| ReviewError::NotFound(format!("Human task UI {name} does not exist")))
+    }
+
+    // --- Flow definitions -----------------------------------------------------------------
+
+    /// `CreateFlowDefinition`, plus Loupe's optional JsonLogic rule for custom flows. The flow
+    /// is `Active` at once: everything A2I checks while `Initializing` is checked here.
+    pub async fn create_flow_definition(
+        &self,
+        request: &Value,
+        custom_conditions: Option<&str>,
+    ) -> Result<FlowDefinition, ReviewError> {
+        let spec = FlowDefinitionSpec::parse(request, &self.account, &self.limits)?;
+        let config = &spec.human_loop_config;
+        let ui = config.human_task_ui_arn.name();
+        if self.store.find_task_ui(ui).await?.is_none() {
+            return Err(ReviewError::Validation(format!(
+                "HumanLoopConfig.HumanTaskUiArn: human task UI {ui} does not exist"
+            )));
+        }
+        if let WorkteamRef::Private(team) = config.workteam_arn.team()
+            && self.store.find_team(team).await?.is_none()
+        {
+            return Err(ReviewError::Validation(format!(
+                "HumanLoopConfig.WorkteamArn: work team {team} does not exist"
+            )));
+        }
+        S3OutputPath::parse(&spec.output_config.s3_output_path)
+            .map_err(|e| ReviewError::Validation(format!("OutputConfig.S3OutputPath: {e}")))?;
+        rules_of(&spec, custom_conditions)?;
+        let flow = NewFlowDefinition {
+            spec,
+            status: FlowDefinitionStatus::Active,
+            failure_reason: None,
+            custom_conditions: custom_conditions.map(str::to_owned),
+            created_at: self.now(),
+        };
+        Ok(self.store.create_flow(&flow).await?)
+    }
+
+    pub async fn find_flow_definition(
+        &self,
+        name: &FlowDefinitionName,
+    ) -> Result<FlowDefinition, ReviewError> {
+        self.store
+            .find_flow(name)
+            .await?
+            .ok_or_else(|| ReviewError::NotFound(format!("Flow definition {name} does not exist")))
+    }
+
+    /// `DeleteFlowDefinition`: only `Active` (or `Failed`) flows; loops nobody started stop and
+    /// go at once, the rest run to their end first.
+    pub async fn delete_flow_definition(
+        &self,
+        name: &FlowDefinitionName,
+    ) -> Result<FlowDeletion, ReviewError> {
+        let flow = self.find_flow_definition(name).await?;
+        if !flow.status.can_be_deleted() {
+            return Err(ReviewError::Conflict(format!(
+                "Flow definition {name} is {}; only Active or Failed flow definitions can be \
+                 deleted",
+                flow.status.as_str()
+            )));
+        }
+        let deletion = self
+            .store
+            .delete_flow(name, self.now(), &self.finisher)
+            .await?;
+        self.rules
+            .write()
+            .expect("rules lock")
+            .remove(&(flow.id, flow.created_at));
+        Ok(deletion)
+    }
+
+    fn rules(&self, flow: &FlowDefinition) -> Result<Arc<FlowRules>, ReviewError> {
+        let key = (flow.id, flow.created_at);
+        if let Some(rules) = self.rules.read().expect("rules lock").get(&key) {
+            return Ok(rules.clone());
+        }
+        let rules = Arc::new(rules_of(&flow.spec, flow.custom_conditions.as_deref())?);
+        self.rules
+            .write()
+            .expect("rules lock")
+            .insert(key, rules.clone());
+        Ok(rules)
+    }
+
+    // --- Human loops ----------------------------------------------------------------------
+
+    /// `StartHumanLoop`: evaluates the flow's activation conditions and, when they hold (or the
+    /// flow is custom), starts the loop. Retrying with the same name and input returns the same
+    /// loop; the same name with other input is a conflict.
+    pub async fn start_human_loop(
+        &self,
+        request: StartRequest,
+    ) -> Result<StartResponse, ReviewError> {
+        if request.input_content.len() > MAX_INPUT_CONTENT_BYTES {
+            return Err(ReviewError::Validation(format!(
+                "HumanLoopInput.InputContent: Member must have length less than or equal to \
+                 {MAX_INPUT_CONTENT_BYTES}"
+            )));
+        }
+        let flow = self.find_flow_definition(&request.flow).await?;
+        if flow.status != FlowDefinitionStatus::Active {
+            return Err(ReviewError::Validation(format!(
+                "Flow definition {} is {}, not Active",
+                request.flow,
+                flow.status.as_str()
+            )));
+        }
+        let config = &flow.spec.human_loop_config;
+        if config.is_public_crowd()
+            && !request
+                .content_classifiers
+                .contains(&ContentClassifier::FreeOfPersonallyIdentifiableInformation)
+        {
+            return Err(ReviewError::Validation(
+                "DataAttributes.ContentClassifiers: loops on the public crowd must declare \
+                 FreeOfPersonallyIdentifiableInformation"
+                    .to_owned(),
+            ));
+        }
+        let input: Value = serde_json::from_str(&request.input_content).map_err(|e| {
+            ReviewError::Validation(format!("HumanLoopInput.InputContent: not valid JSON: {e}"))
+        })?;
+        let rules = self.rules(&flow)?;
+        let report = match &*rules {
+            FlowRules::BuiltIn { source, conditions } => {
+                let input = to_a2i_case(input);
+                let response = input.get("aiServiceResponse").ok_or_else(|| {
+                    ReviewError::Validation(
+                        "HumanLoopInput.InputContent: a flow definition with a \
+                         HumanLoopRequestSource needs {\"aiServiceRequest\": …, \
+                         \"aiServiceResponse\": …}"
+                            .to_owned(),
+                    )
+                })?;
+                let report = match conditions {
+                    None => ActivationReport::without_conditions(*source, response),
+                    Some(conditions) => {
+                        let mut inference = Inference::new(response);
+                        if let Some(request) = input.get("aiServiceRequest") {
+                            inference = inference.with_request(request);
+                        }
+                        conditions
+                            .evaluate(inference)
+                            .map_err(|e| {
+                                ReviewError::Validation(format!("HumanLoopInput.InputContent: {e}"))
+                            })?
+                            .report()
+                    }
+                };
+                Some(report)
+            }
+            FlowRules::Custom(conditions) => {
+                if !conditions.decide(&input).starts_loop() {
+                    return Ok(StartResponse {
+                        human_loop_arn: None,
+                        activation: None,
+                        report: None,
+                        already_started: false,
+                    });
+                }
+                None
+            }
+        };
+        if let Some(report) = report.as_ref().filter(|r| !r.activated) {
+            return Ok(StartResponse {
+                human_loop_arn: None,
+                activation: Some(report.activation_output(None)),
+                report: Some(report.clone()),
+                already_started: false,
+            });
+        }
+        let now = self.now();
+        let new = NewHumanLoop {
+            name: request.name.clone(),
+            flow_id: flow.id,
+            input_digest: InputDigest::of(&request.input_content),
+            input_content: request.input_content,
+            content_classifiers: request.content_classifiers,
+            activation: report
+                .as_ref()
+                .map(|r| serde_json::to_value(r).expect("reports serialize")),
+            task_count: config.task_count.get(),
+            time_limit_ms: i64::from(config.task_time_limit_in_seconds) * 1000,
+            created_at: now,
+            expires_at: now.plus(Duration::from_secs(u64::from(
+                config.task_availability_lifetime_in_seconds,
+            ))),
+        };
+        let outcome = self.starter.start(new).await?;
+        let arn = self.account.human_loop_arn(&request.name);
+        Ok(StartResponse {
+            activation: report
+                .as_ref()
+                .map(|r| r.activation_output(Some(arn.to_string()))),
+            human_loop_arn: Some(arn),
+            report,
+            already_started: matches!(outcome, StartOutcome::AlreadyStarted(_)),
+        })
+    }
+
+    pub async fn find_human_loop(&self, name: &HumanLoopName) -> Result<HumanLoop, ReviewError> {
+        self.store
+            .find_loop(name)
+            .await?
+            .ok_or_else(|| ReviewError::NotFound(format!("Human loop {name} does not exist")))
+    }
+
+    pub async fn stop_human_loop(&self, name: &HumanLoopName) -> Result<HumanLoop, ReviewError> {
+        Ok(self
+            .store
+            .stop_loop(name, self.now(), &self.finisher)
+            .await?)
+    }
+
+    pub async fn delete_human_loop(&self, name: &HumanLoopName) -> Result<(), ReviewError> {
+        Ok(self.store.delete_loop(name).await?)
+    }
+
+    // --- Worker tasks ---------------------------------------------------------------------
+
+    /// The flows whose queues a worker may take tasks from.
+    pub async fn queues_of(&self, worker: UserId) -> Result<Vec<FlowDefinition>, ReviewError> {
+        Ok(self.store.flows_for_worker(worker).await?)
+    }
+
+    /// Claims the oldest task the worker may take: of `flow`, or of any of their queues.
+    pub async fn claim_next(
+        &self,
+        worker: UserId,
+        flow: Option<FlowId>,
+    ) -> Result<Option<ClaimedTask>, ReviewError> {
+        let queues = self.store.flows_for_worker(worker).await?;
+        let now = self.now();
+        for queue in &queues {
+            if flow.is_some_and(|wanted| wanted != queue.id) {
+                continue;
+            }
+            if let Some(task) = self.store.claim_task(worker, queue.id, now).await? {
+                return Ok(Some(task));
+            }
+        }
+        if let Some(flow) = flow
+            && !queues.iter().any(|q| q.id == flow)
+        {
+            return Err(ReviewError::NotFound(
+                "no such queue among your teams' flow definitions".to_owned(),
+            ));
+        }
+        Ok(None)
+    }
+
+    pub async fn submit(
+        &self,
+        task: TaskId,
+        worker: UserId,
+        answer: &Value,
+        time_spent: Option<Duration>,
+    ) -> Result<SubmitReceipt, ReviewError> {
+        let time_spent_ms = time_spent.map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        Ok(self
+            .store
+            .submit_task(
+                task,
+                worker,
+                answer,
+                time_spent_ms,
+                self.now(),
+                &self.finisher,
+            )
+            .await?)
+    }
+
+    pub async fn release(&self, task: TaskId, worker: UserId) -> Result<(), ReviewError> {
+        Ok(self
+            .store
+            .release_task(task, worker, self.now(), &self.finisher)
+            .await?)
+    }
+
+    pub async fn decline(&self, task: TaskId, worker: UserId) -> Result<(), ReviewError> {
+        Ok(self
+            .store
+            .decline_task(task, worker, self.now(), &self.finisher)
+            .await?)
+    }
+
+    // --- Scheduled work -------------------------------------------------------------------
+
+    /// Everything time makes due: held tasks past their deadline go back to the pool, loops
+    /// past their availability lifetime end, deleted flow definitions whose loops are done go,
+    /// and pending output files are written. Safe to run on every replica at once.
+    pub async fn run_due_work(&self, outputs: &OutputStore) -> Result<DueWork, ReviewError> {
+        let now = self.now();
+        let mut work = DueWork {
+            tasks_returned: self
+                .store
+                .return_overdue_tasks(now, SWEEP_LIMIT, &self.finisher)
+                .await?,
+            loops_expired: self
+                .store
+                .expire_loops(now, SWEEP_LIMIT, &self.finisher)
+                .await?,
+            flows_purged: self.store.purge_deleted_flows().await?,
+            ..DueWork::default()
+        };
+        let leased = self
+            .store
+            .lease_outputs(now, now.plus(OUTPUT_LEASE), 64)
+            .await?;
+        for output in leased {
+            let body = bytes::Bytes::from(output.body.into_bytes());
+            match outputs.put(&output.uri, body, "application/json").await {
+                Ok(()) => {
+                    self.store.output_written(output.id, self.now()).await?;
+                    work.outputs_written += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(uri = %output.uri, attempts = output.attempts, %error,
+                        "writing output.json failed; will retry");
+                    let retry_at = self.now().plus(retry_delay(output.attempts));
+                    self.store
+                        .output_failed(output.id, &error.to_string(), retry_at)
+                        .await?;
+                    work.outputs_failed += 1;
+                }
+            }
+        }
+        Ok(work)
+    }
+}
+
+/// 1 s, 2 s, 4 s … capped at 5 minutes: a store that is down for a while is not hammered, and
+/// one that comes back is used within minutes.
+pub fn retry_delay(attempts: i64) -> Duration {
+    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 16)).unwrap_or(16);
+    Duration::from_secs(2u64.saturating_pow(exponent).min(300))
+}
+
+fn rules_of(
+    spec: &FlowDefinitionSpec,
+    custom_conditions: Option<&str>,
+) -> Result<FlowRules, ReviewError> {
+    match spec.human_loop_request_source {
+        Some(source) => {
+            let source = source.aws_managed_human_loop_request_source;
+            let conditions = spec
+                .activation_conditions()
+                .map(|text| CompiledConditions::compile(source, text))
+                .transpose()
+                .map_err(|e| {
+                    ReviewError::Validation(format!(
+                        "HumanLoopActivationConfig.HumanLoopActivationConditionsConfig.\
+                         HumanLoopActivationConditions: {e}"
+                    ))
+                })?;
+            if custom_conditions.is_some() {
+                return Err(ReviewError::Validation(
+                    "custom activation rules apply only to flow definitions without a \
+                     HumanLoopRequestSource"
+                        .to_owned(),
+                ));
+            }
+            Ok(FlowRules::BuiltIn { source, conditions })
+        }
+        None => match custom_conditions {
+            None => Ok(FlowRules::Custom(CustomFlowConditions::always())),
+            Some(text) => CustomFlowConditions::parse(text)
+                .map(FlowRules::Custom)
+                .map_err(|e| ReviewError::Validation(format!("custom activation rule: {e}"))),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_retries_back_off_to_five_minutes() {
+        assert_eq!(retry_delay(1), Duration::from_secs(1));
+        assert_eq!(retry_delay(2), Duration::from_secs(2));
+        assert_eq!(retry_delay(5), Duration::from_secs(16));
+        assert_eq!(retry_delay(40), Duration::from_secs(300));
+    }
+}

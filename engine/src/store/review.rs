@@ -1,0 +1,255 @@
+//! The review engine's storage interface: task UIs, flow definitions, human loops, tasks, the
+//! output outbox, events and cost lines.
+//!
+//! Every method that ends a loop takes a [`Finisher`]: the pure function that turns the loop's
+//! final state into its output file and event. The store calls it inside the transaction that
+//! changes the status, so the status, the output to write and the event commit together.
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use crate::accounts::UserId;
+use crate::clock::Timestamp;
+use crate::lifecycle::Finisher;
+use crate::loops::{
+    ClaimedTask, FlowDefinition, FlowId, HumanLoop, HumanLoopStatus, LoopId, NewHumanLoop,
+    StartOutcome, Task, TaskId,
+};
+use crate::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
+use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec};
+use crate::teams::{Team, WorkteamName};
+
+use super::StoreError;
+
+/// Why a worker's action on a task was refused. The worker UI turns these into messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TaskRefusal {
+    #[error("you do not hold this task")]
+    NotHeld,
+    #[error("the time for this task ran out")]
+    TimeUp,
+}
+
+/// A flow definition about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewFlowDefinition {
+    pub spec: crate::flows::FlowDefinitionSpec,
+    pub status: crate::flows::FlowDefinitionStatus,
+    pub failure_reason: Option<String>,
+    pub custom_conditions: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// What deleting a flow definition did (spec 3.2.4): loops nobody started are stopped at once;
+/// the definition itself goes when its last loop is terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowDeletion {
+    pub stopped_loops: u64,
+    /// False while loops with work in progress remain; the scheduler finishes the job.
+    pub removed: bool,
+}
+
+/// Filters and keyset position for listing loops, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct LoopQuery {
+    pub flow: Option<FlowId>,
+    pub status: Option<HumanLoopStatus>,
+    pub created_after: Option<Timestamp>,
+    pub created_before: Option<Timestamp>,
+    /// Oldest first instead of newest first.
+    pub ascending: bool,
+    /// Continue after this (created_at, id), exclusive.
+    pub after: Option<(Timestamp, LoopId)>,
+    pub limit: u32,
+}
+
+/// An output file due for writing, leased to one runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOutput {
+    pub id: i64,
+    pub loop_name: String,
+    pub uri: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// A recorded status-change event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub event_id: String,
+    pub loop_name: String,
+    pub status: String,
+    pub payload: String,
+    /// The output file this event announces; deliver the event after it is written.
+    pub output_id: Option<i64>,
+    pub created_at: Timestamp,
+}
+
+/// One paid task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostLine {
+    pub flow_name: String,
+    pub loop_name: String,
+    pub worker: UserId,
+    pub amount_millis: i64,
+    pub recorded_at: Timestamp,
+}
+
+/// What a submit did to the loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubmitReceipt {
+    /// The loop's status after this answer (Completed when it was the last one).
+    pub loop_status: HumanLoopStatus,
+}
+
+#[async_trait]
+pub trait ReviewStore {
+    async fn create_task_ui(
+        &self,
+        spec: &HumanTaskUiSpec,
+        now: Timestamp,
+    ) -> Result<HumanTaskUi, StoreError>;
+    async fn find_task_ui(&self, name: &HumanTaskUiName)
+    -> Result<Option<HumanTaskUi>, StoreError>;
+    async fn list_task_uis(&self) -> Result<Vec<HumanTaskUi>, StoreError>;
+    async fn delete_task_ui(&self, name: &HumanTaskUiName) -> Result<(), StoreError>;
+
+    async fn find_team(&self, name: &WorkteamName) -> Result<Option<Team>, StoreError>;
+    /// The teams a worker is in, directly or through a worker group.
+    async fn team_names_of(&self, worker: UserId) -> Result<Vec<WorkteamName>, StoreError>;
+    /// Creates (or replaces the members of) a named group of workers.
+    async fn put_worker_group(
+        &self,
+        name: &str,
+        members: &[UserId],
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Makes a group's members members of a team.
+    async fn add_team_group(
+        &self,
+        team: &WorkteamName,
+        group: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    async fn create_flow(&self, flow: &NewFlowDefinition) -> Result<FlowDefinition, StoreError>;
+    async fn find_flow(
+        &self,
+        name: &FlowDefinitionName,
+    ) -> Result<Option<FlowDefinition>, StoreError>;
+    async fn find_flow_by_id(&self, id: FlowId) -> Result<Option<FlowDefinition>, StoreError>;
+    async fn list_flows(&self) -> Result<Vec<FlowDefinition>, StoreError>;
+    /// Active flow definitions whose team the worker is in, plus those on the public crowd.
+    async fn flows_for_worker(&self, worker: UserId) -> Result<Vec<FlowDefinition>, StoreError>;
+    /// How many tasks of a flow wait for a worker right now.
+    async fn available_task_count(&self, flow: FlowId, now: Timestamp) -> Result<i64, StoreError>;
+    async fn delete_flow(
+        &self,
+        name: &FlowDefinitionName,
+        now: Timestamp,
+        finisher: &dyn Finisher,
+    ) -> Result<FlowDeletion, StoreError>;
+    /// Removes flow definitions being deleted whose loops are all terminal. Returns how many.
+    async fn purge_deleted_flows(&self) -> Result<u64, StoreError>;
+
+    /// Starts a batch of loops in one transaction (one commit for all). Each start has its own
+    /// outcome: a name taken with other input is a [`StoreError::Conflict`] for that start only.
+    async fn start_loops(
+        &self,
+        loops: &[NewHumanLoop],
+    ) -> Result<Vec<Result<StartOutcome, StoreError>>, StoreError>;
+    async fn find_loop(&self, name: &HumanLoopName) -> Result<Option<HumanLoop>, StoreError>;
+    async fn find_loop_by_id(&self, id: LoopId) -> Result<Option<HumanLoop>, StoreError>;
+    async fn list_loops(&self, query: &LoopQuery) -> Result<Vec<HumanLoop>, StoreError>;
+    async fn tasks_of(&self, loop_id: LoopId) -> Result<Vec<Task>, StoreError>;
+    /// `Stopped` at once when nobody holds a task, else `Stopping` until the holders are done.
+    async fn stop_loop(
+        &self,
+        name: &HumanLoopName,
+        now: Timestamp,
+        finisher: &dyn Finisher,
+    ) -> Result<HumanLoop, StoreError>;
+    /// Only terminal loops can be deleted ([`StoreError::Conflict`] otherwise).
+    async fn delete_loop(&self, name: &HumanLoopName) -> Result<(), StoreError>;
+
+    /// Gives the worker the oldest available task of the flow that they may take: not of a loop
+    /// they hold, answered or declined. Atomic across connections and replicas.
+    async fn claim_task(
+        &self,
+        worker: UserId,
+        flow: FlowId,
+        now: Timestamp,
+    ) -> Result<Option<ClaimedTask>, StoreError>;
+    async fn submit_task(
+        &self,
+        task: TaskId,
+        worker: UserId,
+        answer: &Value,
+        time_spent_ms: Option<i64>,
+        now: Timestamp,
+        finisher: &dyn Finisher,
+    ) -> Result<SubmitReceipt, StoreError>;
+    /// Back to the pool; the worker may take it again.
+    async fn release_task(
+        &self,
+        task: TaskId,
+        worker: UserId,
+        now: Timestamp,
+        finisher: &dyn Finisher,
+    ) -> Result<(), StoreError>;
+    /// Back to the pool for others; this worker is not offered the loop again. When as many
+    /// workers declined as the loop has tasks, the loop fails (`Expired`).
+    async fn decline_task(
+        &self,
+        task: TaskId,
+        worker: UserId,
+        now: Timestamp,
+        finisher: &dyn Finisher,
+    ) -> Result<(), StoreError>;
+    /// Returns every task a worker holds to the pool (deactivated account).
+    async fn release_worker_tasks(
+        &self,
+        worker: UserId,
+        now: Timestamp,
+        finisher: &dyn Finisher,
+    ) -> Result<u64, StoreError>;
+
+    /// Returns held tasks whose deadline passed to the pool (or ends them, for stopping
+    /// loops). At most `limit` per call. Returns how many.
+    async fn return_overdue_tasks(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        finisher: &dyn Finisher,
+    ) -> Result<u64, StoreError>;
+    /// Ends loops whose availability lifetime passed: Failed (`Expired`), or Stopped for
+    /// stopping loops. At most `limit` per call. Returns how many.
+    async fn expire_loops(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        finisher: &dyn Finisher,
+    ) -> Result<u64, StoreError>;
+
+    /// Leases up to `limit` output files due at `now` until `lease_until`.
+    async fn lease_outputs(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<PendingOutput>, StoreError>;
+    async fn output_written(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;
+    async fn output_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Output files not written yet.
+    async fn pending_output_count(&self) -> Result<i64, StoreError>;
+
+    async fn events_after(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
+    async fn cost_lines(&self, from: Timestamp, to: Timestamp)
+    -> Result<Vec<CostLine>, StoreError>;
+}

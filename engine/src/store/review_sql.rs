@@ -1,0 +1,1586 @@
+//! The review engine's queries, shared by both backends and instantiated once per backend by
+//! `review_sql_store!`. Only two fragments differ: the row lock taken on a loop before its tasks
+//! change (`FOR UPDATE` on PostgreSQL; SQLite needs none because its write transactions begin
+//! `IMMEDIATE` and so run one at a time), and `SKIP LOCKED` for the claim queue.
+//!
+//! Locking rule on PostgreSQL: every transaction that changes a loop's tasks first locks the
+//! loop's row, so counting "was this the last answer?" always sees the other writers' commits.
+//! Claims lock only the task row (`SKIP LOCKED`), and `UNIQUE (loop_id, worker_id)` keeps a
+//! worker from holding two tasks of one loop even when two claims race.
+
+/// Implements [`super::review::ReviewStore`] for `$store` (which has a `pool` field and an
+/// inherent `begin_write` method), decoding rows of type `$row` on connections of type `$conn`.
+macro_rules! review_sql_store {
+    ($store:ty, $row:ty, $conn:ty, for_update = $for_update:literal, skip_locked = $skip_locked:literal) => {
+        const FLOW_COLUMNS: &str =
+            "f.id, f.spec, f.status, f.failure_reason, f.custom_conditions, f.created_at";
+        const LOOP_COLUMNS: &str = "l.id, l.name, l.flow_id, f.name AS flow_name, l.status, \
+             l.failure_code, l.failure_reason, l.input_content, l.content_classifiers, \
+             l.activation, l.task_count, l.time_limit_ms, l.created_at, l.expires_at, \
+             l.updated_at, l.completed_at, l.output_uri";
+        const TASK_COLUMNS: &str = "id, loop_id, slot, status, worker_id, accepted_at, \
+             deadline_at, submitted_at, time_spent_ms, answer";
+        const FLOW_RETURNING: &str =
+            "id, spec, status, failure_reason, custom_conditions, created_at";
+        const UI_COLUMNS: &str = "id, name, template, status, tags, created_at";
+
+        mod review_rows {
+            use sqlx::Row as _;
+            use serde_json::Value;
+
+            use $crate::accounts::UserId;
+            use $crate::clock::Timestamp;
+            use $crate::loops::{
+                ContentClassifier, FailureCode, FlowDefinition, FlowId, HumanLoop,
+                HumanLoopStatus, LoopId, Task, TaskId, TaskStatus,
+            };
+            use $crate::store::StoreError;
+
+            fn corrupt(what: impl std::fmt::Display) -> StoreError {
+                StoreError::Corrupt(what.to_string())
+            }
+
+            fn ts(row: &$row, column: &str) -> Result<Timestamp, StoreError> {
+                Ok(Timestamp::from_millis(row.try_get(column)?))
+            }
+
+            fn opt_ts(row: &$row, column: &str) -> Result<Option<Timestamp>, StoreError> {
+                Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp::from_millis))
+            }
+
+            fn opt_json(row: &$row, column: &str) -> Result<Option<Value>, StoreError> {
+                row.try_get::<Option<String>, _>(column)?
+                    .map(|text| serde_json::from_str(&text).map_err(corrupt))
+                    .transpose()
+            }
+
+            pub fn flow(row: &$row) -> Result<FlowDefinition, StoreError> {
+                let spec: String = row.try_get("spec")?;
+                let status: String = row.try_get("status")?;
+                Ok(FlowDefinition {
+                    id: FlowId(row.try_get("id")?),
+                    spec: serde_json::from_str(&spec).map_err(corrupt)?,
+                    status: $crate::flows::FlowDefinitionStatus::parse(&status)
+                        .ok_or_else(|| corrupt(format!("flow definition status {status:?}")))?,
+                    failure_reason: row.try_get("failure_reason")?,
+                    custom_conditions: row.try_get("custom_conditions")?,
+                    created_at: ts(row, "created_at")?,
+                })
+            }
+
+            pub fn human_loop(row: &$row) -> Result<HumanLoop, StoreError> {
+                let name: String = row.try_get("name")?;
+                let flow_name: String = row.try_get("flow_name")?;
+                let status: String = row.try_get("status")?;
+                let classifiers: String = row.try_get("content_classifiers")?;
+                let classifiers: Vec<String> =
+                    serde_json::from_str(&classifiers).map_err(corrupt)?;
+                Ok(HumanLoop {
+                    id: LoopId(row.try_get("id")?),
+                    name: $crate::names::HumanLoopName::parse(&name).map_err(corrupt)?,
+                    flow_id: FlowId(row.try_get("flow_id")?),
+                    flow_name: $crate::names::FlowDefinitionName::parse(&flow_name)
+                        .map_err(corrupt)?,
+                    status: HumanLoopStatus::parse(&status)
+                        .ok_or_else(|| corrupt(format!("loop status {status:?}")))?,
+                    failure_code: row
+                        .try_get::<Option<String>, _>("failure_code")?
+                        .map(|code| {
+                            FailureCode::parse(&code)
+                                .ok_or_else(|| corrupt(format!("failure code {code:?}")))
+                        })
+                        .transpose()?,
+                    failure_reason: row.try_get("failure_reason")?,
+                    input_content: row.try_get("input_content")?,
+                    content_classifiers: classifiers
+                        .iter()
+                        .map(|c| {
+                            ContentClassifier::parse(c)
+                                .ok_or_else(|| corrupt(format!("content classifier {c:?}")))
+                        })
+                        .collect::<Result<_, _>>()?,
+                    activation: opt_json(row, "activation")?,
+                    task_count: u8::try_from(row.try_get::<i64, _>("task_count")?)
+                        .map_err(corrupt)?,
+                    time_limit_ms: row.try_get("time_limit_ms")?,
+                    created_at: ts(row, "created_at")?,
+                    expires_at: ts(row, "expires_at")?,
+                    updated_at: ts(row, "updated_at")?,
+                    completed_at: opt_ts(row, "completed_at")?,
+                    output_uri: row.try_get("output_uri")?,
+                })
+            }
+
+            pub fn task(row: &$row) -> Result<Task, StoreError> {
+                let status: String = row.try_get("status")?;
+                Ok(Task {
+                    id: TaskId(row.try_get("id")?),
+                    loop_id: LoopId(row.try_get("loop_id")?),
+                    slot: u8::try_from(row.try_get::<i64, _>("slot")?).map_err(corrupt)?,
+                    status: TaskStatus::parse(&status)
+                        .ok_or_else(|| corrupt(format!("task status {status:?}")))?,
+                    worker: row.try_get::<Option<i64>, _>("worker_id")?.map(UserId),
+                    accepted_at: opt_ts(row, "accepted_at")?,
+                    deadline_at: opt_ts(row, "deadline_at")?,
+                    submitted_at: opt_ts(row, "submitted_at")?,
+                    time_spent_ms: row.try_get("time_spent_ms")?,
+                    answer: opt_json(row, "answer")?,
+                })
+            }
+
+            pub fn task_ui(row: &$row) -> Result<$crate::task_uis::HumanTaskUi, StoreError> {
+                use $crate::task_uis::{HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus, UiTemplate};
+                let name: String = row.try_get("name")?;
+                let status: String = row.try_get("status")?;
+                let tags: String = row.try_get("tags")?;
+                Ok(HumanTaskUi {
+                    id: row.try_get("id")?,
+                    spec: HumanTaskUiSpec {
+                        human_task_ui_name: $crate::names::HumanTaskUiName::parse(&name)
+                            .map_err(corrupt)?,
+                        ui_template: UiTemplate { content: row.try_get("template")? },
+                        tags: serde_json::from_str(&tags).map_err(corrupt)?,
+                    },
+                    status: HumanTaskUiStatus::parse(&status)
+                        .ok_or_else(|| corrupt(format!("task UI status {status:?}")))?,
+                    created_at: ts(row, "created_at")?,
+                })
+            }
+        }
+
+        /// Steps shared by several operations, each run on the caller's transaction.
+        impl $store {
+            async fn review_lock_loop(
+                conn: &mut $conn,
+                loop_id: $crate::loops::LoopId,
+            ) -> Result<Option<$crate::loops::HumanLoopStatus>, $crate::store::StoreError> {
+                let status: Option<String> = sqlx::query_scalar(concat!(
+                    "SELECT status FROM human_loops WHERE id = $1 ",
+                    $for_update
+                ))
+                .bind(loop_id.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+                status
+                    .map(|s| {
+                        $crate::loops::HumanLoopStatus::parse(&s).ok_or_else(|| {
+                            $crate::store::StoreError::Corrupt(format!("loop status {s:?}"))
+                        })
+                    })
+                    .transpose()
+            }
+
+            async fn review_load_loop(
+                conn: &mut $conn,
+                loop_id: $crate::loops::LoopId,
+            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {LOOP_COLUMNS} FROM human_loops l \
+                     JOIN flow_definitions f ON f.id = l.flow_id WHERE l.id = $1"
+                ))
+                .bind(loop_id.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+                row.as_ref().map(review_rows::human_loop).transpose()
+            }
+
+            async fn review_load_flow(
+                conn: &mut $conn,
+                flow: $crate::loops::FlowId,
+            ) -> Result<$crate::loops::FlowDefinition, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {FLOW_COLUMNS} FROM flow_definitions f WHERE f.id = $1"
+                ))
+                .bind(flow.0)
+                .fetch_one(&mut *conn)
+                .await?;
+                review_rows::flow(&row)
+            }
+
+            async fn review_count_tasks(
+                conn: &mut $conn,
+                loop_id: $crate::loops::LoopId,
+                status: $crate::loops::TaskStatus,
+            ) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM tasks WHERE loop_id = $1 AND status = $2",
+                )
+                .bind(loop_id.0)
+                .bind(status.as_str())
+                .fetch_one(&mut *conn)
+                .await?)
+            }
+
+            /// Ends a loop that is not terminal yet: status, open tasks, output outbox row and
+            /// event, all on the caller's transaction. Returns false if it had already ended.
+            async fn review_finish(
+                conn: &mut $conn,
+                loop_id: $crate::loops::LoopId,
+                ending: &$crate::lifecycle::Ending,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<bool, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let Some(human_loop) = Self::review_load_loop(conn, loop_id).await? else {
+                    return Ok(false);
+                };
+                if human_loop.status.is_terminal() {
+                    return Ok(false);
+                }
+                let flow = Self::review_load_flow(conn, human_loop.flow_id).await?;
+                let rows = sqlx::query(
+                    "SELECT worker_id, accepted_at, submitted_at, time_spent_ms, answer \
+                     FROM tasks WHERE loop_id = $1 AND status = 'Submitted' \
+                     ORDER BY submitted_at, id",
+                )
+                .bind(loop_id.0)
+                .fetch_all(&mut *conn)
+                .await?;
+                let answers = rows
+                    .iter()
+                    .map(|row| {
+                        let answer: Option<String> = row.try_get("answer")?;
+                        Ok($crate::loops::SubmittedAnswer {
+                            worker: $crate::accounts::UserId(row.try_get("worker_id")?),
+                            accepted_at: row
+                                .try_get::<Option<i64>, _>("accepted_at")?
+                                .map($crate::clock::Timestamp::from_millis),
+                            submitted_at: $crate::clock::Timestamp::from_millis(
+                                row.try_get("submitted_at")?,
+                            ),
+                            time_spent_ms: row.try_get("time_spent_ms")?,
+                            answer: serde_json::from_str(answer.as_deref().unwrap_or("null"))
+                                .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, $crate::store::StoreError>>()?;
+                let snapshot = $crate::lifecycle::LoopSnapshot {
+                    human_loop: &human_loop,
+                    flow: &flow,
+                    answers: &answers,
+                };
+                let record = finisher.finish(&snapshot, ending, now);
+                let output = record
+                    .output
+                    .as_ref()
+                    .filter(|_| ending.writes_output(answers.len()));
+                sqlx::query(
+                    "UPDATE human_loops SET status = $2, failure_code = $3, failure_reason = $4, \
+                     completed_at = $5, updated_at = $5, output_uri = $6 WHERE id = $1",
+                )
+                .bind(loop_id.0)
+                .bind(ending.status().as_str())
+                .bind(ending.failure_code().map(|c| c.as_str()))
+                .bind(ending.failure_reason())
+                .bind(now.as_millis())
+                .bind(output.map(|o| o.uri.as_str()))
+                .execute(&mut *conn)
+                .await?;
+                let leftover = match ending.failure_code() {
+                    Some($crate::loops::FailureCode::Expired) => "Expired",
+                    _ => "Cancelled",
+                };
+                sqlx::query(
+                    "UPDATE tasks SET status = $2 WHERE loop_id = $1 \
+                     AND status IN ('Available', 'Accepted')",
+                )
+                .bind(loop_id.0)
+                .bind(leftover)
+                .execute(&mut *conn)
+                .await?;
+                let output_id: Option<i64> = match output {
+                    Some(file) => Some(
+                        sqlx::query_scalar(
+                            "INSERT INTO output_outbox \
+                             (loop_name, uri, body, next_attempt_at, created_at) \
+                             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                        )
+                        .bind(human_loop.name.as_str())
+                        .bind(&file.uri)
+                        .bind(&file.body)
+                        .bind(now.as_millis())
+                        .fetch_one(&mut *conn)
+                        .await?,
+                    ),
+                    None => None,
+                };
+                sqlx::query(
+                    "INSERT INTO loop_events \
+                     (event_id, loop_name, status, payload, output_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&record.event_id)
+                .bind(human_loop.name.as_str())
+                .bind(ending.status().as_str())
+                .bind(&record.event)
+                .bind(output_id)
+                .bind(now.as_millis())
+                .execute(&mut *conn)
+                .await?;
+                Ok(true)
+            }
+
+            /// After a held task was let go: a stopping loop with nobody left working stops.
+            async fn review_settle_stopping(
+                conn: &mut $conn,
+                loop_id: $crate::loops::LoopId,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<(), $crate::store::StoreError> {
+                let held =
+                    Self::review_count_tasks(conn, loop_id, $crate::loops::TaskStatus::Accepted)
+                        .await?;
+                if held == 0 {
+                    Self::review_finish(
+                        conn,
+                        loop_id,
+                        &$crate::lifecycle::Ending::Stopped,
+                        now,
+                        finisher,
+                    )
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// Lets go of a held task (release, decline, deadline): back to the pool, or
+            /// cancelled when the loop is stopping. Returns the loop's status, or None when the
+            /// worker did not hold the task.
+            async fn review_let_go(
+                conn: &mut $conn,
+                task: $crate::loops::TaskId,
+                worker: Option<$crate::accounts::UserId>,
+                overdue_at: Option<$crate::clock::Timestamp>,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<Option<$crate::loops::LoopId>, $crate::store::StoreError> {
+                let loop_id: Option<i64> =
+                    sqlx::query_scalar("SELECT loop_id FROM tasks WHERE id = $1")
+                        .bind(task.0)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                let Some(loop_id) = loop_id.map($crate::loops::LoopId) else {
+                    return Ok(None);
+                };
+                let Some(status) = Self::review_lock_loop(conn, loop_id).await? else {
+                    return Ok(None);
+                };
+                let stopping = status == $crate::loops::HumanLoopStatus::Stopping;
+                let changed = sqlx::query(
+                    "UPDATE tasks SET \
+                       status = CASE WHEN $4 = 1 THEN 'Cancelled' ELSE 'Available' END, \
+                       worker_id = CASE WHEN $4 = 1 THEN worker_id ELSE NULL END, \
+                       accepted_at = CASE WHEN $4 = 1 THEN accepted_at ELSE NULL END, \
+                       deadline_at = CASE WHEN $4 = 1 THEN deadline_at ELSE NULL END \
+                     WHERE id = $1 AND status = 'Accepted' \
+                       AND ($2 IS NULL OR worker_id = $2) AND ($3 IS NULL OR deadline_at <= $3)",
+                )
+                .bind(task.0)
+                .bind(worker.map(|w| w.0))
+                .bind(overdue_at.map(|t| t.as_millis()))
+                .bind(i64::from(stopping))
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    return Ok(None);
+                }
+                if stopping {
+                    Self::review_settle_stopping(conn, loop_id, now, finisher).await?;
+                }
+                Ok(Some(loop_id))
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::review::ReviewStore for $store {
+            async fn create_task_ui(
+                &self,
+                spec: &$crate::task_uis::HumanTaskUiSpec,
+                now: $crate::clock::Timestamp,
+            ) -> Result<$crate::task_uis::HumanTaskUi, $crate::store::StoreError> {
+                let tags = serde_json::to_string(&spec.tags)
+                    .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?;
+                let name = spec.human_task_ui_name.clone();
+                let row = sqlx::query(&format!(
+                    "INSERT INTO human_task_uis \
+                     (name, template, content_sha256, status, tags, created_at) \
+                     VALUES ($1, $2, $3, 'Active', $4, $5) RETURNING {UI_COLUMNS}"
+                ))
+                .bind(spec.human_task_ui_name.as_str())
+                .bind(&spec.ui_template.content)
+                .bind(spec.ui_template.content_sha256().as_str())
+                .bind(tags)
+                .bind(now.as_millis())
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::conflict_or(|| {
+                    format!("a human task UI named {name} already exists")
+                }))?;
+                review_rows::task_ui(&row)
+            }
+
+            async fn find_task_ui(
+                &self,
+                name: &$crate::names::HumanTaskUiName,
+            ) -> Result<Option<$crate::task_uis::HumanTaskUi>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {UI_COLUMNS} FROM human_task_uis WHERE name = $1"
+                ))
+                .bind(name.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(review_rows::task_ui).transpose()
+            }
+
+            async fn list_task_uis(
+                &self,
+            ) -> Result<Vec<$crate::task_uis::HumanTaskUi>, $crate::store::StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {UI_COLUMNS} FROM human_task_uis ORDER BY created_at DESC, id DESC"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(review_rows::task_ui).collect()
+            }
+
+            async fn delete_task_ui(
+                &self,
+                name: &$crate::names::HumanTaskUiName,
+            ) -> Result<(), $crate::store::StoreError> {
+                let deleted = sqlx::query("DELETE FROM human_task_uis WHERE name = $1")
+                    .bind(name.as_str())
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                if deleted == 0 {
+                    return Err($crate::store::StoreError::NotFound(format!(
+                        "no human task UI named {name}"
+                    )));
+                }
+                Ok(())
+            }
+
+            async fn find_team(
+                &self,
+                name: &$crate::teams::WorkteamName,
+            ) -> Result<Option<$crate::teams::Team>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT t.id, t.name, t.description, t.created_at, \
+                     (SELECT COUNT(*) FROM work_team_members m WHERE m.team_id = t.id) \
+                       AS member_count \
+                     FROM work_teams t WHERE LOWER(t.name) = LOWER($1)",
+                )
+                .bind(name.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                Ok(Some($crate::teams::Team {
+                    id: $crate::teams::TeamId(row.try_get("id")?),
+                    name: $crate::teams::WorkteamName::parse(&row.try_get::<String, _>("name")?)
+                        .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
+                    description: row.try_get("description")?,
+                    created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
+                    member_count: row.try_get("member_count")?,
+                }))
+            }
+
+            async fn team_names_of(
+                &self,
+                worker: $crate::accounts::UserId,
+            ) -> Result<Vec<$crate::teams::WorkteamName>, $crate::store::StoreError> {
+                let names: Vec<String> = sqlx::query_scalar(
+                    "SELECT t.name FROM work_teams t \
+                     JOIN work_team_members m ON m.team_id = t.id WHERE m.user_id = $1 \
+                     UNION \
+                     SELECT t.name FROM work_teams t \
+                     JOIN work_team_groups g ON g.team_id = t.id \
+                     JOIN worker_group_members gm ON gm.group_id = g.group_id \
+                     WHERE gm.user_id = $1 \
+                     ORDER BY 1",
+                )
+                .bind(worker.0)
+                .fetch_all(&self.pool)
+                .await?;
+                names
+                    .iter()
+                    .map(|n| {
+                        $crate::teams::WorkteamName::parse(n)
+                            .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))
+                    })
+                    .collect()
+            }
+
+            async fn put_worker_group(
+                &self,
+                name: &str,
+                members: &[$crate::accounts::UserId],
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO worker_groups (name, created_at) VALUES ($1, $2) \
+                     ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(name)
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                let group: i64 = sqlx::query_scalar("SELECT id FROM worker_groups WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM worker_group_members WHERE group_id = $1")
+                    .bind(group)
+                    .execute(&mut *tx)
+                    .await?;
+                for member in members {
+                    sqlx::query(
+                        "INSERT INTO worker_group_members (group_id, user_id) VALUES ($1, $2) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(group)
+                    .bind(member.0)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn add_team_group(
+                &self,
+                team: &$crate::teams::WorkteamName,
+                group: &str,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let added = sqlx::query(
+                    "INSERT INTO work_team_groups (team_id, group_id) \
+                     SELECT t.id, g.id FROM work_teams t, worker_groups g \
+                     WHERE t.name = $1 AND g.name = $2 ON CONFLICT DO NOTHING",
+                )
+                .bind(team.as_str())
+                .bind(group)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                sqlx::query("UPDATE work_teams SET updated_at = $2 WHERE name = $1")
+                    .bind(team.as_str())
+                    .bind(now.as_millis())
+                    .execute(&self.pool)
+                    .await?;
+                if added == 0 && self.find_team(team).await?.is_none() {
+                    return Err($crate::store::StoreError::NotFound(format!(
+                        "no work team named {team}"
+                    )));
+                }
+                Ok(())
+            }
+
+            async fn create_flow(
+                &self,
+                flow: &$crate::store::review::NewFlowDefinition,
+            ) -> Result<$crate::loops::FlowDefinition, $crate::store::StoreError> {
+                let spec = serde_json::to_string(&flow.spec)
+                    .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?;
+                let config = &flow.spec.human_loop_config;
+                let team = match config.workteam_arn.team() {
+                    $crate::arns::WorkteamRef::Private(name) => {
+                        Some(name.as_str().to_ascii_lowercase())
+                    }
+                    _ => None,
+                };
+                let name = flow.spec.flow_definition_name.clone();
+                let row = sqlx::query(&format!(
+                    "INSERT INTO flow_definitions (name, status, failure_reason, spec, \
+                       workteam_name, public_crowd, custom_conditions, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {FLOW_RETURNING}"
+                ))
+                .bind(name.as_str())
+                .bind(flow.status.as_str())
+                .bind(flow.failure_reason.as_deref())
+                .bind(spec)
+                .bind(team)
+                .bind(i64::from(config.is_public_crowd()))
+                .bind(flow.custom_conditions.as_deref())
+                .bind(flow.created_at.as_millis())
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::conflict_or(|| {
+                    format!("a flow definition named {name} already exists")
+                }))?;
+                review_rows::flow(&row)
+            }
+
+            async fn find_flow(
+                &self,
+                name: &$crate::names::FlowDefinitionName,
+            ) -> Result<Option<$crate::loops::FlowDefinition>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {FLOW_COLUMNS} FROM flow_definitions f WHERE f.name = $1"
+                ))
+                .bind(name.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(review_rows::flow).transpose()
+            }
+
+            async fn find_flow_by_id(
+                &self,
+                id: $crate::loops::FlowId,
+            ) -> Result<Option<$crate::loops::FlowDefinition>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {FLOW_COLUMNS} FROM flow_definitions f WHERE f.id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(review_rows::flow).transpose()
+            }
+
+            async fn list_flows(
+                &self,
+            ) -> Result<Vec<$crate::loops::FlowDefinition>, $crate::store::StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {FLOW_COLUMNS} FROM flow_definitions f \
+                     ORDER BY f.created_at DESC, f.id DESC"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(review_rows::flow).collect()
+            }
+
+            async fn flows_for_worker(
+                &self,
+                worker: $crate::accounts::UserId,
+            ) -> Result<Vec<$crate::loops::FlowDefinition>, $crate::store::StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {FLOW_COLUMNS} FROM flow_definitions f \
+                     WHERE f.status = 'Active' AND (f.public_crowd = 1 OR f.workteam_name IN ( \
+                       SELECT LOWER(t.name) FROM work_teams t \
+                       JOIN work_team_members m ON m.team_id = t.id WHERE m.user_id = $1 \
+                       UNION \
+                       SELECT LOWER(t.name) FROM work_teams t \
+                       JOIN work_team_groups g ON g.team_id = t.id \
+                       JOIN worker_group_members gm ON gm.group_id = g.group_id \
+                       WHERE gm.user_id = $1)) \
+                     ORDER BY f.name"
+                ))
+                .bind(worker.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(review_rows::flow).collect()
+            }
+
+            async fn available_task_count(
+                &self,
+                flow: $crate::loops::FlowId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM tasks \
+                     WHERE flow_id = $1 AND status = 'Available' AND available_until > $2",
+                )
+                .bind(flow.0)
+                .bind(now.as_millis())
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn delete_flow(
+                &self,
+                name: &$crate::names::FlowDefinitionName,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<$crate::store::review::FlowDeletion, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let flow: Option<i64> = sqlx::query_scalar(concat!(
+                    "SELECT id FROM flow_definitions WHERE name = $1 ",
+                    $for_update
+                ))
+                .bind(name.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(flow) = flow else {
+                    return Err($crate::store::StoreError::NotFound(format!(
+                        "no flow definition named {name}"
+                    )));
+                };
+                sqlx::query(
+                    "UPDATE flow_definitions SET status = 'Deleting', updated_at = $2 WHERE id = $1",
+                )
+                .bind(flow)
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                // Loops no worker has touched are stopped and deleted at once (spec 3.2.4).
+                let untouched: Vec<i64> = sqlx::query_scalar(
+                    "SELECT l.id FROM human_loops l WHERE l.flow_id = $1 \
+                     AND l.status IN ('InProgress', 'Stopping') AND NOT EXISTS ( \
+                       SELECT 1 FROM tasks t WHERE t.loop_id = l.id \
+                       AND t.status IN ('Accepted', 'Submitted')) \
+                     ORDER BY l.id",
+                )
+                .bind(flow)
+                .fetch_all(&mut *tx)
+                .await?;
+                for id in &untouched {
+                    let loop_id = $crate::loops::LoopId(*id);
+                    Self::review_lock_loop(&mut *tx, loop_id).await?;
+                    Self::review_finish(&mut *tx,
+                        loop_id,
+                        &$crate::lifecycle::Ending::Stopped,
+                        now,
+                        finisher,
+                    )
+                    .await?;
+                    sqlx::query("DELETE FROM human_loops WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let open: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM human_loops \
+                     WHERE flow_id = $1 AND status IN ('InProgress', 'Stopping')",
+                )
+                .bind(flow)
+                .fetch_one(&mut *tx)
+                .await?;
+                if open == 0 {
+                    sqlx::query("DELETE FROM human_loops WHERE flow_id = $1")
+                        .bind(flow)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM flow_definitions WHERE id = $1")
+                        .bind(flow)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok($crate::store::review::FlowDeletion {
+                    stopped_loops: untouched.len() as u64,
+                    removed: open == 0,
+                })
+            }
+
+            async fn purge_deleted_flows(&self) -> Result<u64, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let flows: Vec<i64> = sqlx::query_scalar(
+                    "SELECT f.id FROM flow_definitions f WHERE f.status = 'Deleting' \
+                     AND NOT EXISTS (SELECT 1 FROM human_loops l WHERE l.flow_id = f.id \
+                       AND l.status IN ('InProgress', 'Stopping'))",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                for flow in &flows {
+                    sqlx::query("DELETE FROM human_loops WHERE flow_id = $1")
+                        .bind(flow)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM flow_definitions WHERE id = $1")
+                        .bind(flow)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(flows.len() as u64)
+            }
+
+            async fn start_loops(
+                &self,
+                loops: &[$crate::loops::NewHumanLoop],
+            ) -> Result<
+                Vec<Result<$crate::loops::StartOutcome, $crate::store::StoreError>>,
+                $crate::store::StoreError,
+            > {
+                use std::collections::HashMap;
+                use std::fmt::Write as _;
+                use sqlx::Row as _;
+                use $crate::loops::{LoopId, StartOutcome};
+                use $crate::store::StoreError;
+                if loops.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // Inserting in name order makes concurrent batches take unique-index locks in
+                // the same order, so they cannot deadlock on PostgreSQL.
+                let mut order: Vec<usize> = (0..loops.len()).collect();
+                order.sort_by(|&a, &b| loops[a].name.cmp(&loops[b].name));
+                let mut sql = String::from(
+                    "INSERT INTO human_loops (name, flow_id, status, input_content, input_sha256, \
+                     content_classifiers, activation, task_count, time_limit_ms, created_at, \
+                     expires_at, updated_at) VALUES ",
+                );
+                for (n, _) in order.iter().enumerate() {
+                    let b = n * 10;
+                    if n > 0 {
+                        sql.push_str(", ");
+                    }
+                    let _ = write!(
+                        sql,
+                        "(${}, ${}, 'InProgress', ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 9
+                    );
+                }
+                sql.push_str(" ON CONFLICT (name) DO NOTHING RETURNING id, name");
+                let classifiers: Vec<String> = loops
+                    .iter()
+                    .map(|l| {
+                        let names: Vec<&str> =
+                            l.content_classifiers.iter().map(|c| c.as_str()).collect();
+                        serde_json::to_string(&names).unwrap_or_else(|_| "[]".to_owned())
+                    })
+                    .collect();
+                let activations: Vec<Option<String>> = loops
+                    .iter()
+                    .map(|l| l.activation.as_ref().map(|a| a.to_string()))
+                    .collect();
+                let mut query = sqlx::query(&sql);
+                for &i in &order {
+                    let l = &loops[i];
+                    query = query
+                        .bind(l.name.as_str())
+                        .bind(l.flow_id.0)
+                        .bind(l.input_content.as_str())
+                        .bind(l.input_digest.as_str())
+                        .bind(classifiers[i].as_str())
+                        .bind(activations[i].as_deref())
+                        .bind(i64::from(l.task_count))
+                        .bind(l.time_limit_ms)
+                        .bind(l.created_at.as_millis())
+                        .bind(l.expires_at.as_millis());
+                }
+                let mut tx = self.begin_write().await?;
+                let inserted = query.fetch_all(&mut *tx).await?;
+                let mut new_ids: HashMap<String, i64> = HashMap::with_capacity(inserted.len());
+                for row in &inserted {
+                    new_ids.insert(row.try_get("name")?, row.try_get("id")?);
+                }
+                if !new_ids.is_empty() {
+                    let mut ids = String::new();
+                    for (n, id) in new_ids.values().enumerate() {
+                        if n > 0 {
+                            ids.push(',');
+                        }
+                        let _ = write!(ids, "{id}");
+                    }
+                    sqlx::query(&format!(
+                        "INSERT INTO tasks (loop_id, flow_id, slot, status, available_until, \
+                           time_limit_ms) \
+                         SELECT l.id, l.flow_id, s.slot, 'Available', l.expires_at, \
+                           l.time_limit_ms \
+                         FROM human_loops l JOIN task_slots s ON s.slot <= l.task_count \
+                         WHERE l.id IN ({ids}) ORDER BY l.id, s.slot"
+                    ))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                // Names that were taken already (or twice in this batch): a retry if the input
+                // is the same, a conflict if not.
+                let mut existing: HashMap<String, (i64, String)> = HashMap::new();
+                let taken: Vec<&str> = loops
+                    .iter()
+                    .map(|l| l.name.as_str())
+                    .filter(|n| !new_ids.contains_key(*n))
+                    .collect();
+                if !taken.is_empty() {
+                    let mut sql = String::from(
+                        "SELECT id, name, input_sha256 FROM human_loops WHERE name IN (",
+                    );
+                    for n in 0..taken.len() {
+                        if n > 0 {
+                            sql.push_str(", ");
+                        }
+                        let _ = write!(sql, "${}", n + 1);
+                    }
+                    sql.push(')');
+                    let mut query = sqlx::query(&sql);
+                    for name in &taken {
+                        query = query.bind(*name);
+                    }
+                    for row in query.fetch_all(&mut *tx).await? {
+                        existing.insert(
+                            row.try_get("name")?,
+                            (row.try_get("id")?, row.try_get("input_sha256")?),
+                        );
+                    }
+                }
+                tx.commit().await?;
+                // The stored input digest per name: for a name this batch inserted, that of its
+                // first occurrence (the sort is stable, so the first occurrence went in).
+                let mut stored: HashMap<&str, (i64, &str)> = HashMap::new();
+                for l in loops {
+                    let name = l.name.as_str();
+                    if let Some(id) = new_ids.get(name) {
+                        stored.entry(name).or_insert((*id, l.input_digest.as_str()));
+                    } else if let Some((id, digest)) = existing.get(name) {
+                        stored.insert(name, (*id, digest.as_str()));
+                    }
+                }
+                let mut started: HashMap<&str, ()> = HashMap::new();
+                let outcomes = loops
+                    .iter()
+                    .map(|l| {
+                        let name = l.name.as_str();
+                        let Some(&(id, digest)) = stored.get(name) else {
+                            return Err(StoreError::Conflict(format!(
+                                "human loop {name} was deleted while it was started"
+                            )));
+                        };
+                        if new_ids.contains_key(name) && started.insert(name, ()).is_none() {
+                            Ok(StartOutcome::Started(LoopId(id)))
+                        } else if digest == l.input_digest.as_str() {
+                            Ok(StartOutcome::AlreadyStarted(LoopId(id)))
+                        } else {
+                            Err(StoreError::Conflict(format!(
+                                "a human loop named {name} already exists with different \
+                                 InputContent"
+                            )))
+                        }
+                    })
+                    .collect();
+                Ok(outcomes)
+            }
+
+            async fn find_loop(
+                &self,
+                name: &$crate::names::HumanLoopName,
+            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {LOOP_COLUMNS} FROM human_loops l \
+                     JOIN flow_definitions f ON f.id = l.flow_id WHERE l.name = $1"
+                ))
+                .bind(name.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(review_rows::human_loop).transpose()
+            }
+
+            async fn find_loop_by_id(
+                &self,
+                id: $crate::loops::LoopId,
+            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                let mut conn = self.pool.acquire().await?;
+                Self::review_load_loop(&mut conn, id).await
+            }
+
+            async fn list_loops(
+                &self,
+                q: &$crate::store::review::LoopQuery,
+            ) -> Result<Vec<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                use std::fmt::Write as _;
+                let mut sql = format!(
+                    "SELECT {LOOP_COLUMNS} FROM human_loops l \
+                     JOIN flow_definitions f ON f.id = l.flow_id WHERE 1 = 1"
+                );
+                let mut binds: Vec<Bind> = Vec::new();
+                enum Bind {
+                    Int(i64),
+                    Text(&'static str),
+                }
+                let mut next = |sql: &mut String, clause: &str, value: Bind| {
+                    binds.push(value);
+                    let _ = write!(sql, " AND {}", clause.replace('?', &format!("${}", binds.len())));
+                };
+                if let Some(flow) = q.flow {
+                    next(&mut sql, "l.flow_id = ?", Bind::Int(flow.0));
+                }
+                if let Some(status) = q.status {
+                    next(&mut sql, "l.status = ?", Bind::Text(status.as_str()));
+                }
+                if let Some(after) = q.created_after {
+                    next(&mut sql, "l.created_at > ?", Bind::Int(after.as_millis()));
+                }
+                if let Some(before) = q.created_before {
+                    next(&mut sql, "l.created_at < ?", Bind::Int(before.as_millis()));
+                }
+                let (cmp, dir) = if q.ascending { (">", "ASC") } else { ("<", "DESC") };
+                if let Some((at, id)) = q.after {
+                    binds.push(Bind::Int(at.as_millis()));
+                    let a = binds.len();
+                    binds.push(Bind::Int(id.0));
+                    let b = binds.len();
+                    let _ = write!(
+                        sql,
+                        " AND (l.created_at {cmp} ${a} OR (l.created_at = ${a} AND l.id {cmp} ${b}))"
+                    );
+                }
+                let _ = write!(
+                    sql,
+                    " ORDER BY l.created_at {dir}, l.id {dir} LIMIT {}",
+                    q.limit.max(1)
+                );
+                let mut query = sqlx::query(&sql);
+                for bind in binds {
+                    query = match bind {
+                        Bind::Int(v) => query.bind(v),
+                        Bind::Text(v) => query.bind(v),
+                    };
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                rows.iter().map(review_rows::human_loop).collect()
+            }
+
+            async fn tasks_of(
+                &self,
+                loop_id: $crate::loops::LoopId,
+            ) -> Result<Vec<$crate::loops::Task>, $crate::store::StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {TASK_COLUMNS} FROM tasks WHERE loop_id = $1 ORDER BY slot"
+                ))
+                .bind(loop_id.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(review_rows::task).collect()
+            }
+
+            async fn stop_loop(
+                &self,
+                name: &$crate::names::HumanLoopName,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<$crate::loops::HumanLoop, $crate::store::StoreError> {
+                use $crate::loops::{HumanLoopStatus, LoopId, TaskStatus};
+                let mut tx = self.begin_write().await?;
+                let id: Option<i64> = sqlx::query_scalar("SELECT id FROM human_loops WHERE name = $1")
+                    .bind(name.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let not_found = || {
+                    $crate::store::StoreError::NotFound(format!("no human loop named {name}"))
+                };
+                let loop_id = LoopId(id.ok_or_else(not_found)?);
+                let status = Self::review_lock_loop(&mut *tx, loop_id)
+                    .await?
+                    .ok_or_else(not_found)?;
+                if status == HumanLoopStatus::InProgress {
+                    sqlx::query(
+                        "UPDATE tasks SET status = 'Cancelled' \
+                         WHERE loop_id = $1 AND status = 'Available'",
+                    )
+                    .bind(loop_id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                    let held = Self::review_count_tasks(&mut *tx, loop_id, TaskStatus::Accepted).await?;
+                    if held > 0 {
+                        sqlx::query(
+                            "UPDATE human_loops SET status = 'Stopping', updated_at = $2 \
+                             WHERE id = $1",
+                        )
+                        .bind(loop_id.0)
+                        .bind(now.as_millis())
+                        .execute(&mut *tx)
+                        .await?;
+                    } else {
+                        Self::review_finish(&mut *tx,
+                            loop_id,
+                            &$crate::lifecycle::Ending::Stopped,
+                            now,
+                            finisher,
+                        )
+                        .await?;
+                    }
+                }
+                let stopped = Self::review_load_loop(&mut *tx, loop_id)
+                    .await?
+                    .ok_or_else(not_found)?;
+                tx.commit().await?;
+                Ok(stopped)
+            }
+
+            async fn delete_loop(
+                &self,
+                name: &$crate::names::HumanLoopName,
+            ) -> Result<(), $crate::store::StoreError> {
+                let deleted = sqlx::query(
+                    "DELETE FROM human_loops WHERE name = $1 \
+                     AND status IN ('Completed', 'Failed', 'Stopped')",
+                )
+                .bind(name.as_str())
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if deleted == 1 {
+                    return Ok(());
+                }
+                match self.find_loop(name).await? {
+                    None => Err($crate::store::StoreError::NotFound(format!(
+                        "no human loop named {name}"
+                    ))),
+                    Some(l) => Err($crate::store::StoreError::Conflict(format!(
+                        "human loop {name} is {}; only Completed, Failed or Stopped loops \
+                         can be deleted",
+                        l.status
+                    ))),
+                }
+            }
+
+            async fn claim_task(
+                &self,
+                worker: $crate::accounts::UserId,
+                flow: $crate::loops::FlowId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<Option<$crate::loops::ClaimedTask>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                // The deadline is the task's time limit, cut short by the loop's expiry.
+                let sql = concat!(
+                    "UPDATE tasks SET status = 'Accepted', worker_id = $1, accepted_at = $2, \
+                       deadline_at = CASE WHEN available_until < $2 + time_limit_ms \
+                                     THEN available_until ELSE $2 + time_limit_ms END \
+                     WHERE id = ( \
+                       SELECT t.id FROM tasks t \
+                       WHERE t.flow_id = $3 AND t.status = 'Available' AND t.available_until > $2 \
+                         AND NOT EXISTS (SELECT 1 FROM tasks o \
+                                         WHERE o.loop_id = t.loop_id AND o.worker_id = $1) \
+                         AND NOT EXISTS (SELECT 1 FROM task_declines d \
+                                         WHERE d.loop_id = t.loop_id AND d.worker_id = $1) \
+                       ORDER BY t.id LIMIT 1 ",
+                    $skip_locked,
+                    ") AND status = 'Available' \
+                     RETURNING id, loop_id, accepted_at, deadline_at"
+                );
+                // Two claims of one worker racing for two tasks of one loop: the unique key
+                // refuses the second, which then looks again.
+                let mut attempts = 0;
+                let row = loop {
+                    attempts += 1;
+                    match sqlx::query(sql)
+                        .bind(worker.0)
+                        .bind(now.as_millis())
+                        .bind(flow.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                    {
+                        Ok(row) => break row,
+                        Err(err)
+                            if attempts < 5
+                                && err
+                                    .as_database_error()
+                                    .is_some_and(|db| db.is_unique_violation()) =>
+                        {
+                            continue;
+                        }
+                        Err(err) => return Err(err.into()),
+                    }
+                };
+                let Some(row) = row else { return Ok(None) };
+                let loop_id: i64 = row.try_get("loop_id")?;
+                let name: String = sqlx::query_scalar("SELECT name FROM human_loops WHERE id = $1")
+                    .bind(loop_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(Some($crate::loops::ClaimedTask {
+                    task_id: $crate::loops::TaskId(row.try_get("id")?),
+                    loop_id: $crate::loops::LoopId(loop_id),
+                    loop_name: $crate::names::HumanLoopName::parse(&name)
+                        .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
+                    flow_id: flow,
+                    accepted_at: $crate::clock::Timestamp::from_millis(row.try_get("accepted_at")?),
+                    deadline_at: $crate::clock::Timestamp::from_millis(row.try_get("deadline_at")?),
+                }))
+            }
+
+            async fn submit_task(
+                &self,
+                task: $crate::loops::TaskId,
+                worker: $crate::accounts::UserId,
+                answer: &serde_json::Value,
+                time_spent_ms: Option<i64>,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<$crate::store::review::SubmitReceipt, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                use $crate::loops::{HumanLoopStatus, LoopId, TaskStatus};
+                use $crate::store::review::TaskRefusal;
+                use $crate::store::StoreError;
+                let mut tx = self.begin_write().await?;
+                let loop_id: Option<i64> = sqlx::query_scalar("SELECT loop_id FROM tasks WHERE id = $1")
+                    .bind(task.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let loop_id = LoopId(loop_id.ok_or(StoreError::Refused(TaskRefusal::NotHeld))?);
+                let status = Self::review_lock_loop(&mut *tx, loop_id)
+                    .await?
+                    .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
+                let submitted = sqlx::query(
+                    "UPDATE tasks SET status = 'Submitted', submitted_at = $3, time_spent_ms = $4, \
+                       answer = $5 \
+                     WHERE id = $1 AND status = 'Accepted' AND worker_id = $2 AND deadline_at > $3",
+                )
+                .bind(task.0)
+                .bind(worker.0)
+                .bind(now.as_millis())
+                .bind(time_spent_ms)
+                .bind(answer.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if submitted == 0 {
+                    let row = sqlx::query(
+                        "SELECT status, worker_id, deadline_at FROM tasks WHERE id = $1",
+                    )
+                    .bind(task.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let held = row.try_get::<String, _>("status")? == "Accepted"
+                        && row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
+                    return Err(StoreError::Refused(if held {
+                        TaskRefusal::TimeUp
+                    } else {
+                        TaskRefusal::NotHeld
+                    }));
+                }
+                let human_loop = Self::review_load_loop(&mut *tx, loop_id)
+                    .await?
+                    .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
+                let flow = Self::review_load_flow(&mut *tx, human_loop.flow_id).await?;
+                if let Some(pay) = flow.spec.human_loop_config.pay_per_task() {
+                    sqlx::query(
+                        "INSERT INTO cost_lines \
+                         (flow_name, loop_name, worker_id, amount_millis, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(flow.name().as_str())
+                    .bind(human_loop.name.as_str())
+                    .bind(worker.0)
+                    .bind(i64::try_from(pay.as_millis()).unwrap_or(i64::MAX))
+                    .bind(now.as_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let answers = Self::review_count_tasks(&mut *tx, loop_id, TaskStatus::Submitted).await?;
+                if answers >= i64::from(human_loop.task_count) {
+                    Self::review_finish(&mut *tx,
+                        loop_id,
+                        &$crate::lifecycle::Ending::Completed,
+                        now,
+                        finisher,
+                    )
+                    .await?;
+                } else if status == HumanLoopStatus::Stopping {
+                    Self::review_settle_stopping(&mut *tx, loop_id, now, finisher).await?;
+                }
+                let status: String = sqlx::query_scalar("SELECT status FROM human_loops WHERE id = $1")
+                    .bind(loop_id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok($crate::store::review::SubmitReceipt {
+                    loop_status: HumanLoopStatus::parse(&status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("loop status {status:?}")))?,
+                })
+            }
+
+            async fn release_task(
+                &self,
+                task: $crate::loops::TaskId,
+                worker: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let released =
+                    Self::review_let_go(&mut *tx, task, Some(worker), None, now, finisher).await?;
+                tx.commit().await?;
+                match released {
+                    Some(_) => Ok(()),
+                    None => Err($crate::store::StoreError::Refused(
+                        $crate::store::review::TaskRefusal::NotHeld,
+                    )),
+                }
+            }
+
+            async fn decline_task(
+                &self,
+                task: $crate::loops::TaskId,
+                worker: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let mut tx = self.begin_write().await?;
+                let Some(loop_id) =
+                    Self::review_let_go(&mut *tx, task, Some(worker), None, now, finisher).await?
+                else {
+                    return Err(StoreError::Refused($crate::store::review::TaskRefusal::NotHeld));
+                };
+                sqlx::query(
+                    "INSERT INTO task_declines (loop_id, worker_id, declined_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(loop_id.0)
+                .bind(worker.0)
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                let declines: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM task_declines WHERE loop_id = $1")
+                        .bind(loop_id.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let task_count: i64 =
+                    sqlx::query_scalar("SELECT task_count FROM human_loops WHERE id = $1")
+                        .bind(loop_id.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if declines >= task_count {
+                    Self::review_finish(&mut *tx,
+                        loop_id,
+                        &$crate::lifecycle::Ending::expired(format!(
+                            "{declines} workers declined the task"
+                        )),
+                        now,
+                        finisher,
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn release_worker_tasks(
+                &self,
+                worker: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let held: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tasks WHERE worker_id = $1 AND status = 'Accepted' ORDER BY id",
+                )
+                .bind(worker.0)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut released = 0;
+                for id in held {
+                    let mut tx = self.begin_write().await?;
+                    let task = $crate::loops::TaskId(id);
+                    if Self::review_let_go(&mut *tx, task, Some(worker), None, now, finisher)
+                        .await?
+                        .is_some()
+                    {
+                        released += 1;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(released)
+            }
+
+            async fn return_overdue_tasks(
+                &self,
+                now: $crate::clock::Timestamp,
+                limit: u32,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let overdue: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tasks WHERE status = 'Accepted' AND deadline_at <= $1 \
+                     ORDER BY deadline_at, id LIMIT $2",
+                )
+                .bind(now.as_millis())
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut returned = 0;
+                for id in overdue {
+                    // One transaction per task: another replica may be doing the same sweep,
+                    // and the guarded update makes the second one a no-op.
+                    let mut tx = self.begin_write().await?;
+                    let task = $crate::loops::TaskId(id);
+                    if Self::review_let_go(&mut *tx, task, None, Some(now), now, finisher)
+                        .await?
+                        .is_some()
+                    {
+                        returned += 1;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(returned)
+            }
+
+            async fn expire_loops(
+                &self,
+                now: $crate::clock::Timestamp,
+                limit: u32,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<u64, $crate::store::StoreError> {
+                use $crate::loops::{HumanLoopStatus, LoopId, TaskStatus};
+                let due: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM human_loops WHERE status IN ('InProgress', 'Stopping') \
+                     AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2",
+                )
+                .bind(now.as_millis())
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut ended = 0;
+                for id in due {
+                    let mut tx = self.begin_write().await?;
+                    let loop_id = LoopId(id);
+                    let status = Self::review_lock_loop(&mut *tx, loop_id).await?;
+                    let ending = match status {
+                        Some(HumanLoopStatus::InProgress) => {
+                            let answers =
+                                Self::review_count_tasks(&mut *tx, loop_id, TaskStatus::Submitted)
+                                    .await?;
+                            Some($crate::lifecycle::Ending::expired(format!(
+                                "TaskAvailabilityLifetimeInSeconds passed with {answers} \
+                                 answer(s) of the required TaskCount"
+                            )))
+                        }
+                        Some(HumanLoopStatus::Stopping) => Some($crate::lifecycle::Ending::Stopped),
+                        _ => None,
+                    };
+                    if let Some(ending) = ending
+                        && Self::review_finish(&mut *tx, loop_id, &ending, now, finisher).await?
+                    {
+                        ended += 1;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(ended)
+            }
+
+            async fn lease_outputs(
+                &self,
+                now: $crate::clock::Timestamp,
+                lease_until: $crate::clock::Timestamp,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::review::PendingOutput>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let mut tx = self.begin_write().await?;
+                let rows = sqlx::query(concat!(
+                    "SELECT id, loop_name, uri, body, attempts FROM output_outbox \
+                     WHERE done_at IS NULL AND next_attempt_at <= $1 \
+                     ORDER BY next_attempt_at, id LIMIT $2 ",
+                    $skip_locked
+                ))
+                .bind(now.as_millis())
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut leased = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let id: i64 = row.try_get("id")?;
+                    sqlx::query(
+                        "UPDATE output_outbox SET next_attempt_at = $2, attempts = attempts + 1 \
+                         WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(lease_until.as_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                    leased.push($crate::store::review::PendingOutput {
+                        id,
+                        loop_name: row.try_get("loop_name")?,
+                        uri: row.try_get("uri")?,
+                        body: row.try_get("body")?,
+                        attempts: row.try_get::<i64, _>("attempts")? + 1,
+                    });
+                }
+                tx.commit().await?;
+                Ok(leased)
+            }
+
+            async fn output_written(
+                &self,
+                id: i64,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "UPDATE output_outbox SET done_at = $2, last_error = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .bind(now.as_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn output_failed(
+                &self,
+                id: i64,
+                error: &str,
+                retry_at: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "UPDATE output_outbox SET last_error = $2, next_attempt_at = $3 \
+                     WHERE id = $1 AND done_at IS NULL",
+                )
+                .bind(id)
+                .bind(error)
+                .bind(retry_at.as_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn pending_output_count(&self) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM output_outbox WHERE done_at IS NULL")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn events_after(
+                &self,
+                seq: i64,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::review::StoredEvent>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT seq, event_id, loop_name, status, payload, output_id, created_at \
+                     FROM loop_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(seq)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::store::review::StoredEvent {
+                            seq: row.try_get("seq")?,
+                            event_id: row.try_get("event_id")?,
+                            loop_name: row.try_get("loop_name")?,
+                            status: row.try_get("status")?,
+                            payload: row.try_get("payload")?,
+                            output_id: row.try_get("output_id")?,
+                            created_at: $crate::clock::Timestamp::from_millis(
+                                row.try_get("created_at")?,
+                            ),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn cost_lines(
+                &self,
+                from: $crate::clock::Timestamp,
+                to: $crate::clock::Timestamp,
+            ) -> Result<Vec<$crate::store::review::CostLine>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT flow_name, loop_name, worker_id, amount_millis, recorded_at \
+                     FROM cost_lines WHERE recorded_at >= $1 AND recorded_at < $2 \
+                     ORDER BY recorded_at, id",
+                )
+                .bind(from.as_millis())
+                .bind(to.as_millis())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::store::review::CostLine {
+                            flow_name: row.try_get("flow_name")?,
+                            loop_name: row.try_get("loop_name")?,
+                            worker: $crate::accounts::UserId(row.try_get("worker_id")?),
+                            amount_millis: row.try_get("amount_millis")?,
+                            recorded_at: $crate::clock::Timestamp::from_millis(
+                                row.try_get("recorded_at")?,
+                            ),
+                        })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+pub(crate) use review_sql_store;
