@@ -1,0 +1,882 @@
+//! The review engine end to end, through `Reviews`, on a fresh SQLite file and a fresh
+//! PostgreSQL database: flows, starts, claims, answers, time limits, expiry, stop, delete,
+//! decline, cost lines, output.json and events. Time is a `ManualClock`; nothing sleeps.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use loupe_engine::accounts::{Email, Role, UserId};
+use loupe_engine::arns::Account;
+use loupe_engine::clock::{ManualClock, Timestamp};
+use loupe_engine::flows::TaskLimits;
+use loupe_engine::lifecycle::worker_id;
+use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskStatus};
+use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::output_store::{OutputStore, OutputStoreConfig};
+use loupe_engine::passwords;
+use loupe_engine::reviews::{ReviewError, Reviews, StartRequest};
+use loupe_engine::store::{Backend, LoopQuery, NewUser, Store, TaskRefusal};
+use loupe_engine::teams::WorkteamName;
+use loupe_engine::test_on_both_backends;
+use loupe_engine::testing::TestDatabase;
+use serde_json::{Value, json};
+
+const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
+const REGION: &str = "us-west-2";
+const ACCOUNT: &str = "111122223333";
+
+struct Bench {
+    _db: TestDatabase,
+    _outputs_dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
+    reviews: Reviews,
+    clock: ManualClock,
+    outputs: OutputStore,
+    workers: Vec<UserId>,
+}
+
+impl Bench {
+    /// A database with a UI, a team `reviewers` of `workers` workers and an outsider.
+    async fn new(backend: Backend, workers: usize) -> Self {
+        let db = TestDatabase::create(backend).await;
+        let (store, _) = db.open().await;
+        let clock = ManualClock::new(T0);
+        let account = Account::new(REGION, ACCOUNT).unwrap();
+        let reviews = Reviews::new(
+            store.clone(),
+            Arc::new(clock.clone()),
+            account,
+            TaskLimits::default(),
+        );
+        let hash = passwords::hash("a long test password".into()).await;
+        let mut ids = Vec::new();
+        for n in 0..workers {
+            let user = store
+                .create_user(NewUser {
+                    email: Email::parse(&format!("worker{n}@example.org")).unwrap(),
+                    password_hash: hash.clone(),
+                    role: Role::Worker,
+                    teams: vec![WorkteamName::parse("reviewers").unwrap()],
+                    created_at: T0,
+                })
+                .await
+                .unwrap();
+            ids.push(user.id);
+        }
+        store
+            .create_user(NewUser {
+                email: Email::parse("outsider@example.org").unwrap(),
+                password_hash: hash,
+                role: Role::Worker,
+                teams: vec![WorkteamName::parse("others").unwrap()],
+                created_at: T0,
+            })
+            .await
+            .unwrap();
+        reviews
+            .create_task_ui(&json!({
+                "HumanTaskUiName": "classify",
+                "UiTemplate": {"Content": "<crowd-form><crowd-classifier name=\"category\" \
+                    categories=\"['a','b']\"></crowd-classifier></crowd-form>"}
+            }))
+            .await
+            .unwrap();
+        let outputs_dir = tempfile::tempdir().unwrap();
+        let outputs = OutputStore::new(OutputStoreConfig::Directory {
+            root: outputs_dir.path().to_owned(),
+        })
+        .unwrap();
+        Self {
+            _db: db,
+            _outputs_dir: outputs_dir,
+            store,
+            reviews,
+            clock,
+            outputs,
+            workers: ids,
+        }
+    }
+
+    async fn outsider(&self) -> UserId {
+        self.store
+            .find_login(&Email::parse("outsider@example.org").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id
+    }
+
+    async fn custom_flow(&self, name: &str, task_count: u8) {
+        self.flow(name, task_count, json!({})).await;
+    }
+
+    async fn flow(&self, name: &str, task_count: u8, extra: Value) {
+        let mut request = json!({
+            "FlowDefinitionName": name,
+            "HumanLoopConfig": {
+                "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers"),
+                "HumanTaskUiArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/classify"),
+                "TaskTitle": "Classify",
+                "TaskDescription": "Pick a category",
+                "TaskCount": task_count,
+                "TaskAvailabilityLifetimeInSeconds": 3600,
+                "TaskTimeLimitInSeconds": 300
+            },
+            "OutputConfig": {"S3OutputPath": "s3://results/a2i/"},
+            "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/a2i")
+        });
+        merge(&mut request, extra);
+        self.reviews
+            .create_flow_definition(&request, None)
+            .await
+            .unwrap();
+    }
+
+    async fn start(&self, flow: &str, name: &str, input: Value) -> Result<bool, ReviewError> {
+        let response = self
+            .reviews
+            .start_human_loop(StartRequest {
+                name: HumanLoopName::parse(name).unwrap(),
+                flow: FlowDefinitionName::parse(flow).unwrap(),
+                input_content: input.to_string(),
+                content_classifiers: vec![
+                    ContentClassifier::FreeOfPersonallyIdentifiableInformation,
+                ],
+            })
+            .await?;
+        Ok(response.human_loop_arn.is_some())
+    }
+
+    async fn status(&self, name: &str) -> HumanLoopStatus {
+        self.reviews
+            .find_human_loop(&HumanLoopName::parse(name).unwrap())
+            .await
+            .unwrap()
+            .status
+    }
+
+    async fn output_of(&self, name: &str) -> Option<Value> {
+        let human_loop = self
+            .reviews
+            .find_human_loop(&HumanLoopName::parse(name).unwrap())
+            .await
+            .unwrap();
+        let uri = human_loop.output_uri?;
+        let bytes = self.outputs.get(&uri).await.unwrap()?;
+        Some(serde_json::from_slice(&bytes).unwrap())
+    }
+
+    async fn tick(&self) -> loupe_engine::reviews::DueWork {
+        self.reviews.run_due_work(&self.outputs).await.unwrap()
+    }
+}
+
+fn merge(target: &mut Value, extra: Value) {
+    if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
+        for (key, value) in extra {
+            match target.get_mut(&key) {
+                Some(existing @ Value::Object(_)) if value.is_object() => merge(existing, value),
+                _ => {
+                    target.insert(key, value);
+                }
+            }
+        }
+    }
+}
+
+async fn a_loop_completes_when_task_count_distinct_workers_answered(backend: Backend) {
+    let b = Bench::new(backend, 3).await;
+    b.custom_flow("two-reviews", 2).await;
+    assert!(
+        b.start("two-reviews", "item-1", json!({"taskObject": "hello"}))
+            .await
+            .unwrap()
+    );
+    let [w1, w2, _] = b.workers[..] else { panic!() };
+
+    let first = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    assert_eq!(first.loop_name.as_str(), "item-1");
+    assert_eq!(first.deadline_at, T0.plus(Duration::from_secs(300)));
+    // The other task of the same loop is not for the same worker.
+    assert_eq!(b.reviews.claim_next(w1, None).await.unwrap(), None);
+    let second = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    assert_eq!(second.loop_id, first.loop_id);
+
+    b.clock.advance(Duration::from_secs(10));
+    let receipt = b
+        .reviews
+        .submit(
+            first.task_id,
+            w1,
+            &json!({"category": {"label": "a"}}),
+            Some(Duration::from_millis(9_500)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(receipt.loop_status, HumanLoopStatus::InProgress);
+    // Answering twice is refused.
+    let again = b.reviews.submit(first.task_id, w1, &json!({}), None).await;
+    assert!(matches!(
+        again,
+        Err(ReviewError::Refused(TaskRefusal::NotHeld))
+    ));
+    b.clock.advance(Duration::from_secs(5));
+    let receipt = b
+        .reviews
+        .submit(
+            second.task_id,
+            w2,
+            &json!({"category": {"label": "b"}}),
+            Some(Duration::from_millis(14_000)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(receipt.loop_status, HumanLoopStatus::Completed);
+
+    let human_loop = b
+        .reviews
+        .find_human_loop(&HumanLoopName::parse("item-1").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        human_loop.completed_at,
+        Some(T0.plus(Duration::from_secs(15)))
+    );
+    let uri = human_loop.output_uri.clone().unwrap();
+    assert_eq!(
+        uri,
+        "s3://results/a2i/two-reviews/2027/01/15/08/00/00/item-1/output.json"
+    );
+    // Written by the scheduled work, not before.
+    assert_eq!(b.outputs.get(&uri).await.unwrap(), None);
+    let work = b.tick().await;
+    assert_eq!(work.outputs_written, 1);
+    assert_eq!(b.store.pending_output_count().await.unwrap(), 0);
+    let output = b.output_of("item-1").await.unwrap();
+    assert_eq!(
+        output["flowDefinitionArn"],
+        format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:flow-definition/two-reviews")
+    );
+    assert_eq!(output["humanLoopName"], "item-1");
+    assert_eq!(output["inputContent"], json!({"taskObject": "hello"}));
+    let answers = output["humanAnswers"].as_array().unwrap();
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0]["workerId"], worker_id(w1));
+    assert_eq!(
+        answers[0]["answerContent"],
+        json!({"category": {"label": "a"}})
+    );
+    assert_eq!(answers[0]["acceptanceTime"], "2027-01-15T08:00:00.000Z");
+    assert_eq!(answers[0]["submissionTime"], "2027-01-15T08:00:10.000Z");
+    assert_eq!(answers[0]["timeSpentInSeconds"], 9.5);
+    assert_eq!(answers[1]["workerId"], worker_id(w2));
+    assert!(output.get("awsManagedHumanLoopRequestSource").is_none());
+
+    let events = b.store.events_after(0, 10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    let event: Value = serde_json::from_str(&events[0].payload).unwrap();
+    assert_eq!(
+        event["detail-type"],
+        "SageMaker A2I HumanLoop Status Change"
+    );
+    assert_eq!(event["detail"]["humanLoopStatus"], "Completed");
+    assert_eq!(event["detail"]["humanLoopOutput"]["outputS3Uri"], uri);
+    assert_eq!(event["id"], events[0].event_id);
+}
+
+async fn starts_are_idempotent_and_conflicts_are_refused(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("once", 1).await;
+    assert!(b.start("once", "item", json!({"n": 1})).await.unwrap());
+    assert!(b.start("once", "item", json!({"n": 1})).await.unwrap());
+    let conflict = b.start("once", "item", json!({"n": 2})).await;
+    assert!(
+        matches!(conflict, Err(ReviewError::Conflict(ref m)) if m.contains("different InputContent")),
+        "{conflict:?}"
+    );
+    let loops = b
+        .store
+        .list_loops(&LoopQuery {
+            limit: 10,
+            ..LoopQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(loops.len(), 1);
+    assert_eq!(b.store.tasks_of(loops[0].id).await.unwrap().len(), 1);
+
+    let missing = b.start("no-such-flow", "other", json!({})).await;
+    assert!(matches!(missing, Err(ReviewError::NotFound(_))));
+    let not_json = b
+        .reviews
+        .start_human_loop(StartRequest {
+            name: HumanLoopName::parse("bad").unwrap(),
+            flow: FlowDefinitionName::parse("once").unwrap(),
+            input_content: "{not json".to_owned(),
+            content_classifiers: vec![],
+        })
+        .await;
+    assert!(matches!(not_json, Err(ReviewError::Validation(ref m)) if m.contains("InputContent")));
+}
+
+async fn concurrent_starts_share_commits_and_keep_their_own_outcomes(backend: Backend) {
+    let b = Arc::new(Bench::new(backend, 1).await);
+    b.custom_flow("busy", 3).await;
+    let mut handles = Vec::new();
+    for n in 0..200 {
+        let b = b.clone();
+        handles.push(tokio::spawn(async move {
+            // Every tenth start repeats an earlier name with other input: a conflict.
+            let (name, input) = if n % 10 == 9 {
+                (format!("item-{}", n - 1), json!({"n": -1}))
+            } else {
+                (format!("item-{n}"), json!({"n": n}))
+            };
+            b.start("busy", &name, input).await
+        }));
+    }
+    let mut conflicts = 0;
+    for handle in handles {
+        match handle.await.unwrap() {
+            Ok(true) => {}
+            Err(ReviewError::Conflict(_)) => conflicts += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(conflicts, 20);
+    let loops = b
+        .store
+        .list_loops(&LoopQuery {
+            limit: 500,
+            ..LoopQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(loops.len(), 180);
+    for human_loop in loops.iter().take(5) {
+        assert_eq!(b.store.tasks_of(human_loop.id).await.unwrap().len(), 3);
+    }
+}
+
+async fn claims_never_double_book_under_contention(backend: Backend) {
+    let b = Arc::new(Bench::new(backend, 12).await);
+    b.custom_flow("contended", 3).await;
+    for n in 0..10 {
+        b.start("contended", &format!("item-{n}"), json!({"n": n}))
+            .await
+            .unwrap();
+    }
+    let mut handles = Vec::new();
+    for &worker in &b.workers {
+        let b = b.clone();
+        handles.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while let Some(task) = b.reviews.claim_next(worker, None).await.unwrap() {
+                mine.push((worker, task.task_id, task.loop_id));
+            }
+            mine
+        }));
+    }
+    let mut claims = Vec::new();
+    for handle in handles {
+        claims.extend(handle.await.unwrap());
+    }
+    assert_eq!(claims.len(), 30, "every task claimed exactly once");
+    let tasks: HashSet<_> = claims.iter().map(|(_, task, _)| *task).collect();
+    assert_eq!(tasks.len(), 30);
+    let pairs: HashSet<_> = claims.iter().map(|(worker, _, l)| (*worker, *l)).collect();
+    assert_eq!(pairs.len(), 30, "no worker holds two tasks of one loop");
+}
+
+async fn only_team_members_see_a_flow(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("team-only", 1).await;
+    b.start("team-only", "item", json!({})).await.unwrap();
+    let outsider = b.outsider().await;
+    assert!(b.reviews.queues_of(outsider).await.unwrap().is_empty());
+    assert_eq!(b.reviews.claim_next(outsider, None).await.unwrap(), None);
+    let flow = b
+        .reviews
+        .find_flow_definition(&FlowDefinitionName::parse("team-only").unwrap())
+        .await
+        .unwrap();
+    assert!(matches!(
+        b.reviews.claim_next(outsider, Some(flow.id)).await,
+        Err(ReviewError::NotFound(_))
+    ));
+    // A group puts the outsider in the team.
+    b.store
+        .put_worker_group("night-shift", &[outsider], T0)
+        .await
+        .unwrap();
+    b.store
+        .add_team_group(
+            &WorkteamName::parse("reviewers").unwrap(),
+            "night-shift",
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.reviews.queues_of(outsider).await.unwrap().len(), 1);
+    assert!(
+        b.reviews
+            .claim_next(outsider, Some(flow.id))
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn a_task_past_its_time_limit_returns_to_the_pool(backend: Backend) {
+    let b = Bench::new(backend, 2).await;
+    b.custom_flow("slow", 1).await;
+    b.start("slow", "item", json!({})).await.unwrap();
+    let [w1, w2] = b.workers[..] else { panic!() };
+    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    assert_eq!(b.reviews.claim_next(w2, None).await.unwrap(), None);
+
+    b.clock.advance(Duration::from_secs(300));
+    // At the deadline the answer is refused, even before the scheduler ran.
+    let late = b.reviews.submit(task.task_id, w1, &json!({}), None).await;
+    assert!(
+        matches!(late, Err(ReviewError::Refused(TaskRefusal::TimeUp))),
+        "{late:?}"
+    );
+    assert_eq!(b.tick().await.tasks_returned, 1);
+    let late = b.reviews.submit(task.task_id, w1, &json!({}), None).await;
+    assert!(matches!(
+        late,
+        Err(ReviewError::Refused(TaskRefusal::NotHeld))
+    ));
+    let retaken = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    assert_eq!(retaken.task_id, task.task_id);
+    b.reviews
+        .submit(retaken.task_id, w2, &json!({"ok": true}), None)
+        .await
+        .unwrap();
+    assert_eq!(b.status("item").await, HumanLoopStatus::Completed);
+}
+
+async fn release_and_decline(backend: Backend) {
+    let b = Bench::new(backend, 3).await;
+    b.custom_flow("choosy", 2).await;
+    b.start("choosy", "item", json!({})).await.unwrap();
+    let [w1, w2, w3] = b.workers[..] else {
+        panic!()
+    };
+
+    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    b.reviews.release(task.task_id, w1).await.unwrap();
+    assert!(matches!(
+        b.reviews.release(task.task_id, w1).await,
+        Err(ReviewError::Refused(TaskRefusal::NotHeld))
+    ));
+    // Released: the same worker may take it again.
+    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    // Another worker cannot let go of it.
+    assert!(matches!(
+        b.reviews.decline(task.task_id, w2).await,
+        Err(ReviewError::Refused(_))
+    ));
+    b.reviews.decline(task.task_id, w1).await.unwrap();
+    // Declined: never offered to w1 again, still there for others.
+    assert_eq!(b.reviews.claim_next(w1, None).await.unwrap(), None);
+    let t2 = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    b.reviews.decline(t2.task_id, w2).await.unwrap();
+    // As many declines as tasks: the loop fails.
+    let human_loop = b
+        .reviews
+        .find_human_loop(&HumanLoopName::parse("item").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(human_loop.status, HumanLoopStatus::Failed);
+    assert_eq!(human_loop.failure_code, Some(FailureCode::Expired));
+    assert!(human_loop.failure_reason.unwrap().contains("declined"));
+    assert_eq!(human_loop.output_uri, None, "no answers, no output");
+    assert_eq!(b.reviews.claim_next(w3, None).await.unwrap(), None);
+    let statuses: Vec<_> = b
+        .store
+        .tasks_of(human_loop.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.status)
+        .collect();
+    assert_eq!(statuses, vec![TaskStatus::Expired, TaskStatus::Expired]);
+}
+
+async fn an_expired_loop_fails_and_keeps_its_answers(backend: Backend) {
+    let b = Bench::new(backend, 2).await;
+    b.custom_flow("short-lived", 3).await;
+    b.start("short-lived", "item", json!({"x": 1}))
+        .await
+        .unwrap();
+    let [w1, w2] = b.workers[..] else { panic!() };
+    let t1 = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    b.reviews
+        .submit(t1.task_id, w1, &json!({"answer": 1}), None)
+        .await
+        .unwrap();
+    b.clock.advance(Duration::from_secs(3_500));
+    // Held near the end: the deadline is cut to the loop's expiry.
+    let t2 = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    assert_eq!(t2.deadline_at, T0.plus(Duration::from_secs(3_600)));
+
+    b.clock.advance(Duration::from_secs(100));
+    let work = b.tick().await;
+    assert_eq!(work.loops_expired, 1);
+    assert_eq!(work.outputs_written, 1);
+    let human_loop = b
+        .reviews
+        .find_human_loop(&HumanLoopName::parse("item").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(human_loop.status, HumanLoopStatus::Failed);
+    assert_eq!(human_loop.failure_code, Some(FailureCode::Expired));
+    let output = b.output_of("item").await.unwrap();
+    assert_eq!(output["humanAnswers"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        output["humanAnswers"][0]["answerContent"],
+        json!({"answer": 1})
+    );
+    // Nothing is offered any more; a second run finds nothing to do.
+    assert_eq!(b.reviews.claim_next(w2, None).await.unwrap(), None);
+    assert_eq!(b.tick().await, Default::default());
+    let event: Value =
+        serde_json::from_str(&b.store.events_after(0, 10).await.unwrap()[0].payload).unwrap();
+    assert_eq!(event["detail"]["humanLoopStatus"], "Failed");
+    assert_eq!(event["detail"]["failureCode"], "Expired");
+}
+
+async fn stop_waits_for_holders_and_delete_needs_a_final_state(backend: Backend) {
+    let b = Bench::new(backend, 2).await;
+    b.custom_flow("stoppable", 2).await;
+    b.start("stoppable", "idle", json!({})).await.unwrap();
+    let idle = HumanLoopName::parse("idle").unwrap();
+    assert!(matches!(
+        b.reviews.delete_human_loop(&idle).await,
+        Err(ReviewError::Conflict(_))
+    ));
+    let stopped = b.reviews.stop_human_loop(&idle).await.unwrap();
+    assert_eq!(stopped.status, HumanLoopStatus::Stopped);
+    assert_eq!(stopped.output_uri, None);
+
+    b.start("stoppable", "busy", json!({})).await.unwrap();
+    let [w1, w2] = b.workers[..] else { panic!() };
+    let t1 = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let t2 = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    b.reviews
+        .submit(t1.task_id, w1, &json!({"done": 1}), None)
+        .await
+        .unwrap();
+    // w2 still works on it: Stopping until w2 is done.
+    let busy = HumanLoopName::parse("busy").unwrap();
+    assert_eq!(
+        b.reviews.stop_human_loop(&busy).await.unwrap().status,
+        HumanLoopStatus::Stopping
+    );
+    assert_eq!(
+        b.reviews.stop_human_loop(&busy).await.unwrap().status,
+        HumanLoopStatus::Stopping
+    );
+    b.reviews.release(t2.task_id, w2).await.unwrap();
+    assert_eq!(b.status("busy").await, HumanLoopStatus::Stopped);
+    // Released on a stopping loop: gone, not back in the pool.
+    assert_eq!(b.reviews.claim_next(w2, None).await.unwrap(), None);
+    b.tick().await;
+    let output = b.output_of("busy").await.unwrap();
+    assert_eq!(output["humanAnswers"].as_array().unwrap().len(), 1);
+
+    b.reviews.delete_human_loop(&busy).await.unwrap();
+    assert!(matches!(
+        b.reviews.find_human_loop(&busy).await,
+        Err(ReviewError::NotFound(_))
+    ));
+    assert!(matches!(
+        b.reviews.delete_human_loop(&busy).await,
+        Err(ReviewError::NotFound(_))
+    ));
+    // The name is free again.
+    assert!(
+        b.start("stoppable", "busy", json!({"again": true}))
+            .await
+            .unwrap()
+    );
+}
+
+async fn deleting_a_flow_stops_untouched_loops_and_waits_for_the_rest(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("doomed", 1).await;
+    b.start("doomed", "untouched", json!({})).await.unwrap();
+    b.start("doomed", "in-hand", json!({})).await.unwrap();
+    let w = b.workers[0];
+    let held = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+    let name = FlowDefinitionName::parse("doomed").unwrap();
+    let deletion = b.reviews.delete_flow_definition(&name).await.unwrap();
+    assert_eq!(deletion.stopped_loops, 1);
+    assert!(!deletion.removed);
+    assert!(matches!(
+        b.reviews
+            .find_human_loop(
+                &HumanLoopName::parse(if held.loop_name.as_str() == "untouched" {
+                    "in-hand"
+                } else {
+                    "untouched"
+                })
+                .unwrap()
+            )
+            .await,
+        Err(ReviewError::NotFound(_))
+    ));
+    // Deleting flows take no new loops and show no queue.
+    assert!(matches!(
+        b.start("doomed", "late", json!({})).await,
+        Err(ReviewError::Validation(_))
+    ));
+    assert!(b.reviews.queues_of(w).await.unwrap().is_empty());
+    b.reviews
+        .submit(held.task_id, w, &json!({}), None)
+        .await
+        .unwrap();
+    assert_eq!(b.tick().await.flows_purged, 1);
+    assert!(matches!(
+        b.reviews.find_flow_definition(&name).await,
+        Err(ReviewError::NotFound(_))
+    ));
+    // The name can be used again.
+    b.custom_flow("doomed", 1).await;
+}
+
+async fn public_crowd_work_records_cost_lines(backend: Backend) {
+    let b = Bench::new(backend, 2).await;
+    b.flow(
+        "paid",
+        2,
+        json!({"HumanLoopConfig": {
+            "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:394669845002:workteam/public-crowd/default"),
+            "PublicWorkforceTaskPrice": {"AmountInUsd": {"Dollars": 0, "Cents": 3, "TenthFractionsOfACent": 6}}
+        }}),
+    )
+    .await;
+    // Every worker may work on the public crowd's loops.
+    assert_eq!(
+        b.reviews.queues_of(b.outsider().await).await.unwrap().len(),
+        1
+    );
+    let no_pii_flag = b
+        .reviews
+        .start_human_loop(StartRequest {
+            name: HumanLoopName::parse("no-flag").unwrap(),
+            flow: FlowDefinitionName::parse("paid").unwrap(),
+            input_content: "{}".to_owned(),
+            content_classifiers: vec![],
+        })
+        .await;
+    assert!(
+        matches!(no_pii_flag, Err(ReviewError::Validation(ref m)) if m.contains("FreeOfPersonallyIdentifiableInformation"))
+    );
+    b.start("paid", "item", json!({})).await.unwrap();
+    for &w in &b.workers {
+        let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+        b.reviews
+            .submit(task.task_id, w, &json!({}), None)
+            .await
+            .unwrap();
+    }
+    let lines = b
+        .store
+        .cost_lines(T0, T0.plus(Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.amount_millis == 36 && l.flow_name == "paid")
+    );
+    b.tick().await;
+    let output = b.output_of("item").await.unwrap();
+    assert!(
+        output["humanAnswers"][0].get("workerMetadata").is_none(),
+        "public crowd: no identity"
+    );
+}
+
+async fn rekognition_flows_start_loops_only_when_conditions_hold(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    let conditions = json!({"Conditions": [{
+        "ConditionType": "ModerationLabelConfidenceCheck",
+        "ConditionParameters": {"ModerationLabelName": "Suggestive", "ConfidenceLessThan": 98}
+    }]});
+    b.flow(
+        "moderation",
+        1,
+        json!({
+            "HumanLoopRequestSource": {"AwsManagedHumanLoopRequestSource": "AWS/Rekognition/DetectModerationLabels/Image/V3"},
+            "HumanLoopActivationConfig": {"HumanLoopActivationConditionsConfig": {
+                "HumanLoopActivationConditions": conditions.to_string()}}
+        }),
+    )
+    .await;
+    let input = |confidence: f64| {
+        json!({
+            "aiServiceRequest": {"image": {"s3Object": {"bucket": "b", "name": "i.jpg"}}},
+            // PascalCase, as the AWS SDKs return it.
+            "aiServiceResponse": {"ModerationLabels": [
+                {"Confidence": confidence, "Name": "Suggestive", "ParentName": ""},
+                {"Confidence": 91.25, "Name": "Female Swimwear Or Underwear", "ParentName": "Suggestive"}
+            ], "ModerationModelVersion": "3.0"}
+        })
+    };
+    let response = b
+        .reviews
+        .start_human_loop(StartRequest {
+            name: HumanLoopName::parse("sure").unwrap(),
+            flow: FlowDefinitionName::parse("moderation").unwrap(),
+            input_content: input(99.5).to_string(),
+            content_classifiers: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(response.human_loop_arn, None);
+    assert!(
+        response
+            .activation
+            .unwrap()
+            .human_loop_activation_conditions_evaluation_results
+            .is_some()
+    );
+    assert!(matches!(
+        b.reviews
+            .find_human_loop(&HumanLoopName::parse("sure").unwrap())
+            .await,
+        Err(ReviewError::NotFound(_))
+    ));
+
+    assert!(b.start("moderation", "unsure", input(96.7)).await.unwrap());
+    let w = b.workers[0];
+    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+    let answer = json!({"AWS/Rekognition/DetectModerationLabels/Image/V3": {"moderationLabels": [{"name": "Suggestive", "parentName": ""}]}});
+    b.reviews
+        .submit(task.task_id, w, &answer, None)
+        .await
+        .unwrap();
+    b.tick().await;
+    let output = b.output_of("unsure").await.unwrap();
+    assert_eq!(
+        output["awsManagedHumanLoopRequestSource"],
+        "AWS/Rekognition/DetectModerationLabels/Image/V3"
+    );
+    let input = &output["inputContent"];
+    assert_eq!(
+        input["aiServiceResponse"]["moderationLabels"][0]["confidence"],
+        96.7
+    );
+    assert_eq!(
+        input["selectedAiServiceResponse"]["moderationLabels"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        input["humanTaskActivationConditionResults"]["Conditions"][0]["EvaluationResult"],
+        true
+    );
+    assert_eq!(output["humanAnswers"][0]["answerContent"], answer);
+    assert_eq!(
+        output["humanAnswers"][0]["workerMetadata"]["identityData"]["identityProviderType"],
+        "Loupe"
+    );
+}
+
+async fn invalid_flow_definitions_name_the_member(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    let mut request = json!({
+        "FlowDefinitionName": "broken",
+        "HumanLoopConfig": {
+            "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/nobody"),
+            "HumanTaskUiArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/classify"),
+            "TaskTitle": "t", "TaskDescription": "d", "TaskCount": 1
+        },
+        "OutputConfig": {"S3OutputPath": "s3://results"},
+        "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/a2i")
+    });
+    let error = b
+        .reviews
+        .create_flow_definition(&request, None)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("WorkteamArn"), "{error}");
+    request["HumanLoopConfig"]["WorkteamArn"] = json!(format!(
+        "arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers"
+    ));
+    request["HumanLoopConfig"]["HumanTaskUiArn"] = json!(format!(
+        "arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/missing"
+    ));
+    let error = b
+        .reviews
+        .create_flow_definition(&request, None)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("HumanTaskUiArn"), "{error}");
+    request["HumanLoopConfig"]["HumanTaskUiArn"] = json!(format!(
+        "arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/classify"
+    ));
+    request["HumanLoopRequestSource"] = json!({"AwsManagedHumanLoopRequestSource": "AWS/Rekognition/DetectModerationLabels/Image/V3"});
+    request["HumanLoopActivationConfig"] = json!({"HumanLoopActivationConditionsConfig": {"HumanLoopActivationConditions": "{\"Conditions\": []}"}});
+    let error = b
+        .reviews
+        .create_flow_definition(&request, None)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("HumanLoopActivationConditions"),
+        "{error}"
+    );
+    assert!(
+        b.store.list_flows().await.unwrap().is_empty(),
+        "nothing stored"
+    );
+    // A custom flow with Loupe's JsonLogic rule.
+    request
+        .as_object_mut()
+        .unwrap()
+        .remove("HumanLoopRequestSource");
+    request
+        .as_object_mut()
+        .unwrap()
+        .remove("HumanLoopActivationConfig");
+    b.reviews
+        .create_flow_definition(&request, Some(r#"{">": [{"var": "score"}, 900]}"#))
+        .await
+        .unwrap();
+    assert!(
+        !b.start("broken", "low", json!({"score": 10}))
+            .await
+            .unwrap()
+    );
+    assert!(
+        b.start("broken", "high", json!({"score": 990}))
+            .await
+            .unwrap()
+    );
+}
+
+test_on_both_backends!(
+    a_loop_completes_when_task_count_distinct_workers_answered,
+    starts_are_idempotent_and_conflicts_are_refused,
+    concurrent_starts_share_commits_and_keep_their_own_outcomes,
+    claims_never_double_book_under_contention,
+    only_team_members_see_a_flow,
+    a_task_past_its_time_limit_returns_to_the_pool,
+    release_and_decline,
+    an_expired_loop_fails_and_keeps_its_answers,
+    stop_waits_for_holders_and_delete_needs_a_final_state,
+    deleting_a_flow_stops_untouched_loops_and_waits_for_the_rest,
+    public_crowd_work_records_cost_lines,
+    rekognition_flows_start_loops_only_when_conditions_hold,
+    invalid_flow_definitions_name_the_member,
+);
