@@ -1,0 +1,261 @@
+//! Loop starts per second and claim latency, through the engine (no HTTP), on both backends.
+//!
+//! `cargo bench -p loupe-engine --bench lifecycle` (needs PostgreSQL on 127.0.0.1:5432, like
+//! the tests). Optional arguments: `starts` or `claims` to run one part; environment
+//! `LOUPE_BENCH_LOOPS` (default 20000) and `LOUPE_BENCH_BIG_QUEUE` (default 1000000 open tasks).
+//!
+//! * starts: `CONCURRENCY` callers start custom loops with `TaskCount` 3 as fast as they can;
+//!   reported as loops per second from the first call to the last commit.
+//! * claims: a queue of N open tasks (seeded with SQL, 3 per loop), 50 workers claiming
+//!   concurrently, each claim followed by a release so the queue keeps its size. Reported as
+//!   claim latency percentiles, for a small (1,000) and a big queue.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use loupe_engine::accounts::{Email, Role, UserId};
+use loupe_engine::arns::Account;
+use loupe_engine::clock::SystemClock;
+use loupe_engine::flows::TaskLimits;
+use loupe_engine::loops::FlowId;
+use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::passwords;
+use loupe_engine::reviews::{Reviews, StartRequest};
+use loupe_engine::store::{Backend, NewUser, Pool, Store};
+use loupe_engine::teams::WorkteamName;
+use loupe_engine::testing::TestDatabase;
+use serde_json::json;
+
+const CONCURRENCY: usize = 64;
+const WORKERS: usize = 50;
+const CLAIMS_PER_WORKER: usize = 40;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Setup {
+    _db: TestDatabase,
+    store: Arc<dyn Store>,
+    pool: Pool,
+    reviews: Arc<Reviews>,
+    workers: Vec<UserId>,
+}
+
+async fn setup(backend: Backend, workers: usize) -> Setup {
+    let db = TestDatabase::create(backend).await;
+    let (store, pool) = db.open().await;
+    let reviews = Arc::new(Reviews::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        Account::new("us-west-2", "111122223333").unwrap(),
+        TaskLimits::default(),
+    ));
+    let hash = passwords::hash("a long bench password".into()).await;
+    let mut ids = Vec::new();
+    for n in 0..workers.max(1) {
+        let user = store
+            .create_user(NewUser {
+                email: Email::parse(&format!("w{n}@example.org")).unwrap(),
+                password_hash: hash.clone(),
+                role: Role::Worker,
+                teams: vec![WorkteamName::parse("reviewers").unwrap()],
+                created_at: loupe_engine::clock::Timestamp::from_millis(0),
+            })
+            .await
+            .unwrap();
+        ids.push(user.id);
+    }
+    reviews
+        .create_task_ui(&json!({"HumanTaskUiName": "ui", "UiTemplate": {"Content": "<p>{{ task.input.n }}</p>"}}))
+        .await
+        .unwrap();
+    reviews
+        .create_flow_definition(
+            &json!({
+                "FlowDefinitionName": "bench",
+                "HumanLoopConfig": {
+                    "WorkteamArn": "arn:aws:sagemaker:us-west-2:111122223333:workteam/private-crowd/reviewers",
+                    "HumanTaskUiArn": "arn:aws:sagemaker:us-west-2:111122223333:human-task-ui/ui",
+                    "TaskTitle": "t", "TaskDescription": "d", "TaskCount": 3,
+                    "TaskAvailabilityLifetimeInSeconds": 864000, "TaskTimeLimitInSeconds": 3600
+                },
+                "OutputConfig": {"S3OutputPath": "s3://bench/out"},
+                "RoleArn": "arn:aws:iam::111122223333:role/a2i"
+            }),
+            None,
+        )
+        .await
+        .unwrap();
+    Setup {
+        _db: db,
+        store,
+        pool,
+        reviews,
+        workers: ids,
+    }
+}
+
+async fn bench_starts(backend: Backend, loops: usize) {
+    let setup = setup(backend, 1).await;
+    let started = Instant::now();
+    let mut callers = Vec::new();
+    for caller in 0..CONCURRENCY {
+        let reviews = setup.reviews.clone();
+        callers.push(tokio::spawn(async move {
+            let mut n = caller;
+            while n < loops {
+                let response = reviews
+                    .start_human_loop(StartRequest {
+                        name: HumanLoopName::parse(&format!("loop-{n}")).unwrap(),
+                        flow: FlowDefinitionName::parse("bench").unwrap(),
+                        input_content: json!({"n": n, "taskObject": "an item to review"}).to_string(),
+                        content_classifiers: vec![],
+                    })
+                    .await
+                    .unwrap();
+                assert!(response.human_loop_arn.is_some());
+                n += CONCURRENCY;
+            }
+        }));
+    }
+    for caller in callers {
+        caller.await.unwrap();
+    }
+    let elapsed = started.elapsed();
+    let tasks = count(&setup.pool, "SELECT COUNT(*) FROM tasks").await;
+    assert_eq!(tasks, loops as i64 * 3);
+    println!(
+        "{backend:>8}  starts  {loops} loops (TaskCount 3) in {:.2} s: {:.0} loops/s",
+        elapsed.as_secs_f64(),
+        loops as f64 / elapsed.as_secs_f64()
+    );
+}
+
+async fn count(pool: &Pool, sql: &str) -> i64 {
+    match pool {
+        Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+async fn execute(pool: &Pool, sql: &str) {
+    match pool {
+        Pool::Sqlite(pool) => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+        Pool::Postgres(pool) => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+    }
+}
+
+/// Seeds `tasks` open tasks (3 per loop) straight into the tables: a million starts through the
+/// engine would measure the start path again, slowly.
+async fn seed_queue(setup: &Setup, flow: FlowId, tasks: usize) {
+    let loops = tasks.div_ceil(3);
+    let now = loupe_engine::clock::Clock::now(&SystemClock).as_millis();
+    let expires = now + 864_000_000;
+    execute(
+        &setup.pool,
+        &format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {loops}) \
+             INSERT INTO human_loops (name, flow_id, status, input_content, input_sha256, \
+               content_classifiers, task_count, time_limit_ms, created_at, expires_at, updated_at) \
+             SELECT 'seed-' || i, {flow}, 'InProgress', '{{}}', 'x', '[]', 3, 3600000, \
+               {now} + i, {expires}, {now} FROM n",
+            flow = flow.0
+        ),
+    )
+    .await;
+    execute(
+        &setup.pool,
+        &format!(
+            "INSERT INTO tasks (loop_id, flow_id, slot, status, available_until, time_limit_ms) \
+             SELECT l.id, l.flow_id, s.slot, 'Available', l.expires_at, l.time_limit_ms \
+             FROM human_loops l JOIN task_slots s ON s.slot <= l.task_count \
+             ORDER BY l.id, s.slot"
+        ),
+    )
+    .await;
+    execute(&setup.pool, "ANALYZE").await;
+}
+
+async fn bench_claims(backend: Backend, tasks: usize) {
+    let setup = setup(backend, WORKERS).await;
+    let flow = setup
+        .store
+        .find_flow(&FlowDefinitionName::parse("bench").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let seeding = Instant::now();
+    seed_queue(&setup, flow, tasks).await;
+    let open = count(&setup.pool, "SELECT COUNT(*) FROM tasks WHERE status = 'Available'").await;
+    let seeded_in = seeding.elapsed();
+    let mut handles = Vec::new();
+    let started = Instant::now();
+    for &worker in &setup.workers {
+        let reviews = setup.reviews.clone();
+        handles.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(CLAIMS_PER_WORKER);
+            for _ in 0..CLAIMS_PER_WORKER {
+                let at = Instant::now();
+                let task = reviews.claim_next(worker, Some(flow)).await.unwrap().unwrap();
+                latencies.push(at.elapsed());
+                reviews.release(task.task_id, worker).await.unwrap();
+            }
+            latencies
+        }));
+    }
+    let mut latencies: Vec<Duration> = Vec::new();
+    for handle in handles {
+        latencies.extend(handle.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pct = |p: f64| {
+        let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
+        latencies[i].as_secs_f64() * 1000.0
+    };
+    println!(
+        "{backend:>8}  claims  {open:>8} open tasks, {WORKERS} workers, {} claims in {:.2} s \
+         (seeded in {:.1} s): p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        seeded_in.as_secs_f64(),
+        pct(0.50),
+        pct(0.90),
+        pct(0.99),
+        pct(1.0),
+    );
+}
+
+fn main() {
+    let which: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let wants = |part: &str| which.is_empty() || which.iter().any(|w| w == part);
+    let loops = env_number("LOUPE_BENCH_LOOPS", 20_000);
+    let big = env_number("LOUPE_BENCH_BIG_QUEUE", 1_000_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            if wants("starts") {
+                bench_starts(backend, loops).await;
+            }
+            if wants("claims") {
+                bench_claims(backend, 1_000).await;
+                bench_claims(backend, big).await;
+            }
+        }
+    });
+}
