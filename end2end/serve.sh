@@ -9,6 +9,7 @@ rm -rf "$data"
 mkdir -p "$data"
 export LOUPE_DATABASE_URL="sqlite://$data/e2e.db"
 export LOUPE_KEY_FILE="$data/loupe.key"
+export LOUPE_OUTPUT_ROOT="$data/outputs"
 export LOUPE_LOG="${LOUPE_LOG:-warn}"
 echo "worker password 123" | "$bin" user add --email worker@e2e.local --role worker --team reviewers --password-stdin
 exec "$bin" serve --bind "127.0.0.1:$port" --site-root target/site \

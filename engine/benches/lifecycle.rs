@@ -112,7 +112,8 @@ async fn bench_starts(backend: Backend, loops: usize) {
                     .start_human_loop(StartRequest {
                         name: HumanLoopName::parse(&format!("loop-{n}")).unwrap(),
                         flow: FlowDefinitionName::parse("bench").unwrap(),
-                        input_content: json!({"n": n, "taskObject": "an item to review"}).to_string(),
+                        input_content: json!({"n": n, "taskObject": "an item to review"})
+                            .to_string(),
                         content_classifiers: vec![],
                     })
                     .await
@@ -195,7 +196,11 @@ async fn bench_claims(backend: Backend, tasks: usize) {
         .id;
     let seeding = Instant::now();
     seed_queue(&setup, flow, tasks).await;
-    let open = count(&setup.pool, "SELECT COUNT(*) FROM tasks WHERE status = 'Available'").await;
+    let open = count(
+        &setup.pool,
+        "SELECT COUNT(*) FROM tasks WHERE status = 'Available'",
+    )
+    .await;
     let seeded_in = seeding.elapsed();
     let mut handles = Vec::new();
     let started = Instant::now();
@@ -205,7 +210,11 @@ async fn bench_claims(backend: Backend, tasks: usize) {
             let mut latencies = Vec::with_capacity(CLAIMS_PER_WORKER);
             for _ in 0..CLAIMS_PER_WORKER {
                 let at = Instant::now();
-                let task = reviews.claim_next(worker, Some(flow)).await.unwrap().unwrap();
+                let task = reviews
+                    .claim_next(worker, Some(flow))
+                    .await
+                    .unwrap()
+                    .unwrap();
                 latencies.push(at.elapsed());
                 reviews.release(task.task_id, worker).await.unwrap();
             }

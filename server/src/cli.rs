@@ -21,6 +21,8 @@ pub struct Cli {
     pub serve: ServeArgs,
 }
 
+// Parsed once at start-up, so the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server (the default).
@@ -93,6 +95,56 @@ pub struct ServeArgs {
     /// Password of the first admin; generated and printed once when not given.
     #[arg(long, env = "LOUPE_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
+
+    #[command(flatten)]
+    pub outputs: OutputArgs,
+}
+
+/// Where output.json files go. Without an S3 endpoint, `s3://bucket/key` is written to
+/// `<output-root>/bucket/key`.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Directory standing in for S3 when no endpoint is configured.
+    #[arg(long, env = "LOUPE_OUTPUT_ROOT", default_value = "data/outputs")]
+    pub output_root: PathBuf,
+
+    /// An S3-compatible endpoint (MinIO, Ceph, AWS S3: https://s3.us-east-1.amazonaws.com) to
+    /// write outputs to instead of the directory.
+    #[arg(long, env = "LOUPE_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// Region to sign S3 requests for.
+    #[arg(long, env = "LOUPE_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+
+    #[arg(long, env = "LOUPE_S3_ACCESS_KEY_ID", requires = "s3_endpoint")]
+    pub s3_access_key_id: Option<String>,
+
+    #[arg(
+        long,
+        env = "LOUPE_S3_SECRET_ACCESS_KEY",
+        hide_env_values = true,
+        requires = "s3_endpoint"
+    )]
+    pub s3_secret_access_key: Option<String>,
+}
+
+impl OutputArgs {
+    pub fn store_config(&self) -> loupe_engine::output_store::OutputStoreConfig {
+        use loupe_engine::output_store::OutputStoreConfig;
+        match &self.s3_endpoint {
+            None => OutputStoreConfig::Directory {
+                root: self.output_root.clone(),
+            },
+            Some(endpoint) => OutputStoreConfig::S3 {
+                endpoint: endpoint.clone(),
+                region: self.s3_region.clone(),
+                access_key_id: self.s3_access_key_id.clone().unwrap_or_default(),
+                secret_access_key: self.s3_secret_access_key.clone().unwrap_or_default(),
+                allow_http: endpoint.starts_with("http://"),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod first_admin;
 pub mod keyring;
 pub mod router;
+pub mod scheduler;
 pub mod sessions;
 
 use std::net::SocketAddr;
@@ -17,8 +18,12 @@ use anyhow::{Context as _, Result};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use loupe_engine::accounts::LoginPolicy;
+use loupe_engine::arns::Account;
 use loupe_engine::clock::{Clock, SystemClock};
+use loupe_engine::flows::TaskLimits;
 use loupe_engine::keys::MasterKey;
+use loupe_engine::output_store::OutputStore;
+use loupe_engine::reviews::Reviews;
 use loupe_engine::store::{self, Store};
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion as _;
@@ -38,6 +43,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub region: String,
     pub account_id: String,
+    pub reviews: Arc<Reviews>,
+    pub outputs: Arc<OutputStore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -75,6 +82,23 @@ pub async fn start(
     let master_key =
         keyring::load_master_key(args.keys.master_key.as_deref(), &args.keys.key_file)?;
 
+    let account = Account::new(&args.region, &args.account_id)
+        .map_err(|e| anyhow::anyhow!("region and account id: {e}"))?;
+    let reviews = Arc::new(Reviews::new(
+        store.clone(),
+        clock.clone(),
+        account,
+        TaskLimits::default(),
+    ));
+    let outputs = Arc::new(
+        OutputStore::new(args.outputs.store_config()).context("opening the output store")?,
+    );
+    tokio::spawn(scheduler::run(
+        reviews.clone(),
+        outputs.clone(),
+        scheduler::INTERVAL,
+    ));
+
     let addr = listener.local_addr()?;
     let leptos_options = LeptosOptions::builder()
         .output_name("loupe")
@@ -91,6 +115,8 @@ pub async fn start(
         secure_cookies: args.secure_cookies,
         region: args.region.clone(),
         account_id: args.account_id.clone(),
+        reviews,
+        outputs,
     };
     let sessions = Sessions::for_pool(&pool);
     tokio::spawn(

@@ -31,6 +31,7 @@ impl TestApp {
         let db = TestDatabase::create(backend).await;
         let dir = tempfile::tempdir().unwrap();
         let key_file = dir.path().join("loupe.key");
+        let outputs = dir.path().join("outputs");
         let cli = Cli::try_parse_from([
             "loupe",
             "serve",
@@ -44,6 +45,8 @@ impl TestApp {
             ADMIN_EMAIL,
             "--admin-password",
             ADMIN_PASSWORD,
+            "--output-root",
+            outputs.to_str().unwrap(),
         ])
         .unwrap();
         let Some(Command::Serve(args)) = cli.command else {
