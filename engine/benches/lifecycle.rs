@@ -2,7 +2,8 @@
 //!
 //! `cargo bench -p loupe-engine --bench lifecycle` (needs PostgreSQL on 127.0.0.1:5432, like
 //! the tests). Optional arguments: `starts` or `claims` to run one part; environment
-//! `LOUPE_BENCH_LOOPS` (default 20000) and `LOUPE_BENCH_BIG_QUEUE` (default 1000000 open tasks).
+//! `LOUPE_BENCH_LOOPS` (default 20000), `LOUPE_BENCH_BIG_QUEUE` (default 1000000 open tasks) and
+//! `LOUPE_BENCH_WORKERS` (default 50).
 //!
 //! * starts: `CONCURRENCY` callers start custom loops with `TaskCount` 3 as fast as they can;
 //!   reported as loops per second from the first call to the last commit.
@@ -27,7 +28,7 @@ use loupe_engine::testing::TestDatabase;
 use serde_json::json;
 
 const CONCURRENCY: usize = 64;
-const WORKERS: usize = 50;
+const DEFAULT_WORKERS: usize = 50;
 const CLAIMS_PER_WORKER: usize = 40;
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -174,19 +175,18 @@ async fn seed_queue(setup: &Setup, flow: FlowId, tasks: usize) {
     .await;
     execute(
         &setup.pool,
-        &format!(
-            "INSERT INTO tasks (loop_id, flow_id, slot, status, available_until, time_limit_ms) \
-             SELECT l.id, l.flow_id, s.slot, 'Available', l.expires_at, l.time_limit_ms \
-             FROM human_loops l JOIN task_slots s ON s.slot <= l.task_count \
-             ORDER BY l.id, s.slot"
-        ),
+        "INSERT INTO tasks (loop_id, flow_id, slot, status, available_until, time_limit_ms) \
+         SELECT l.id, l.flow_id, s.slot, 'Available', l.expires_at, l.time_limit_ms \
+         FROM human_loops l JOIN task_slots s ON s.slot <= l.task_count \
+         ORDER BY l.id, s.slot",
     )
     .await;
     execute(&setup.pool, "ANALYZE").await;
 }
 
 async fn bench_claims(backend: Backend, tasks: usize) {
-    let setup = setup(backend, WORKERS).await;
+    let workers = env_number("LOUPE_BENCH_WORKERS", DEFAULT_WORKERS);
+    let setup = setup(backend, workers).await;
     let flow = setup
         .store
         .find_flow(&FlowDefinitionName::parse("bench").unwrap())
@@ -232,7 +232,7 @@ async fn bench_claims(backend: Backend, tasks: usize) {
         latencies[i].as_secs_f64() * 1000.0
     };
     println!(
-        "{backend:>8}  claims  {open:>8} open tasks, {WORKERS} workers, {} claims in {:.2} s \
+        "{backend:>8}  claims  {open:>8} open tasks, {workers} workers, {} claims in {:.2} s \
          (seeded in {:.1} s): p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
         latencies.len(),
         elapsed.as_secs_f64(),

@@ -421,22 +421,25 @@ impl Reviews {
         worker: UserId,
         flow: Option<FlowId>,
     ) -> Result<Option<ClaimedTask>, ReviewError> {
-        let queues = self.store.flows_for_worker(worker).await?;
         let now = self.now();
-        for queue in &queues {
-            if flow.is_some_and(|wanted| wanted != queue.id) {
-                continue;
+        if let Some(flow) = flow {
+            // The claim checks the worker's right to the flow itself; only an empty answer
+            // needs telling apart "nothing waiting" from "not your queue".
+            if let Some(task) = self.store.claim_task(worker, flow, now).await? {
+                return Ok(Some(task));
             }
+            let queues = self.store.flows_for_worker(worker).await?;
+            if !queues.iter().any(|q| q.id == flow) {
+                return Err(ReviewError::NotFound(
+                    "no such queue among your teams' flow definitions".to_owned(),
+                ));
+            }
+            return Ok(None);
+        }
+        for queue in self.store.flows_for_worker(worker).await? {
             if let Some(task) = self.store.claim_task(worker, queue.id, now).await? {
                 return Ok(Some(task));
             }
-        }
-        if let Some(flow) = flow
-            && !queues.iter().any(|q| q.id == flow)
-        {
-            return Err(ReviewError::NotFound(
-                "no such queue among your teams' flow definitions".to_owned(),
-            ));
         }
         Ok(None)
     }

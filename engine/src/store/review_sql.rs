@@ -1122,7 +1122,9 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
             ) -> Result<Option<$crate::loops::ClaimedTask>, $crate::store::StoreError> {
                 use sqlx::Row as _;
-                // The deadline is the task's time limit, cut short by the loop's expiry.
+                // The deadline is the task's time limit, cut short by the loop's expiry. The
+                // worker's right to the flow is checked in the same statement, so the common
+                // case is one round trip and one commit.
                 let sql = concat!(
                     "UPDATE tasks SET status = 'Accepted', worker_id = $1, accepted_at = $2, \
                        deadline_at = CASE WHEN available_until < $2 + time_limit_ms \
@@ -1130,6 +1132,16 @@ macro_rules! review_sql_store {
                      WHERE id = ( \
                        SELECT t.id FROM tasks t \
                        WHERE t.flow_id = $3 AND t.status = 'Available' AND t.available_until > $2 \
+                         AND EXISTS (SELECT 1 FROM flow_definitions f \
+                           WHERE f.id = $3 AND f.status = 'Active' AND (f.public_crowd = 1 \
+                             OR f.workteam_name IN ( \
+                               SELECT LOWER(wt.name) FROM work_teams wt \
+                               JOIN work_team_members m ON m.team_id = wt.id WHERE m.user_id = $1 \
+                               UNION \
+                               SELECT LOWER(wt.name) FROM work_teams wt \
+                               JOIN work_team_groups g ON g.team_id = wt.id \
+                               JOIN worker_group_members gm ON gm.group_id = g.group_id \
+                               WHERE gm.user_id = $1))) \
                          AND NOT EXISTS (SELECT 1 FROM tasks o \
                                          WHERE o.loop_id = t.loop_id AND o.worker_id = $1) \
                          AND NOT EXISTS (SELECT 1 FROM task_declines d \
@@ -1137,7 +1149,8 @@ macro_rules! review_sql_store {
                        ORDER BY t.id LIMIT 1 ",
                     $skip_locked,
                     ") AND status = 'Available' \
-                     RETURNING id, loop_id, accepted_at, deadline_at"
+                     RETURNING id, loop_id, accepted_at, deadline_at, \
+                       (SELECT name FROM human_loops l WHERE l.id = tasks.loop_id) AS loop_name"
                 );
                 // Two claims of one worker racing for two tasks of one loop: the unique key
                 // refuses the second, which then looks again.
@@ -1165,10 +1178,7 @@ macro_rules! review_sql_store {
                 };
                 let Some(row) = row else { return Ok(None) };
                 let loop_id: i64 = row.try_get("loop_id")?;
-                let name: String = sqlx::query_scalar("SELECT name FROM human_loops WHERE id = $1")
-                    .bind(loop_id)
-                    .fetch_one(&self.pool)
-                    .await?;
+                let name: String = row.try_get("loop_name")?;
                 Ok(Some($crate::loops::ClaimedTask {
                     task_id: $crate::loops::TaskId(row.try_get("id")?),
                     loop_id: $crate::loops::LoopId(loop_id),
