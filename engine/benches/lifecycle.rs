@@ -8,8 +8,9 @@
 //! * starts: `CONCURRENCY` callers start custom loops with `TaskCount` 3 as fast as they can;
 //!   reported as loops per second from the first call to the last commit.
 //! * claims: a queue of N open tasks (seeded with SQL, 3 per loop), 50 workers claiming
-//!   concurrently, each claim followed by a release so the queue keeps its size. Reported as
-//!   claim latency percentiles, for a small (1,000) and a big queue.
+//!   concurrently; each holds its task for a think time (`LOUPE_BENCH_THINK_MS`, default 100)
+//!   and releases it, so the queue keeps its size. Reported as claim latency percentiles, for a
+//!   small (1,000) and a big queue.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +30,9 @@ use serde_json::json;
 
 const CONCURRENCY: usize = 64;
 const DEFAULT_WORKERS: usize = 50;
+/// How long a worker holds each task before releasing it and claiming the next: 100 ms, about a
+/// hundred times the pace of a real reviewer. 0 turns the bench into a saturation test.
+const DEFAULT_THINK_MS: usize = 100;
 const CLAIMS_PER_WORKER: usize = 40;
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -182,10 +186,15 @@ async fn seed_queue(setup: &Setup, flow: FlowId, tasks: usize) {
     )
     .await;
     execute(&setup.pool, "ANALYZE").await;
+    // Fold the bulk load into the database file now, not during the first measured claims.
+    if let Pool::Sqlite(_) = setup.pool {
+        execute(&setup.pool, "PRAGMA wal_checkpoint(TRUNCATE)").await;
+    }
 }
 
 async fn bench_claims(backend: Backend, tasks: usize) {
     let workers = env_number("LOUPE_BENCH_WORKERS", DEFAULT_WORKERS);
+    let think = Duration::from_millis(env_number("LOUPE_BENCH_THINK_MS", DEFAULT_THINK_MS) as u64);
     let setup = setup(backend, workers).await;
     let flow = setup
         .store
@@ -216,6 +225,7 @@ async fn bench_claims(backend: Backend, tasks: usize) {
                     .unwrap()
                     .unwrap();
                 latencies.push(at.elapsed());
+                tokio::time::sleep(think).await;
                 reviews.release(task.task_id, worker).await.unwrap();
             }
             latencies
@@ -232,8 +242,9 @@ async fn bench_claims(backend: Backend, tasks: usize) {
         latencies[i].as_secs_f64() * 1000.0
     };
     println!(
-        "{backend:>8}  claims  {open:>8} open tasks, {workers} workers, {} claims in {:.2} s \
+        "{backend:>8}  claims  {open:>8} open tasks, {workers} workers, think {} ms, {} claims in {:.2} s \
          (seeded in {:.1} s): p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        think.as_millis(),
         latencies.len(),
         elapsed.as_secs_f64(),
         seeded_in.as_secs_f64(),

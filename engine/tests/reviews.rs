@@ -27,7 +27,7 @@ const REGION: &str = "us-west-2";
 const ACCOUNT: &str = "111122223333";
 
 struct Bench {
-    _db: TestDatabase,
+    db: TestDatabase,
     _outputs_dir: tempfile::TempDir,
     store: Arc<dyn Store>,
     reviews: Reviews,
@@ -88,7 +88,7 @@ impl Bench {
         })
         .unwrap();
         Self {
-            _db: db,
+            db,
             _outputs_dir: outputs_dir,
             store,
             reviews,
@@ -368,12 +368,30 @@ async fn claims_never_double_book_under_contention(backend: Backend) {
             .await
             .unwrap();
     }
+    // A second "replica": its own connection pool and engine on the same database.
+    let (other_store, _) = loupe_engine::store::open(&b.db.url).await.unwrap();
+    let replica = Arc::new(Reviews::new(
+        other_store,
+        Arc::new(b.clock.clone()),
+        Account::new(REGION, ACCOUNT).unwrap(),
+        TaskLimits::default(),
+    ));
     let mut handles = Vec::new();
-    for &worker in &b.workers {
-        let b = b.clone();
+    for (n, &worker) in b.workers.iter().enumerate() {
+        let reviews = if n % 2 == 0 {
+            replica.clone()
+        } else {
+            let b = b.clone();
+            Arc::new(Reviews::new(
+                b.store.clone(),
+                Arc::new(b.clock.clone()),
+                Account::new(REGION, ACCOUNT).unwrap(),
+                TaskLimits::default(),
+            ))
+        };
         handles.push(tokio::spawn(async move {
             let mut mine = Vec::new();
-            while let Some(task) = b.reviews.claim_next(worker, None).await.unwrap() {
+            while let Some(task) = reviews.claim_next(worker, None).await.unwrap() {
                 mine.push((worker, task.task_id, task.loop_id));
             }
             mine
