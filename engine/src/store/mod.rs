@@ -144,6 +144,44 @@ pub async fn open(url: &str) -> Result<(Arc<dyn Store>, Pool), StoreError> {
     }
 }
 
+/// A write transaction. On SQLite it also holds the store's writer lock: writes are queued in
+/// the process, in order, instead of colliding on SQLite's file lock, whose busy handler sleeps
+/// in steps of up to 100 ms and would turn contention into long stalls.
+pub(crate) struct WriteTx<'c, DB: sqlx::Database> {
+    tx: sqlx::Transaction<'c, DB>,
+    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<'c, DB: sqlx::Database> WriteTx<'c, DB> {
+    pub(crate) fn new(
+        tx: sqlx::Transaction<'c, DB>,
+        writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+    ) -> Self {
+        Self {
+            tx,
+            _writer: writer,
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<'_, DB> {
+    type Target = DB::Connection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<'_, DB> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
 /// Turns a unique-key violation into a [`StoreError::Conflict`] with a message in domain words.
 fn conflict_or(what: impl FnOnce() -> String) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |err| match err.as_database_error() {

@@ -27,8 +27,13 @@ impl PostgresStore {
     }
 
     /// Read committed; the queries lock the rows they change (`FOR UPDATE`).
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, StoreError> {
-        Ok(self.pool.begin().await?)
+    async fn begin_write(&self) -> Result<super::WriteTx<'_, sqlx::Postgres>, StoreError> {
+        Ok(super::WriteTx::new(self.pool.begin().await?, None))
+    }
+
+    /// PostgreSQL takes concurrent writers; row locks order them.
+    async fn write_guard(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        None
     }
 
     /// sqlx takes an advisory lock around migrations, so replicas starting together are safe.

@@ -399,6 +399,8 @@ macro_rules! review_sql_store {
                 spec: &$crate::task_uis::HumanTaskUiSpec,
                 now: $crate::clock::Timestamp,
             ) -> Result<$crate::task_uis::HumanTaskUi, $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
                 let tags = serde_json::to_string(&spec.tags)
                     .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?;
                 let name = spec.human_task_ui_name.clone();
@@ -448,6 +450,8 @@ macro_rules! review_sql_store {
                 &self,
                 name: &$crate::names::HumanTaskUiName,
             ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
                 let deleted = sqlx::query("DELETE FROM human_task_uis WHERE name = $1")
                     .bind(name.as_str())
                     .execute(&self.pool)
@@ -555,6 +559,8 @@ macro_rules! review_sql_store {
                 group: &str,
                 now: $crate::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
                 let added = sqlx::query(
                     "INSERT INTO work_team_groups (team_id, group_id) \
                      SELECT t.id, g.id FROM work_teams t, worker_groups g \
@@ -582,6 +588,8 @@ macro_rules! review_sql_store {
                 &self,
                 flow: &$crate::store::review::NewFlowDefinition,
             ) -> Result<$crate::loops::FlowDefinition, $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
                 let spec = serde_json::to_string(&flow.spec)
                     .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?;
                 let config = &flow.spec.human_loop_config;
@@ -1092,6 +1100,8 @@ macro_rules! review_sql_store {
                 &self,
                 name: &$crate::names::HumanLoopName,
             ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
                 let deleted = sqlx::query(
                     "DELETE FROM human_loops WHERE name = $1 \
                      AND status IN ('Completed', 'Failed', 'Stopped')",
@@ -1121,6 +1131,8 @@ macro_rules! review_sql_store {
                 flow: $crate::loops::FlowId,
                 now: $crate::clock::Timestamp,
             ) -> Result<Option<$crate::loops::ClaimedTask>, $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
                 use sqlx::Row as _;
                 // The deadline is the task's time limit, cut short by the loop's expiry. The
                 // worker's right to the flow is checked in the same statement, so the common
@@ -1495,6 +1507,8 @@ macro_rules! review_sql_store {
                 id: i64,
                 now: $crate::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
                 sqlx::query(
                     "UPDATE output_outbox SET done_at = $2, last_error = NULL WHERE id = $1",
                 )
@@ -1511,6 +1525,8 @@ macro_rules! review_sql_store {
                 error: &str,
                 retry_at: $crate::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
                 sqlx::query(
                     "UPDATE output_outbox SET last_error = $2, next_attempt_at = $3 \
                      WHERE id = $1 AND done_at IS NULL",

@@ -14,6 +14,8 @@ use super::{Backend, StoreError, review_sql::review_sql_store, sql::sql_store};
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The single writer: see [`super::WriteTx`].
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqliteStore {
@@ -36,17 +38,28 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writer: Default::default(),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
-    /// Write transactions take SQLite's write lock up front (`BEGIN IMMEDIATE`), so they run
-    /// one at a time and a transaction that reads before it writes never fails to upgrade.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Write transactions wait for the writer lock, then take SQLite's write lock up front
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes never fails to upgrade
+    /// (another process, such as `loupe user add`, may still be writing).
+    async fn begin_write(&self) -> Result<super::WriteTx<'_, sqlx::Sqlite>, StoreError> {
+        let writer = self.write_guard().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(super::WriteTx::new(tx, writer))
+    }
+
+    /// Held around single-statement writes.
+    async fn write_guard(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        Some(self.writer.clone().lock_owned().await)
     }
 
     async fn migrate_pool(&self) -> Result<(), StoreError> {
