@@ -54,6 +54,40 @@ pub struct Team {
     pub member_count: i64,
 }
 
+/// A team with everything Describe shows: its settings, its workers and its groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamDetails {
+    pub team: Team,
+    /// `NotificationConfiguration.NotificationTopicArn`: kept and shown; Loupe sends no SNS.
+    pub notification_topic_arn: Option<String>,
+    /// Workers who are members directly.
+    pub members: Vec<crate::accounts::UserId>,
+    /// Named worker groups whose members are members too.
+    pub groups: Vec<String>,
+    pub updated_at: Option<Timestamp>,
+}
+
+/// A team to create.
+#[derive(Debug, Clone)]
+pub struct NewTeam {
+    pub name: WorkteamName,
+    pub description: String,
+    pub notification_topic_arn: Option<String>,
+    /// Worker groups that must exist already.
+    pub groups: Vec<String>,
+    pub created_at: Timestamp,
+}
+
+/// What an update changes; `None` leaves a setting alone.
+#[derive(Debug, Clone, Default)]
+pub struct TeamUpdate {
+    pub description: Option<String>,
+    /// `Some(None)` removes the topic.
+    pub notification_topic_arn: Option<Option<String>>,
+    /// Replaces the team's groups.
+    pub groups: Option<Vec<String>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,8 +16,8 @@ use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
 use loupe_engine::output_store::{OutputStore, OutputStoreConfig};
 use loupe_engine::passwords;
 use loupe_engine::reviews::{ReviewError, Reviews, StartRequest};
-use loupe_engine::store::{Backend, LoopQuery, NewUser, Store, TaskRefusal};
-use loupe_engine::teams::WorkteamName;
+use loupe_engine::store::{Backend, LoopQuery, NewUser, Store, StoreError, TaskRefusal};
+use loupe_engine::teams::{NewTeam, TeamUpdate, WorkteamName};
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
 use serde_json::{Value, json};
@@ -883,7 +883,102 @@ async fn invalid_flow_definitions_name_the_member(backend: Backend) {
     );
 }
 
+async fn work_teams_have_settings_members_and_groups(backend: Backend) {
+    let b = Bench::new(backend, 2).await;
+    let [w1, w2] = b.workers[..] else { panic!() };
+    let name = WorkteamName::parse("Night-Shift").unwrap();
+    b.store.put_worker_group("late", &[w2], T0).await.unwrap();
+    let missing_group = b
+        .store
+        .create_team(&NewTeam {
+            name: name.clone(),
+            description: "after hours".into(),
+            notification_topic_arn: None,
+            groups: vec!["nobody".into()],
+            created_at: T0,
+        })
+        .await;
+    assert!(matches!(missing_group, Err(StoreError::NotFound(_))));
+    assert!(
+        b.store.find_team(&name).await.unwrap().is_none(),
+        "nothing half-made"
+    );
+    b.store
+        .create_team(&NewTeam {
+            name: name.clone(),
+            description: "after hours".into(),
+            notification_topic_arn: Some("arn:aws:sns:us-west-2:111122223333:night".into()),
+            groups: vec!["late".into()],
+            created_at: T0,
+        })
+        .await
+        .unwrap();
+    // Names are unique ignoring case, as ARNs carry them in lower case.
+    let twin = b
+        .store
+        .create_team(&NewTeam {
+            name: WorkteamName::parse("night-shift").unwrap(),
+            description: String::new(),
+            notification_topic_arn: None,
+            groups: vec![],
+            created_at: T0,
+        })
+        .await;
+    assert!(matches!(twin, Err(StoreError::Conflict(_))));
+    b.store.add_team_member(&name, w1, T0).await.unwrap();
+    let details = b
+        .store
+        .team_details(&WorkteamName::parse("night-shift").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(details.team.name, name);
+    assert_eq!(details.members, vec![w1]);
+    assert_eq!(details.groups, vec!["late".to_string()]);
+    assert_eq!(
+        details.notification_topic_arn.as_deref(),
+        Some("arn:aws:sns:us-west-2:111122223333:night")
+    );
+    let mut teams_of_w2 = b.store.team_names_of(w2).await.unwrap();
+    teams_of_w2.sort();
+    assert!(teams_of_w2.contains(&name), "{teams_of_w2:?}");
+
+    let later = T0.plus(Duration::from_secs(60));
+    b.store
+        .update_team(
+            &name,
+            &TeamUpdate {
+                description: Some("nights".into()),
+                notification_topic_arn: Some(None),
+                groups: Some(vec![]),
+            },
+            later,
+        )
+        .await
+        .unwrap();
+    b.store.remove_team_member(&name, w1).await.unwrap();
+    let details = b.store.team_details(&name).await.unwrap().unwrap();
+    assert_eq!(details.team.description, "nights");
+    assert_eq!(details.notification_topic_arn, None);
+    assert!(details.groups.is_empty() && details.members.is_empty());
+    assert_eq!(details.updated_at, Some(later));
+
+    // A team in use by a flow cannot go.
+    let reviewers = WorkteamName::parse("reviewers").unwrap();
+    b.custom_flow("uses-reviewers", 1).await;
+    assert!(matches!(
+        b.store.delete_team(&reviewers).await,
+        Err(StoreError::Conflict(_))
+    ));
+    b.store.delete_team(&name).await.unwrap();
+    assert!(matches!(
+        b.store.delete_team(&name).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
 test_on_both_backends!(
+    work_teams_have_settings_members_and_groups,
     a_loop_completes_when_task_count_distinct_workers_answered,
     starts_are_idempotent_and_conflicts_are_refused,
     concurrent_starts_share_commits_and_keep_their_own_outcomes,

@@ -17,7 +17,7 @@ use crate::loops::{
 };
 use crate::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
 use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec};
-use crate::teams::{Team, WorkteamName};
+use crate::teams::{NewTeam, Team, TeamDetails, TeamUpdate, WorkteamName};
 
 use super::StoreError;
 
@@ -124,6 +124,28 @@ pub trait ReviewStore {
         name: &str,
         members: &[UserId],
         now: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn create_team(&self, team: &NewTeam) -> Result<Team, StoreError>;
+    async fn update_team(
+        &self,
+        name: &WorkteamName,
+        update: &TeamUpdate,
+        now: Timestamp,
+    ) -> Result<Team, StoreError>;
+    /// Refused ([`StoreError::Conflict`]) while a flow definition that is not being deleted
+    /// sends work to the team.
+    async fn delete_team(&self, name: &WorkteamName) -> Result<(), StoreError>;
+    async fn team_details(&self, name: &WorkteamName) -> Result<Option<TeamDetails>, StoreError>;
+    async fn add_team_member(
+        &self,
+        team: &WorkteamName,
+        worker: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn remove_team_member(
+        &self,
+        team: &WorkteamName,
+        worker: UserId,
     ) -> Result<(), StoreError>;
     /// Makes a group's members members of a team.
     async fn add_team_group(

@@ -320,6 +320,42 @@ macro_rules! review_sql_store {
                 Ok(true)
             }
 
+            /// Replaces a team's worker groups; every group must exist.
+            async fn review_set_team_groups(
+                conn: &mut $conn,
+                team: i64,
+                groups: &[String],
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("DELETE FROM work_team_groups WHERE team_id = $1")
+                    .bind(team)
+                    .execute(&mut *conn)
+                    .await?;
+                for group in groups {
+                    let added = sqlx::query(
+                        "INSERT INTO work_team_groups (team_id, group_id) \
+                         SELECT $1, id FROM worker_groups WHERE name = $2 ON CONFLICT DO NOTHING",
+                    )
+                    .bind(team)
+                    .bind(group)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                    if added == 0 {
+                        let exists: Option<i64> =
+                            sqlx::query_scalar("SELECT id FROM worker_groups WHERE name = $1")
+                                .bind(group)
+                                .fetch_optional(&mut *conn)
+                                .await?;
+                        if exists.is_none() {
+                            return Err($crate::store::StoreError::NotFound(format!(
+                                "no worker group named {group}"
+                            )));
+                        }
+                    }
+                }
+                Ok(())
+            }
+
             /// After a held task was let go: a stopping loop with nobody left working stops.
             async fn review_settle_stopping(
                 conn: &mut $conn,
@@ -550,6 +586,198 @@ macro_rules! review_sql_store {
                     .await?;
                 }
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_team(
+                &self,
+                team: &$crate::teams::NewTeam,
+            ) -> Result<$crate::teams::Team, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let mut tx = self.begin_write().await?;
+                let taken: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM work_teams WHERE LOWER(name) = LOWER($1)")
+                        .bind(team.name.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if taken.is_some() {
+                    return Err(StoreError::Conflict(format!(
+                        "a work team named {} already exists",
+                        team.name
+                    )));
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO work_teams (name, description, created_at, notification_topic_arn, \
+                       updated_at) VALUES ($1, $2, $3, $4, $3) RETURNING id",
+                )
+                .bind(team.name.as_str())
+                .bind(&team.description)
+                .bind(team.created_at.as_millis())
+                .bind(team.notification_topic_arn.as_deref())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err($crate::store::conflict_or(|| {
+                    format!("a work team named {} already exists", team.name)
+                }))?;
+                Self::review_set_team_groups(&mut *tx, id, &team.groups).await?;
+                tx.commit().await?;
+                self.find_team(&team.name)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("no work team named {}", team.name)))
+            }
+
+            async fn update_team(
+                &self,
+                name: &$crate::teams::WorkteamName,
+                update: &$crate::teams::TeamUpdate,
+                now: $crate::clock::Timestamp,
+            ) -> Result<$crate::teams::Team, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let mut tx = self.begin_write().await?;
+                let id: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM work_teams WHERE LOWER(name) = LOWER($1)")
+                        .bind(name.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let id = id.ok_or_else(|| StoreError::NotFound(format!("no work team named {name}")))?;
+                if let Some(description) = &update.description {
+                    sqlx::query("UPDATE work_teams SET description = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(description)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some(topic) = &update.notification_topic_arn {
+                    sqlx::query("UPDATE work_teams SET notification_topic_arn = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(topic.as_deref())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some(groups) = &update.groups {
+                    Self::review_set_team_groups(&mut *tx, id, groups).await?;
+                }
+                sqlx::query("UPDATE work_teams SET updated_at = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(now.as_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                self.find_team(name)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("no work team named {name}")))
+            }
+
+            async fn delete_team(
+                &self,
+                name: &$crate::teams::WorkteamName,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let mut tx = self.begin_write().await?;
+                let in_use: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM flow_definitions WHERE workteam_name = LOWER($1) \
+                     AND status <> 'Deleting' ORDER BY name",
+                )
+                .bind(name.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
+                if !in_use.is_empty() {
+                    return Err(StoreError::Conflict(format!(
+                        "work team {name} is used by flow definition(s) {}",
+                        in_use.join(", ")
+                    )));
+                }
+                let deleted = sqlx::query("DELETE FROM work_teams WHERE LOWER(name) = LOWER($1)")
+                    .bind(name.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                if deleted == 0 {
+                    return Err(StoreError::NotFound(format!("no work team named {name}")));
+                }
+                Ok(())
+            }
+
+            async fn team_details(
+                &self,
+                name: &$crate::teams::WorkteamName,
+            ) -> Result<Option<$crate::teams::TeamDetails>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let Some(team) = self.find_team(name).await? else {
+                    return Ok(None);
+                };
+                let row = sqlx::query(
+                    "SELECT notification_topic_arn, updated_at FROM work_teams WHERE id = $1",
+                )
+                .bind(team.id.0)
+                .fetch_one(&self.pool)
+                .await?;
+                let members: Vec<i64> = sqlx::query_scalar(
+                    "SELECT user_id FROM work_team_members WHERE team_id = $1 ORDER BY user_id",
+                )
+                .bind(team.id.0)
+                .fetch_all(&self.pool)
+                .await?;
+                let groups: Vec<String> = sqlx::query_scalar(
+                    "SELECT g.name FROM worker_groups g JOIN work_team_groups tg \
+                     ON tg.group_id = g.id WHERE tg.team_id = $1 ORDER BY g.name",
+                )
+                .bind(team.id.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some($crate::teams::TeamDetails {
+                    notification_topic_arn: row.try_get("notification_topic_arn")?,
+                    updated_at: row
+                        .try_get::<Option<i64>, _>("updated_at")?
+                        .map($crate::clock::Timestamp::from_millis),
+                    members: members.into_iter().map($crate::accounts::UserId).collect(),
+                    groups,
+                    team,
+                }))
+            }
+
+            async fn add_team_member(
+                &self,
+                team: &$crate::teams::WorkteamName,
+                worker: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let _writer = self.write_guard().await;
+                let added = sqlx::query(
+                    "INSERT INTO work_team_members (team_id, user_id, added_at) \
+                     SELECT id, $2, $3 FROM work_teams WHERE LOWER(name) = LOWER($1) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(team.as_str())
+                .bind(worker.0)
+                .bind(now.as_millis())
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                drop(_writer);
+                if added == 0 && self.find_team(team).await?.is_none() {
+                    return Err($crate::store::StoreError::NotFound(format!(
+                        "no work team named {team}"
+                    )));
+                }
+                Ok(())
+            }
+
+            async fn remove_team_member(
+                &self,
+                team: &$crate::teams::WorkteamName,
+                worker: $crate::accounts::UserId,
+            ) -> Result<(), $crate::store::StoreError> {
+                let _writer = self.write_guard().await;
+                sqlx::query(
+                    "DELETE FROM work_team_members WHERE user_id = $2 AND team_id IN \
+                     (SELECT id FROM work_teams WHERE LOWER(name) = LOWER($1))",
+                )
+                .bind(team.as_str())
+                .bind(worker.0)
+                .execute(&self.pool)
+                .await?;
                 Ok(())
             }
 
