@@ -236,8 +236,8 @@ impl Reviews {
             .ok_or_else(|| ReviewError::NotFound(format!("Flow definition {name} does not exist")))
     }
 
-    /// `DeleteFlowDefinition`: only `Active` (or `Failed`) flows; loops nobody started stop and
-    /// go at once, the rest run to their end first.
+    /// `DeleteFlowDefinition`: only `Active` flows (the DG's rule); loops nobody started stop
+    /// and go at once, the rest run to their end first.
     pub async fn delete_flow_definition(
         &self,
         name: &FlowDefinitionName,
@@ -245,8 +245,7 @@ impl Reviews {
         let flow = self.find_flow_definition(name).await?;
         if !flow.status.can_be_deleted() {
             return Err(ReviewError::Conflict(format!(
-                "Flow definition {name} is {}; only Active or Failed flow definitions can be \
-                 deleted",
+                "Flow definition {name} is {}; only Active flow definitions can be deleted",
                 flow.status.as_str()
             )));
         }
@@ -290,7 +289,7 @@ impl Reviews {
             )));
         }
         let flow = self.find_flow_definition(&request.flow).await?;
-        if flow.status != FlowDefinitionStatus::Active {
+        if !flow.status.starts_loops() {
             return Err(ReviewError::Validation(format!(
                 "Flow definition {} is {}, not Active",
                 request.flow,
