@@ -977,7 +977,57 @@ async fn work_teams_have_settings_members_and_groups(backend: Backend) {
     ));
 }
 
+async fn outputs_survive_a_restart_and_a_failing_store(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("durable", 1).await;
+    b.start("durable", "item", json!({"keep": "me"}))
+        .await
+        .unwrap();
+    let w = b.workers[0];
+    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+    b.reviews
+        .submit(task.task_id, w, &json!({"answer": "yes"}), None)
+        .await
+        .unwrap();
+    assert_eq!(b.store.pending_output_count().await.unwrap(), 1);
+
+    // The output target is broken: where the bucket's directory should be is a file. The write
+    // fails and is kept for later.
+    let broken_root = tempfile::tempdir().unwrap();
+    std::fs::write(broken_root.path().join("results"), b"x").unwrap();
+    let broken = OutputStore::new(OutputStoreConfig::Directory {
+        root: broken_root.path().to_owned(),
+    })
+    .unwrap();
+    let work = b.reviews.run_due_work(&broken).await.unwrap();
+    assert_eq!((work.outputs_written, work.outputs_failed), (0, 1));
+    assert_eq!(b.store.pending_output_count().await.unwrap(), 1);
+    // Not due again before the back-off.
+    let work = b.reviews.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(work.outputs_written, 0);
+
+    // "Restart": a new engine on the same database, later than the retry back-off.
+    let (store, _) = loupe_engine::store::open(&b.db.url).await.unwrap();
+    b.clock.advance(Duration::from_secs(120));
+    let restarted = Reviews::new(
+        store,
+        Arc::new(b.clock.clone()),
+        Account::new(REGION, ACCOUNT).unwrap(),
+        TaskLimits::default(),
+    );
+    let work = restarted.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(work.outputs_written, 1);
+    assert_eq!(b.store.pending_output_count().await.unwrap(), 0);
+    let output = b.output_of("item").await.unwrap();
+    assert_eq!(output["inputContent"], json!({"keep": "me"}));
+    assert_eq!(
+        output["humanAnswers"][0]["answerContent"],
+        json!({"answer": "yes"})
+    );
+}
+
 test_on_both_backends!(
+    outputs_survive_a_restart_and_a_failing_store,
     work_teams_have_settings_members_and_groups,
     a_loop_completes_when_task_count_distinct_workers_answered,
     starts_are_idempotent_and_conflicts_are_refused,
