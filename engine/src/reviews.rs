@@ -124,7 +124,14 @@ pub struct Reviews {
     finisher: OutputFinisher,
     starter: LoopStarter,
     rules: RwLock<HashMap<(FlowId, Timestamp), Arc<FlowRules>>>,
+    /// Flow definitions as recently read, for starts: see [`FLOW_CACHE_TTL`].
+    flows: RwLock<HashMap<FlowDefinitionName, (std::time::Instant, Arc<FlowDefinition>)>>,
 }
+
+/// How long a start may use a flow definition read earlier. A flow's settings never change; only
+/// its status does (to `Deleting`). So a delete made on another replica can let starts through
+/// for up to this long; they then run their course like the loops that were in progress.
+pub const FLOW_CACHE_TTL: Duration = Duration::from_secs(1);
 
 impl std::fmt::Debug for Reviews {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -156,6 +163,7 @@ impl Reviews {
             account,
             limits,
             rules: RwLock::new(HashMap::new()),
+            flows: RwLock::new(HashMap::new()),
         }
     }
 
@@ -257,7 +265,26 @@ impl Reviews {
             .write()
             .expect("rules lock")
             .remove(&(flow.id, flow.created_at));
+        self.flows.write().expect("flows lock").remove(name);
         Ok(deletion)
+    }
+
+    /// The flow definition, from the cache when read less than [`FLOW_CACHE_TTL`] ago.
+    async fn recent_flow(
+        &self,
+        name: &FlowDefinitionName,
+    ) -> Result<Arc<FlowDefinition>, ReviewError> {
+        if let Some((read_at, flow)) = self.flows.read().expect("flows lock").get(name)
+            && read_at.elapsed() < FLOW_CACHE_TTL
+        {
+            return Ok(flow.clone());
+        }
+        let flow = Arc::new(self.find_flow_definition(name).await?);
+        self.flows
+            .write()
+            .expect("flows lock")
+            .insert(name.clone(), (std::time::Instant::now(), flow.clone()));
+        Ok(flow)
     }
 
     fn rules(&self, flow: &FlowDefinition) -> Result<Arc<FlowRules>, ReviewError> {
@@ -288,7 +315,7 @@ impl Reviews {
                  {MAX_INPUT_CONTENT_BYTES}"
             )));
         }
-        let flow = self.find_flow_definition(&request.flow).await?;
+        let flow = self.recent_flow(&request.flow).await?;
         if !flow.status.starts_loops() {
             return Err(ReviewError::Validation(format!(
                 "Flow definition {} is {}, not Active",
