@@ -284,6 +284,18 @@ async fn a_loop_completes_when_task_count_distinct_workers_answered(backend: Bac
     assert_eq!(event["detail"]["humanLoopStatus"], "Completed");
     assert_eq!(event["detail"]["humanLoopOutput"]["outputS3Uri"], uri);
     assert_eq!(event["id"], events[0].event_id);
+    // Private team: the work is counted, at no cost.
+    let lines = b
+        .store
+        .cost_lines(T0, T0.plus(Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.amount_millis == 0 && l.loop_name == "item-1")
+    );
 }
 
 async fn starts_are_idempotent_and_conflicts_are_refused(backend: Backend) {

@@ -1484,20 +1484,20 @@ macro_rules! review_sql_store {
                     .await?
                     .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
                 let flow = Self::review_load_flow(&mut *tx, human_loop.flow_id).await?;
-                if let Some(pay) = flow.spec.human_loop_config.pay_per_task() {
-                    sqlx::query(
-                        "INSERT INTO cost_lines \
-                         (flow_name, loop_name, worker_id, amount_millis, recorded_at) \
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(flow.name().as_str())
-                    .bind(human_loop.name.as_str())
-                    .bind(worker.0)
-                    .bind(i64::try_from(pay.as_millis()).unwrap_or(i64::MAX))
-                    .bind(now.as_millis())
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                // One line per answer; unpaid work (private teams) costs 0 but still counts.
+                let pay = flow.spec.human_loop_config.pay_per_task().map_or(0, |p| p.as_millis());
+                sqlx::query(
+                    "INSERT INTO cost_lines \
+                     (flow_name, loop_name, worker_id, amount_millis, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(flow.name().as_str())
+                .bind(human_loop.name.as_str())
+                .bind(worker.0)
+                .bind(i64::try_from(pay).unwrap_or(i64::MAX))
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
                 let answers = Self::review_count_tasks(&mut *tx, loop_id, TaskStatus::Submitted).await?;
                 if answers >= i64::from(human_loop.task_count) {
                     Self::review_finish(&mut *tx,
