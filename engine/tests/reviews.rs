@@ -628,6 +628,31 @@ async fn stop_waits_for_holders_and_delete_needs_a_final_state(backend: Backend)
         b.reviews.delete_human_loop(&busy).await,
         Err(ReviewError::NotFound(_))
     ));
+    // Both holders answer after a stop: still Stopped, with both answers.
+    b.start("stoppable", "late-stop", json!({})).await.unwrap();
+    let t1 = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let t2 = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let late_stop = HumanLoopName::parse("late-stop").unwrap();
+    b.reviews.stop_human_loop(&late_stop).await.unwrap();
+    b.reviews
+        .submit(t1.task_id, w1, &json!({"a": 1}), None)
+        .await
+        .unwrap();
+    let receipt = b
+        .reviews
+        .submit(t2.task_id, w2, &json!({"a": 2}), None)
+        .await
+        .unwrap();
+    assert_eq!(receipt.loop_status, HumanLoopStatus::Stopped);
+    b.tick().await;
+    assert_eq!(
+        b.output_of("late-stop").await.unwrap()["humanAnswers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
     // The name is free again.
     assert!(
         b.start("stoppable", "busy", json!({"again": true}))

@@ -1499,16 +1499,18 @@ macro_rules! review_sql_store {
                 .execute(&mut *tx)
                 .await?;
                 let answers = Self::review_count_tasks(&mut *tx, loop_id, TaskStatus::Submitted).await?;
-                if answers >= i64::from(human_loop.task_count) {
-                    Self::review_finish(&mut *tx,
+                // A stop that was asked for wins: the last holder's answer ends it Stopped.
+                if status == HumanLoopStatus::Stopping {
+                    Self::review_settle_stopping(&mut *tx, loop_id, now, finisher).await?;
+                } else if answers >= i64::from(human_loop.task_count) {
+                    Self::review_finish(
+                        &mut *tx,
                         loop_id,
                         &$crate::lifecycle::Ending::Completed,
                         now,
                         finisher,
                     )
                     .await?;
-                } else if status == HumanLoopStatus::Stopping {
-                    Self::review_settle_stopping(&mut *tx, loop_id, now, finisher).await?;
                 }
                 let status: String = sqlx::query_scalar("SELECT status FROM human_loops WHERE id = $1")
                     .bind(loop_id.0)
