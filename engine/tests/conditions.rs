@@ -1151,6 +1151,155 @@ fn a_dry_run_reports_bad_conditions_and_bad_output() {
 }
 
 #[test]
+fn candidates_tested_together_are_explained_one_by_one() {
+    // Five labels go to the evaluator in one call; the dry run still shows each of them.
+    let run = dry_run(
+        REKOGNITION,
+        r#"{"Conditions": [{"ConditionType": "ModerationLabelConfidenceCheck",
+            "ConditionParameters": {"ModerationLabelName": "*", "ConfidenceGreaterThanEquals": 75}}]}"#,
+        &labels(&[
+            ("A", 80.0),
+            ("B", 74.99),
+            ("C", 75.0),
+            ("D", 10.0),
+            ("E", 99.5),
+        ])
+        .to_string(),
+        CompileOptions::default(),
+    )
+    .unwrap();
+    let tests: Vec<(String, Option<String>, Value, bool)> = run.leaves[0]
+        .tests
+        .iter()
+        .map(|t| (t.at.clone(), t.name.clone(), t.data.clone(), t.result))
+        .collect();
+    let expected: Vec<(String, Option<String>, Value, bool)> = [
+        ("A", 80.0, true),
+        ("B", 74.99, false),
+        ("C", 75.0, true),
+        ("D", 10.0, false),
+        ("E", 99.5, true),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (name, confidence, result))| {
+        (
+            format!("aiServiceResponse.moderationLabels[{i}]"),
+            Some(name.to_string()),
+            json!(confidence),
+            *result,
+        )
+    })
+    .collect();
+    assert_eq!(tests, expected);
+    assert_eq!(selected_names(&run.report), ["A", "C", "E"]);
+
+    // Two leaves about the same key share its candidates, four of them, tested in one call;
+    // each leaf explains all of them.
+    let conditions = r#"{"Conditions": [{"Or": [
+        {"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+            "ImportantFormKey": "*", "KeyValueBlockConfidenceLessThan": 60}},
+        {"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
+            "ImportantFormKey": "*", "WordBlockConfidenceGreaterThan": 90}}]}]}"#;
+    let fields = [
+        Field {
+            key: "A",
+            key_confidence: 50.0,
+            value_confidence: Some(55.0),
+            words: &[80.0, 85.0],
+        },
+        Field {
+            key: "B",
+            key_confidence: 70.0,
+            value_confidence: None,
+            words: &[95.0],
+        },
+        Field {
+            key: "C D",
+            key_confidence: 10.0,
+            value_confidence: Some(90.0),
+            words: &[91.0, 20.0, 30.0],
+        },
+        Field {
+            key: "E",
+            key_confidence: 75.0,
+            value_confidence: Some(50.0),
+            words: &[50.0, 50.0],
+        },
+    ];
+    let run = dry_run(
+        TEXTRACT,
+        conditions,
+        &form(&fields).to_string(),
+        CompileOptions::default(),
+    )
+    .unwrap();
+    let data = [
+        json!({"keyValueConfidences": [50.0, 55.0], "wordConfidences": [80.0, 85.0]}),
+        json!({"keyValueConfidences": [70.0], "wordConfidences": [95.0]}),
+        json!({"keyValueConfidences": [10.0, 90.0], "wordConfidences": [91.0, 20.0, 30.0]}),
+        json!({"keyValueConfidences": [75.0, 50.0], "wordConfidences": [50.0, 50.0]}),
+    ];
+    for (leaf, results) in run
+        .leaves
+        .iter()
+        .zip([[true, false, false, false], [false, true, true, false]])
+    {
+        let seen: Vec<(&str, &Value, bool)> = leaf
+            .tests
+            .iter()
+            .map(|t| (t.name.as_deref().unwrap(), &t.data, t.result))
+            .collect();
+        let expected: Vec<(&str, &Value, bool)> = ["A", "B", "C D", "E"]
+            .into_iter()
+            .zip(&data)
+            .zip(results)
+            .map(|((name, data), result)| (name, data, result))
+            .collect();
+        assert_eq!(seen, expected, "{}", leaf.path);
+    }
+    assert_eq!(
+        block_ids(&run.report),
+        [
+            "k0", "v0", "k0w0", "v0w0", "k1", "k1w0", "k2", "v2", "k2w0", "k2w1", "v2w0"
+        ]
+    );
+}
+
+#[test]
+fn a_value_is_looked_up_only_when_a_condition_reads_it() {
+    // The VALUE block of "Total" is missing from the response.
+    let response = json!({"blocks": [
+        {"blockType": "KEY_VALUE_SET", "entityTypes": ["KEY"], "id": "k", "confidence": 50.0,
+         "relationships": [{"type": "VALUE", "ids": ["gone"]}, {"type": "CHILD", "ids": ["w"]}]},
+        {"blockType": "WORD", "id": "w", "text": "Total", "confidence": 50.0}]});
+    // Key names alone, or another key's value, do not need it.
+    for conditions in [
+        r#"{"Conditions": [{"ConditionType": "MissingImportantFormKey", "ConditionParameters": {"ImportantFormKey": "Total"}}]}"#,
+        r#"{"Conditions": [{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {"ImportantFormKey": "Date"}}]}"#,
+    ] {
+        let compiled = compile(TEXTRACT, conditions);
+        assert!(
+            !compiled
+                .evaluate(Inference::new(&response))
+                .unwrap()
+                .is_activated()
+        );
+    }
+    let total = compile(
+        TEXTRACT,
+        r#"{"Conditions": [{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {"ImportantFormKey": "Total"}}]}"#,
+    );
+    assert_eq!(
+        total.evaluate(Inference::new(&response)).unwrap_err(),
+        EvaluationError::MlOutput(MlOutputError::UnknownBlockId {
+            path: "aiServiceResponse.blocks[0].relationships[0].ids[0]".into(),
+            id: "gone".into(),
+        })
+    );
+}
+
+#[test]
 fn a_response_of_the_wrong_shape_is_an_error_not_a_silent_false() {
     let compiled = compile(REKOGNITION, REKOGNITION_EXAMPLE_1);
     let textract_output = form(&[]);

@@ -5,9 +5,15 @@
 //! candidate inferences by plain string equality, done in Rust because it is an exact lookup and
 //! would otherwise double the JsonLogic work for every label of every response. Its *test* is a
 //! JsonLogic expression that decides, for one candidate, whether the thresholds hold; the data
-//! it sees is described on [`LeafTest`]. In every test `{"var": []}` is the confidence (or draw,
+//! it sees is described on `LeafTest`. In every test `{"var": []}` is the confidence (or draw,
 //! or count) under test: `var` without a key is the data itself, as `{"var": ""}` is, but
 //! jsonlogic-rs resolves it without parsing a key, which makes a test about a quarter faster.
+//!
+//! Leaves with the same selector share a *subject*, numbered here. A leaf's candidates are tested
+//! together, in one evaluator call when there are several (see [`JsonLogic::test_each`]); for a
+//! form key, the candidates and their data are gathered once per inference and shared by every
+//! leaf about that key. Only the keys of `ImportantFormKeyConfidenceCheck`s have their values
+//! read at all.
 
 use serde_json::{Map, Value, json};
 
@@ -50,6 +56,13 @@ pub struct CompiledConditions {
     pub(crate) label_names: Vec<String>,
     /// Whether some condition names every label (`*`).
     pub(crate) any_label: bool,
+    /// The keys of the `ImportantFormKeyConfidenceCheck`s, without repeats: the keys whose
+    /// values some condition reads. A form's other keys are read only as far as their text.
+    pub(crate) value_keys: Vec<FormKey>,
+    /// How many distinct selectors (subjects) the leaves have; see [`CompiledLeaf::subject`].
+    pub(crate) subjects: usize,
+    /// Whether some leaf is a `Sampling` condition, so an evaluation fingerprints its input.
+    pub(crate) samples: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -71,8 +84,10 @@ pub(crate) struct CompiledLeaf {
     pub parameters: Map<String, Value>,
     pub test: LeafTest,
     pub logic: JsonLogic,
-    /// Leaves with the same selector share a subject; inside an `And` their selections are
-    /// intersected, while different subjects are added together (see `evaluate`).
+    /// Leaves with the same selector share a subject, numbered from 0: they test the same
+    /// candidates (for a form key, gathered once per evaluation), and inside an `And` their
+    /// selections are intersected, while different subjects are added together (see
+    /// `evaluate`).
     pub subject: Option<usize>,
 }
 
@@ -82,7 +97,8 @@ pub(crate) enum LeafTest {
     /// Each label whose name matches; data: the label's confidence.
     ModerationLabel(LabelSelector),
     /// Each KEY block whose text matches; data:
-    /// `{"keyValueConfidences": [key, value?], "wordConfidences": [...]}`.
+    /// `{"keyValueConfidences": [key, value?], "wordConfidences": [...]}`, the word confidences
+    /// being those of the key's WORD blocks followed by its value's.
     FormKey(FormKey),
     /// The form once; data: how many KEY blocks match.
     MissingFormKey(FormKey),
@@ -128,11 +144,25 @@ impl CompiledConditions {
             .enumerate()
             .map(|(i, condition)| compiler.condition(condition, base.index(i)))
             .collect();
+        let samples = compiler.nodes.iter().any(|node| {
+            matches!(&node.kind, NodeKind::Leaf(leaf) if matches!(leaf.test, LeafTest::Sampling))
+        });
+        let value_keys = compiler
+            .subjects
+            .iter()
+            .filter_map(|subject| match subject {
+                Subject::Key(key) => Some(key.clone()),
+                Subject::Label(_) => None,
+            })
+            .collect();
         Self {
             nodes: compiler.nodes,
             top,
             label_names: compiler.label_names,
             any_label: compiler.any_label,
+            value_keys,
+            subjects: compiler.subjects.len(),
+            samples,
             document,
             options,
         }
@@ -155,12 +185,6 @@ impl CompiledConditions {
         self.nodes.iter().filter_map(|node| match &node.kind {
             NodeKind::Leaf(leaf) => Some((node.path.as_str(), leaf.condition_type, &leaf.logic)),
             _ => None,
-        })
-    }
-
-    pub(crate) fn has_sampling(&self) -> bool {
-        self.nodes.iter().any(|node| {
-            matches!(&node.kind, NodeKind::Leaf(leaf) if matches!(leaf.test, LeafTest::Sampling))
         })
     }
 }

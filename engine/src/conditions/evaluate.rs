@@ -3,6 +3,14 @@
 //! Every node is evaluated, even when the outcome is already known, because A2I reports an
 //! `EvaluationResult` for every node and shows reviewers everything that held.
 //!
+//! The response is read once into `Facts`: the labels the document names, or the form's KEY
+//! blocks with their texts and confidences (and, for the keys an `ImportantFormKeyConfidenceCheck`
+//! names, their VALUE blocks and words). A label or key leaf then tests the candidates its
+//! selector picks, handing the evaluator the data of all of them at once
+//! ([`JsonLogic::test_each`](super::logic::JsonLogic::test_each)): one call per leaf, not one
+//! per candidate, once there are several. The data of a key's candidates (a `KeyProjection`)
+//! is made the first time a leaf about that key runs and shared by the other leaves about it.
+//!
 //! Selections: a true label or key check selects the inferences that passed its test; a true
 //! `Sampling` selects the whole response; `MissingImportantFormKey` selects nothing. An `Or`
 //! adds up the selections of its true members. An `And` that holds treats `Sampling`-like
@@ -10,9 +18,10 @@
 //! key, and adds up the rest, so `Graphic Male Nudity <= 99 And Graphic Male Nudity >= 90`
 //! selects the labels in the band while `Suggestive < 98 And Female Swimwear > 95` selects both.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 
-use super::compile::{CompiledConditions, CompiledLeaf, LabelSelector, LeafTest, NodeKind};
+use super::compile::{CompiledConditions, CompiledLeaf, LeafTest, NodeKind};
+use super::document::FormKey;
 use super::logic::LogicError;
 use super::ml_output::{Form, MlOutputError, ModerationLabels};
 use super::sampling::{SampleDraw, SampleKey};
@@ -103,9 +112,11 @@ impl CompiledConditions {
                 &self.label_names,
                 self.any_label,
             )?),
-            RequestSource::TextractForms => Facts::Form(Form::read(inference.response)?),
+            RequestSource::TextractForms => Facts::Form(Form::read(inference.response, |text| {
+                self.value_keys.iter().any(|key| key.matches(text))
+            })?),
         };
-        let sample_key = self.has_sampling().then(|| {
+        let sample_key = self.samples.then(|| {
             let salt = &self.options().sampling_salt;
             match inference.request {
                 Some(request) => SampleKey::of_request(salt, request),
@@ -117,6 +128,7 @@ impl CompiledConditions {
             facts: &facts,
             sample_key,
             results: vec![false; self.nodes.len()],
+            projections: Vec::new(),
             trace,
         };
         let mut activated = false;
@@ -168,7 +180,53 @@ struct Run<'r, 'a> {
     facts: &'r Facts<'a>,
     sample_key: Option<SampleKey>,
     results: Vec<bool>,
+    /// By subject, once a key leaf about it has run; empty until then.
+    projections: Vec<Option<KeyProjection>>,
     trace: Option<&'r mut Trace>,
+}
+
+/// The KEY blocks a form key names and the data the JsonLogic tests read for each. Made once per
+/// evaluation for each key (subject), since it takes a look at every matching key's words, and
+/// shared by all leaves about that key. Labels need no such thing: their data is their
+/// confidence, which costs less to take again than to keep.
+#[derive(Debug)]
+struct KeyProjection {
+    /// Indexes in [`Form::keys`] of the KEY blocks the key names, in response order.
+    candidates: Vec<usize>,
+    /// The test data of each candidate, in the same order: a JSON array.
+    data: Value,
+}
+
+impl KeyProjection {
+    /// Data: the confidences of the KEY and VALUE blocks and of their WORD blocks.
+    fn new(form: &Form<'_>, key: &FormKey) -> Result<Self, MlOutputError> {
+        let mut candidates = Vec::new();
+        let mut data = Vec::new();
+        for (i, candidate) in form.keys.iter().enumerate() {
+            if !key.matches(form.text(candidate)) {
+                continue;
+            }
+            let mut test_data = Map::new();
+            test_data.insert(
+                "keyValueConfidences".into(),
+                numbers(form.key_value_confidences(candidate)),
+            );
+            test_data.insert(
+                "wordConfidences".into(),
+                numbers(form.word_confidences(candidate)?),
+            );
+            candidates.push(i);
+            data.push(Value::Object(test_data));
+        }
+        Ok(Self {
+            candidates,
+            data: Value::Array(data),
+        })
+    }
+}
+
+fn numbers(values: Vec<f64>) -> Value {
+    Value::Array(values.into_iter().map(Value::from).collect())
 }
 
 impl Run<'_, '_> {
@@ -238,42 +296,9 @@ impl Run<'_, '_> {
         leaf: &CompiledLeaf,
     ) -> Result<(bool, Selection), EvaluationError> {
         let facts = self.facts;
-        let mut hits: Vec<u32> = Vec::new();
         match (&leaf.test, facts) {
-            (LeafTest::ModerationLabel(selector), Facts::Labels(labels)) => {
-                for candidate in &labels.labels {
-                    if let LabelSelector::Named(wanted) = *selector
-                        && candidate.name_id != Some(wanted)
-                    {
-                        continue;
-                    }
-                    let data = Value::from(candidate.confidence);
-                    if self.test(id, leaf, &data, || {
-                        (
-                            format!("aiServiceResponse.moderationLabels[{}]", candidate.index),
-                            Some(candidate.name.to_owned()),
-                        )
-                    })? {
-                        hits.push(candidate.index as u32);
-                    }
-                }
-                Ok((!hits.is_empty(), Selection::Items(hits)))
-            }
-            (LeafTest::FormKey(key), Facts::Form(form)) => {
-                for candidate in form.keys.iter().filter(|k| key.matches(form.text(k))) {
-                    let data = json!({
-                        "keyValueConfidences": form.key_value_confidences(candidate),
-                        "wordConfidences": form.word_confidences(candidate)?,
-                    });
-                    if self.test(id, leaf, &data, || {
-                        (
-                            format!("aiServiceResponse.blocks[{}]", candidate.block),
-                            Some(form.text(candidate).to_owned()),
-                        )
-                    })? {
-                        hits.push(candidate.block as u32);
-                    }
-                }
+            (LeafTest::ModerationLabel(_) | LeafTest::FormKey(_), _) => {
+                let hits = self.candidates(id, leaf)?;
                 Ok((!hits.is_empty(), Selection::Items(hits)))
             }
             (LeafTest::MissingFormKey(key), Facts::Form(form)) => {
@@ -302,6 +327,78 @@ impl Run<'_, '_> {
             }
             _ => unreachable!("documents only hold condition types their request source allows"),
         }
+    }
+
+    /// Tests every candidate of a label or key leaf's subject; returns the item indexes (label
+    /// or KEY block indexes) of those that pass, in response order.
+    fn candidates(&mut self, id: usize, leaf: &CompiledLeaf) -> Result<Vec<u32>, EvaluationError> {
+        let facts = self.facts;
+        let mut hits = Vec::new();
+        let mut trace = self.trace.as_deref_mut();
+        // `at` is the path of the inference tested and `data` its test data, made only when
+        // tracing.
+        let mut record = |result: bool,
+                          item: usize,
+                          at: &dyn Fn() -> String,
+                          name: &str,
+                          data: &dyn Fn() -> Value| {
+            if result {
+                hits.push(item as u32);
+            }
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.tests.push(TestRun {
+                    node: id,
+                    at: at(),
+                    name: Some(name.to_owned()),
+                    data: data(),
+                    result,
+                });
+            }
+        };
+        let tested = match (&leaf.test, facts) {
+            (LeafTest::ModerationLabel(selector), Facts::Labels(labels)) => {
+                let named = labels.named(*selector);
+                let count = named.clone().count();
+                let inputs = named.map(|label| (label, Value::from(label.confidence)));
+                leaf.logic.test_each_of(count, inputs, |label, result| {
+                    record(
+                        result,
+                        label.index,
+                        &|| format!("aiServiceResponse.moderationLabels[{}]", label.index),
+                        label.name,
+                        &|| Value::from(label.confidence),
+                    );
+                })
+            }
+            (LeafTest::FormKey(key), Facts::Form(form)) => {
+                let subject = leaf.subject.expect("key checks have a subject");
+                if self.projections.is_empty() {
+                    self.projections
+                        .resize_with(self.compiled.subjects, || None);
+                }
+                let projection = match &mut self.projections[subject] {
+                    Some(projection) => projection,
+                    slot => slot.insert(KeyProjection::new(form, key)?),
+                };
+                let KeyProjection { candidates, data } = &*projection;
+                leaf.logic.test_each(data, |i, result| {
+                    let key = &form.keys[candidates[i]];
+                    record(
+                        result,
+                        key.block,
+                        &|| format!("aiServiceResponse.blocks[{}]", key.block),
+                        form.text(key),
+                        &|| data[i].clone(),
+                    );
+                })
+            }
+            _ => unreachable!("documents only hold condition types their request source allows"),
+        };
+        tested.map_err(|source| EvaluationError::Logic {
+            path: self.compiled.nodes[id].path.clone(),
+            source,
+        })?;
+        Ok(hits)
     }
 
     /// Runs one JsonLogic test; `describe` names the inference for a trace.

@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use super::compile::LabelSelector;
 use super::document::json_kind;
 
 /// The labels of a `DetectModerationLabels` response that some condition names.
@@ -61,6 +62,17 @@ impl<'a> ModerationLabels<'a> {
         }
         Ok(Self { labels })
     }
+
+    /// The labels `selector` names, in response order.
+    pub fn named(
+        &self,
+        selector: LabelSelector,
+    ) -> impl Iterator<Item = &ModerationLabel<'a>> + Clone {
+        self.labels.iter().filter(move |label| match selector {
+            LabelSelector::Any => true,
+            LabelSelector::Named(wanted) => label.name_id == Some(wanted),
+        })
+    }
 }
 
 /// The form of an `AnalyzeDocument` response: the KEY blocks with the text the conditions match
@@ -70,7 +82,8 @@ impl<'a> ModerationLabels<'a> {
 /// members are picked out in one pass (a form has hundreds of blocks of a dozen members each,
 /// and looking members up one by one costs several string comparisons apiece). Confidences and
 /// texts are checked only where a condition reads them: real forms have far more words outside
-/// key-value pairs than inside them.
+/// key-value pairs than inside them. Likewise a key's VALUE block, and the words under it, are
+/// looked up only when a condition reads the key's value (see [`Form::read`]).
 #[derive(Debug)]
 pub(crate) struct Form<'a> {
     pub blocks: &'a [Value],
@@ -119,38 +132,50 @@ pub(crate) struct FormKeyBlock {
     /// Its CHILD WORD texts joined by single spaces, trimmed: see [`Form::text`].
     text: Range<usize>,
     pub confidence: f64,
-    /// Index of its VALUE block, if it has one.
+    /// Index of its VALUE block, if it has one and its value is read.
     pub value: Option<usize>,
     value_confidence: Option<f64>,
-    /// CHILD blocks of the key and of its value, in that order: see [`Form::children`].
+    /// CHILD blocks of the key and, when its value is read, of its value, in that order: see
+    /// [`Form::children`].
     children: Range<usize>,
 }
 
 impl<'a> Form<'a> {
-    pub fn read(response: &'a Value) -> Result<Self, MlOutputError> {
+    /// Reads the form. `reads_value` says, for a key's text, whether a condition reads the
+    /// key's value: its VALUE block, the words under it and their confidences. Other keys are
+    /// read only as far as their text and confidence, which is all a key name check and
+    /// `MissingImportantFormKey` need; their `value` is `None` and their children are the key's
+    /// own.
+    pub fn read(
+        response: &'a Value,
+        reads_value: impl Fn(&str) -> bool,
+    ) -> Result<Self, MlOutputError> {
         let root = expect_object(response, Loc::Root)?;
         let blocks = required_array(root, Loc::Root, "blocks")?;
         let list = Loc::Root.field("blocks");
-        let mut ids: HashMap<&'a str, usize, IdHashing> =
+        let mut ids: HashMap<BlockId<'a>, usize, IdHashing> =
             HashMap::with_capacity_and_hasher(blocks.len(), IdHashing::new());
         let mut members = Vec::with_capacity(blocks.len());
         let mut key_blocks = Vec::new();
         for (i, block) in blocks.iter().enumerate() {
             let path = list.index(i);
             let object = expect_object(block, path)?;
-            let kind = BlockKind::of(required_str(object, path, "blockType")?);
-            if kind == BlockKind::Other {
-                members.push(BlockMembers::default());
-                continue;
-            }
-            let mut found = BlockMembers {
-                kind,
-                ..BlockMembers::default()
-            };
-            let (mut id, mut entity_types) = (None, None);
+            let mut found = BlockMembers::default();
+            let (mut block_type, mut id, mut entity_types) = (None, None, None);
             for (member, value) in object {
                 // Member names of distinct lengths: one length test rejects most of them.
                 match member.len() {
+                    9 if member == "blockType" => {
+                        block_type = Some(value);
+                        if let Value::String(name) = value {
+                            found.kind = BlockKind::of(name);
+                            // A block no condition reads is left at its type, which object
+                            // order usually puts first.
+                            if found.kind == BlockKind::Other {
+                                break;
+                            }
+                        }
+                    }
                     2 if member == "id" => id = Some(value),
                     4 if member == "text" => found.text = Some(value),
                     10 if member == "confidence" => found.confidence = Some(value),
@@ -159,8 +184,17 @@ impl<'a> Form<'a> {
                     _ => {}
                 }
             }
+            let kind = match block_type {
+                Some(Value::String(_)) => found.kind,
+                Some(other) => return Err(wrong_type(path.field("blockType"), "a string", other)),
+                None => return Err(absent(object, path, "blockType")),
+            };
+            if kind == BlockKind::Other {
+                members.push(BlockMembers::default());
+                continue;
+            }
             match id {
-                Some(Value::String(id)) => ids.insert(id.as_str(), i),
+                Some(Value::String(id)) => ids.insert(BlockId(id), i),
                 Some(other) => return Err(wrong_type(path.field("id"), "a string", other)),
                 None => return Err(absent(object, path, "id")),
             };
@@ -177,11 +211,11 @@ impl<'a> Form<'a> {
             }
             members.push(found);
         }
-        let find = |id_path: Loc<'_>, id: &str| {
-            ids.get(id)
+        let find = |block_path: Loc<'_>, at: IdAt, id: &str| {
+            ids.get(&BlockId(id))
                 .copied()
                 .ok_or_else(|| MlOutputError::UnknownBlockId {
-                    path: id_path.to_string(),
+                    path: at.path(block_path),
                     id: id.to_owned(),
                 })
         };
@@ -191,11 +225,11 @@ impl<'a> Form<'a> {
         for block in key_blocks {
             let path = list.index(block);
             let first_child = children.len();
-            let mut value = None;
-            related(members[block].relationships, path, |kind, id_path, id| {
+            let mut value_id = None;
+            related(members[block].relationships, path, |kind, at, id| {
                 match kind {
-                    "CHILD" => children.push(find(id_path, id)?),
-                    "VALUE" if value.is_none() => value = Some(find(id_path, id)?),
+                    "CHILD" => children.push(find(path, at, id)?),
+                    "VALUE" if value_id.is_none() => value_id = Some((at, id)),
                     _ => {}
                 }
                 Ok(())
@@ -216,25 +250,25 @@ impl<'a> Form<'a> {
                 texts.push_str(word);
             }
             let confidence = checked_number(members[block].confidence, blocks, path, "confidence")?;
-            let mut value_confidence = None;
-            if let Some(value) = value {
-                let value_path = list.index(value);
-                value_confidence = match members[value].confidence {
+            let (mut value, mut value_confidence) = (None, None);
+            if let Some((at, id)) = value_id
+                && reads_value(&texts[text_start..])
+            {
+                let found = find(path, at, id)?;
+                value = Some(found);
+                let value_path = list.index(found);
+                value_confidence = match members[found].confidence {
                     None | Some(Value::Null) => None,
                     Some(raw) => Some(raw.as_f64().ok_or_else(|| {
                         wrong_type(value_path.field("confidence"), "a number", raw)
                     })?),
                 };
-                related(
-                    members[value].relationships,
-                    value_path,
-                    |kind, id_path, id| {
-                        if kind == "CHILD" {
-                            children.push(find(id_path, id)?);
-                        }
-                        Ok(())
-                    },
-                )?;
+                related(members[found].relationships, value_path, |kind, at, id| {
+                    if kind == "CHILD" {
+                        children.push(find(value_path, at, id)?);
+                    }
+                    Ok(())
+                })?;
             }
             keys.push(FormKeyBlock {
                 block,
@@ -259,7 +293,7 @@ impl<'a> Form<'a> {
         &self.texts[key.text.clone()]
     }
 
-    /// A key's CHILD blocks followed by its value's.
+    /// A key's CHILD blocks followed by its value's (when its value is read).
     pub fn children(&self, key: &FormKeyBlock) -> &[usize] {
         &self.children[key.children.clone()]
     }
@@ -323,11 +357,28 @@ fn absent_in(blocks: &[Value], path: Loc<'_>, field: &str) -> MlOutputError {
     absent(object, path, field)
 }
 
-/// Calls `found` with the type, and every id with its path, of a block's relationships.
+/// Where an id is in a block: `relationships[relationship].ids[id]`.
+#[derive(Debug, Clone, Copy)]
+struct IdAt {
+    relationship: usize,
+    id: usize,
+}
+
+impl IdAt {
+    fn path(self, block: Loc<'_>) -> String {
+        let relationships = block.field("relationships");
+        let relationship = relationships.index(self.relationship);
+        let ids = relationship.field("ids");
+        ids.index(self.id).to_string()
+    }
+}
+
+/// Calls `found` with the type, and every id with where it is, of a block's `CHILD` and `VALUE`
+/// relationships.
 fn related<'a>(
     relationships: Option<&'a Value>,
     path: Loc<'_>,
-    mut found: impl FnMut(&'a str, Loc<'_>, &'a str) -> Result<(), MlOutputError>,
+    mut found: impl FnMut(&'a str, IdAt, &'a str) -> Result<(), MlOutputError>,
 ) -> Result<(), MlOutputError> {
     let Some(relationships) = relationships else {
         return Ok(());
@@ -339,15 +390,39 @@ fn related<'a>(
     for (r, relationship) in relationships.iter().enumerate() {
         let r_path = list.index(r);
         let relationship = expect_object(relationship, r_path)?;
-        let kind = required_str(relationship, r_path, "type")?;
+        // A relationship has these two members and rarely more: one pass finds both.
+        let (mut kind, mut ids) = (None, None);
+        for (member, value) in relationship {
+            match member.as_str() {
+                "type" => kind = Some(value),
+                "ids" => ids = Some(value),
+                _ => {}
+            }
+        }
+        let kind = match kind {
+            Some(Value::String(kind)) => kind.as_str(),
+            Some(other) => return Err(wrong_type(r_path.field("type"), "a string", other)),
+            None => return Err(absent(relationship, r_path, "type")),
+        };
         if kind != "CHILD" && kind != "VALUE" {
             continue;
         }
-        let ids = required_array(relationship, r_path, "ids")?;
+        let ids = match ids {
+            Some(Value::Array(ids)) => ids,
+            Some(other) => return Err(wrong_type(r_path.field("ids"), "an array", other)),
+            None => return Err(absent(relationship, r_path, "ids")),
+        };
         let ids_path = r_path.field("ids");
         for (j, id) in ids.iter().enumerate() {
             match id {
-                Value::String(id) => found(kind, ids_path.index(j), id)?,
+                Value::String(id) => found(
+                    kind,
+                    IdAt {
+                        relationship: r,
+                        id: j,
+                    },
+                    id,
+                )?,
                 other => return Err(wrong_type(ids_path.index(j), "a string", other)),
             }
         }
@@ -476,8 +551,19 @@ pub fn to_a2i_case(value: Value) -> Value {
     }
 }
 
+/// A block id as a key of the block-id index: hashed as its bytes alone, once, where `str` also
+/// hashes a terminator in a second call to the hasher.
+#[derive(PartialEq, Eq)]
+struct BlockId<'a>(&'a str);
+
+impl Hash for BlockId<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write(self.0.as_bytes());
+    }
+}
+
 /// Hashing for the block-id index. Ids are long random strings, so a multiply-and-rotate hash
-/// over 8-byte chunks spreads them well at a third of SipHash's cost, which is most of the
+/// over 8-byte words spreads them well at a third of SipHash's cost, which is most of the
 /// index on a 300-block form. The starting state is a per-process random seed, so a caller who
 /// wants to slow the index down with colliding ids cannot compute them in advance.
 #[derive(Clone)]
@@ -504,17 +590,35 @@ impl BuildHasher for IdHashing {
 
 struct IdHasher(u64);
 
+impl IdHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
 impl Hasher for IdHasher {
+    /// The bytes in 8-byte words, then their count.
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8-byte chunk"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8-byte chunk")));
         }
-        for &byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // The last 8 bytes, overlapping the words before when there are any; the count
+            // below keeps ids of different lengths apart.
+            let last = match bytes.len().checked_sub(8) {
+                Some(start) => u64::from_le_bytes(bytes[start..].try_into().expect("8 bytes")),
+                None => rest
+                    .iter()
+                    .rev()
+                    .fold(0, |word, &byte| (word << 8) | u64::from(byte)),
+            };
+            self.add(last);
         }
+        self.add(bytes.len() as u64);
     }
 
     fn finish(&self) -> u64 {
@@ -564,7 +668,7 @@ mod tests {
             word("w3", "2020-01-01", 70.0),
             {"blockType": "SELECTION_ELEMENT", "id": "s", "confidence": 90.0, "selectionStatus": "SELECTED"},
         ]});
-        let form = Form::read(&response).unwrap();
+        let form = Form::read(&response, |_| true).unwrap();
         assert_eq!(form.keys.len(), 1);
         let key = &form.keys[0];
         assert_eq!(
@@ -574,6 +678,27 @@ mod tests {
         assert_eq!(form.children(key), [3, 4, 5, 6]);
         assert_eq!(form.key_value_confidences(key), vec![55.0, 58.0]);
         assert_eq!(form.word_confidences(key).unwrap(), vec![99.0, 80.0, 70.0]);
+
+        // A key whose value no condition reads is read as far as its own words.
+        let form = Form::read(&response, |text| text != "Pay Date").unwrap();
+        let key = &form.keys[0];
+        assert_eq!((form.text(key), key.value), ("Pay Date", None));
+        assert_eq!(form.children(key), [3, 4]);
+        assert_eq!(form.key_value_confidences(key), vec![55.0]);
+    }
+
+    #[test]
+    fn values_are_looked_up_only_where_read() {
+        let response = json!({"blocks": [
+            {"blockType": "KEY_VALUE_SET", "id": "k", "entityTypes": ["KEY"], "confidence": 55.0,
+             "relationships": [{"type": "CHILD", "ids": ["w"]}, {"type": "VALUE", "ids": ["gone"]}]},
+            word("w", "Total", 90.0),
+        ]});
+        assert!(Form::read(&response, |_| false).is_ok());
+        assert_eq!(
+            Form::read(&response, |_| true).unwrap_err().to_string(),
+            "aiServiceResponse.blocks[0].relationships[1].ids[0]: no KEY_VALUE_SET, WORD or SELECTION_ELEMENT block has the id \"gone\""
+        );
     }
 
     #[test]
@@ -582,7 +707,7 @@ mod tests {
             {"blockType": "KEY_VALUE_SET", "id": "k", "entityTypes": ["KEY"], "confidence": 55.0,
              "relationships": [{"type": "CHILD", "ids": ["nope"]}]},
         ]});
-        let err = Form::read(&response).unwrap_err();
+        let err = Form::read(&response, |_| true).unwrap_err();
         assert_eq!(
             err.to_string(),
             "aiServiceResponse.blocks[0].relationships[0].ids[0]: no KEY_VALUE_SET, WORD or SELECTION_ELEMENT block has the id \"nope\""

@@ -8,13 +8,16 @@
 //!    members, two levels of nesting, parameter names and ranges, 10,240 characters).
 //! 2. [`compile`]: each leaf becomes a selector plus a JsonLogic test; the result,
 //!    [`CompiledConditions`], is built once per flow definition and evaluated many times.
-//! 3. [`evaluate`]: one [`Inference`] in, one [`Evaluation`] out, reading the response through
-//!    the views in [`ml_output`] and drawing samples with [`sampling`].
+//! 3. [`evaluate`]: one [`Inference`] in, one [`Evaluation`] out, reading the response once
+//!    through the views in [`ml_output`] (only as far as the document's conditions need it),
+//!    testing each label or key leaf's candidates together in one JsonLogic call, and drawing
+//!    samples with [`sampling`].
 //! 4. [`report`]: the evaluation in A2I's shapes (`humanTaskActivationConditionResults`,
 //!    `selectedAiServiceResponse`, activation reasons, `humanLoopContext`).
 //!
-//! [`custom`] covers custom flow definitions, [`dry_run`] the store-nothing trial, and
-//! [`logic`] is the one place that calls the JsonLogic evaluator.
+//! [`custom`] covers custom flow definitions, [`dry_run`](mod@dry_run) the store-nothing trial, and
+//! [`logic`] is the one place that calls the JsonLogic evaluator (and explains what a call of
+//! it costs).
 //!
 //! ```
 //! use loupe_engine::conditions::{CompiledConditions, Inference, RequestSource};
