@@ -170,6 +170,31 @@ macro_rules! review_sql_store {
                     .transpose()
             }
 
+            /// [`review_lock_loop`] for the loop a task belongs to, in one statement.
+            async fn review_lock_loop_of(
+                conn: &mut $conn,
+                task: $crate::loops::TaskId,
+            ) -> Result<
+                Option<($crate::loops::LoopId, $crate::loops::HumanLoopStatus)>,
+                $crate::store::StoreError,
+            > {
+                use sqlx::Row as _;
+                let row = sqlx::query(concat!(
+                    "SELECT id, status FROM human_loops \
+                     WHERE id = (SELECT loop_id FROM tasks WHERE id = $1) ",
+                    $for_update
+                ))
+                .bind(task.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let status: String = row.try_get("status")?;
+                let status = $crate::loops::HumanLoopStatus::parse(&status).ok_or_else(|| {
+                    $crate::store::StoreError::Corrupt(format!("loop status {status:?}"))
+                })?;
+                Ok(Some(($crate::loops::LoopId(row.try_get("id")?), status)))
+            }
+
             async fn review_load_loop(
                 conn: &mut $conn,
                 loop_id: $crate::loops::LoopId,
@@ -390,15 +415,7 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<Option<$crate::loops::LoopId>, $crate::store::StoreError> {
-                let loop_id: Option<i64> =
-                    sqlx::query_scalar("SELECT loop_id FROM tasks WHERE id = $1")
-                        .bind(task.0)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                let Some(loop_id) = loop_id.map($crate::loops::LoopId) else {
-                    return Ok(None);
-                };
-                let Some(status) = Self::review_lock_loop(conn, loop_id).await? else {
+                let Some((loop_id, status)) = Self::review_lock_loop_of(conn, task).await? else {
                     return Ok(None);
                 };
                 let stopping = status == $crate::loops::HumanLoopStatus::Stopping;
@@ -1440,16 +1457,11 @@ macro_rules! review_sql_store {
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<$crate::store::review::SubmitReceipt, $crate::store::StoreError> {
                 use sqlx::Row as _;
-                use $crate::loops::{HumanLoopStatus, LoopId, TaskStatus};
+                use $crate::loops::{HumanLoopStatus, TaskStatus};
                 use $crate::store::review::TaskRefusal;
                 use $crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
-                let loop_id: Option<i64> = sqlx::query_scalar("SELECT loop_id FROM tasks WHERE id = $1")
-                    .bind(task.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let loop_id = LoopId(loop_id.ok_or(StoreError::Refused(TaskRefusal::NotHeld))?);
-                let status = Self::review_lock_loop(&mut *tx, loop_id)
+                let (loop_id, status) = Self::review_lock_loop_of(&mut *tx, task)
                     .await?
                     .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
                 let submitted = sqlx::query(

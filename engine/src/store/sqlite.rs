@@ -25,7 +25,10 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // 64 MiB of page cache per connection: the queue's index stays in memory.
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
         if let Some(parent) = options
             .get_filename()
             .parent()
