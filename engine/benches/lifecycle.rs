@@ -9,8 +9,9 @@
 //!   reported as loops per second from the first call to the last commit.
 //! * claims: a queue of N open tasks (seeded with SQL, 3 per loop), 50 workers claiming
 //!   concurrently; each holds its task for a think time (`LOUPE_BENCH_THINK_MS`, default 100)
-//!   and releases it, so the queue keeps its size. Reported as claim latency percentiles, for a
-//!   small (1,000) and a big queue.
+//!   and releases it, so the queue keeps its size; the workers' first claims are spread over one
+//!   think time. 100 claims per worker. Reported as claim latency percentiles, for a small
+//!   (1,000) and a big queue. `LOUPE_BENCH_THINK_MS=0` makes it a saturation test instead.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,7 +34,7 @@ const DEFAULT_WORKERS: usize = 50;
 /// How long a worker holds each task before releasing it and claiming the next: 100 ms, about a
 /// hundred times the pace of a real reviewer. 0 turns the bench into a saturation test.
 const DEFAULT_THINK_MS: usize = 100;
-const CLAIMS_PER_WORKER: usize = 40;
+const CLAIMS_PER_WORKER: usize = 100;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -213,9 +214,12 @@ async fn bench_claims(backend: Backend, tasks: usize) {
     let seeded_in = seeding.elapsed();
     let mut handles = Vec::new();
     let started = Instant::now();
-    for &worker in &setup.workers {
+    for (n, &worker) in setup.workers.iter().enumerate() {
         let reviews = setup.reviews.clone();
+        // Workers start spread over one think time, as people do, not all in the same instant.
+        let offset = think.mul_f64(n as f64 / workers as f64);
         handles.push(tokio::spawn(async move {
+            tokio::time::sleep(offset).await;
             let mut latencies = Vec::with_capacity(CLAIMS_PER_WORKER);
             for _ in 0..CLAIMS_PER_WORKER {
                 let at = Instant::now();
