@@ -1,6 +1,7 @@
 //! The `loupe` server: configuration, HTTP routing, sessions and the administrative commands.
 
 pub mod auth;
+pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod csrf;
