@@ -1,5 +1,9 @@
 //! The AWS-compatible door: what the SageMaker control plane and the A2I runtime clients speak.
 //!
-//! * [`sigv4`] verifies `AWS4-HMAC-SHA256` request signatures.
+//! * [`sigv4`] verifies (and makes) `AWS4-HMAC-SHA256` request signatures.
+//! * [`authn`] finds the access key behind a signature.
+//! * [`error`] is the API's one error type, written in each protocol's shape.
 
+pub mod authn;
+pub mod error;
 pub mod sigv4;
