@@ -11,6 +11,7 @@ pub mod events;
 pub mod flows;
 pub mod keys;
 pub mod lifecycle;
+pub mod loop_requests;
 pub mod loops;
 pub mod names;
 pub mod output;

@@ -98,6 +98,11 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub outputs: OutputArgs,
+
+    /// Accept AWS API requests without a SigV4 signature. For local experiments only; the
+    /// start-up log warns while it is on.
+    #[arg(long, env = "LOUPE_ALLOW_UNSIGNED_API")]
+    pub allow_unsigned_api: bool,
 }
 
 /// Where output.json files go. Without an S3 endpoint, `s3://bucket/key` is written to

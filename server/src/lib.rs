@@ -46,6 +46,8 @@ pub struct AppState {
     pub account_id: String,
     pub reviews: Arc<Reviews>,
     pub outputs: Arc<OutputStore>,
+    /// Accept API requests without a signature (development only).
+    pub allow_unsigned_api: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -118,7 +120,14 @@ pub async fn start(
         account_id: args.account_id.clone(),
         reviews,
         outputs,
+        allow_unsigned_api: args.allow_unsigned_api,
     };
+    if args.allow_unsigned_api {
+        tracing::warn!(
+            "--allow-unsigned-api is on: anyone who can reach this port can start, stop and \
+             delete human loops without a key. Use it only on a machine of your own."
+        );
+    }
     let sessions = Sessions::for_pool(&pool);
     tokio::spawn(
         sessions

@@ -17,7 +17,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::sessions::Sessions;
-use crate::{AppState, auth, csrf};
+use crate::{AppState, auth, aws, csrf};
 
 pub fn build(state: AppState, sessions: Sessions) -> Router {
     let routes = generate_route_list(App);
@@ -55,6 +55,8 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
             cookie_security,
             csrf::protect,
         ))
+        // The AWS-compatible API: no cookies, no sessions, no CSRF; SigV4 says who calls.
+        .merge(aws::runtime::routes())
         .layer(middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::custom(panic_page))
         .layer(

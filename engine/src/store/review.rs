@@ -54,7 +54,9 @@ pub struct FlowDeletion {
 pub struct LoopQuery {
     pub flow: Option<FlowId>,
     pub status: Option<HumanLoopStatus>,
+    /// Inclusive.
     pub created_after: Option<Timestamp>,
+    /// Exclusive.
     pub created_before: Option<Timestamp>,
     /// Oldest first instead of newest first.
     pub ascending: bool,

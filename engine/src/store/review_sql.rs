@@ -1242,7 +1242,7 @@ macro_rules! review_sql_store {
                     next(&mut sql, "l.status = ?", Bind::Text(status.as_str()));
                 }
                 if let Some(after) = q.created_after {
-                    next(&mut sql, "l.created_at > ?", Bind::Int(after.as_millis()));
+                    next(&mut sql, "l.created_at >= ?", Bind::Int(after.as_millis()));
                 }
                 if let Some(before) = q.created_before {
                     next(&mut sql, "l.created_at < ?", Bind::Int(before.as_millis()));

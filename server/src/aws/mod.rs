@@ -3,7 +3,9 @@
 //! * [`sigv4`] verifies (and makes) `AWS4-HMAC-SHA256` request signatures.
 //! * [`authn`] finds the access key behind a signature.
 //! * [`error`] is the API's one error type, written in each protocol's shape.
+//! * [`runtime`] serves the A2I runtime's human-loop operations.
 
 pub mod authn;
 pub mod error;
+pub mod runtime;
 pub mod sigv4;

@@ -1,0 +1,327 @@
+//! The A2I runtime (rest-json, spec 1.2 and 3.1): StartHumanLoop, DescribeHumanLoop,
+//! ListHumanLoops, StopHumanLoop and DeleteHumanLoop, each one authenticated call into the
+//! engine. Timestamps are ISO-8601 with milliseconds.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use loupe_engine::flows::RequestError;
+use loupe_engine::loop_requests::{self, ListRequest};
+use loupe_engine::loops::HumanLoop;
+use loupe_engine::reviews::ReviewError;
+use loupe_engine::store::LoopQuery;
+use serde_json::{Map, Value, json};
+
+use super::authn::{Authenticator, Caller, request_parts};
+use super::error::{AwsError, ErrorKind};
+use crate::AppState;
+
+/// The largest request body: a 3 MiB `InputContent`, JSON-escaped, with room to spare.
+const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/human-loops", post(start).get(list))
+        // A loop may be named "stop": GET and DELETE on this path are Describe and Delete.
+        .route(
+            "/human-loops/stop",
+            post(stop).get(describe_stop).delete(delete_stop),
+        )
+        .route("/human-loops/{name}", get(describe).delete(delete))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// Authenticates the request, or answers with the AWS error.
+async fn caller(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Caller, AwsError> {
+    let auth = Authenticator {
+        store: &*state.store,
+        master_key: &state.master_key,
+        region: &state.region,
+        allow_unsigned: state.allow_unsigned_api,
+    };
+    let now = state.clock.now().to_datetime();
+    auth.authenticate(&request_parts(method.as_str(), uri, headers, body), now)
+        .await
+}
+
+fn request_error(error: RequestError) -> AwsError {
+    match error {
+        RequestError::Malformed(e) => AwsError::new(ErrorKind::Serialization, e.to_string()),
+        RequestError::Invalid(e) => AwsError::new(ErrorKind::Validation, e.to_string()),
+        RequestError::UnknownReference(e) => {
+            AwsError::new(ErrorKind::ResourceNotFound, e.to_string())
+        }
+    }
+}
+
+fn review_error(error: ReviewError) -> AwsError {
+    match error {
+        ReviewError::Validation(message) => AwsError::new(ErrorKind::Validation, message),
+        ReviewError::Request(error) => request_error(error),
+        ReviewError::NotFound(message) => AwsError::new(ErrorKind::ResourceNotFound, message),
+        ReviewError::Conflict(message) => AwsError::new(ErrorKind::Conflict, message),
+        ReviewError::Refused(refusal) => AwsError::new(ErrorKind::Validation, refusal.to_string()),
+        ReviewError::Store(error) => {
+            tracing::error!(%error, "storage failed under an API call");
+            AwsError::new(
+                ErrorKind::InternalServer,
+                "We couldn't process your request because of an issue with the server. Try \
+                 again later.",
+            )
+        }
+    }
+}
+
+fn json_body(body: &[u8]) -> Result<Value, AwsError> {
+    if body.is_empty() {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        AwsError::new(
+            ErrorKind::Serialization,
+            format!("The request body is not valid JSON: {e}"),
+        )
+    })
+}
+
+fn ok(body: Value) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn start(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    caller(&state, &method, &uri, &headers, &body).await?;
+    let request = loop_requests::parse_start(&json_body(&body)?, state.reviews.account())
+        .map_err(request_error)?;
+    let started = state
+        .reviews
+        .start_human_loop(request)
+        .await
+        .map_err(review_error)?;
+    let mut response = Map::new();
+    if let Some(arn) = &started.human_loop_arn {
+        response.insert("HumanLoopArn".into(), arn.to_string().into());
+    }
+    // Not in the model, so SDKs ignore it; curl users see why a loop was (not) started.
+    if let Some(activation) = &started.activation {
+        response.insert(
+            "HumanLoopActivationOutput".into(),
+            serde_json::to_value(activation).expect("activation outputs serialize"),
+        );
+    }
+    Ok(ok(Value::Object(response)))
+}
+
+fn describe_body(state: &AppState, human_loop: &HumanLoop) -> Value {
+    let account = state.reviews.account();
+    let mut body = Map::new();
+    body.insert(
+        "CreationTime".into(),
+        human_loop.created_at.to_rfc3339().into(),
+    );
+    if let Some(reason) = &human_loop.failure_reason {
+        body.insert("FailureReason".into(), reason.clone().into());
+    }
+    if let Some(code) = human_loop.failure_code {
+        body.insert("FailureCode".into(), code.as_str().into());
+    }
+    body.insert("HumanLoopStatus".into(), human_loop.status.as_str().into());
+    body.insert("HumanLoopName".into(), human_loop.name.as_str().into());
+    body.insert(
+        "HumanLoopArn".into(),
+        account.human_loop_arn(&human_loop.name).to_string().into(),
+    );
+    body.insert(
+        "FlowDefinitionArn".into(),
+        account
+            .flow_definition_arn(&human_loop.flow_name)
+            .to_string()
+            .into(),
+    );
+    if let Some(uri) = &human_loop.output_uri {
+        body.insert("HumanLoopOutput".into(), json!({"OutputS3Uri": uri}));
+    }
+    Value::Object(body)
+}
+
+async fn describe_named(
+    state: AppState,
+    name: &str,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    caller(&state, &method, &uri, &headers, &body).await?;
+    let name = loop_requests::parse_loop_name(name).map_err(request_error)?;
+    let human_loop = state
+        .reviews
+        .find_human_loop(&name)
+        .await
+        .map_err(review_error)?;
+    Ok(ok(describe_body(&state, &human_loop)))
+}
+
+async fn describe(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    describe_named(state, &name, method, uri, headers, body).await
+}
+
+async fn describe_stop(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    describe_named(state, "stop", method, uri, headers, body).await
+}
+
+async fn list(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    caller(&state, &method, &uri, &headers, &body).await?;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect();
+    let request = ListRequest::parse(&pairs, state.reviews.account()).map_err(request_error)?;
+    let flow = state
+        .reviews
+        .find_flow_definition(&request.flow)
+        .await
+        .map_err(review_error)?;
+    let query = LoopQuery {
+        flow: Some(flow.id),
+        status: None,
+        created_after: request.created_after,
+        created_before: request.created_before,
+        ascending: request.ascending,
+        after: request.after,
+        // One more than asked tells whether another page exists.
+        limit: request.max_results + 1,
+    };
+    let mut loops = state
+        .store
+        .list_loops(&query)
+        .await
+        .map_err(|e| review_error(ReviewError::Store(e)))?;
+    let more = loops.len() > request.max_results as usize;
+    loops.truncate(request.max_results as usize);
+    let account = state.reviews.account();
+    let summaries: Vec<Value> = loops
+        .iter()
+        .map(|l| {
+            let mut summary = Map::new();
+            summary.insert("HumanLoopName".into(), l.name.as_str().into());
+            summary.insert("HumanLoopStatus".into(), l.status.as_str().into());
+            summary.insert("CreationTime".into(), l.created_at.to_rfc3339().into());
+            if let Some(reason) = &l.failure_reason {
+                summary.insert("FailureReason".into(), reason.clone().into());
+            }
+            summary.insert(
+                "FlowDefinitionArn".into(),
+                account.flow_definition_arn(&l.flow_name).to_string().into(),
+            );
+            Value::Object(summary)
+        })
+        .collect();
+    let mut body = Map::new();
+    body.insert("HumanLoopSummaries".into(), Value::Array(summaries));
+    if more && let Some(last) = loops.last() {
+        body.insert(
+            "NextToken".into(),
+            request.token_after(last.created_at, last.id).into(),
+        );
+    }
+    Ok(ok(Value::Object(body)))
+}
+
+async fn stop(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    caller(&state, &method, &uri, &headers, &body).await?;
+    let name = loop_requests::parse_stop(&json_body(&body)?).map_err(request_error)?;
+    state
+        .reviews
+        .stop_human_loop(&name)
+        .await
+        .map_err(review_error)?;
+    Ok(ok(json!({})))
+}
+
+async fn delete_named(
+    state: AppState,
+    name: &str,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    caller(&state, &method, &uri, &headers, &body).await?;
+    let name = loop_requests::parse_loop_name(name).map_err(request_error)?;
+    match state.reviews.delete_human_loop(&name).await {
+        Ok(()) => Ok(ok(json!({}))),
+        // Spec 3.1.5 [IMPL]: a loop still running is a validation error, as the DG words it.
+        Err(ReviewError::Conflict(_)) => Err(AwsError::new(
+            ErrorKind::Validation,
+            format!(
+                "Human loop {name} is still in progress; stop it (StopHumanLoop) and wait until \
+                 it is Stopped before deleting it"
+            ),
+        )),
+        Err(error) => Err(review_error(error)),
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    delete_named(state, &name, method, uri, headers, body).await
+}
+
+async fn delete_stop(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    delete_named(state, "stop", method, uri, headers, body).await
+}
