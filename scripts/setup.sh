@@ -3,6 +3,7 @@
 
 CARGO_LEPTOS_VERSION=0.3.10
 MOTO_VERSION=5.2.5
+BOTO3_VERSION=1.44.8
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -61,13 +62,15 @@ ensure_postgres() {
   fi
 }
 
-# moto's S3 server (PyPI) for the output-store tests, pinned, in the project's .venv.
-ensure_s3_test_server() {
+# Python test tools from PyPI, pinned, in the project's .venv: moto's S3 server for the
+# output-store tests, and boto3 for the API conformance tests.
+ensure_python_test_tools() {
   if [ -x .venv/bin/moto_server ] \
-    && compgen -G ".venv/lib/python3*/site-packages/moto-$MOTO_VERSION.dist-info" >/dev/null; then
+    && compgen -G ".venv/lib/python3*/site-packages/moto-$MOTO_VERSION.dist-info" >/dev/null \
+    && compgen -G ".venv/lib/python3*/site-packages/boto3-$BOTO3_VERSION.dist-info" >/dev/null; then
     return 0
   fi
-  say "installing moto $MOTO_VERSION (S3 test server) into .venv"
+  say "installing moto $MOTO_VERSION (S3 test server) and boto3 $BOTO3_VERSION into .venv"
   if [ ! -x .venv/bin/pip ]; then
     rm -rf .venv
     if ! python3 -m venv .venv 2>/dev/null; then
@@ -77,5 +80,6 @@ ensure_s3_test_server() {
       python3 -m venv .venv
     fi
   fi
-  .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  .venv/bin/pip install --quiet --disable-pip-version-check \
+    "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION"
 }

@@ -1,5 +1,5 @@
 //! The output store against a temporary directory and against a real S3-compatible server
-//! (moto's server mode, installed into `.venv` by `scripts/setup.sh`'s `ensure_s3_test_server`).
+//! (moto's server mode, installed into `.venv` by `scripts/setup.sh`'s `ensure_python_test_tools`).
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
@@ -162,7 +162,7 @@ fn server_executable() -> PathBuf {
     assert!(
         exe.is_file(),
         "no S3 test server at {}: run scripts/test, or install it from the repository root with \
-         `bash -c 'source scripts/setup.sh && ensure_s3_test_server'` (or point \
+         `bash -c 'source scripts/setup.sh && ensure_python_test_tools'` (or point \
          LOUPE_TEST_S3_SERVER at a moto_server)",
         exe.display()
     );

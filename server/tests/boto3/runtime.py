@@ -1,0 +1,109 @@
+"""The A2I runtime through the real boto3 client, pointed at a running Loupe.
+
+Run by server/tests/boto3_runtime.rs with LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET and FLOW_ARN set.
+Exits non-zero (an AssertionError with a message) on the first difference from A2I.
+"""
+
+import datetime
+import json
+import os
+
+import boto3
+import botocore.exceptions
+
+ENDPOINT = os.environ["LOUPE_URL"]
+FLOW = os.environ["FLOW_ARN"]
+
+
+def client(secret=None):
+    return boto3.client(
+        "sagemaker-a2i-runtime",
+        endpoint_url=ENDPOINT,
+        region_name="us-east-1",
+        aws_access_key_id=os.environ["LOUPE_KEY_ID"],
+        aws_secret_access_key=secret or os.environ["LOUPE_SECRET"],
+    )
+
+
+def error_code(call):
+    try:
+        call()
+    except botocore.exceptions.ClientError as error:
+        return error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]
+    raise AssertionError("expected an error")
+
+
+a2i = client()
+before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)
+
+started = a2i.start_human_loop(
+    HumanLoopName="boto-1",
+    FlowDefinitionArn=FLOW,
+    HumanLoopInput={"InputContent": json.dumps({"taskObject": "first"})},
+    DataAttributes={"ContentClassifiers": ["FreeOfPersonallyIdentifiableInformation"]},
+)
+assert started["HumanLoopArn"] == "arn:aws:sagemaker:us-east-1:123456789012:human-loop/boto-1", started
+
+described = a2i.describe_human_loop(HumanLoopName="boto-1")
+assert described["HumanLoopStatus"] == "InProgress", described
+assert described["HumanLoopName"] == "boto-1"
+assert described["FlowDefinitionArn"] == FLOW
+assert isinstance(described["CreationTime"], datetime.datetime), described
+assert described["CreationTime"] >= before
+
+for n in range(2, 6):
+    a2i.start_human_loop(
+        HumanLoopName=f"boto-{n}",
+        FlowDefinitionArn=FLOW,
+        HumanLoopInput={"InputContent": json.dumps({"taskObject": n})},
+    )
+
+pages = list(
+    a2i.get_paginator("list_human_loops").paginate(
+        FlowDefinitionArn=FLOW,
+        CreationTimeAfter=before,
+        SortOrder="Ascending",
+        PaginationConfig={"PageSize": 2},
+    )
+)
+names = [s["HumanLoopName"] for page in pages for s in page["HumanLoopSummaries"]]
+assert names == [f"boto-{n}" for n in range(1, 6)], names
+assert len(pages) == 3, [len(p["HumanLoopSummaries"]) for p in pages]
+assert "NextToken" not in pages[-1]
+summary = pages[0]["HumanLoopSummaries"][0]
+assert summary["HumanLoopStatus"] == "InProgress" and summary["FlowDefinitionArn"] == FLOW, summary
+
+assert error_code(
+    lambda: a2i.start_human_loop(
+        HumanLoopName="boto-1",
+        FlowDefinitionArn=FLOW,
+        HumanLoopInput={"InputContent": json.dumps({"taskObject": "other"})},
+    )
+) == ("ConflictException", 409)
+assert error_code(lambda: a2i.describe_human_loop(HumanLoopName="missing")) == (
+    "ResourceNotFoundException",
+    404,
+)
+assert error_code(
+    lambda: a2i.start_human_loop(
+        HumanLoopName="Bad_Name", FlowDefinitionArn=FLOW, HumanLoopInput={"InputContent": "{}"}
+    )
+) == ("ValidationException", 400)
+assert error_code(lambda: a2i.delete_human_loop(HumanLoopName="boto-2")) == ("ValidationException", 400)
+
+# boto3 models the runtime's errors: the modeled exception classes catch them.
+try:
+    a2i.describe_human_loop(HumanLoopName="missing")
+except a2i.exceptions.ResourceNotFoundException:
+    pass
+
+a2i.stop_human_loop(HumanLoopName="boto-2")
+assert a2i.describe_human_loop(HumanLoopName="boto-2")["HumanLoopStatus"] == "Stopped"
+a2i.delete_human_loop(HumanLoopName="boto-2")
+assert error_code(lambda: a2i.describe_human_loop(HumanLoopName="boto-2"))[0] == "ResourceNotFoundException"
+
+assert error_code(lambda: client("not the secret").describe_human_loop(HumanLoopName="boto-1")) == (
+    "InvalidSignatureException",
+    403,
+)
+print("boto3 runtime conformance: ok")

@@ -1,0 +1,45 @@
+//! The A2I runtime driven by the real boto3 client (from PyPI, in the project's `.venv`), on a
+//! fresh SQLite file and a fresh PostgreSQL database. The script is `tests/boto3/runtime.py`.
+
+mod common;
+
+use loupe_engine::store::Backend;
+use loupe_engine::test_on_both_backends;
+
+/// `LOUPE_TEST_PYTHON`, or the project virtualenv's interpreter that `scripts/test` sets up.
+fn python() -> String {
+    std::env::var("LOUPE_TEST_PYTHON").unwrap_or_else(|_| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../.venv/bin/python");
+        assert!(
+            std::path::Path::new(path).exists(),
+            "no Python with boto3 at {path}: run scripts/test (or set LOUPE_TEST_PYTHON)"
+        );
+        path.to_owned()
+    })
+}
+
+async fn boto3_drives_the_runtime(backend: Backend) {
+    let api = common::Api::spawn(backend, &[]).await;
+    let output = tokio::process::Command::new(python())
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/boto3/runtime.py"
+        ))
+        .env("LOUPE_URL", &api.base)
+        .env("LOUPE_KEY_ID", api.key.as_str())
+        .env("LOUPE_SECRET", api.secret.expose())
+        .env("FLOW_ARN", common::FLOW_ARN)
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .output()
+        .await
+        .expect("run python");
+    assert!(
+        output.status.success(),
+        "boto3 script failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+test_on_both_backends!(boto3_drives_the_runtime);

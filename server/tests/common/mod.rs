@@ -1,0 +1,224 @@
+//! What the API tests share: a real server on port 0 over a fresh database, with an access
+//! key, a worker team, a template and a custom flow definition, and an SDK-like signing client.
+// Each test crate uses a different part of this module.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use clap::Parser as _;
+use loupe_engine::accounts::LoginPolicy;
+use loupe_engine::arns::Account;
+use loupe_engine::clock::{Clock, SystemClock};
+use loupe_engine::flows::TaskLimits;
+use loupe_engine::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::reviews::Reviews;
+use loupe_engine::store::{self, Backend, NewUser};
+use loupe_engine::testing::TestDatabase;
+use loupe_server::aws::sigv4::{self, Credential, RequestParts};
+use loupe_server::cli::{Cli, Command};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT: &str = "123456789012";
+pub const FLOW_ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:flow-definition/review-text";
+
+pub struct Api {
+    pub base: String,
+    host: String,
+    pub key: AccessKeyId,
+    pub secret: SecretAccessKey,
+    client: reqwest::Client,
+    _db: TestDatabase,
+    _dir: tempfile::TempDir,
+}
+
+/// What came back: status, `X-Amzn-ErrorType`, body.
+pub type Answer = (StatusCode, Option<String>, Value);
+
+impl Api {
+    pub async fn spawn(backend: Backend, extra: &[&str]) -> Self {
+        let db = TestDatabase::create(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        let master = MasterKey::generate();
+        let master_b64 = master.to_base64();
+        let outputs = dir.path().join("outputs");
+        let mut args = vec![
+            "loupe",
+            "serve",
+            "--database-url",
+            &db.url,
+            "--master-key",
+            &master_b64,
+            "--site-root",
+            dir.path().to_str().unwrap(),
+            "--admin-password",
+            "admin password 123",
+            "--output-root",
+            outputs.to_str().unwrap(),
+            "--region",
+            REGION,
+            "--account-id",
+            ACCOUNT,
+        ];
+        args.extend_from_slice(extra);
+        let Some(Command::Serve(args)) = Cli::try_parse_from(args).unwrap().command else {
+            panic!("serve expected")
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let running = loupe_server::start(&args, listener, LoginPolicy::default())
+            .await
+            .unwrap();
+
+        // A key, a worker team, a template and a custom flow definition, straight in the store.
+        let (store, _) = store::open(&db.url).await.unwrap();
+        let key = AccessKey {
+            id: AccessKeyId::generate(),
+            name: "tests".to_owned(),
+            status: KeyStatus::Active,
+            created_at: SystemClock.now(),
+            revoked_at: None,
+        };
+        let secret = SecretAccessKey::generate();
+        store
+            .create_access_key(&key, &master.seal(&key.id, &secret))
+            .await
+            .unwrap();
+        store
+            .create_user(NewUser {
+                email: loupe_engine::accounts::Email::parse("w@test.local").unwrap(),
+                password_hash: loupe_engine::passwords::hash("worker password 123".into()).await,
+                role: loupe_engine::accounts::Role::Worker,
+                teams: vec![loupe_engine::teams::WorkteamName::parse("reviewers").unwrap()],
+                created_at: SystemClock.now(),
+            })
+            .await
+            .unwrap();
+        let reviews = Reviews::new(
+            store,
+            Arc::new(SystemClock),
+            Account::new(REGION, ACCOUNT).unwrap(),
+            TaskLimits::default(),
+        );
+        reviews
+            .create_task_ui(&json!({"HumanTaskUiName": "text", "UiTemplate": {"Content": "<p>{{ task.input.taskObject }}</p>"}}))
+            .await
+            .unwrap();
+        reviews
+            .create_flow_definition(
+                &json!({
+                    "FlowDefinitionName": "review-text",
+                    "HumanLoopConfig": {
+                        "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers"),
+                        "HumanTaskUiArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/text"),
+                        "TaskTitle": "Review", "TaskDescription": "Review the text", "TaskCount": 1
+                    },
+                    "OutputConfig": {"S3OutputPath": "s3://results/loupe"},
+                    "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/a2i")
+                }),
+                None,
+            )
+            .await
+            .unwrap();
+        Self {
+            base: format!("http://{}", running.addr),
+            host: running.addr.to_string(),
+            key: key.id,
+            secret,
+            client: reqwest::Client::new(),
+            _db: db,
+            _dir: dir,
+        }
+    }
+
+    /// Sends a request signed like an SDK would (or unsigned, or signed with `secret`).
+    pub async fn call_as(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<Value>,
+        secret: Option<&str>,
+    ) -> Answer {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path_and_query, None),
+        };
+        let mut headers = http::HeaderMap::new();
+        headers.insert("host", self.host.parse().unwrap());
+        headers.insert(
+            "x-amz-date",
+            sigv4::amz_date(time::OffsetDateTime::now_utc())
+                .parse()
+                .unwrap(),
+        );
+        headers.insert("content-type", "application/json".parse().unwrap());
+        if let Some(secret) = secret {
+            let credential = Credential {
+                access_key_id: self.key.as_str().to_owned(),
+                date: headers["x-amz-date"].to_str().unwrap()[..8].to_owned(),
+                region: REGION.to_owned(),
+                service: "sagemaker".to_owned(),
+            };
+            let request = RequestParts {
+                method,
+                path,
+                query,
+                headers: &headers,
+                body: body.as_bytes(),
+            };
+            let authorization = sigv4::sign(
+                &request,
+                &["content-type", "host", "x-amz-date"],
+                &credential,
+                secret,
+            )
+            .unwrap();
+            headers.insert("authorization", authorization.parse().unwrap());
+        }
+        let mut request = self
+            .client
+            .request(
+                method.parse().unwrap(),
+                format!("{}{path_and_query}", self.base),
+            )
+            .body(body);
+        for (name, value) in &headers {
+            if name != "host" {
+                request = request.header(name.as_str(), value.to_str().unwrap());
+            }
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let error_type = response
+            .headers()
+            .get("x-amzn-errortype")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, error_type, body)
+    }
+
+    pub async fn call(&self, method: &str, path_and_query: &str, body: Option<Value>) -> Answer {
+        let secret = self.secret.expose().to_owned();
+        self.call_as(method, path_and_query, body, Some(&secret))
+            .await
+    }
+
+    pub async fn start(&self, name: &str, input: Value) -> Answer {
+        self.call(
+            "POST",
+            "/human-loops",
+            Some(json!({
+                "HumanLoopName": name,
+                "FlowDefinitionArn": FLOW_ARN,
+                "HumanLoopInput": {"InputContent": input.to_string()}
+            })),
+        )
+        .await
+    }
+}
