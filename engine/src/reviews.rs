@@ -31,7 +31,7 @@ use crate::starter::LoopStarter;
 use crate::store::{
     FlowDeletion, NewFlowDefinition, Store, StoreError, SubmitReceipt, TaskRefusal,
 };
-use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec};
+use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus};
 
 /// The engine's errors, in domain words. The API maps them to AWS error types, the UI to
 /// messages.
@@ -100,6 +100,14 @@ pub struct DueWork {
     pub outputs_failed: u64,
 }
 
+/// A flow definition as a start needs it: the definition, and whether its task UI is still
+/// active (a retired UI takes no new loops, spec 3.3.4).
+#[derive(Debug)]
+struct StartableFlow {
+    flow: FlowDefinition,
+    ui_active: bool,
+}
+
 /// How a flow definition decides whether a start creates a loop.
 #[derive(Debug)]
 enum FlowRules {
@@ -125,7 +133,7 @@ pub struct Reviews {
     starter: LoopStarter,
     rules: RwLock<HashMap<(FlowId, Timestamp), Arc<FlowRules>>>,
     /// Flow definitions as recently read, for starts: see [`FLOW_CACHE_TTL`].
-    flows: RwLock<HashMap<FlowDefinitionName, (std::time::Instant, Arc<FlowDefinition>)>>,
+    flows: RwLock<HashMap<FlowDefinitionName, (std::time::Instant, Arc<StartableFlow>)>>,
 }
 
 /// How long a start may use a flow definition read earlier. A flow's settings never change; only
@@ -197,6 +205,50 @@ impl Reviews {
             .ok_or_else(|| ReviewError::NotFound(format!("Human task UI {name} does not exist")))
     }
 
+    /// `DeleteHumanTaskUi`: gone from lists at once, and no new flow definition may use it
+    /// (spec 3.3.4). A UI that flow definitions still use stays readable, as `Deleting`, so their
+    /// loops can still be worked on; starts on those flows are refused. It goes for good when the
+    /// last such flow is removed.
+    pub async fn delete_task_ui(&self, name: &HumanTaskUiName) -> Result<(), ReviewError> {
+        let ui = self.find_task_ui(name).await?;
+        if ui.status == HumanTaskUiStatus::Deleting {
+            return Err(ReviewError::NotFound(format!(
+                "Human task UI {name} does not exist"
+            )));
+        }
+        if self.flows_using(name).await? {
+            self.store.retire_task_ui(name).await?;
+        } else {
+            self.store.delete_task_ui(name).await?;
+        }
+        Ok(())
+    }
+
+    async fn flows_using(&self, ui: &HumanTaskUiName) -> Result<bool, ReviewError> {
+        Ok(self
+            .store
+            .list_flows()
+            .await?
+            .iter()
+            .any(|flow| flow.spec.human_loop_config.human_task_ui_arn.name() == ui))
+    }
+
+    /// Removes retired task UIs that no flow definition uses any more.
+    async fn purge_retired_task_uis(&self) -> Result<(), ReviewError> {
+        let flows = self.store.list_flows().await?;
+        let in_use: std::collections::HashSet<&HumanTaskUiName> = flows
+            .iter()
+            .map(|flow| flow.spec.human_loop_config.human_task_ui_arn.name())
+            .collect();
+        // Retired UIs are not listed; look them up by the names flows no longer hold.
+        for ui in self.store.retired_task_uis().await? {
+            if !in_use.contains(&ui) {
+                self.store.delete_task_ui(&ui).await?;
+            }
+        }
+        Ok(())
+    }
+
     // --- Flow definitions -----------------------------------------------------------------
 
     /// `CreateFlowDefinition`, plus Loupe's optional JsonLogic rule for custom flows. The flow
@@ -209,7 +261,8 @@ impl Reviews {
         let spec = FlowDefinitionSpec::parse(request, &self.account, &self.limits)?;
         let config = &spec.human_loop_config;
         let ui = config.human_task_ui_arn.name();
-        if self.store.find_task_ui(ui).await?.is_none() {
+        let usable = self.store.find_task_ui(ui).await?;
+        if usable.is_none_or(|ui| ui.status != HumanTaskUiStatus::Active) {
             return Err(ReviewError::Validation(format!(
                 "HumanLoopConfig.HumanTaskUiArn: human task UI {ui} does not exist"
             )));
@@ -266,6 +319,9 @@ impl Reviews {
             .expect("rules lock")
             .remove(&(flow.id, flow.created_at));
         self.flows.write().expect("flows lock").remove(name);
+        if deletion.removed {
+            self.purge_retired_task_uis().await?;
+        }
         Ok(deletion)
     }
 
@@ -273,13 +329,21 @@ impl Reviews {
     async fn recent_flow(
         &self,
         name: &FlowDefinitionName,
-    ) -> Result<Arc<FlowDefinition>, ReviewError> {
+    ) -> Result<Arc<StartableFlow>, ReviewError> {
         if let Some((read_at, flow)) = self.flows.read().expect("flows lock").get(name)
             && read_at.elapsed() < FLOW_CACHE_TTL
         {
             return Ok(flow.clone());
         }
-        let flow = Arc::new(self.find_flow_definition(name).await?);
+        let flow = self.find_flow_definition(name).await?;
+        let ui = self
+            .store
+            .find_task_ui(flow.spec.human_loop_config.human_task_ui_arn.name())
+            .await?;
+        let flow = Arc::new(StartableFlow {
+            ui_active: ui.is_some_and(|ui| ui.status == HumanTaskUiStatus::Active),
+            flow,
+        });
         self.flows
             .write()
             .expect("flows lock")
@@ -315,7 +379,16 @@ impl Reviews {
                  {MAX_INPUT_CONTENT_BYTES}"
             )));
         }
-        let flow = self.recent_flow(&request.flow).await?;
+        let startable = self.recent_flow(&request.flow).await?;
+        let flow = &startable.flow;
+        if !startable.ui_active {
+            return Err(ReviewError::Validation(format!(
+                "The human task UI {} of flow definition {} was deleted; the flow definition \
+                 takes no new human loops",
+                flow.spec.human_loop_config.human_task_ui_arn.name(),
+                request.flow
+            )));
+        }
         if !flow.status.starts_loops() {
             return Err(ReviewError::Validation(format!(
                 "Flow definition {} is {}, not Active",
@@ -338,7 +411,7 @@ impl Reviews {
         let input: Value = serde_json::from_str(&request.input_content).map_err(|e| {
             ReviewError::Validation(format!("HumanLoopInput.InputContent: not valid JSON: {e}"))
         })?;
-        let rules = self.rules(&flow)?;
+        let rules = self.rules(flow)?;
         let report = match &*rules {
             FlowRules::BuiltIn { source, conditions } => {
                 let input = to_a2i_case(input);
@@ -524,6 +597,9 @@ impl Reviews {
             flows_purged: self.store.purge_deleted_flows().await?,
             ..DueWork::default()
         };
+        if work.flows_purged > 0 {
+            self.purge_retired_task_uis().await?;
+        }
         let leased = self
             .store
             .lease_outputs(now, now.plus(OUTPUT_LEASE), 64)

@@ -12,11 +12,12 @@ use loupe_engine::clock::{ManualClock, Timestamp};
 use loupe_engine::flows::TaskLimits;
 use loupe_engine::lifecycle::worker_id;
 use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskStatus};
-use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
 use loupe_engine::output_store::{OutputStore, OutputStoreConfig};
 use loupe_engine::passwords;
 use loupe_engine::reviews::{ReviewError, Reviews, StartRequest};
 use loupe_engine::store::{Backend, LoopQuery, NewUser, Store, StoreError, TaskRefusal};
+use loupe_engine::task_uis::HumanTaskUiStatus;
 use loupe_engine::teams::{NewTeam, TeamUpdate, WorkteamName};
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
@@ -113,6 +114,14 @@ impl Bench {
     }
 
     async fn flow(&self, name: &str, task_count: u8, extra: Value) {
+        self.flow_with(name, task_count, extra).await.unwrap();
+    }
+
+    async fn flow_result(&self, name: &str, task_count: u8) -> Result<(), ReviewError> {
+        self.flow_with(name, task_count, json!({})).await
+    }
+
+    async fn flow_with(&self, name: &str, task_count: u8, extra: Value) -> Result<(), ReviewError> {
         let mut request = json!({
             "FlowDefinitionName": name,
             "HumanLoopConfig": {
@@ -131,7 +140,7 @@ impl Bench {
         self.reviews
             .create_flow_definition(&request, None)
             .await
-            .unwrap();
+            .map(|_| ())
     }
 
     async fn start(&self, flow: &str, name: &str, input: Value) -> Result<bool, ReviewError> {
@@ -1063,7 +1072,80 @@ async fn outputs_survive_a_restart_and_a_failing_store(backend: Backend) {
     );
 }
 
+async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("uses-classify", 1).await;
+    b.custom_flow("other", 1).await;
+    b.start("uses-classify", "before", json!({})).await.unwrap();
+    let w = b.workers[0];
+    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+
+    let ui = HumanTaskUiName::parse("classify").unwrap();
+    b.reviews.delete_task_ui(&ui).await.unwrap();
+    // Gone from the list, still readable (Deleting) for the loops already made.
+    assert!(b.store.list_task_uis().await.unwrap().is_empty());
+    let retired = b.reviews.find_task_ui(&ui).await.unwrap();
+    assert_eq!(retired.status, HumanTaskUiStatus::Deleting);
+    assert!(matches!(
+        b.reviews.delete_task_ui(&ui).await,
+        Err(ReviewError::NotFound(_))
+    ));
+    // Its flows take no new loops; the loop in hand carries on.
+    let refused = b.start("other", "after", json!({})).await;
+    assert!(
+        matches!(refused, Err(ReviewError::Validation(ref m)) if m.contains("was deleted")),
+        "{refused:?}"
+    );
+    b.reviews
+        .submit(task.task_id, w, &json!({"ok": 1}), None)
+        .await
+        .unwrap();
+    assert_eq!(b.status("before").await, HumanLoopStatus::Completed);
+    // No new flow may use it.
+    let error = b.flow_result("late", 1).await.unwrap_err();
+    assert!(error.to_string().contains("HumanTaskUiArn"), "{error}");
+
+    // It goes for good with the last flow that uses it.
+    let other = FlowDefinitionName::parse("other").unwrap();
+    assert!(
+        b.reviews
+            .delete_flow_definition(&other)
+            .await
+            .unwrap()
+            .removed
+    );
+    assert_eq!(
+        b.reviews.find_task_ui(&ui).await.unwrap().status,
+        HumanTaskUiStatus::Deleting
+    );
+    let first = FlowDefinitionName::parse("uses-classify").unwrap();
+    assert!(
+        b.reviews
+            .delete_flow_definition(&first)
+            .await
+            .unwrap()
+            .removed
+    );
+    assert!(matches!(
+        b.reviews.find_task_ui(&ui).await,
+        Err(ReviewError::NotFound(_))
+    ));
+
+    // An unused UI goes at once.
+    b.reviews
+        .create_task_ui(&json!({"HumanTaskUiName": "spare", "UiTemplate": {"Content": "<p>x</p>"}}))
+        .await
+        .unwrap();
+    let spare = HumanTaskUiName::parse("spare").unwrap();
+    b.reviews.delete_task_ui(&spare).await.unwrap();
+    assert!(matches!(
+        b.reviews.find_task_ui(&spare).await,
+        Err(ReviewError::NotFound(_))
+    ));
+}
+
 test_on_both_backends!(
+    a_deleted_task_ui_keeps_serving_its_flows_loops,
     outputs_survive_a_restart_and_a_failing_store,
     work_teams_have_settings_members_and_groups,
     a_loop_completes_when_task_count_distinct_workers_answered,

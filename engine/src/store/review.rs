@@ -114,7 +114,12 @@ pub trait ReviewStore {
     ) -> Result<HumanTaskUi, StoreError>;
     async fn find_task_ui(&self, name: &HumanTaskUiName)
     -> Result<Option<HumanTaskUi>, StoreError>;
+    /// Active task UIs, newest first (retired ones are not listed).
     async fn list_task_uis(&self) -> Result<Vec<HumanTaskUi>, StoreError>;
+    /// Marks a task UI `Deleting`: gone from lists and from new flow definitions, still there for
+    /// the flows and loops that use it.
+    async fn retire_task_ui(&self, name: &HumanTaskUiName) -> Result<(), StoreError>;
+    async fn retired_task_uis(&self) -> Result<Vec<HumanTaskUiName>, StoreError>;
     async fn delete_task_ui(&self, name: &HumanTaskUiName) -> Result<(), StoreError>;
 
     async fn find_team(&self, name: &WorkteamName) -> Result<Option<Team>, StoreError>;

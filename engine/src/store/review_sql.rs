@@ -492,11 +492,49 @@ macro_rules! review_sql_store {
                 &self,
             ) -> Result<Vec<$crate::task_uis::HumanTaskUi>, $crate::store::StoreError> {
                 let rows = sqlx::query(&format!(
-                    "SELECT {UI_COLUMNS} FROM human_task_uis ORDER BY created_at DESC, id DESC"
+                    "SELECT {UI_COLUMNS} FROM human_task_uis WHERE status = 'Active' \
+                     ORDER BY created_at DESC, id DESC"
                 ))
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter().map(review_rows::task_ui).collect()
+            }
+
+            async fn retired_task_uis(
+                &self,
+            ) -> Result<Vec<$crate::names::HumanTaskUiName>, $crate::store::StoreError> {
+                let names: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM human_task_uis WHERE status = 'Deleting' ORDER BY name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                names
+                    .iter()
+                    .map(|n| {
+                        $crate::names::HumanTaskUiName::parse(n)
+                            .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))
+                    })
+                    .collect()
+            }
+
+            async fn retire_task_ui(
+                &self,
+                name: &$crate::names::HumanTaskUiName,
+            ) -> Result<(), $crate::store::StoreError> {
+                let _writer = self.write_guard().await;
+                let changed = sqlx::query(
+                    "UPDATE human_task_uis SET status = 'Deleting' WHERE name = $1",
+                )
+                .bind(name.as_str())
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    return Err($crate::store::StoreError::NotFound(format!(
+                        "no human task UI named {name}"
+                    )));
+                }
+                Ok(())
             }
 
             async fn delete_task_ui(
