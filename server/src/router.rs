@@ -57,6 +57,7 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
         ))
         // The AWS-compatible API: no cookies, no sessions, no CSRF; SigV4 says who calls.
         .merge(aws::runtime::routes())
+        .merge(aws::control_plane::routes())
         .layer(middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::custom(panic_page))
         .layer(

@@ -4,8 +4,10 @@
 //! * [`authn`] finds the access key behind a signature.
 //! * [`error`] is the API's one error type, written in each protocol's shape.
 //! * [`runtime`] serves the A2I runtime's human-loop operations.
+//! * [`control_plane`] serves SageMaker's task UI and flow definition operations.
 
 pub mod authn;
+pub mod control_plane;
 pub mod error;
 pub mod runtime;
 pub mod sigv4;

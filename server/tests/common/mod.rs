@@ -139,6 +139,24 @@ impl Api {
         body: Option<Value>,
         secret: Option<&str>,
     ) -> Answer {
+        self.send(method, path_and_query, None, body, secret).await
+    }
+
+    /// A SageMaker (AWS JSON 1.1) call: `POST /` with `X-Amz-Target: SageMaker.<operation>`.
+    pub async fn sagemaker(&self, operation: &str, body: Value) -> Answer {
+        let secret = self.secret.expose().to_owned();
+        self.send("POST", "/", Some(operation), Some(body), Some(&secret))
+            .await
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        operation: Option<&str>,
+        body: Option<Value>,
+        secret: Option<&str>,
+    ) -> Answer {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let (path, query) = match path_and_query.split_once('?') {
             Some((path, query)) => (path, Some(query)),
@@ -152,7 +170,23 @@ impl Api {
                 .parse()
                 .unwrap(),
         );
-        headers.insert("content-type", "application/json".parse().unwrap());
+        let mut signed = vec!["content-type", "host", "x-amz-date"];
+        match operation {
+            Some(operation) => {
+                headers.insert(
+                    "content-type",
+                    "application/x-amz-json-1.1".parse().unwrap(),
+                );
+                headers.insert(
+                    "x-amz-target",
+                    format!("SageMaker.{operation}").parse().unwrap(),
+                );
+                signed.push("x-amz-target");
+            }
+            None => {
+                headers.insert("content-type", "application/json".parse().unwrap());
+            }
+        }
         if let Some(secret) = secret {
             let credential = Credential {
                 access_key_id: self.key.as_str().to_owned(),
@@ -167,13 +201,7 @@ impl Api {
                 headers: &headers,
                 body: body.as_bytes(),
             };
-            let authorization = sigv4::sign(
-                &request,
-                &["content-type", "host", "x-amz-date"],
-                &credential,
-                secret,
-            )
-            .unwrap();
+            let authorization = sigv4::sign(&request, &signed, &credential, secret).unwrap();
             headers.insert("authorization", authorization.parse().unwrap());
         }
         let mut request = self

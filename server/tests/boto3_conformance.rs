@@ -1,5 +1,5 @@
-//! The A2I runtime driven by the real boto3 client (from PyPI, in the project's `.venv`), on a
-//! fresh SQLite file and a fresh PostgreSQL database. The script is `tests/boto3/runtime.py`.
+//! Loupe driven by the real boto3 client (from PyPI, in the project's `.venv`), on a fresh SQLite
+//! file and a fresh PostgreSQL database. The scripts are in `tests/boto3/`.
 
 mod common;
 
@@ -18,12 +18,11 @@ fn python() -> String {
     })
 }
 
-async fn boto3_drives_the_runtime(backend: Backend) {
-    let api = common::Api::spawn(backend, &[]).await;
+async fn run_script(script: &str, api: &common::Api) {
     let output = tokio::process::Command::new(python())
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/boto3/runtime.py"
+        .arg(format!(
+            "{}/tests/boto3/{script}",
+            env!("CARGO_MANIFEST_DIR")
         ))
         .env("LOUPE_URL", &api.base)
         .env("LOUPE_KEY_ID", api.key.as_str())
@@ -36,10 +35,20 @@ async fn boto3_drives_the_runtime(backend: Backend) {
         .expect("run python");
     assert!(
         output.status.success(),
-        "boto3 script failed:\n{}\n{}",
+        "boto3 script {script} failed:\n{}\n{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
 }
 
-test_on_both_backends!(boto3_drives_the_runtime);
+async fn boto3_drives_the_runtime(backend: Backend) {
+    let api = common::Api::spawn(backend, &[]).await;
+    run_script("runtime.py", &api).await;
+}
+
+async fn boto3_drives_the_control_plane(backend: Backend) {
+    let api = common::Api::spawn(backend, &[]).await;
+    run_script("control_plane.py", &api).await;
+}
+
+test_on_both_backends!(boto3_drives_the_runtime, boto3_drives_the_control_plane);

@@ -1,0 +1,466 @@
+//! The SageMaker control plane (AWS JSON 1.1, spec 1.1): `POST /` with
+//! `X-Amz-Target: SageMaker.<Operation>`. Served: the human task UI and flow definition
+//! operations. Timestamps are epoch seconds (a JSON number with milliseconds).
+
+use std::collections::HashSet;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use loupe_engine::clock::Timestamp;
+use loupe_engine::flows::RequestError;
+use loupe_engine::flows::validation::{MemberPath, Members, Rule, Shown, Violations};
+use loupe_engine::names::{FlowDefinitionName, HumanTaskUiName, NameError};
+use loupe_engine::reviews::ReviewError;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::authn::{Authenticator, request_parts};
+use super::error::{AwsError, ErrorKind, Protocol};
+use crate::AppState;
+
+/// Operations and templates are small; flow definitions hold at most 10 KiB of conditions.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+const DEFAULT_MAX_RESULTS: usize = 100;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", post(dispatch))
+        .route("/human-task-uis/{name}/template", get(template))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// `UiTemplate.Url` of DescribeHumanTaskUi: the template text, for callers of the API. Sent as
+/// plain text, so a browser never runs it on Loupe's origin.
+async fn template(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    let auth = Authenticator {
+        store: &*state.store,
+        master_key: &state.master_key,
+        region: &state.region,
+        allow_unsigned: state.allow_unsigned_api,
+    };
+    let now = state.clock.now().to_datetime();
+    auth.authenticate(&request_parts(method.as_str(), &uri, &headers, &body), now)
+        .await?;
+    let name = HumanTaskUiName::parse(&name)
+        .map_err(|e| AwsError::new(ErrorKind::Validation, e.to_string()))?;
+    let ui = state.reviews.find_task_ui(&name).await.map_err(|_| {
+        AwsError::new(
+            ErrorKind::ResourceNotFound,
+            format!("Human task UI {name} does not exist"),
+        )
+    })?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        ui.spec.ui_template.content,
+    )
+        .into_response())
+}
+
+fn err(kind: ErrorKind, message: impl Into<String>) -> AwsError {
+    AwsError::new(kind, message).in_protocol(Protocol::Json11)
+}
+
+fn request_error(error: RequestError) -> AwsError {
+    match error {
+        RequestError::Malformed(e) => err(ErrorKind::Serialization, e.to_string()),
+        RequestError::Invalid(e) => err(ErrorKind::Validation, e.to_string()),
+        RequestError::UnknownReference(e) => err(ErrorKind::Validation, e.to_string()),
+    }
+}
+
+fn review_error(error: ReviewError) -> AwsError {
+    match error {
+        ReviewError::Validation(message) => err(ErrorKind::Validation, message),
+        ReviewError::Request(error) => request_error(error),
+        ReviewError::NotFound(message) => err(ErrorKind::SageMakerResourceNotFound, message),
+        ReviewError::Conflict(message) => err(ErrorKind::ResourceInUse, message),
+        ReviewError::Refused(refusal) => err(ErrorKind::Validation, refusal.to_string()),
+        ReviewError::Store(error) => {
+            tracing::error!(%error, "storage failed under an API call");
+            err(
+                ErrorKind::InternalServer,
+                "We couldn't process your request because of an issue with the server.",
+            )
+        }
+    }
+}
+
+fn reply(body: Value) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-amz-json-1.1",
+        )],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Epoch seconds with milliseconds, as the JSON protocol writes timestamps.
+fn epoch(at: Timestamp) -> Value {
+    serde_json::Number::from_f64(at.as_millis() as f64 / 1000.0).map_or(Value::Null, Value::Number)
+}
+
+async fn dispatch(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    let auth = Authenticator {
+        store: &*state.store,
+        master_key: &state.master_key,
+        region: &state.region,
+        allow_unsigned: state.allow_unsigned_api,
+    };
+    let now = state.clock.now().to_datetime();
+    auth.authenticate(&request_parts(method.as_str(), &uri, &headers, &body), now)
+        .await
+        .map_err(|e| e.in_protocol(Protocol::Json11))?;
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let operation = target.strip_prefix("SageMaker.").unwrap_or("");
+    let request: Value = if body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            err(
+                ErrorKind::Serialization,
+                format!("The request body is not valid JSON: {e}"),
+            )
+        })?
+    };
+    let reviews = &state.reviews;
+    let account = reviews.account();
+    match operation {
+        "CreateHumanTaskUi" => {
+            let ui = reviews
+                .create_task_ui(&request)
+                .await
+                .map_err(review_error)?;
+            Ok(reply(
+                json!({"HumanTaskUiArn": account.human_task_ui_arn(ui.name()).to_string()}),
+            ))
+        }
+        "DescribeHumanTaskUi" => {
+            let name = name_member(&request, "HumanTaskUiName", HumanTaskUiName::parse)?;
+            let ui = reviews.find_task_ui(&name).await.map_err(review_error)?;
+            let host = headers
+                .get("host")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = if state.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            Ok(reply(json!({
+                "HumanTaskUiArn": account.human_task_ui_arn(&name).to_string(),
+                "HumanTaskUiName": name.as_str(),
+                "HumanTaskUiStatus": ui.status.as_str(),
+                "CreationTime": epoch(ui.created_at),
+                "UiTemplate": {
+                    "Url": format!("{scheme}://{host}/human-task-uis/{name}/template"),
+                    "ContentSha256": ui.spec.ui_template.content_sha256().as_str(),
+                }
+            })))
+        }
+        "ListHumanTaskUis" => {
+            let page = ListPage::parse(&request, "ListHumanTaskUis")?;
+            let uis = state
+                .store
+                .list_task_uis()
+                .await
+                .map_err(|e| review_error(ReviewError::Store(e)))?;
+            let items: Vec<(Timestamp, String, Value)> = uis
+                .iter()
+                .map(|ui| {
+                    (
+                        ui.created_at,
+                        ui.name().as_str().to_owned(),
+                        json!({
+                            "HumanTaskUiName": ui.name().as_str(),
+                            "HumanTaskUiArn": account.human_task_ui_arn(ui.name()).to_string(),
+                            "CreationTime": epoch(ui.created_at),
+                        }),
+                    )
+                })
+                .collect();
+            page.respond("HumanTaskUiSummaries", items)
+        }
+        "DeleteHumanTaskUi" => {
+            let name = name_member(&request, "HumanTaskUiName", HumanTaskUiName::parse)?;
+            reviews.delete_task_ui(&name).await.map_err(review_error)?;
+            Ok(reply(json!({})))
+        }
+        "CreateFlowDefinition" => {
+            let flow = reviews
+                .create_flow_definition(&request, None)
+                .await
+                .map_err(review_error)?;
+            Ok(reply(
+                json!({"FlowDefinitionArn": account.flow_definition_arn(flow.name()).to_string()}),
+            ))
+        }
+        "DescribeFlowDefinition" => {
+            let name = name_member(&request, "FlowDefinitionName", FlowDefinitionName::parse)?;
+            let flow = reviews
+                .find_flow_definition(&name)
+                .await
+                .map_err(review_error)?;
+            let mut body = match serde_json::to_value(&flow.spec) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            };
+            // Describe does not return tags (spec 3.2.2).
+            body.remove("Tags");
+            body.insert(
+                "FlowDefinitionArn".into(),
+                account.flow_definition_arn(&name).to_string().into(),
+            );
+            body.insert("FlowDefinitionStatus".into(), flow.status.as_str().into());
+            body.insert("CreationTime".into(), epoch(flow.created_at));
+            if let Some(reason) = &flow.failure_reason {
+                body.insert("FailureReason".into(), reason.clone().into());
+            }
+            Ok(reply(Value::Object(body)))
+        }
+        "ListFlowDefinitions" => {
+            let page = ListPage::parse(&request, "ListFlowDefinitions")?;
+            let flows = state
+                .store
+                .list_flows()
+                .await
+                .map_err(|e| review_error(ReviewError::Store(e)))?;
+            let items: Vec<(Timestamp, String, Value)> = flows
+                .iter()
+                .map(|flow| {
+                    let mut summary = json!({
+                        "FlowDefinitionName": flow.name().as_str(),
+                        "FlowDefinitionArn": account.flow_definition_arn(flow.name()).to_string(),
+                        "FlowDefinitionStatus": flow.status.as_str(),
+                        "CreationTime": epoch(flow.created_at),
+                    });
+                    if let Some(reason) = &flow.failure_reason {
+                        summary["FailureReason"] = reason.clone().into();
+                    }
+                    (flow.created_at, flow.name().as_str().to_owned(), summary)
+                })
+                .collect();
+            page.respond("FlowDefinitionSummaries", items)
+        }
+        "DeleteFlowDefinition" => {
+            let name = name_member(&request, "FlowDefinitionName", FlowDefinitionName::parse)?;
+            reviews
+                .delete_flow_definition(&name)
+                .await
+                .map_err(review_error)?;
+            Ok(reply(json!({})))
+        }
+        "" => Err(err(
+            ErrorKind::UnknownOperation,
+            format!("X-Amz-Target must name an operation as SageMaker.<Operation>, not '{target}'"),
+        )),
+        other => Err(err(
+            ErrorKind::UnknownOperation,
+            format!("Loupe does not serve the operation SageMaker.{other}"),
+        )),
+    }
+}
+
+/// A required name member (`FlowDefinitionName`, `HumanTaskUiName`).
+fn name_member<T>(
+    request: &Value,
+    member: &str,
+    parse: fn(&str) -> Result<T, NameError>,
+) -> Result<T, AwsError> {
+    let root = Members::of_request(request).map_err(|e| request_error(e.into()))?;
+    let mut violations = Violations::default();
+    let path = root.path_of(member);
+    let raw = root.string(member).map_err(|e| request_error(e.into()))?;
+    let name = violations
+        .required(&path, raw)
+        .and_then(|raw| violations.name(&path, parse(raw)));
+    violations.finish().map_err(|e| request_error(e.into()))?;
+    Ok(name.expect("recorded when absent or invalid"))
+}
+
+/// The common members of the SageMaker List operations: time filters (epoch seconds), sort
+/// order (Loupe's default: newest first), page size (default 100) and a token bound to them.
+struct ListPage {
+    after: Option<f64>,
+    before: Option<f64>,
+    ascending: bool,
+    max_results: usize,
+    filters: String,
+    /// The (creation ms, name) the previous page ended with.
+    resume: Option<(i64, String)>,
+}
+
+impl ListPage {
+    fn parse(request: &Value, operation: &str) -> Result<Self, AwsError> {
+        let root = Members::of_request(request).map_err(|e| request_error(e.into()))?;
+        let mut v = Violations::default();
+        let number = |member: &str, v: &mut Violations| -> Option<f64> {
+            match request.get(member) {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) => n.as_f64(),
+                Some(Value::String(s)) => s
+                    .parse::<f64>()
+                    .ok()
+                    .or_else(|| {
+                        time::OffsetDateTime::parse(
+                            s,
+                            &time::format_description::well_known::Rfc3339,
+                        )
+                        .ok()
+                        .map(|t| t.unix_timestamp_nanos() as f64 / 1e9)
+                    })
+                    .or_else(|| {
+                        v.push(
+                            root.path_of(member),
+                            Shown::text(s.clone()),
+                            Rule::Other("Member must be a timestamp".to_owned()),
+                        );
+                        None
+                    }),
+                Some(_) => {
+                    v.push(
+                        root.path_of(member),
+                        Shown::Hidden,
+                        Rule::Other("Member must be a timestamp".to_owned()),
+                    );
+                    None
+                }
+            }
+        };
+        let after = number("CreationTimeAfter", &mut v);
+        let before = number("CreationTimeBefore", &mut v);
+        let ascending = match root
+            .string("SortOrder")
+            .map_err(|e| request_error(e.into()))?
+        {
+            None | Some("Descending") => false,
+            Some("Ascending") => true,
+            Some(other) => {
+                v.push(
+                    root.path_of("SortOrder"),
+                    Shown::text(other),
+                    Rule::EnumValueSet(vec!["Ascending", "Descending"]),
+                );
+                false
+            }
+        };
+        let max_results = root
+            .optional_integer("MaxResults", Some(1), Some(100), &mut v)
+            .map_err(|e| request_error(e.into()))?
+            .map_or(DEFAULT_MAX_RESULTS, |n| n as usize);
+        let token = root
+            .string("NextToken")
+            .map_err(|e| request_error(e.into()))?;
+        v.finish().map_err(|e| request_error(e.into()))?;
+        let filters = {
+            let text = format!("{operation}|{after:?}|{before:?}|{ascending}");
+            let digest = Sha256::digest(text.as_bytes());
+            digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+        };
+        let mut page = Self {
+            after,
+            before,
+            ascending,
+            max_results,
+            filters,
+            resume: None,
+        };
+        if let Some(token) = token {
+            page.resume = Some(page.read_token(token)?);
+        }
+        Ok(page)
+    }
+
+    fn read_token(&self, raw: &str) -> Result<(i64, String), AwsError> {
+        let invalid = || {
+            let mut v = Violations::default();
+            v.push(
+                MemberPath::root().member("NextToken"),
+                Shown::Hidden,
+                Rule::Other(
+                    "Member must be a token from an earlier call with the same filters".to_owned(),
+                ),
+            );
+            request_error(v.finish().expect_err("one violation").into())
+        };
+        let bytes = B64.decode(raw).map_err(|_| invalid())?;
+        let token: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        if token["f"] != self.filters.as_str() {
+            return Err(invalid());
+        }
+        match (token["c"].as_i64(), token["n"].as_str()) {
+            (Some(created), Some(name)) => Ok((created, name.to_owned())),
+            _ => Err(invalid()),
+        }
+    }
+
+    /// Filters, sorts (creation time, then name), pages and writes the list response.
+    fn respond(
+        &self,
+        member: &str,
+        mut items: Vec<(Timestamp, String, Value)>,
+    ) -> Result<Response, AwsError> {
+        let after_ms = self.after.map(|s| (s * 1000.0).round() as i64);
+        let before_ms = self.before.map(|s| (s * 1000.0).round() as i64);
+        items.retain(|(at, _, _)| {
+            after_ms.is_none_or(|a| at.as_millis() >= a)
+                && before_ms.is_none_or(|b| at.as_millis() < b)
+        });
+        items.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        if !self.ascending {
+            items.reverse();
+        }
+        if let Some((created, name)) = &self.resume {
+            let key = (Timestamp::from_millis(*created), name.clone());
+            items.retain(|(at, n, _)| {
+                let here = (*at, n.clone());
+                if self.ascending {
+                    here > key
+                } else {
+                    here < key
+                }
+            });
+        }
+        let more = items.len() > self.max_results;
+        items.truncate(self.max_results);
+        let mut body = Map::new();
+        let mut seen = HashSet::new();
+        let list: Vec<Value> = items
+            .iter()
+            .filter(|(_, name, _)| seen.insert(name.clone()))
+            .map(|(_, _, value)| value.clone())
+            .collect();
+        body.insert(member.into(), Value::Array(list));
+        if more && let Some((at, name, _)) = items.last() {
+            let token = json!({"f": self.filters, "c": at.as_millis(), "n": name});
+            body.insert("NextToken".into(), B64.encode(token.to_string()).into());
+        }
+        Ok(reply(Value::Object(body)))
+    }
+}

@@ -1,0 +1,107 @@
+"""SageMaker's task UI and flow definition operations through the real boto3 client.
+
+Run by server/tests/boto3_conformance.rs with LOUPE_URL, LOUPE_KEY_ID and LOUPE_SECRET set; the
+server has a private work team named "reviewers".
+"""
+
+import hashlib
+import json
+import os
+
+import boto3
+import botocore.exceptions
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+def client(service):
+    return boto3.client(
+        service,
+        endpoint_url=os.environ["LOUPE_URL"],
+        region_name=REGION,
+        aws_access_key_id=os.environ["LOUPE_KEY_ID"],
+        aws_secret_access_key=os.environ["LOUPE_SECRET"],
+    )
+
+
+def error_code(call):
+    try:
+        call()
+    except botocore.exceptions.ClientError as error:
+        return error.response["Error"]["Code"]
+    raise AssertionError("expected an error")
+
+
+sm = client("sagemaker")
+a2i = client("sagemaker-a2i-runtime")
+
+template = '<crowd-form><crowd-classifier name="category" categories="[\'a\', \'b\']" header="{{ task.input.taskObject }}"></crowd-classifier></crowd-form>'
+ui_arn = sm.create_human_task_ui(HumanTaskUiName="cp-ui", UiTemplate={"Content": template})["HumanTaskUiArn"]
+assert ui_arn == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/cp-ui", ui_arn
+assert error_code(
+    lambda: sm.create_human_task_ui(HumanTaskUiName="cp-ui", UiTemplate={"Content": "x"})
+) == "ResourceInUse"
+described = sm.describe_human_task_ui(HumanTaskUiName="cp-ui")
+assert described["HumanTaskUiStatus"] == "Active", described
+assert described["UiTemplate"]["ContentSha256"] == hashlib.sha256(template.encode()).hexdigest()
+assert described["UiTemplate"]["Url"].endswith("/human-task-uis/cp-ui/template")
+assert described["CreationTime"].year >= 2026
+for n in range(3):
+    sm.create_human_task_ui(HumanTaskUiName=f"cp-extra-{n}", UiTemplate={"Content": "<p>x</p>"})
+pages = list(sm.get_paginator("list_human_task_uis").paginate(PaginationConfig={"PageSize": 2}))
+names = [s["HumanTaskUiName"] for p in pages for s in p["HumanTaskUiSummaries"]]
+assert sorted(names) == sorted(["text", "cp-ui", "cp-extra-0", "cp-extra-1", "cp-extra-2"]), names
+assert len(pages) == 3
+assert error_code(lambda: sm.describe_human_task_ui(HumanTaskUiName="missing")) == "ResourceNotFound"
+
+flow_request = dict(
+    FlowDefinitionName="cp-flow",
+    HumanLoopConfig={
+        "WorkteamArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers",
+        "HumanTaskUiArn": ui_arn,
+        "TaskTitle": "Classify",
+        "TaskDescription": "Pick a or b",
+        "TaskCount": 2,
+        "TaskAvailabilityLifetimeInSeconds": 3600,
+        "TaskTimeLimitInSeconds": 300,
+        "TaskKeywords": ["text"],
+    },
+    OutputConfig={"S3OutputPath": "s3://results/cp"},
+    RoleArn=f"arn:aws:iam::{ACCOUNT}:role/a2i",
+)
+flow_arn = sm.create_flow_definition(**flow_request)["FlowDefinitionArn"]
+assert flow_arn == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:flow-definition/cp-flow", flow_arn
+assert error_code(lambda: sm.create_flow_definition(**flow_request)) == "ResourceInUse"
+bad = dict(flow_request, FlowDefinitionName="cp-bad")
+bad["HumanLoopConfig"] = dict(flow_request["HumanLoopConfig"], TaskCount=7)
+assert error_code(lambda: sm.create_flow_definition(**bad)) == "ValidationException"
+
+flow = sm.describe_flow_definition(FlowDefinitionName="cp-flow")
+assert flow["FlowDefinitionStatus"] == "Active", flow
+assert flow["FlowDefinitionArn"] == flow_arn
+assert flow["HumanLoopConfig"]["TaskCount"] == 2
+assert flow["HumanLoopConfig"]["TaskKeywords"] == ["text"]
+assert flow["HumanLoopConfig"]["HumanTaskUiArn"] == ui_arn
+assert flow["OutputConfig"]["S3OutputPath"] == "s3://results/cp"
+assert flow["RoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/a2i"
+summaries = sm.list_flow_definitions(SortOrder="Ascending")["FlowDefinitionSummaries"]
+assert [s["FlowDefinitionName"] for s in summaries] == ["review-text", "cp-flow"], summaries
+
+# The flow takes loops through the runtime.
+arn = a2i.start_human_loop(
+    HumanLoopName="cp-loop",
+    FlowDefinitionArn=flow_arn,
+    HumanLoopInput={"InputContent": json.dumps({"taskObject": "hello"})},
+)["HumanLoopArn"]
+assert arn.endswith("human-loop/cp-loop")
+
+# A UI in use is retired: not listed, refused to new flows; the flow stops taking loops.
+sm.delete_human_task_ui(HumanTaskUiName="cp-extra-0")
+assert error_code(lambda: sm.describe_human_task_ui(HumanTaskUiName="cp-extra-0")) == "ResourceNotFound"
+
+# Deleting the flow stops and deletes its untouched loop, then the flow.
+sm.delete_flow_definition(FlowDefinitionName="cp-flow")
+assert error_code(lambda: sm.describe_flow_definition(FlowDefinitionName="cp-flow")) == "ResourceNotFound"
+assert error_code(lambda: a2i.describe_human_loop(HumanLoopName="cp-loop")) == "ResourceNotFoundException"
+print("boto3 control plane conformance: ok")
