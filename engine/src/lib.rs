@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod arns;
+pub mod audit;
 pub mod clock;
 pub mod conditions;
 pub mod events;

@@ -48,6 +48,7 @@ pub struct AppState {
     pub outputs: Arc<OutputStore>,
     /// Accept API requests without a signature (development only).
     pub allow_unsigned_api: bool,
+    pub audit: aws::audit::AuditLog,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -109,6 +110,7 @@ pub async fn start(
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
+    let audit = aws::audit::AuditLog::spawn(store.clone());
     let state = AppState {
         leptos_options,
         store,
@@ -121,6 +123,7 @@ pub async fn start(
         reviews,
         outputs,
         allow_unsigned_api: args.allow_unsigned_api,
+        audit,
     };
     if args.allow_unsigned_api {
         tracing::warn!(

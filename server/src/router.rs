@@ -56,8 +56,14 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
             csrf::protect,
         ))
         // The AWS-compatible API: no cookies, no sessions, no CSRF; SigV4 says who calls.
-        .merge(aws::runtime::routes())
-        .merge(aws::control_plane::routes())
+        .merge(
+            aws::runtime::routes()
+                .merge(aws::control_plane::routes())
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    aws::audit::record,
+                )),
+        )
         .layer(middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::custom(panic_page))
         .layer(

@@ -155,6 +155,39 @@ async fn bad_requests_get_aws_errors(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(error_type.as_deref(), Some("InvalidSignatureException"));
+
+    // Every call is in the audit log (written in the background): newest first.
+    let mut calls = Vec::new();
+    for _ in 0..50 {
+        calls = api.store.api_calls(None, 100).await.unwrap();
+        if calls.len() >= 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(calls.len(), 6, "{calls:?}");
+    let newest = &calls[0];
+    assert_eq!(newest.operation, "DescribeHumanLoop");
+    assert_eq!(newest.status, 403);
+    assert_eq!(
+        newest.error_type.as_deref(),
+        Some("InvalidSignatureException")
+    );
+    assert_eq!(newest.access_key_id.as_deref(), Some(api.key.as_str()));
+    let unsigned = &calls[1];
+    assert_eq!(unsigned.access_key_id, None);
+    assert_eq!(
+        unsigned.error_type.as_deref(),
+        Some("MissingAuthenticationTokenException")
+    );
+    let first = calls.last().unwrap();
+    assert_eq!(
+        (first.operation.as_str(), first.status),
+        ("StartHumanLoop", 400)
+    );
+    let older = api.store.api_calls(Some(calls[1].id), 2).await.unwrap();
+    assert_eq!(older.len(), 2);
+    assert_eq!(older[0].id, calls[2].id);
 }
 
 async fn unsigned_calls_work_only_when_allowed(backend: Backend) {

@@ -279,6 +279,15 @@ pub trait ReviewStore {
     async fn pending_output_count(&self) -> Result<i64, StoreError>;
 
     async fn events_after(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// Appends audit lines (one transaction for the batch).
+    async fn record_api_calls(&self, calls: &[crate::audit::ApiCall]) -> Result<(), StoreError>;
+    /// Audit lines, newest first, older than the line `before` (an id) when given.
+    async fn api_calls(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<crate::audit::ApiCall>, StoreError>;
     async fn cost_lines(&self, from: Timestamp, to: Timestamp)
     -> Result<Vec<CostLine>, StoreError>;
 }

@@ -1856,6 +1856,63 @@ macro_rules! review_sql_store {
                     .collect()
             }
 
+            async fn record_api_calls(
+                &self,
+                calls: &[$crate::audit::ApiCall],
+            ) -> Result<(), $crate::store::StoreError> {
+                if calls.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.begin_write().await?;
+                for call in calls {
+                    sqlx::query(
+                        "INSERT INTO api_calls \
+                         (at, access_key_id, operation, status, error_type, duration_us) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(call.at.as_millis())
+                    .bind(call.access_key_id.as_deref())
+                    .bind(&call.operation)
+                    .bind(i64::from(call.status))
+                    .bind(call.error_type.as_deref())
+                    .bind(call.duration_us)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn api_calls(
+                &self,
+                before: Option<i64>,
+                limit: u32,
+            ) -> Result<Vec<$crate::audit::ApiCall>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT id, at, access_key_id, operation, status, error_type, duration_us \
+                     FROM api_calls WHERE ($1 IS NULL OR id < $1) ORDER BY id DESC LIMIT $2",
+                )
+                .bind(before)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::audit::ApiCall {
+                            id: row.try_get("id")?,
+                            at: $crate::clock::Timestamp::from_millis(row.try_get("at")?),
+                            access_key_id: row.try_get("access_key_id")?,
+                            operation: row.try_get("operation")?,
+                            status: u16::try_from(row.try_get::<i64, _>("status")?)
+                                .unwrap_or(0),
+                            error_type: row.try_get("error_type")?,
+                            duration_us: row.try_get("duration_us")?,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn cost_lines(
                 &self,
                 from: $crate::clock::Timestamp,

@@ -1,11 +1,13 @@
 //! The AWS-compatible door: what the SageMaker control plane and the A2I runtime clients speak.
 //!
 //! * [`sigv4`] verifies (and makes) `AWS4-HMAC-SHA256` request signatures.
+//! * [`audit`] records every call.
 //! * [`authn`] finds the access key behind a signature.
 //! * [`error`] is the API's one error type, written in each protocol's shape.
 //! * [`runtime`] serves the A2I runtime's human-loop operations.
 //! * [`control_plane`] serves SageMaker's task UI and flow definition operations.
 
+pub mod audit;
 pub mod authn;
 pub mod control_plane;
 pub mod error;

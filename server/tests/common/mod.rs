@@ -28,6 +28,7 @@ pub struct Api {
     host: String,
     pub key: AccessKeyId,
     pub secret: SecretAccessKey,
+    pub store: Arc<dyn loupe_engine::store::Store>,
     client: reqwest::Client,
     _db: TestDatabase,
     _dir: tempfile::TempDir,
@@ -95,7 +96,7 @@ impl Api {
             .await
             .unwrap();
         let reviews = Reviews::new(
-            store,
+            store.clone(),
             Arc::new(SystemClock),
             Account::new(REGION, ACCOUNT).unwrap(),
             TaskLimits::default(),
@@ -125,6 +126,7 @@ impl Api {
             host: running.addr.to_string(),
             key: key.id,
             secret,
+            store,
             client: reqwest::Client::new(),
             _db: db,
             _dir: dir,
