@@ -26,3 +26,4 @@ pub mod task_uis;
 pub mod teams;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod workteam_requests;

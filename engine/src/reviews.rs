@@ -32,6 +32,8 @@ use crate::store::{
     FlowDeletion, NewFlowDefinition, Store, StoreError, SubmitReceipt, TaskRefusal,
 };
 use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus};
+use crate::teams::{NewTeam, TeamDetails, TeamUpdate, WorkteamName};
+use crate::workteam_requests;
 
 /// The engine's errors, in domain words. The API maps them to AWS error types, the UI to
 /// messages.
@@ -247,6 +249,64 @@ impl Reviews {
             }
         }
         Ok(())
+    }
+
+    // --- Work teams ------------------------------------------------------------------------
+
+    /// `CreateWorkteam`: the groups its member definitions name are created (empty) when they
+    /// do not exist yet; admins put workers in them.
+    pub async fn create_workteam(&self, request: &Value) -> Result<TeamDetails, ReviewError> {
+        let spec = workteam_requests::parse_create(request)?;
+        let groups = workteam_requests::group_names(&spec.member_definitions);
+        let now = self.now();
+        self.store.ensure_worker_groups(&groups, now).await?;
+        self.store
+            .create_team(&NewTeam {
+                name: spec.name.clone(),
+                description: spec.description,
+                notification_topic_arn: spec.notification_topic_arn,
+                groups,
+                created_at: now,
+                member_definitions: Some(to_json(&spec.member_definitions)),
+                worker_access: spec.worker_access.map(|v| v.to_string()),
+                tags: Some(to_json(&spec.tags)),
+            })
+            .await?;
+        self.workteam(&spec.name).await
+    }
+
+    /// `UpdateWorkteam`: member definitions replace the team's groups.
+    pub async fn update_workteam(&self, request: &Value) -> Result<TeamDetails, ReviewError> {
+        let change = workteam_requests::parse_update(request)?;
+        let now = self.now();
+        let groups = change
+            .member_definitions
+            .as_ref()
+            .map(|d| workteam_requests::group_names(d));
+        if let Some(groups) = &groups {
+            self.store.ensure_worker_groups(groups, now).await?;
+        }
+        self.store
+            .update_team(
+                &change.name,
+                &TeamUpdate {
+                    description: change.description,
+                    notification_topic_arn: change.notification_topic_arn,
+                    groups,
+                    member_definitions: change.member_definitions.as_ref().map(to_json),
+                    worker_access: change.worker_access.map(|v| v.to_string()),
+                },
+                now,
+            )
+            .await?;
+        self.workteam(&change.name).await
+    }
+
+    pub async fn workteam(&self, name: &WorkteamName) -> Result<TeamDetails, ReviewError> {
+        self.store
+            .team_details(name)
+            .await?
+            .ok_or_else(|| ReviewError::NotFound(format!("Work team {name} does not exist")))
     }
 
     // --- Flow definitions -----------------------------------------------------------------
@@ -624,6 +684,10 @@ impl Reviews {
         }
         Ok(work)
     }
+}
+
+fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("plain data serializes")
 }
 
 /// 1 s, 2 s, 4 s … capped at 5 minutes: a store that is down for a while is not hammered, and

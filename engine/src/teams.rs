@@ -65,6 +65,12 @@ pub struct TeamDetails {
     /// Named worker groups whose members are members too.
     pub groups: Vec<String>,
     pub updated_at: Option<Timestamp>,
+    /// `MemberDefinitions` as the API caller sent them (JSON); none for teams made in Loupe.
+    pub member_definitions: Option<String>,
+    /// `WorkerAccessConfiguration` as sent (JSON).
+    pub worker_access: Option<String>,
+    /// `Tags` as sent (JSON).
+    pub tags: Option<String>,
 }
 
 /// A team to create.
@@ -76,6 +82,10 @@ pub struct NewTeam {
     /// Worker groups that must exist already.
     pub groups: Vec<String>,
     pub created_at: Timestamp,
+    /// API settings kept for Describe (JSON), see [`TeamDetails`].
+    pub member_definitions: Option<String>,
+    pub worker_access: Option<String>,
+    pub tags: Option<String>,
 }
 
 /// What an update changes; `None` leaves a setting alone.
@@ -86,6 +96,10 @@ pub struct TeamUpdate {
     pub notification_topic_arn: Option<Option<String>>,
     /// Replaces the team's groups.
     pub groups: Option<Vec<String>>,
+    /// Replaces the stored `MemberDefinitions` (JSON).
+    pub member_definitions: Option<String>,
+    /// Replaces the stored `WorkerAccessConfiguration` (JSON).
+    pub worker_access: Option<String>,
 }
 
 #[cfg(test)]

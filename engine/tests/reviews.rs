@@ -942,6 +942,9 @@ async fn work_teams_have_settings_members_and_groups(backend: Backend) {
             notification_topic_arn: None,
             groups: vec!["nobody".into()],
             created_at: T0,
+            member_definitions: None,
+            worker_access: None,
+            tags: None,
         })
         .await;
     assert!(matches!(missing_group, Err(StoreError::NotFound(_))));
@@ -956,6 +959,9 @@ async fn work_teams_have_settings_members_and_groups(backend: Backend) {
             notification_topic_arn: Some("arn:aws:sns:us-west-2:111122223333:night".into()),
             groups: vec!["late".into()],
             created_at: T0,
+            member_definitions: None,
+            worker_access: None,
+            tags: None,
         })
         .await
         .unwrap();
@@ -968,6 +974,9 @@ async fn work_teams_have_settings_members_and_groups(backend: Backend) {
             notification_topic_arn: None,
             groups: vec![],
             created_at: T0,
+            member_definitions: None,
+            worker_access: None,
+            tags: None,
         })
         .await;
     assert!(matches!(twin, Err(StoreError::Conflict(_))));
@@ -997,6 +1006,7 @@ async fn work_teams_have_settings_members_and_groups(backend: Backend) {
                 description: Some("nights".into()),
                 notification_topic_arn: Some(None),
                 groups: Some(vec![]),
+                ..TeamUpdate::default()
             },
             later,
         )

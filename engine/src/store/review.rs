@@ -154,6 +154,12 @@ pub trait ReviewStore {
         team: &WorkteamName,
         worker: UserId,
     ) -> Result<(), StoreError>;
+    /// Creates the named worker groups that do not exist yet (empty).
+    async fn ensure_worker_groups(
+        &self,
+        names: &[String],
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Makes a group's members members of a team.
     async fn add_team_group(
         &self,

@@ -663,12 +663,16 @@ macro_rules! review_sql_store {
                 }
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO work_teams (name, description, created_at, notification_topic_arn, \
-                       updated_at) VALUES ($1, $2, $3, $4, $3) RETURNING id",
+                       updated_at, member_definitions, worker_access, tags) \
+                     VALUES ($1, $2, $3, $4, $3, $5, $6, $7) RETURNING id",
                 )
                 .bind(team.name.as_str())
                 .bind(&team.description)
                 .bind(team.created_at.as_millis())
                 .bind(team.notification_topic_arn.as_deref())
+                .bind(team.member_definitions.as_deref())
+                .bind(team.worker_access.as_deref())
+                .bind(team.tags.as_deref())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::store::conflict_or(|| {
@@ -711,6 +715,20 @@ macro_rules! review_sql_store {
                 }
                 if let Some(groups) = &update.groups {
                     Self::review_set_team_groups(&mut *tx, id, groups).await?;
+                }
+                if let Some(definitions) = &update.member_definitions {
+                    sqlx::query("UPDATE work_teams SET member_definitions = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(definitions)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some(access) = &update.worker_access {
+                    sqlx::query("UPDATE work_teams SET worker_access = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(access)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 sqlx::query("UPDATE work_teams SET updated_at = $2 WHERE id = $1")
                     .bind(id)
@@ -763,7 +781,8 @@ macro_rules! review_sql_store {
                     return Ok(None);
                 };
                 let row = sqlx::query(
-                    "SELECT notification_topic_arn, updated_at FROM work_teams WHERE id = $1",
+                    "SELECT notification_topic_arn, updated_at, member_definitions, \
+                       worker_access, tags FROM work_teams WHERE id = $1",
                 )
                 .bind(team.id.0)
                 .fetch_one(&self.pool)
@@ -788,6 +807,9 @@ macro_rules! review_sql_store {
                         .map($crate::clock::Timestamp::from_millis),
                     members: members.into_iter().map($crate::accounts::UserId).collect(),
                     groups,
+                    member_definitions: row.try_get("member_definitions")?,
+                    worker_access: row.try_get("worker_access")?,
+                    tags: row.try_get("tags")?,
                     team,
                 }))
             }
@@ -833,6 +855,26 @@ macro_rules! review_sql_store {
                 .bind(worker.0)
                 .execute(&self.pool)
                 .await?;
+                Ok(())
+            }
+
+            async fn ensure_worker_groups(
+                &self,
+                names: &[String],
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                for name in names {
+                    sqlx::query(
+                        "INSERT INTO worker_groups (name, created_at) VALUES ($1, $2) \
+                         ON CONFLICT (name) DO NOTHING",
+                    )
+                    .bind(name)
+                    .bind(now.as_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 

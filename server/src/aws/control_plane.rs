@@ -185,7 +185,7 @@ async fn dispatch(
             })))
         }
         "ListHumanTaskUis" => {
-            let page = ListPage::parse(&request, "ListHumanTaskUis")?;
+            let page = ListPage::parse(&request, "ListHumanTaskUis", false)?;
             let uis = state
                 .store
                 .list_task_uis()
@@ -245,7 +245,7 @@ async fn dispatch(
             Ok(reply(Value::Object(body)))
         }
         "ListFlowDefinitions" => {
-            let page = ListPage::parse(&request, "ListFlowDefinitions")?;
+            let page = ListPage::parse(&request, "ListFlowDefinitions", false)?;
             let flows = state
                 .store
                 .list_flows()
@@ -276,6 +276,97 @@ async fn dispatch(
                 .map_err(review_error)?;
             Ok(reply(json!({})))
         }
+        "CreateWorkteam" => {
+            let team = reviews
+                .create_workteam(&request)
+                .await
+                .map_err(review_error)?;
+            Ok(reply(
+                json!({"WorkteamArn": account.workteam_arn(&team.team.name).to_string()}),
+            ))
+        }
+        "DescribeWorkteam" => {
+            let name = workteam_name(&request)?;
+            let team = reviews.workteam(&name).await.map_err(review_error)?;
+            Ok(reply(
+                json!({"Workteam": workteam_json(&state, &headers, &team)}),
+            ))
+        }
+        "UpdateWorkteam" => {
+            let team = reviews
+                .update_workteam(&request)
+                .await
+                .map_err(review_error)?;
+            Ok(reply(
+                json!({"Workteam": workteam_json(&state, &headers, &team)}),
+            ))
+        }
+        "DeleteWorkteam" => {
+            let name = workteam_name(&request)?;
+            state
+                .store
+                .delete_team(&name)
+                .await
+                .map_err(|e| review_error(e.into()))?;
+            Ok(reply(json!({"Success": true})))
+        }
+        "ListWorkteams" => {
+            let root = Members::of_request(&request).map_err(|e| request_error(e.into()))?;
+            let mut v = Violations::default();
+            let by_name = match root.string("SortBy").map_err(|e| request_error(e.into()))? {
+                None | Some("CreateDate") => false,
+                Some("Name") => true,
+                Some(other) => {
+                    v.push(
+                        root.path_of("SortBy"),
+                        Shown::text(other),
+                        Rule::EnumValueSet(vec!["Name", "CreateDate"]),
+                    );
+                    false
+                }
+            };
+            let contains = root
+                .string("NameContains")
+                .map_err(|e| request_error(e.into()))?;
+            if let Some(part) = contains
+                && loupe_engine::teams::WorkteamName::parse(part).is_err()
+            {
+                v.push(
+                    root.path_of("NameContains"),
+                    Shown::text(part),
+                    Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
+                );
+            }
+            v.finish().map_err(|e| request_error(e.into()))?;
+            let page = ListPage::parse(
+                &request,
+                &format!("ListWorkteams|{by_name}|{contains:?}"),
+                true,
+            )?;
+            let teams = state
+                .store
+                .list_teams()
+                .await
+                .map_err(|e| review_error(ReviewError::Store(e)))?;
+            let mut items = Vec::new();
+            for team in teams {
+                if contains.is_some_and(|part| !team.name.as_str().contains(part)) {
+                    continue;
+                }
+                let details = reviews.workteam(&team.name).await.map_err(review_error)?;
+                let key = if by_name {
+                    Timestamp::from_millis(0)
+                } else {
+                    team.created_at
+                };
+                items.push((
+                    key,
+                    team.name.as_str().to_owned(),
+                    workteam_json(&state, &headers, &details),
+                ));
+            }
+            page.respond("Workteams", items)
+        }
         "" => Err(err(
             ErrorKind::UnknownOperation,
             format!("X-Amz-Target must name an operation as SageMaker.<Operation>, not '{target}'"),
@@ -285,6 +376,85 @@ async fn dispatch(
             format!("Loupe does not serve the operation SageMaker.{other}"),
         )),
     }
+}
+
+/// `WorkteamName` (letters of either case, digits, hyphens).
+fn workteam_name(request: &Value) -> Result<loupe_engine::teams::WorkteamName, AwsError> {
+    let root = Members::of_request(request).map_err(|e| request_error(e.into()))?;
+    let mut v = Violations::default();
+    let path = root.path_of("WorkteamName");
+    let raw = v.required(
+        &path,
+        root.string("WorkteamName")
+            .map_err(|e| request_error(e.into()))?,
+    );
+    let name = raw.and_then(|raw| match loupe_engine::teams::WorkteamName::parse(raw) {
+        Ok(name) => Some(name),
+        Err(_) => {
+            v.push(
+                path.clone(),
+                Shown::text(raw),
+                Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
+            );
+            None
+        }
+    });
+    v.finish().map_err(|e| request_error(e.into()))?;
+    Ok(name.expect("recorded when absent or invalid"))
+}
+
+/// The `Workteam` structure of Describe, Update and List. A team made in Loupe (not through this
+/// API) shows its groups as one OIDC definition, or, without groups, its own name as the group
+/// that stands for its directly added workers.
+fn workteam_json(
+    state: &AppState,
+    headers: &HeaderMap,
+    details: &loupe_engine::teams::TeamDetails,
+) -> Value {
+    let account = state.reviews.account();
+    let team = &details.team;
+    let definitions = details
+        .member_definitions
+        .as_deref()
+        .and_then(|raw| serde_json::from_str::<Value>(raw).ok())
+        .unwrap_or_else(|| {
+            let groups = if details.groups.is_empty() {
+                vec![team.name.as_str().to_owned()]
+            } else {
+                details.groups.clone()
+            };
+            json!([{"OidcMemberDefinition": {"Groups": groups}}])
+        });
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let mut body = json!({
+        "WorkteamName": team.name.as_str(),
+        "MemberDefinitions": definitions,
+        "WorkteamArn": account.workteam_arn(&team.name).to_string(),
+        "WorkforceArn": format!(
+            "arn:{}:sagemaker:{}:{}:workforce/default",
+            account.partition(),
+            account.region(),
+            account.account_id()
+        ),
+        "Description": team.description,
+        "SubDomain": host,
+        "CreateDate": epoch(team.created_at),
+        "LastUpdatedDate": epoch(details.updated_at.unwrap_or(team.created_at)),
+    });
+    if let Some(topic) = &details.notification_topic_arn {
+        body["NotificationConfiguration"] = json!({"NotificationTopicArn": topic});
+    }
+    if let Some(access) = details
+        .worker_access
+        .as_deref()
+        .and_then(|raw| serde_json::from_str::<Value>(raw).ok())
+    {
+        body["WorkerAccessConfiguration"] = access;
+    }
+    body
 }
 
 /// A required name member (`FlowDefinitionName`, `HumanTaskUiName`).
@@ -317,7 +487,7 @@ struct ListPage {
 }
 
 impl ListPage {
-    fn parse(request: &Value, operation: &str) -> Result<Self, AwsError> {
+    fn parse(request: &Value, operation: &str, default_ascending: bool) -> Result<Self, AwsError> {
         let root = Members::of_request(request).map_err(|e| request_error(e.into()))?;
         let mut v = Violations::default();
         let number = |member: &str, v: &mut Violations| -> Option<f64> {
@@ -359,7 +529,8 @@ impl ListPage {
             .string("SortOrder")
             .map_err(|e| request_error(e.into()))?
         {
-            None | Some("Descending") => false,
+            None => default_ascending,
+            Some("Descending") => false,
             Some("Ascending") => true,
             Some(other) => {
                 v.push(

@@ -104,4 +104,43 @@ assert error_code(lambda: sm.describe_human_task_ui(HumanTaskUiName="cp-extra-0"
 sm.delete_flow_definition(FlowDefinitionName="cp-flow")
 assert error_code(lambda: sm.describe_flow_definition(FlowDefinitionName="cp-flow")) == "ResourceNotFound"
 assert error_code(lambda: a2i.describe_human_loop(HumanLoopName="cp-loop")) == "ResourceNotFoundException"
+# Work teams: member definitions name Loupe worker groups.
+team_request = dict(
+    WorkteamName="night-crew",
+    Description="Nights",
+    MemberDefinitions=[{"OidcMemberDefinition": {"Groups": ["nights", "weekends"]}}],
+    NotificationConfiguration={"NotificationTopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:night"},
+)
+team_arn = sm.create_workteam(**team_request)["WorkteamArn"]
+assert team_arn == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/night-crew", team_arn
+assert error_code(lambda: sm.create_workteam(**team_request)) == "ResourceInUse"
+team = sm.describe_workteam(WorkteamName="night-crew")["Workteam"]
+assert team["MemberDefinitions"] == team_request["MemberDefinitions"], team
+assert team["Description"] == "Nights"
+assert team["NotificationConfiguration"]["NotificationTopicArn"].endswith(":night")
+assert team["WorkteamArn"] == team_arn
+assert team["CreateDate"].year >= 2026
+updated = sm.update_workteam(
+    WorkteamName="night-crew",
+    Description="Night shift",
+    MemberDefinitions=[{"OidcMemberDefinition": {"Groups": ["nights"]}}],
+)["Workteam"]
+assert updated["Description"] == "Night shift", updated
+assert updated["MemberDefinitions"] == [{"OidcMemberDefinition": {"Groups": ["nights"]}}]
+names = [
+    t["WorkteamName"]
+    for page in sm.get_paginator("list_workteams").paginate(SortBy="Name", PaginationConfig={"PageSize": 1})
+    for t in page["Workteams"]
+]
+assert names == ["night-crew", "reviewers"], names
+assert [t["WorkteamName"] for t in sm.list_workteams(NameContains="night")["Workteams"]] == ["night-crew"]
+# A team made in Loupe shows its own members as a group named after it.
+reviewers = sm.describe_workteam(WorkteamName="reviewers")["Workteam"]
+assert reviewers["MemberDefinitions"] == [{"OidcMemberDefinition": {"Groups": ["reviewers"]}}], reviewers
+assert error_code(lambda: sm.delete_workteam(WorkteamName="reviewers")) == "ResourceInUse"
+assert sm.delete_workteam(WorkteamName="night-crew")["Success"] is True
+assert error_code(lambda: sm.describe_workteam(WorkteamName="night-crew")) == "ResourceNotFound"
+assert error_code(
+    lambda: sm.create_workteam(WorkteamName="bad team", Description="x", MemberDefinitions=[{}])
+) == "ValidationException"
 print("boto3 control plane conformance: ok")
