@@ -51,4 +51,13 @@ async fn boto3_drives_the_control_plane(backend: Backend) {
     run_script("control_plane.py", &api).await;
 }
 
-test_on_both_backends!(boto3_drives_the_runtime, boto3_drives_the_control_plane);
+async fn boto3_starts_built_in_task_types(backend: Backend) {
+    let api = common::Api::spawn(backend, &[]).await;
+    run_script("built_in.py", &api).await;
+}
+
+test_on_both_backends!(
+    boto3_drives_the_runtime,
+    boto3_drives_the_control_plane,
+    boto3_starts_built_in_task_types,
+);
