@@ -6,12 +6,14 @@
 //! Requests without an `Authorization` header are refused, unless the operator started Loupe
 //! with `--allow-unsigned-api` (for local experiments; the start-up log warns about it).
 
-use axum::http::HeaderMap;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, Method, Uri};
 use loupe_engine::keys::{AccessKeyId, KeyStatus, MasterKey};
 use loupe_engine::store::Store;
 use time::OffsetDateTime;
 
-use super::error::{AwsError, ErrorKind};
+use super::error::{AwsError, ErrorKind, Protocol};
 use super::sigv4::{self, Authorization, Expectations, RequestParts, SigV4Error};
 
 /// SageMaker and the A2I runtime both sign with this service name.
@@ -101,6 +103,53 @@ impl Authenticator<'_> {
         sigv4::verify(request, &authorization, secret.expose(), &expect)
             .map_err(signature_error)?;
         Ok(Caller::Key(id))
+    }
+}
+
+/// An authenticated API request: the extractor every API handler takes (last, as it reads the
+/// body). Refuses the request with the AWS error, in the protocol of the path: AWS JSON 1.1 for
+/// `POST /`, rest-json elsewhere.
+pub struct Signed {
+    pub caller: Caller,
+    pub uri: Uri,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl FromRequest<crate::AppState> for Signed {
+    type Rejection = AwsError;
+
+    async fn from_request(request: Request, state: &crate::AppState) -> Result<Self, AwsError> {
+        let method = request.method().clone();
+        let uri = request.uri().clone();
+        let headers = request.headers().clone();
+        let protocol = if method == Method::POST && uri.path() == "/" {
+            Protocol::Json11
+        } else {
+            Protocol::RestJson
+        };
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                AwsError::new(ErrorKind::Serialization, rejection.body_text()).in_protocol(protocol)
+            })?;
+        let auth = Authenticator {
+            store: &*state.store,
+            master_key: &state.master_key,
+            region: &state.region,
+            allow_unsigned: state.allow_unsigned_api,
+        };
+        let now = state.clock.now().to_datetime();
+        let caller = auth
+            .authenticate(&request_parts(method.as_str(), &uri, &headers, &body), now)
+            .await
+            .map_err(|e| e.in_protocol(protocol))?;
+        Ok(Self {
+            caller,
+            uri,
+            headers,
+            body,
+        })
     }
 }
 

@@ -5,9 +5,8 @@
 use std::collections::HashSet;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
@@ -20,7 +19,7 @@ use loupe_engine::reviews::ReviewError;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::authn::{Authenticator, request_parts};
+use super::authn::Signed;
 use super::error::{AwsError, ErrorKind, Protocol};
 use crate::AppState;
 
@@ -40,20 +39,8 @@ pub fn routes() -> Router<AppState> {
 async fn template(
     State(state): State<AppState>,
     axum::extract::Path(name): axum::extract::Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    _signed: Signed,
 ) -> Result<Response, AwsError> {
-    let auth = Authenticator {
-        store: &*state.store,
-        master_key: &state.master_key,
-        region: &state.region,
-        allow_unsigned: state.allow_unsigned_api,
-    };
-    let now = state.clock.now().to_datetime();
-    auth.authenticate(&request_parts(method.as_str(), &uri, &headers, &body), now)
-        .await?;
     let name = HumanTaskUiName::parse(&name)
         .map_err(|e| AwsError::new(ErrorKind::Validation, e.to_string()))?;
     let ui = state.reviews.find_task_ui(&name).await.map_err(|_| {
@@ -117,23 +104,8 @@ fn epoch(at: Timestamp) -> Value {
     serde_json::Number::from_f64(at.as_millis() as f64 / 1000.0).map_or(Value::Null, Value::Number)
 }
 
-async fn dispatch(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AwsError> {
-    let auth = Authenticator {
-        store: &*state.store,
-        master_key: &state.master_key,
-        region: &state.region,
-        allow_unsigned: state.allow_unsigned_api,
-    };
-    let now = state.clock.now().to_datetime();
-    auth.authenticate(&request_parts(method.as_str(), &uri, &headers, &body), now)
-        .await
-        .map_err(|e| e.in_protocol(Protocol::Json11))?;
+async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Response, AwsError> {
+    let Signed { headers, body, .. } = signed;
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())

@@ -3,9 +3,7 @@
 //! engine. Timestamps are ISO-8601 with milliseconds.
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use loupe_engine::flows::RequestError;
@@ -15,7 +13,7 @@ use loupe_engine::reviews::ReviewError;
 use loupe_engine::store::LoopQuery;
 use serde_json::{Map, Value, json};
 
-use super::authn::{Authenticator, Caller, request_parts};
+use super::authn::Signed;
 use super::error::{AwsError, ErrorKind};
 use crate::AppState;
 
@@ -32,25 +30,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/human-loops/{name}", get(describe).delete(delete))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-}
-
-/// Authenticates the request, or answers with the AWS error.
-async fn caller(
-    state: &AppState,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Caller, AwsError> {
-    let auth = Authenticator {
-        store: &*state.store,
-        master_key: &state.master_key,
-        region: &state.region,
-        allow_unsigned: state.allow_unsigned_api,
-    };
-    let now = state.clock.now().to_datetime();
-    auth.authenticate(&request_parts(method.as_str(), uri, headers, body), now)
-        .await
 }
 
 fn request_error(error: RequestError) -> AwsError {
@@ -101,15 +80,8 @@ fn ok(body: Value) -> Response {
         .into_response()
 }
 
-async fn start(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AwsError> {
-    caller(&state, &method, &uri, &headers, &body).await?;
-    let request = loop_requests::parse_start(&json_body(&body)?, state.reviews.account())
+async fn start(State(state): State<AppState>, signed: Signed) -> Result<Response, AwsError> {
+    let request = loop_requests::parse_start(&json_body(&signed.body)?, state.reviews.account())
         .map_err(request_error)?;
     let started = state
         .reviews
@@ -162,15 +134,7 @@ fn describe_body(state: &AppState, human_loop: &HumanLoop) -> Value {
     Value::Object(body)
 }
 
-async fn describe_named(
-    state: AppState,
-    name: &str,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AwsError> {
-    caller(&state, &method, &uri, &headers, &body).await?;
+async fn describe_named(state: AppState, name: &str) -> Result<Response, AwsError> {
     let name = loop_requests::parse_loop_name(name).map_err(request_error)?;
     let human_loop = state
         .reviews
@@ -183,35 +147,23 @@ async fn describe_named(
 async fn describe(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    _signed: Signed,
 ) -> Result<Response, AwsError> {
-    describe_named(state, &name, method, uri, headers, body).await
+    describe_named(state, &name).await
 }
 
 async fn describe_stop(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    _signed: Signed,
 ) -> Result<Response, AwsError> {
-    describe_named(state, "stop", method, uri, headers, body).await
+    describe_named(state, "stop").await
 }
 
-async fn list(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AwsError> {
-    caller(&state, &method, &uri, &headers, &body).await?;
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
+async fn list(State(state): State<AppState>, signed: Signed) -> Result<Response, AwsError> {
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(signed.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     let request = ListRequest::parse(&pairs, state.reviews.account()).map_err(request_error)?;
     let flow = state
         .reviews
@@ -264,15 +216,8 @@ async fn list(
     Ok(ok(Value::Object(body)))
 }
 
-async fn stop(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AwsError> {
-    caller(&state, &method, &uri, &headers, &body).await?;
-    let name = loop_requests::parse_stop(&json_body(&body)?).map_err(request_error)?;
+async fn stop(State(state): State<AppState>, signed: Signed) -> Result<Response, AwsError> {
+    let name = loop_requests::parse_stop(&json_body(&signed.body)?).map_err(request_error)?;
     state
         .reviews
         .stop_human_loop(&name)
@@ -281,15 +226,7 @@ async fn stop(
     Ok(ok(json!({})))
 }
 
-async fn delete_named(
-    state: AppState,
-    name: &str,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AwsError> {
-    caller(&state, &method, &uri, &headers, &body).await?;
+async fn delete_named(state: AppState, name: &str) -> Result<Response, AwsError> {
     let name = loop_requests::parse_loop_name(name).map_err(request_error)?;
     match state.reviews.delete_human_loop(&name).await {
         Ok(()) => Ok(ok(json!({}))),
@@ -308,20 +245,11 @@ async fn delete_named(
 async fn delete(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    _signed: Signed,
 ) -> Result<Response, AwsError> {
-    delete_named(state, &name, method, uri, headers, body).await
+    delete_named(state, &name).await
 }
 
-async fn delete_stop(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AwsError> {
-    delete_named(state, "stop", method, uri, headers, body).await
+async fn delete_stop(State(state): State<AppState>, _signed: Signed) -> Result<Response, AwsError> {
+    delete_named(state, "stop").await
 }

@@ -6,31 +6,13 @@ Run by server/tests/boto3_conformance.rs (LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET;
 """
 
 import json
-import os
 
-import boto3
-import botocore.exceptions
-
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-
-
-def client(service):
-    return boto3.client(
-        service,
-        endpoint_url=os.environ["LOUPE_URL"],
-        region_name=REGION,
-        aws_access_key_id=os.environ["LOUPE_KEY_ID"],
-        aws_secret_access_key=os.environ["LOUPE_SECRET"],
-    )
+from loupe_clients import ACCOUNT, REGION, client, failure
 
 
 def error(call):
-    try:
-        call()
-    except botocore.exceptions.ClientError as e:
-        return e.response["Error"]["Code"], e.response["Error"]["Message"]
-    raise AssertionError("expected an error")
+    code, message, _ = failure(call)
+    return code, message
 
 
 sm = client("sagemaker")

@@ -6,31 +6,12 @@ server has a private work team named "reviewers".
 
 import hashlib
 import json
-import os
 
-import boto3
-import botocore.exceptions
-
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-
-
-def client(service):
-    return boto3.client(
-        service,
-        endpoint_url=os.environ["LOUPE_URL"],
-        region_name=REGION,
-        aws_access_key_id=os.environ["LOUPE_KEY_ID"],
-        aws_secret_access_key=os.environ["LOUPE_SECRET"],
-    )
+from loupe_clients import ACCOUNT, REGION, client, failure
 
 
 def error_code(call):
-    try:
-        call()
-    except botocore.exceptions.ClientError as error:
-        return error.response["Error"]["Code"]
-    raise AssertionError("expected an error")
+    return failure(call)[0]
 
 
 sm = client("sagemaker")

@@ -1,6 +1,6 @@
 """The A2I runtime through the real boto3 client, pointed at a running Loupe.
 
-Run by server/tests/boto3_runtime.rs with LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET and FLOW_ARN set.
+Run by server/tests/boto3_conformance.rs with LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET and FLOW_ARN set.
 Exits non-zero (an AssertionError with a message) on the first difference from A2I.
 """
 
@@ -8,32 +8,17 @@ import datetime
 import json
 import os
 
-import boto3
-import botocore.exceptions
+from loupe_clients import client, failure
 
-ENDPOINT = os.environ["LOUPE_URL"]
 FLOW = os.environ["FLOW_ARN"]
 
 
-def client(secret=None):
-    return boto3.client(
-        "sagemaker-a2i-runtime",
-        endpoint_url=ENDPOINT,
-        region_name="us-east-1",
-        aws_access_key_id=os.environ["LOUPE_KEY_ID"],
-        aws_secret_access_key=secret or os.environ["LOUPE_SECRET"],
-    )
-
-
 def error_code(call):
-    try:
-        call()
-    except botocore.exceptions.ClientError as error:
-        return error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]
-    raise AssertionError("expected an error")
+    code, _, status = failure(call)
+    return code, status
 
 
-a2i = client()
+a2i = client("sagemaker-a2i-runtime")
 before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)
 
 started = a2i.start_human_loop(
@@ -102,7 +87,7 @@ assert a2i.describe_human_loop(HumanLoopName="boto-2")["HumanLoopStatus"] == "St
 a2i.delete_human_loop(HumanLoopName="boto-2")
 assert error_code(lambda: a2i.describe_human_loop(HumanLoopName="boto-2"))[0] == "ResourceNotFoundException"
 
-assert error_code(lambda: client("not the secret").describe_human_loop(HumanLoopName="boto-1")) == (
+assert error_code(lambda: client("sagemaker-a2i-runtime", "not the secret").describe_human_loop(HumanLoopName="boto-1")) == (
     "InvalidSignatureException",
     403,
 )
