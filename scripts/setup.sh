@@ -4,6 +4,7 @@
 CARGO_LEPTOS_VERSION=0.3.10
 MOTO_VERSION=5.2.5
 BOTO3_VERSION=1.44.8
+AWSCLI_VERSION=1.46.3
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -63,14 +64,15 @@ ensure_postgres() {
 }
 
 # Python test tools from PyPI, pinned, in the project's .venv: moto's S3 server for the
-# output-store tests, and boto3 for the API conformance tests.
+# output-store tests, and boto3 and the AWS CLI for the API conformance tests.
 ensure_python_test_tools() {
   if [ -x .venv/bin/moto_server ] \
     && compgen -G ".venv/lib/python3*/site-packages/moto-$MOTO_VERSION.dist-info" >/dev/null \
-    && compgen -G ".venv/lib/python3*/site-packages/boto3-$BOTO3_VERSION.dist-info" >/dev/null; then
+    && compgen -G ".venv/lib/python3*/site-packages/boto3-$BOTO3_VERSION.dist-info" >/dev/null \
+    && compgen -G ".venv/lib/python3*/site-packages/awscli-$AWSCLI_VERSION.dist-info" >/dev/null; then
     return 0
   fi
-  say "installing moto $MOTO_VERSION (S3 test server) and boto3 $BOTO3_VERSION into .venv"
+  say "installing moto $MOTO_VERSION, boto3 $BOTO3_VERSION and awscli $AWSCLI_VERSION into .venv"
   if [ ! -x .venv/bin/pip ]; then
     rm -rf .venv
     if ! python3 -m venv .venv 2>/dev/null; then
@@ -81,5 +83,5 @@ ensure_python_test_tools() {
     fi
   fi
   .venv/bin/pip install --quiet --disable-pip-version-check \
-    "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION"
+    "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION" "awscli==$AWSCLI_VERSION"
 }
