@@ -92,6 +92,13 @@ pub struct StartResponse {
     pub already_started: bool,
 }
 
+/// Whether a start creates a loop, with the activation report of built-in task types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivationDecision {
+    pub starts_loop: bool,
+    pub report: Option<ActivationReport>,
+}
+
 /// What one run of the scheduled work did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DueWork {
@@ -426,6 +433,66 @@ impl Reviews {
 
     // --- Human loops ----------------------------------------------------------------------
 
+    /// Whether a start with this input would create a loop, and why: the flow's activation
+    /// conditions (built-in task types) or its JsonLogic rule (custom ones). Writes nothing.
+    fn decide(
+        &self,
+        flow: &FlowDefinition,
+        input_content: &str,
+    ) -> Result<ActivationDecision, ReviewError> {
+        let input: Value = serde_json::from_str(input_content).map_err(|e| {
+            ReviewError::Validation(format!("HumanLoopInput.InputContent: not valid JSON: {e}"))
+        })?;
+        let rules = self.rules(flow)?;
+        match &*rules {
+            FlowRules::BuiltIn { source, conditions } => {
+                let input = to_a2i_case(input);
+                let response = input.get("aiServiceResponse").ok_or_else(|| {
+                    ReviewError::Validation(
+                        "HumanLoopInput.InputContent: a flow definition with a \
+                         HumanLoopRequestSource needs {\"aiServiceRequest\": …, \
+                         \"aiServiceResponse\": …}"
+                            .to_owned(),
+                    )
+                })?;
+                let report = match conditions {
+                    None => ActivationReport::without_conditions(*source, response),
+                    Some(conditions) => {
+                        let mut inference = Inference::new(response);
+                        if let Some(request) = input.get("aiServiceRequest") {
+                            inference = inference.with_request(request);
+                        }
+                        conditions
+                            .evaluate(inference)
+                            .map_err(|e| {
+                                ReviewError::Validation(format!("HumanLoopInput.InputContent: {e}"))
+                            })?
+                            .report()
+                    }
+                };
+                Ok(ActivationDecision {
+                    starts_loop: report.activated,
+                    report: Some(report),
+                })
+            }
+            FlowRules::Custom(conditions) => Ok(ActivationDecision {
+                starts_loop: conditions.decide(&input).starts_loop(),
+                report: None,
+            }),
+        }
+    }
+
+    /// What `StartHumanLoop` would decide for this input on this flow, without starting or
+    /// storing anything.
+    pub async fn dry_run_start(
+        &self,
+        flow: &FlowDefinitionName,
+        input_content: &str,
+    ) -> Result<ActivationDecision, ReviewError> {
+        let flow = self.find_flow_definition(flow).await?;
+        self.decide(&flow, input_content)
+    }
+
     /// `StartHumanLoop`: evaluates the flow's activation conditions and, when they hold (or the
     /// flow is custom), starts the loop. Retrying with the same name and input returns the same
     /// loop; the same name with other input is a conflict.
@@ -468,58 +535,16 @@ impl Reviews {
                     .to_owned(),
             ));
         }
-        let input: Value = serde_json::from_str(&request.input_content).map_err(|e| {
-            ReviewError::Validation(format!("HumanLoopInput.InputContent: not valid JSON: {e}"))
-        })?;
-        let rules = self.rules(flow)?;
-        let report = match &*rules {
-            FlowRules::BuiltIn { source, conditions } => {
-                let input = to_a2i_case(input);
-                let response = input.get("aiServiceResponse").ok_or_else(|| {
-                    ReviewError::Validation(
-                        "HumanLoopInput.InputContent: a flow definition with a \
-                         HumanLoopRequestSource needs {\"aiServiceRequest\": …, \
-                         \"aiServiceResponse\": …}"
-                            .to_owned(),
-                    )
-                })?;
-                let report = match conditions {
-                    None => ActivationReport::without_conditions(*source, response),
-                    Some(conditions) => {
-                        let mut inference = Inference::new(response);
-                        if let Some(request) = input.get("aiServiceRequest") {
-                            inference = inference.with_request(request);
-                        }
-                        conditions
-                            .evaluate(inference)
-                            .map_err(|e| {
-                                ReviewError::Validation(format!("HumanLoopInput.InputContent: {e}"))
-                            })?
-                            .report()
-                    }
-                };
-                Some(report)
-            }
-            FlowRules::Custom(conditions) => {
-                if !conditions.decide(&input).starts_loop() {
-                    return Ok(StartResponse {
-                        human_loop_arn: None,
-                        activation: None,
-                        report: None,
-                        already_started: false,
-                    });
-                }
-                None
-            }
-        };
-        if let Some(report) = report.as_ref().filter(|r| !r.activated) {
+        let decision = self.decide(flow, &request.input_content)?;
+        if !decision.starts_loop {
             return Ok(StartResponse {
                 human_loop_arn: None,
-                activation: Some(report.activation_output(None)),
-                report: Some(report.clone()),
+                activation: decision.report.as_ref().map(|r| r.activation_output(None)),
+                report: decision.report,
                 already_started: false,
             });
         }
+        let report = decision.report;
         let now = self.now();
         let new = NewHumanLoop {
             name: request.name.clone(),

@@ -190,6 +190,41 @@ async fn bad_requests_get_aws_errors(backend: Backend) {
     assert_eq!(older[0].id, calls[2].id);
 }
 
+async fn dry_runs_decide_without_starting(backend: Backend) {
+    let api = Api::spawn(backend, &[]).await;
+    let (status, _, body) = api
+        .call(
+            "POST",
+            "/flow-definitions/review-text/dry-run",
+            Some(json!({"InputContent": "{\"taskObject\": 1}"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["WouldStartHumanLoop"], true,
+        "custom flows always start"
+    );
+    let (_, _, list) = api.call("GET", &list_path(""), None).await;
+    assert_eq!(list["HumanLoopSummaries"], json!([]), "nothing was started");
+    let (status, error_type, _) = api
+        .call(
+            "POST",
+            "/flow-definitions/nope/dry-run",
+            Some(json!({"InputContent": "{}"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(error_type.as_deref(), Some("ResourceNotFoundException"));
+    let (status, _, _) = api
+        .call(
+            "POST",
+            "/flow-definitions/review-text/dry-run",
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
 async fn unsigned_calls_work_only_when_allowed(backend: Backend) {
     let api = Api::spawn(backend, &["--allow-unsigned-api"]).await;
     let (status, _, body) = api
@@ -214,5 +249,6 @@ async fn unsigned_calls_work_only_when_allowed(backend: Backend) {
 test_on_both_backends!(
     the_runtime_lifecycle_over_http,
     bad_requests_get_aws_errors,
+    dry_runs_decide_without_starting,
     unsigned_calls_work_only_when_allowed,
 );

@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
             post(stop).get(describe_stop).delete(delete_stop),
         )
         .route("/human-loops/{name}", get(describe).delete(delete))
+        // Loupe's own: what StartHumanLoop would decide, without starting anything.
+        .route("/flow-definitions/{name}/dry-run", post(dry_run))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
@@ -214,6 +216,47 @@ async fn list(State(state): State<AppState>, signed: Signed) -> Result<Response,
         );
     }
     Ok(ok(Value::Object(body)))
+}
+
+/// `POST /flow-definitions/{name}/dry-run` with `{"InputContent": "…"}` (the `HumanLoopInput` of
+/// StartHumanLoop): whether a loop would start, and the activation report of built-in task types.
+async fn dry_run(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    signed: Signed,
+) -> Result<Response, AwsError> {
+    let flow = loupe_engine::names::FlowDefinitionName::parse(&name)
+        .map_err(|e| AwsError::new(ErrorKind::Validation, e.to_string()))?;
+    let body = json_body(&signed.body)?;
+    let input = body
+        .get("InputContent")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            AwsError::new(
+                ErrorKind::Validation,
+                "Value null at 'inputContent' failed to satisfy constraint: Member must not be \
+                 null",
+            )
+        })?;
+    let decision = state
+        .reviews
+        .dry_run_start(&flow, input)
+        .await
+        .map_err(review_error)?;
+    let mut response = Map::new();
+    response.insert("WouldStartHumanLoop".into(), decision.starts_loop.into());
+    if let Some(report) = &decision.report {
+        response.insert(
+            "HumanLoopActivationOutput".into(),
+            serde_json::to_value(report.activation_output(None))
+                .expect("activation outputs serialize"),
+        );
+        response.insert(
+            "ActivationReport".into(),
+            serde_json::to_value(report).expect("reports serialize"),
+        );
+    }
+    Ok(ok(Value::Object(response)))
 }
 
 async fn stop(State(state): State<AppState>, signed: Signed) -> Result<Response, AwsError> {
