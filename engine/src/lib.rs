@@ -8,6 +8,7 @@ pub mod arns;
 pub mod audit;
 pub mod clock;
 pub mod conditions;
+pub mod digest;
 pub mod events;
 pub mod flows;
 pub mod keys;

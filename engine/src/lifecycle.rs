@@ -14,7 +14,6 @@
 //!   A loop with no answers has no output file.
 
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::accounts::UserId;
 use crate::arns::Account;
@@ -102,8 +101,7 @@ pub trait Finisher: Send + Sync {
 /// The worker id `output.json` shows: 16 hex digits, stable per account and not the database
 /// key itself (A2I's ids look the same, e.g. `7fe4cd6b55282093`).
 pub fn worker_id(worker: UserId) -> String {
-    let digest = Sha256::digest(format!("loupe-worker/{}", worker.0).as_bytes());
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(format!("loupe-worker/{}", worker.0).as_bytes(), 8)
 }
 
 /// The parsed `InputContent` of a loop, keys in A2I's camelCase for built-in task types.

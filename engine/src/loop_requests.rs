@@ -8,7 +8,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -278,8 +277,7 @@ impl ListRequest {
             self.created_before.map(Timestamp::as_millis),
             self.ascending
         );
-        let digest = Sha256::digest(filters.as_bytes());
-        digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+        crate::digest::sha256_hex(filters.as_bytes(), 12)
     }
 
     /// The `NextToken` for a page that ended with this loop.

@@ -5,7 +5,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::accounts::UserId;
 use crate::clock::Timestamp;
@@ -110,12 +109,7 @@ pub struct InputDigest(String);
 
 impl InputDigest {
     pub fn of(input_content: &str) -> Self {
-        let digest = Sha256::digest(input_content.as_bytes());
-        let mut hex = String::with_capacity(64);
-        for byte in digest {
-            hex.push_str(&format!("{byte:02x}"));
-        }
-        Self(hex)
+        Self(crate::digest::sha256_hex(input_content.as_bytes(), 32))
     }
 
     pub fn from_stored(hex: String) -> Self {

@@ -9,7 +9,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::flows::tags::{Tag, read_tags};
 use crate::flows::validation::{Members, Pattern, RequestError, StringRule, Violations};
@@ -108,12 +107,7 @@ pub struct ContentSha256(String);
 
 impl ContentSha256 {
     pub fn of(content: &str) -> Self {
-        let digest = Sha256::digest(content.as_bytes());
-        let mut hex = String::with_capacity(64);
-        for byte in digest {
-            hex.push_str(&format!("{byte:02x}"));
-        }
-        Self(hex)
+        Self(crate::digest::sha256_hex(content.as_bytes(), 32))
     }
 
     pub fn as_str(&self) -> &str {

@@ -2,8 +2,6 @@
 //! `X-Amz-Target: SageMaker.<Operation>`. Served: the human task UI and flow definition
 //! operations. Timestamps are epoch seconds (a JSON number with milliseconds).
 
-use std::collections::HashSet;
-
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderMap;
@@ -17,7 +15,6 @@ use loupe_engine::flows::validation::{MemberPath, Members, Rule, Shown, Violatio
 use loupe_engine::names::{FlowDefinitionName, HumanTaskUiName, NameError};
 use loupe_engine::reviews::ReviewError;
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
 use super::authn::Signed;
 use super::error::{AwsError, ErrorKind, Protocol};
@@ -64,28 +61,11 @@ fn err(kind: ErrorKind, message: impl Into<String>) -> AwsError {
 }
 
 fn request_error(error: RequestError) -> AwsError {
-    match error {
-        RequestError::Malformed(e) => err(ErrorKind::Serialization, e.to_string()),
-        RequestError::Invalid(e) => err(ErrorKind::Validation, e.to_string()),
-        RequestError::UnknownReference(e) => err(ErrorKind::Validation, e.to_string()),
-    }
+    AwsError::from_request(error, Protocol::Json11)
 }
 
 fn review_error(error: ReviewError) -> AwsError {
-    match error {
-        ReviewError::Validation(message) => err(ErrorKind::Validation, message),
-        ReviewError::Request(error) => request_error(error),
-        ReviewError::NotFound(message) => err(ErrorKind::SageMakerResourceNotFound, message),
-        ReviewError::Conflict(message) => err(ErrorKind::ResourceInUse, message),
-        ReviewError::Refused(refusal) => err(ErrorKind::Validation, refusal.to_string()),
-        ReviewError::Store(error) => {
-            tracing::error!(%error, "storage failed under an API call");
-            err(
-                ErrorKind::InternalServer,
-                "We couldn't process your request because of an issue with the server.",
-            )
-        }
-    }
+    AwsError::from_review(error, Protocol::Json11)
 }
 
 fn reply(body: Value) -> Response {
@@ -523,8 +503,7 @@ impl ListPage {
         v.finish().map_err(|e| request_error(e.into()))?;
         let filters = {
             let text = format!("{operation}|{after:?}|{before:?}|{ascending}");
-            let digest = Sha256::digest(text.as_bytes());
-            digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+            loupe_engine::digest::sha256_hex(text.as_bytes(), 12)
         };
         let mut page = Self {
             after,
@@ -593,12 +572,7 @@ impl ListPage {
         let more = items.len() > self.max_results;
         items.truncate(self.max_results);
         let mut body = Map::new();
-        let mut seen = HashSet::new();
-        let list: Vec<Value> = items
-            .iter()
-            .filter(|(_, name, _)| seen.insert(name.clone()))
-            .map(|(_, _, value)| value.clone())
-            .collect();
+        let list: Vec<Value> = items.iter().map(|(_, _, value)| value.clone()).collect();
         body.insert(member.into(), Value::Array(list));
         if more && let Some((at, name, _)) = items.last() {
             let token = json!({"f": self.filters, "c": at.as_millis(), "n": name});

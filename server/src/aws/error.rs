@@ -10,6 +10,8 @@
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use loupe_engine::flows::RequestError;
+use loupe_engine::reviews::ReviewError;
 use serde_json::json;
 
 /// The error shapes Loupe returns, named as AWS names them.
@@ -114,6 +116,45 @@ impl AwsError {
     pub fn in_protocol(mut self, protocol: Protocol) -> Self {
         self.protocol = protocol;
         self
+    }
+}
+
+impl AwsError {
+    /// A refused request, in `protocol`'s vocabulary. A reference to something this server does
+    /// not have is a missing resource for the runtime and a validation error for SageMaker.
+    pub fn from_request(error: RequestError, protocol: Protocol) -> Self {
+        let kind = match (&error, protocol) {
+            (RequestError::Malformed(_), _) => ErrorKind::Serialization,
+            (RequestError::Invalid(_), _) => ErrorKind::Validation,
+            (RequestError::UnknownReference(_), Protocol::RestJson) => ErrorKind::ResourceNotFound,
+            (RequestError::UnknownReference(_), Protocol::Json11) => ErrorKind::Validation,
+        };
+        Self::new(kind, error.to_string()).in_protocol(protocol)
+    }
+
+    /// An engine error, named as each service names it: `ResourceNotFoundException` and
+    /// `ConflictException` in the runtime, `ResourceNotFound` and `ResourceInUse` in SageMaker.
+    pub fn from_review(error: ReviewError, protocol: Protocol) -> Self {
+        let rest = protocol == Protocol::RestJson;
+        let (kind, message) = match error {
+            ReviewError::Request(error) => return Self::from_request(error, protocol),
+            ReviewError::Validation(message) => (ErrorKind::Validation, message),
+            ReviewError::NotFound(message) if rest => (ErrorKind::ResourceNotFound, message),
+            ReviewError::NotFound(message) => (ErrorKind::SageMakerResourceNotFound, message),
+            ReviewError::Conflict(message) if rest => (ErrorKind::Conflict, message),
+            ReviewError::Conflict(message) => (ErrorKind::ResourceInUse, message),
+            ReviewError::Refused(refusal) => (ErrorKind::Validation, refusal.to_string()),
+            ReviewError::Store(error) => {
+                tracing::error!(%error, "storage failed under an API call");
+                (
+                    ErrorKind::InternalServer,
+                    "We couldn't process your request because of an issue with the server. \
+                     Try again later."
+                        .to_owned(),
+                )
+            }
+        };
+        Self::new(kind, message).in_protocol(protocol)
     }
 }
 

@@ -14,7 +14,7 @@ use loupe_engine::store::LoopQuery;
 use serde_json::{Map, Value, json};
 
 use super::authn::Signed;
-use super::error::{AwsError, ErrorKind};
+use super::error::{AwsError, ErrorKind, Protocol};
 use crate::AppState;
 
 /// The largest request body: a 3 MiB `InputContent`, JSON-escaped, with room to spare.
@@ -35,31 +35,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn request_error(error: RequestError) -> AwsError {
-    match error {
-        RequestError::Malformed(e) => AwsError::new(ErrorKind::Serialization, e.to_string()),
-        RequestError::Invalid(e) => AwsError::new(ErrorKind::Validation, e.to_string()),
-        RequestError::UnknownReference(e) => {
-            AwsError::new(ErrorKind::ResourceNotFound, e.to_string())
-        }
-    }
+    AwsError::from_request(error, Protocol::RestJson)
 }
 
 fn review_error(error: ReviewError) -> AwsError {
-    match error {
-        ReviewError::Validation(message) => AwsError::new(ErrorKind::Validation, message),
-        ReviewError::Request(error) => request_error(error),
-        ReviewError::NotFound(message) => AwsError::new(ErrorKind::ResourceNotFound, message),
-        ReviewError::Conflict(message) => AwsError::new(ErrorKind::Conflict, message),
-        ReviewError::Refused(refusal) => AwsError::new(ErrorKind::Validation, refusal.to_string()),
-        ReviewError::Store(error) => {
-            tracing::error!(%error, "storage failed under an API call");
-            AwsError::new(
-                ErrorKind::InternalServer,
-                "We couldn't process your request because of an issue with the server. Try \
-                 again later.",
-            )
-        }
-    }
+    AwsError::from_review(error, Protocol::RestJson)
 }
 
 fn json_body(body: &[u8]) -> Result<Value, AwsError> {

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
+use loupe_engine::digest::hex;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
@@ -468,14 +469,6 @@ fn parse_amz_date(raw: &str) -> Result<OffsetDateTime, SigV4Error> {
 fn amz_format(at: OffsetDateTime) -> String {
     let format = format_description!("[year][month][day]T[hour][minute][second]Z");
     at.format(format).unwrap_or_default()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
-    }
-    out
 }
 
 #[cfg(test)]
