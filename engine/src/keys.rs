@@ -100,14 +100,28 @@ impl MasterKey {
     }
 
     pub fn seal(&self, id: &AccessKeyId, secret: &SecretAccessKey) -> SealedSecret {
+        self.seal_text(id.as_str(), secret.expose())
+    }
+
+    pub fn open(
+        &self,
+        id: &AccessKeyId,
+        sealed: &SealedSecret,
+    ) -> Result<SecretAccessKey, KeyError> {
+        self.open_text(id.as_str(), sealed).map(SecretAccessKey)
+    }
+
+    /// Seals any secret text, bound to `context` (the owner's id or name): a sealed value
+    /// copied to another owner's row does not open.
+    pub fn seal_text(&self, context: &str, plain: &str) -> SealedSecret {
         let mut nonce = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut nonce);
         let sealed = XChaCha20Poly1305::new((&self.0).into())
             .encrypt(
                 XNonce::from_slice(&nonce),
                 Payload {
-                    msg: secret.expose().as_bytes(),
-                    aad: id.as_str().as_bytes(),
+                    msg: plain.as_bytes(),
+                    aad: context.as_bytes(),
                 },
             )
             .expect("XChaCha20-Poly1305 encryption cannot fail for short inputs");
@@ -116,11 +130,7 @@ impl MasterKey {
         SealedSecret(format!("v1:{}", B64.encode(blob)))
     }
 
-    pub fn open(
-        &self,
-        id: &AccessKeyId,
-        sealed: &SealedSecret,
-    ) -> Result<SecretAccessKey, KeyError> {
+    pub fn open_text(&self, context: &str, sealed: &SealedSecret) -> Result<String, KeyError> {
         let blob = sealed
             .0
             .strip_prefix("v1:")
@@ -133,13 +143,11 @@ impl MasterKey {
                 XNonce::from_slice(nonce),
                 Payload {
                     msg: ciphertext,
-                    aad: id.as_str().as_bytes(),
+                    aad: context.as_bytes(),
                 },
             )
             .map_err(|_| KeyError::CannotOpen)?;
-        String::from_utf8(plain)
-            .map(SecretAccessKey)
-            .map_err(|_| KeyError::CannotOpen)
+        String::from_utf8(plain).map_err(|_| KeyError::CannotOpen)
     }
 }
 

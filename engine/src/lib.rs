@@ -9,6 +9,7 @@ pub mod audit;
 pub mod clock;
 pub mod conditions;
 pub mod digest;
+pub mod event_feed;
 pub mod events;
 pub mod flows;
 pub mod keys;
@@ -27,4 +28,5 @@ pub mod task_uis;
 pub mod teams;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod webhooks;
 pub mod workteam_requests;

@@ -35,6 +35,9 @@ pub enum Command {
     /// Manage access keys for the AWS-compatible API.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Manage webhooks that receive loop status-change events.
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -197,6 +200,50 @@ pub enum KeysCommand {
     /// Make an access key inactive; requests signed with it are refused from then on.
     Revoke {
         id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Add a webhook; prints it with its signing secret, shown only this once.
+    Add {
+        /// A name of your choice (letters, digits, '-', '_', '.').
+        #[arg(long)]
+        name: String,
+        /// The http(s) URL events are posted to.
+        #[arg(long)]
+        url: String,
+        /// Only this flow definition's events (default: every flow's).
+        #[arg(long)]
+        flow: Option<String>,
+        /// Read the signing secret from standard input instead of generating one.
+        #[arg(long)]
+        secret_stdin: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        keys: KeyFileArgs,
+    },
+    /// List webhooks (never their secrets).
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Remove a webhook and its delivery history.
+    Remove {
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Recent delivery attempts, newest first.
+    Deliveries {
+        /// Only this webhook's.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
         #[command(flatten)]
         database: DatabaseArgs,
     },

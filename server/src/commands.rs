@@ -1,4 +1,4 @@
-//! The administrative subcommands: `migrate`, `user …`, `keys …`.
+//! The administrative subcommands: `migrate`, `user …`, `keys …`, `webhooks …`.
 
 use std::io::BufRead as _;
 
@@ -6,12 +6,14 @@ use anyhow::{Context as _, Result};
 use loupe_engine::accounts::{Email, NewPassword, Role};
 use loupe_engine::clock::{Clock, SystemClock};
 use loupe_engine::keys::{self, AccessKey, AccessKeyId, KeyStatus, SecretAccessKey};
+use loupe_engine::names::FlowDefinitionName;
 use loupe_engine::passwords;
 use loupe_engine::store::{self, NewUser, Store};
 use loupe_engine::teams::WorkteamName;
+use loupe_engine::webhooks::{NewWebhook, Webhook, WebhookName, WebhookSecret, WebhookUrl};
 use serde_json::json;
 
-use crate::cli::{DatabaseArgs, KeyFileArgs, KeysCommand, UserCommand};
+use crate::cli::{DatabaseArgs, KeyFileArgs, KeysCommand, UserCommand, WebhooksCommand};
 use crate::keyring;
 
 pub async fn open_store(database: &DatabaseArgs) -> Result<std::sync::Arc<dyn Store>> {
@@ -157,6 +159,107 @@ pub async fn keys(command: KeysCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+pub async fn webhooks(command: WebhooksCommand) -> Result<()> {
+    match command {
+        WebhooksCommand::Add {
+            name,
+            url,
+            flow,
+            secret_stdin,
+            database,
+            keys,
+        } => {
+            let name = WebhookName::parse(&name)?;
+            let url = WebhookUrl::parse(&url)?;
+            let flow = flow.map(|f| FlowDefinitionName::parse(&f)).transpose()?;
+            let secret = if secret_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .context("reading the secret from standard input")?;
+                WebhookSecret::parse(line.trim_end_matches(['\r', '\n']))?
+            } else {
+                WebhookSecret::generate()
+            };
+            let master = master_key(&keys)?;
+            let store = open_store(&database).await?;
+            let webhook = store
+                .create_webhook(&NewWebhook {
+                    secret: loupe_engine::webhooks::seal_secret(&master, &name, &secret),
+                    name,
+                    url,
+                    flow,
+                    created_at: SystemClock.now(),
+                })
+                .await?;
+            let mut out = webhook_json(&webhook);
+            out["Secret"] = json!(secret.expose());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "Webhook": out }))?
+            );
+        }
+        WebhooksCommand::List { database } => {
+            let store = open_store(&database).await?;
+            let hooks: Vec<_> = store.webhooks().await?.iter().map(webhook_json).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "Webhooks": hooks }))?
+            );
+        }
+        WebhooksCommand::Remove { name, database } => {
+            let name = WebhookName::parse(&name)?;
+            let store = open_store(&database).await?;
+            if !store.delete_webhook(&name).await? {
+                anyhow::bail!("no webhook is named {name}");
+            }
+            println!("removed webhook {name}");
+        }
+        WebhooksCommand::Deliveries {
+            name,
+            limit,
+            database,
+        } => {
+            let name = name.map(|n| WebhookName::parse(&n)).transpose()?;
+            let store = open_store(&database).await?;
+            let rows: Vec<_> = store
+                .deliveries(name.as_ref(), None, limit.clamp(1, 1000))
+                .await?
+                .iter()
+                .map(|d| {
+                    json!({
+                        "Webhook": d.webhook,
+                        "EventId": d.event_id,
+                        "State": d.state().as_str(),
+                        "Attempts": d.attempts,
+                        "LastStatus": d.last_status,
+                        "LastError": d.last_error,
+                        "CreatedAt": d.created_at.to_rfc3339(),
+                        "NextAttemptAt": d.next_attempt_at.to_rfc3339(),
+                        "DeliveredAt": d.delivered_at.map(|t| t.to_rfc3339()),
+                        "GaveUpAt": d.gave_up_at.map(|t| t.to_rfc3339()),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "Deliveries": rows }))?
+            );
+        }
+    }
+    Ok(())
+}
+
+fn webhook_json(webhook: &Webhook) -> serde_json::Value {
+    json!({
+        "Name": webhook.name,
+        "Url": webhook.url,
+        "FlowDefinitionName": webhook.flow,
+        "CreatedAt": webhook.created_at.to_rfc3339(),
+    })
 }
 
 fn master_key(args: &KeyFileArgs) -> Result<keys::MasterKey> {

@@ -5,11 +5,13 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod csrf;
+pub mod event_stream;
 pub mod first_admin;
 pub mod keyring;
 pub mod router;
 pub mod scheduler;
 pub mod sessions;
+pub mod webhook_delivery;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -49,6 +51,8 @@ pub struct AppState {
     /// Accept API requests without a signature (development only).
     pub allow_unsigned_api: bool,
     pub audit: aws::audit::AuditLog,
+    /// Status-change events as they happen, for the event streams.
+    pub events: event_stream::EventHub,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -103,6 +107,13 @@ pub async fn start(
         scheduler::INTERVAL,
     ));
 
+    let deliverer = Arc::new(webhook_delivery::Deliverer::new(
+        store.clone(),
+        master_key.clone(),
+        clock.clone(),
+    ));
+    tokio::spawn(webhook_delivery::run(deliverer, webhook_delivery::INTERVAL));
+
     let addr = listener.local_addr()?;
     let leptos_options = LeptosOptions::builder()
         .output_name("loupe")
@@ -111,6 +122,7 @@ pub async fn start(
         .site_addr(addr)
         .build();
     let audit = aws::audit::AuditLog::spawn(store.clone());
+    let events = event_stream::EventHub::spawn(store.clone(), clock.clone()).await?;
     let state = AppState {
         leptos_options,
         store,
@@ -124,6 +136,7 @@ pub async fn start(
         outputs,
         allow_unsigned_api: args.allow_unsigned_api,
         audit,
+        events,
     };
     if args.allow_unsigned_api {
         tracing::warn!(

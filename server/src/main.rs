@@ -22,6 +22,7 @@ async fn main() -> Result<()> {
         Some(Command::Migrate(database)) => commands::migrate(&database).await,
         Some(Command::User(command)) => commands::user(command).await,
         Some(Command::Keys(command)) => commands::keys(command).await,
+        Some(Command::Webhooks(command)) => commands::webhooks(command).await,
     }
 }
 

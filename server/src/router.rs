@@ -59,6 +59,7 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
         .merge(
             aws::runtime::routes()
                 .merge(aws::control_plane::routes())
+                .merge(crate::event_stream::routes())
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
                     aws::audit::record,

@@ -187,7 +187,94 @@ async fn access_keys_are_shown_once_and_sealed_at_rest(backend: Backend) {
     );
 }
 
+async fn webhooks_are_managed_from_the_command_line(backend: Backend) {
+    let db = TestDatabase::create(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("loupe.key");
+    let add =
+        |name: &'static str, url: &'static str| ["webhooks", "add", "--name", name, "--url", url];
+
+    let added = loupe(
+        &db,
+        &key_file,
+        &add("ops", "https://hooks.example.com/a2i"),
+        "",
+    )
+    .await;
+    assert!(added.ok, "{}", added.stderr);
+    let shown: Value = serde_json::from_str(&added.stdout).unwrap();
+    let secret = shown["Webhook"]["Secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"), "{shown}");
+    assert_eq!(shown["Webhook"]["FlowDefinitionName"], Value::Null);
+
+    let mut flow_only = add("one-flow", "http://127.0.0.1:9/hook").to_vec();
+    flow_only.extend(["--flow", "review-text", "--secret-stdin"]);
+    let added = loupe(&db, &key_file, &flow_only, "a-secret-of-my-own-choosing\n").await;
+    assert!(added.ok, "{}", added.stderr);
+    assert!(!added.stdout.contains("whsec_"));
+
+    // Listing never shows a secret.
+    let listed = loupe(&db, &key_file, &["webhooks", "list"], "").await;
+    assert!(listed.ok, "{}", listed.stderr);
+    assert!(!listed.stdout.contains(&secret));
+    let listed: Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(listed["Webhooks"][0]["Name"], "one-flow");
+    assert_eq!(listed["Webhooks"][0]["FlowDefinitionName"], "review-text");
+    assert_eq!(
+        listed["Webhooks"][1]["Url"],
+        "https://hooks.example.com/a2i"
+    );
+
+    for (args, expected) in [
+        (
+            add("ops", "https://elsewhere.example.com/"),
+            "already exists",
+        ),
+        (
+            add("bad name", "https://example.com/"),
+            "invalid webhook name",
+        ),
+        (add("ftp", "ftp://example.com/"), "http or https"),
+    ] {
+        let refused = loupe(&db, &key_file, &args, "").await;
+        assert!(!refused.ok);
+        assert!(refused.stderr.contains(expected), "{}", refused.stderr);
+    }
+    let short_secret = [
+        "webhooks",
+        "add",
+        "--name",
+        "short",
+        "--url",
+        "https://example.com/",
+        "--secret-stdin",
+    ];
+    let refused = loupe(&db, &key_file, &short_secret, "tiny\n").await;
+    assert!(
+        refused.stderr.contains("at least") || refused.stderr.contains("16"),
+        "{}",
+        refused.stderr
+    );
+
+    let removed = loupe(&db, &key_file, &["webhooks", "remove", "ops"], "").await;
+    assert!(removed.ok, "{}", removed.stderr);
+    let again = loupe(&db, &key_file, &["webhooks", "remove", "ops"], "").await;
+    assert!(!again.ok);
+    assert!(
+        again.stderr.contains("no webhook is named ops"),
+        "{}",
+        again.stderr
+    );
+    let deliveries = loupe(&db, &key_file, &["webhooks", "deliveries"], "").await;
+    assert!(deliveries.ok, "{}", deliveries.stderr);
+    assert_eq!(
+        serde_json::from_str::<Value>(&deliveries.stdout).unwrap(),
+        serde_json::json!({"Deliveries": []})
+    );
+}
+
 test_on_both_backends!(
     people_are_managed_from_the_command_line,
-    access_keys_are_shown_once_and_sealed_at_rest
+    access_keys_are_shown_once_and_sealed_at_rest,
+    webhooks_are_managed_from_the_command_line
 );

@@ -18,6 +18,9 @@ use crate::loops::{
 use crate::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
 use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec};
 use crate::teams::{NewTeam, Team, TeamDetails, TeamUpdate, WorkteamName};
+use crate::webhooks::{
+    AttemptOutcome, DeliveryRecord, NewWebhook, PendingDelivery, Webhook, WebhookName,
+};
 
 use super::StoreError;
 
@@ -284,7 +287,11 @@ pub trait ReviewStore {
     /// Output files not written yet.
     async fn pending_output_count(&self) -> Result<i64, StoreError>;
 
+    /// Events numbered above `seq`, ascending. On PostgreSQL a number can become visible after
+    /// a higher one: read through an [`crate::event_feed::SeqTracker`].
     async fn events_after(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
+    /// The highest event number so far, 0 when there is none.
+    async fn last_event_seq(&self) -> Result<i64, StoreError>;
 
     /// Appends audit lines (one transaction for the batch).
     async fn record_api_calls(&self, calls: &[crate::audit::ApiCall]) -> Result<(), StoreError>;
@@ -296,4 +303,34 @@ pub trait ReviewStore {
     ) -> Result<Vec<crate::audit::ApiCall>, StoreError>;
     async fn cost_lines(&self, from: Timestamp, to: Timestamp)
     -> Result<Vec<CostLine>, StoreError>;
+
+    /// Adds a webhook; `Conflict` when the name is taken. Only events after this get to it.
+    async fn create_webhook(&self, webhook: &NewWebhook) -> Result<Webhook, StoreError>;
+    /// Every webhook, by name.
+    async fn webhooks(&self) -> Result<Vec<Webhook>, StoreError>;
+    /// Removes a webhook and its delivery history; false when there was none by that name.
+    async fn delete_webhook(&self, name: &WebhookName) -> Result<bool, StoreError>;
+    /// Leases up to `limit` deliveries due at `now` (and whose output file is written) until
+    /// `lease_until`, counting the attempt.
+    async fn lease_deliveries(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<PendingDelivery>, StoreError>;
+    /// Records how an attempt ended; a failure with no `retry_at` gives the delivery up.
+    async fn record_delivery_attempt(
+        &self,
+        id: i64,
+        outcome: &AttemptOutcome,
+        now: Timestamp,
+        retry_at: Option<Timestamp>,
+    ) -> Result<(), StoreError>;
+    /// Delivery history, newest first, of one webhook or all, older than `before` (an id).
+    async fn deliveries(
+        &self,
+        webhook: Option<&WebhookName>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
 }

@@ -342,6 +342,19 @@ macro_rules! review_sql_store {
                 .bind(now.as_millis())
                 .execute(&mut *conn)
                 .await?;
+                // One delivery per webhook that wants this flow's events, in this transaction:
+                // an event is never recorded without them.
+                sqlx::query(
+                    "INSERT INTO webhook_deliveries \
+                     (webhook_id, event_id, next_attempt_at, created_at) \
+                     SELECT id, $1, $2, $2 FROM webhooks \
+                     WHERE flow_name IS NULL OR flow_name = $3",
+                )
+                .bind(&record.event_id)
+                .bind(now.as_millis())
+                .bind(flow.name().as_str())
+                .execute(&mut *conn)
+                .await?;
                 Ok(true)
             }
 
@@ -1867,6 +1880,13 @@ macro_rules! review_sql_store {
                     .await?)
             }
 
+            async fn last_event_seq(&self) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM loop_events")
+                    .fetch_one(&self.pool)
+                    .await?
+                    .unwrap_or(0))
+            }
+
             async fn events_after(
                 &self,
                 seq: i64,
@@ -1980,6 +2000,219 @@ macro_rules! review_sql_store {
                             recorded_at: $crate::clock::Timestamp::from_millis(
                                 row.try_get("recorded_at")?,
                             ),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_webhook(
+                &self,
+                webhook: &$crate::webhooks::NewWebhook,
+            ) -> Result<$crate::webhooks::Webhook, $crate::store::StoreError> {
+                let _writer = self.write_guard().await;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO webhooks (name, url, secret, flow_name, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(webhook.name.as_str())
+                .bind(webhook.url.as_str())
+                .bind(webhook.secret.as_str())
+                .bind(webhook.flow.as_ref().map(|f| f.as_str()))
+                .bind(webhook.created_at.as_millis())
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::conflict_or(|| {
+                    format!("a webhook named {} already exists", webhook.name)
+                }))?;
+                Ok($crate::webhooks::Webhook {
+                    id,
+                    name: webhook.name.as_str().to_owned(),
+                    url: webhook.url.as_str().to_owned(),
+                    flow: webhook.flow.as_ref().map(|f| f.as_str().to_owned()),
+                    created_at: webhook.created_at,
+                })
+            }
+
+            async fn webhooks(
+                &self,
+            ) -> Result<Vec<$crate::webhooks::Webhook>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT id, name, url, flow_name, created_at FROM webhooks ORDER BY name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::webhooks::Webhook {
+                            id: row.try_get("id")?,
+                            name: row.try_get("name")?,
+                            url: row.try_get("url")?,
+                            flow: row.try_get("flow_name")?,
+                            created_at: $crate::clock::Timestamp::from_millis(
+                                row.try_get("created_at")?,
+                            ),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn delete_webhook(
+                &self,
+                name: &$crate::webhooks::WebhookName,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                // Deliveries go with the webhook (no cascade needs foreign keys switched on).
+                sqlx::query(
+                    "DELETE FROM webhook_deliveries WHERE webhook_id IN \
+                     (SELECT id FROM webhooks WHERE name = $1)",
+                )
+                .bind(name.as_str())
+                .execute(&mut *tx)
+                .await?;
+                let deleted = sqlx::query("DELETE FROM webhooks WHERE name = $1")
+                    .bind(name.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(deleted > 0)
+            }
+
+            async fn lease_deliveries(
+                &self,
+                now: $crate::clock::Timestamp,
+                lease_until: $crate::clock::Timestamp,
+                limit: u32,
+            ) -> Result<Vec<$crate::webhooks::PendingDelivery>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let mut tx = self.begin_write().await?;
+                // Due, and the output.json its event announces (if any) is written: a receiver
+                // that fetches the output on the event finds it.
+                let ids: Vec<i64> = sqlx::query_scalar(concat!(
+                    "SELECT d.id FROM webhook_deliveries d \
+                     WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL \
+                     AND d.next_attempt_at <= $1 \
+                     AND NOT EXISTS (SELECT 1 FROM loop_events e \
+                         JOIN output_outbox o ON o.id = e.output_id \
+                         WHERE e.event_id = d.event_id AND o.done_at IS NULL) \
+                     ORDER BY d.next_attempt_at, d.id LIMIT $2 ",
+                    $skip_locked
+                ))
+                .bind(now.as_millis())
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut leased = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let row = sqlx::query(
+                        "UPDATE webhook_deliveries SET next_attempt_at = $2, \
+                         attempts = attempts + 1 WHERE id = $1 \
+                         RETURNING attempts, event_id, webhook_id, created_at",
+                    )
+                    .bind(id)
+                    .bind(lease_until.as_millis())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let event_id: String = row.try_get("event_id")?;
+                    let webhook_id: i64 = row.try_get("webhook_id")?;
+                    let target = sqlx::query(
+                        "SELECT w.name, w.url, w.secret, e.payload FROM webhooks w, loop_events e \
+                         WHERE w.id = $1 AND e.event_id = $2",
+                    )
+                    .bind(webhook_id)
+                    .bind(&event_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    leased.push($crate::webhooks::PendingDelivery {
+                        id,
+                        webhook: target.try_get("name")?,
+                        url: target.try_get("url")?,
+                        secret: $crate::keys::SealedSecret::from_stored(
+                            target.try_get("secret")?,
+                        ),
+                        event_id,
+                        payload: target.try_get("payload")?,
+                        attempt: row.try_get("attempts")?,
+                        created_at: $crate::clock::Timestamp::from_millis(
+                            row.try_get("created_at")?,
+                        ),
+                    });
+                }
+                tx.commit().await?;
+                Ok(leased)
+            }
+
+            async fn record_delivery_attempt(
+                &self,
+                id: i64,
+                outcome: &$crate::webhooks::AttemptOutcome,
+                now: $crate::clock::Timestamp,
+                retry_at: Option<$crate::clock::Timestamp>,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::webhooks::AttemptOutcome;
+                let _writer = self.write_guard().await;
+                let query = match outcome {
+                    AttemptOutcome::Delivered { status } => sqlx::query(
+                        "UPDATE webhook_deliveries SET delivered_at = $2, last_status = $3, \
+                         last_error = NULL WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(now.as_millis())
+                    .bind(i64::from(*status)),
+                    AttemptOutcome::Failed { status, error } => sqlx::query(
+                        "UPDATE webhook_deliveries SET last_status = $2, last_error = $3, \
+                         next_attempt_at = COALESCE($4, next_attempt_at), \
+                         gave_up_at = CASE WHEN $4 IS NULL THEN $5 ELSE NULL END \
+                         WHERE id = $1 AND delivered_at IS NULL",
+                    )
+                    .bind(id)
+                    .bind(status.map(i64::from))
+                    .bind(error.as_str())
+                    .bind(retry_at.map(|at| at.as_millis()))
+                    .bind(now.as_millis()),
+                };
+                query.execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn deliveries(
+                &self,
+                webhook: Option<&$crate::webhooks::WebhookName>,
+                before: Option<i64>,
+                limit: u32,
+            ) -> Result<Vec<$crate::webhooks::DeliveryRecord>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT d.id, w.name, d.event_id, d.attempts, d.last_status, d.last_error, \
+                     d.created_at, d.next_attempt_at, d.delivered_at, d.gave_up_at \
+                     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
+                     WHERE ($1 IS NULL OR w.name = $1) AND ($2 IS NULL OR d.id < $2) \
+                     ORDER BY d.id DESC LIMIT $3",
+                )
+                .bind(webhook.map(|w| w.as_str()))
+                .bind(before)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let at = |millis: Option<i64>| millis.map($crate::clock::Timestamp::from_millis);
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::webhooks::DeliveryRecord {
+                            id: row.try_get("id")?,
+                            webhook: row.try_get("name")?,
+                            event_id: row.try_get("event_id")?,
+                            attempts: row.try_get("attempts")?,
+                            last_status: row.try_get("last_status")?,
+                            last_error: row.try_get("last_error")?,
+                            created_at: $crate::clock::Timestamp::from_millis(
+                                row.try_get("created_at")?,
+                            ),
+                            next_attempt_at: $crate::clock::Timestamp::from_millis(
+                                row.try_get("next_attempt_at")?,
+                            ),
+                            delivered_at: at(row.try_get("delivered_at")?),
+                            gave_up_at: at(row.try_get("gave_up_at")?),
                         })
                     })
                     .collect()

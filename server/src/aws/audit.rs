@@ -102,6 +102,7 @@ pub fn operation(method: &Method, path: &str, target: Option<&str>) -> String {
         ("DELETE", p) if p.starts_with("/human-loops/") => "DeleteHumanLoop",
         ("GET", p) if p.starts_with("/human-task-uis/") => "GetHumanTaskUiTemplate",
         ("POST", p) if p.starts_with("/flow-definitions/") => "DryRunHumanLoop",
+        ("GET", "/events") => "StreamEvents",
         _ => return format!("{method} {path}"),
     };
     runtime.to_owned()

@@ -29,6 +29,14 @@ pub struct Api {
     pub key: AccessKeyId,
     pub secret: SecretAccessKey,
     pub store: Arc<dyn loupe_engine::store::Store>,
+    /// The server's master key, to seal secrets the way it opens them.
+    pub master: MasterKey,
+    /// The directory standing in for S3.
+    pub outputs: std::path::PathBuf,
+    /// An engine on the same database, to act as a worker.
+    pub reviews: Reviews,
+    /// The worker in team "reviewers".
+    pub worker: loupe_engine::accounts::UserId,
     client: reqwest::Client,
     _db: TestDatabase,
     _dir: tempfile::TempDir,
@@ -85,7 +93,7 @@ impl Api {
             .create_access_key(&key, &master.seal(&key.id, &secret))
             .await
             .unwrap();
-        store
+        let worker = store
             .create_user(NewUser {
                 email: loupe_engine::accounts::Email::parse("w@test.local").unwrap(),
                 password_hash: loupe_engine::passwords::hash("worker password 123".into()).await,
@@ -94,7 +102,8 @@ impl Api {
                 created_at: SystemClock.now(),
             })
             .await
-            .unwrap();
+            .unwrap()
+            .id;
         let reviews = Reviews::new(
             store.clone(),
             Arc::new(SystemClock),
@@ -127,6 +136,10 @@ impl Api {
             key: key.id,
             secret,
             store,
+            master,
+            outputs,
+            reviews,
+            worker,
             client: reqwest::Client::new(),
             _db: db,
             _dir: dir,
@@ -151,14 +164,16 @@ impl Api {
             .await
     }
 
-    async fn send(
+    /// A request signed like an SDK would sign it (or unsigned, or signed with `secret`),
+    /// ready to send.
+    pub fn request(
         &self,
         method: &str,
         path_and_query: &str,
         operation: Option<&str>,
         body: Option<Value>,
         secret: Option<&str>,
-    ) -> Answer {
+    ) -> reqwest::RequestBuilder {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let (path, query) = match path_and_query.split_once('?') {
             Some((path, query)) => (path, Some(query)),
@@ -218,6 +233,18 @@ impl Api {
                 request = request.header(name.as_str(), value.to_str().unwrap());
             }
         }
+        request
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        operation: Option<&str>,
+        body: Option<Value>,
+        secret: Option<&str>,
+    ) -> Answer {
+        let request = self.request(method, path_and_query, operation, body, secret);
         let response = request.send().await.unwrap();
         let status = response.status();
         let error_type = response
