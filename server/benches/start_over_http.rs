@@ -10,78 +10,16 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod load;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use axum::routing::post;
+use load::drive;
 use loupe_engine::store::Backend;
 use serde_json::json;
 
 const CONNECTIONS: usize = 64;
-
-struct Run {
-    requests: usize,
-    elapsed: Duration,
-    latencies: Vec<Duration>,
-}
-
-impl Run {
-    fn report(&self, label: &str) -> f64 {
-        let per_second = self.requests as f64 / self.elapsed.as_secs_f64();
-        let pct = |p: f64| {
-            let i = ((self.latencies.len() as f64 * p).ceil() as usize)
-                .clamp(1, self.latencies.len())
-                - 1;
-            self.latencies[i].as_secs_f64() * 1000.0
-        };
-        println!(
-            "{label:<34} {:>7} requests in {:>6.2} s: {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
-            self.requests,
-            self.elapsed.as_secs_f64(),
-            per_second,
-            pct(0.50),
-            pct(0.99)
-        );
-        per_second
-    }
-}
-
-/// `CONNECTIONS` workers share `total` requests; `send(n)` makes request number n.
-async fn drive<F, Fut>(total: usize, send: F) -> Run
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let send = Arc::new(send);
-    let started = Instant::now();
-    let mut workers = Vec::new();
-    for worker in 0..CONNECTIONS {
-        let send = send.clone();
-        workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut n = worker;
-            while n < total {
-                let at = Instant::now();
-                send(n).await;
-                latencies.push(at.elapsed());
-                n += CONNECTIONS;
-            }
-            latencies
-        }));
-    }
-    let mut latencies = Vec::with_capacity(total);
-    for worker in workers {
-        latencies.extend(worker.await.unwrap());
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
-    Run {
-        requests: total,
-        elapsed,
-        latencies,
-    }
-}
 
 fn input(n: usize) -> String {
     // About 1 KB of JSON.
@@ -95,7 +33,7 @@ async fn trivial_handler(total: usize) -> f64 {
     tokio::spawn(async move { axum::serve(listener, app).await });
     let client = reqwest::Client::new();
     let url = format!("http://{addr}/echo");
-    let run = drive(total, move |n| {
+    let run = drive(CONNECTIONS, total, move |n| {
         let request = client.post(url.clone()).body(input(n));
         async move {
             let response = request.send().await.unwrap();
@@ -109,12 +47,14 @@ async fn trivial_handler(total: usize) -> f64 {
 
 async fn loupe(backend: Backend, total: usize) -> f64 {
     let api = Arc::new(common::Api::spawn(backend, &[]).await);
-    let run = drive(total, move |n| {
+    let flow = Arc::new(api.flow_with_task_count("bench-three", 3).await);
+    let run = drive(CONNECTIONS, total, move |n| {
         let api = api.clone();
+        let flow = flow.clone();
         async move {
             let body = json!({
                 "HumanLoopName": format!("bench-{n}"),
-                "FlowDefinitionArn": common::FLOW_ARN,
+                "FlowDefinitionArn": *flow,
                 "HumanLoopInput": {"InputContent": input(n)}
             });
             let (status, _, answer) = api.call("POST", "/human-loops", Some(body)).await;

@@ -1,5 +1,5 @@
 //! Loupe driven by the real AWS CLI (v1, from PyPI, in the project's `.venv`), on a fresh SQLite
-//! file and a fresh PostgreSQL database. The script is `tests/cli/a2i.sh`.
+//! file and a fresh PostgreSQL database. The scripts are in `tests/cli/`.
 
 mod common;
 
@@ -18,10 +18,12 @@ fn aws_cli() -> String {
     })
 }
 
-async fn the_aws_cli_drives_loupe(backend: Backend) {
+/// Runs `tests/cli/<script>` against a fresh Loupe; it exits non-zero at the first difference.
+async fn run_script(backend: Backend, script: &str) {
     let api = common::Api::spawn(backend, &[]).await;
+    let path = format!("{}/tests/cli/{script}", env!("CARGO_MANIFEST_DIR"));
     let output = tokio::process::Command::new("bash")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/a2i.sh"))
+        .arg(path)
         .env("AWS", aws_cli())
         .env("LOUPE_URL", &api.base)
         .env("AWS_ACCESS_KEY_ID", api.key.as_str())
@@ -34,11 +36,22 @@ async fn the_aws_cli_drives_loupe(backend: Backend) {
         .await
         .expect("run bash");
     assert!(
-        output.status.success(),
+        output.status.success() && String::from_utf8_lossy(&output.stdout).contains(": ok"),
         "AWS CLI script failed:\n{}\n{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
 }
 
-test_on_both_backends!(the_aws_cli_drives_loupe);
+async fn the_aws_cli_drives_loupe(backend: Backend) {
+    run_script(backend, "a2i.sh").await;
+}
+
+async fn the_aws_cli_manages_teams_and_built_in_flows(backend: Backend) {
+    run_script(backend, "teams_and_built_in.sh").await;
+}
+
+test_on_both_backends!(
+    the_aws_cli_drives_loupe,
+    the_aws_cli_manages_teams_and_built_in_flows
+);

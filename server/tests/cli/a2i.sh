@@ -4,33 +4,7 @@
 # key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. Stops at the first difference.
 set -euo pipefail
 
-sm() { "$AWS" sagemaker --endpoint-url "$LOUPE_URL" "$@"; }
-a2i() { "$AWS" sagemaker-a2i-runtime --endpoint-url "$LOUPE_URL" "$@"; }
-
-expect() { # expect WANT GOT WHAT
-  if [ "$1" != "$2" ]; then
-    echo "FAILED: $3: wanted '$1', got '$2'" >&2
-    exit 1
-  fi
-}
-
-# expect_error CODE command…: the command fails and names the AWS error CODE.
-expect_error() {
-  local code=$1
-  shift
-  local out
-  if out=$("$@" 2>&1); then
-    echo "FAILED: '$*' succeeded, wanted $code" >&2
-    exit 1
-  fi
-  if ! grep -q "($code)" <<<"$out"; then
-    echo "FAILED: '$*' wanted $code, said: $out" >&2
-    exit 1
-  fi
-}
-
-ACCOUNT=123456789012
-REGION=us-east-1
+source "$(dirname "$0")/expect.sh"
 
 ui_arn=$(sm create-human-task-ui --human-task-ui-name cli-ui \
   --ui-template '{"Content": "<p>{{ task.input.taskObject }}</p>"}' --query HumanTaskUiArn --output text)

@@ -266,6 +266,29 @@ impl Api {
             .await
     }
 
+    /// Creates a custom flow like "review-text" but with `task_count` workers per item; returns
+    /// its ARN.
+    pub async fn flow_with_task_count(&self, name: &str, task_count: u32) -> String {
+        let (status, _, body) = self
+            .sagemaker(
+                "CreateFlowDefinition",
+                json!({
+                    "FlowDefinitionName": name,
+                    "HumanLoopConfig": {
+                        "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers"),
+                        "HumanTaskUiArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/text"),
+                        "TaskTitle": "Review", "TaskDescription": "Review the text",
+                        "TaskCount": task_count
+                    },
+                    "OutputConfig": {"S3OutputPath": "s3://results/loupe"},
+                    "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/a2i")
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["FlowDefinitionArn"].as_str().unwrap().to_owned()
+    }
+
     pub async fn start(&self, name: &str, input: Value) -> Answer {
         self.call(
             "POST",
