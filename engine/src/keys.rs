@@ -111,6 +111,17 @@ impl MasterKey {
         self.open_text(id.as_str(), sealed).map(SecretAccessKey)
     }
 
+    /// A key for one purpose (signing links, say), derived so that it reveals nothing about
+    /// the master key or the keys of other purposes.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0)
+            .expect("HMAC takes keys of any length");
+        mac.update(b"loupe key derivation\n");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// Seals any secret text, bound to `context` (the owner's id or name): a sealed value
     /// copied to another owner's row does not open.
     pub fn seal_text(&self, context: &str, plain: &str) -> SealedSecret {

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod arns;
 pub mod audit;
+pub mod blob_links;
 pub mod clock;
 pub mod conditions;
 pub mod digest;
@@ -26,6 +27,7 @@ pub mod starter;
 pub mod store;
 pub mod task_uis;
 pub mod teams;
+pub mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod webhooks;

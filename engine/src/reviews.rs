@@ -31,8 +31,11 @@ use crate::starter::LoopStarter;
 use crate::store::{
     FlowDeletion, NewFlowDefinition, Store, StoreError, SubmitReceipt, TaskRefusal,
 };
-use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus};
+use crate::task_uis::{
+    HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus, RenderRequest, TemplateSource,
+};
 use crate::teams::{NewTeam, TeamDetails, TeamUpdate, WorkteamName};
+use crate::templates::{self, ReadGrants, TemplateError};
 use crate::workteam_requests;
 
 /// The engine's errors, in domain words. The API maps them to AWS error types, the UI to
@@ -97,6 +100,13 @@ pub struct StartResponse {
 pub struct ActivationDecision {
     pub starts_loop: bool,
     pub report: Option<ActivationReport>,
+}
+
+/// What `RenderUiTemplate` answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedTemplate {
+    pub content: String,
+    pub errors: Vec<TemplateError>,
 }
 
 /// What one run of the scheduled work did.
@@ -212,6 +222,40 @@ impl Reviews {
             .find_task_ui(name)
             .await?
             .ok_or_else(|| ReviewError::NotFound(format!("Human task UI {name} does not exist")))
+    }
+
+    /// `RenderUiTemplate`: the template (given, or a stored UI's) rendered against
+    /// `Task.Input`. A template that does not parse or render is not an error of the call: it
+    /// comes back in `errors`, with empty content, as A2I answers.
+    pub async fn render_ui_template(
+        &self,
+        request: &Value,
+        grants: Arc<dyn ReadGrants>,
+    ) -> Result<RenderedTemplate, ReviewError> {
+        let request = RenderRequest::parse(request, &self.account)?;
+        let content = match request.source {
+            TemplateSource::Inline(content) => content,
+            TemplateSource::Stored(Some(name), _) => {
+                self.find_task_ui(&name).await?.spec.ui_template.content
+            }
+            TemplateSource::Stored(None, arn) => {
+                return Err(ReviewError::NotFound(format!(
+                    "Human task UI {arn} does not exist"
+                )));
+            }
+        };
+        Ok(
+            match templates::render(&content, &request.task_input, grants) {
+                Ok(content) => RenderedTemplate {
+                    content,
+                    errors: Vec::new(),
+                },
+                Err(error) => RenderedTemplate {
+                    content: String::new(),
+                    errors: vec![error],
+                },
+            },
+        )
     }
 
     /// `DeleteHumanTaskUi`: gone from lists at once, and no new flow definition may use it

@@ -10,8 +10,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::arns::{Account, RoleArn};
+use crate::flows::patterns;
 use crate::flows::tags::{Tag, read_tags};
-use crate::flows::validation::{Members, Pattern, RequestError, StringRule, Violations};
+use crate::flows::validation::{
+    Members, Pattern, RequestError, Rule, Shown, StringRule, Violations,
+};
 use crate::names::HumanTaskUiName;
 
 /// `UiTemplate.Content`: 1-128,000 characters of Liquid/HTML.
@@ -97,6 +101,102 @@ impl HumanTaskUiSpec {
             },
             tags,
         })
+    }
+}
+
+/// Where RenderUiTemplate takes its template from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateSource {
+    /// `UiTemplate.Content`.
+    Inline(String),
+    /// `HumanTaskUiArn`, resolved in this account; `None` when it names another account's.
+    Stored(Option<HumanTaskUiName>, String),
+}
+
+/// `RenderUiTemplate`, parsed (spec 3.3.5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderRequest {
+    pub source: TemplateSource,
+    /// `Task.Input`, the JSON document that becomes `task.input`.
+    pub task_input: Value,
+}
+
+const TASK_INPUT: StringRule = StringRule {
+    min: 2,
+    max: MAX_TEMPLATE_CHARS,
+    pattern: Some(Pattern {
+        regex: r"[\S\s]+",
+        matches: is_not_empty,
+    }),
+};
+const RENDER_ROLE_ARN: StringRule = StringRule {
+    min: RoleArn::MIN_CHARS,
+    max: RoleArn::MAX_CHARS,
+    pattern: Some(patterns::ROLE_ARN),
+};
+const RENDER_UI_ARN: StringRule = StringRule {
+    min: 0,
+    max: 1024,
+    pattern: Some(patterns::HUMAN_TASK_UI_ARN),
+};
+
+impl RenderRequest {
+    /// Reads a `RenderUiTemplate` request body. Exactly one of `UiTemplate` and
+    /// `HumanTaskUiArn` names the template [IMPL: AWS leaves both-or-neither unsaid].
+    pub fn parse(request: &Value, account: &Account) -> Result<Self, RequestError> {
+        let root = Members::of_request(request)?;
+        let mut violations = Violations::default();
+        let v = &mut violations;
+
+        let template = root.structure("UiTemplate")?;
+        let content = match &template {
+            Some(template) => template.required_string("Content", &CONTENT, v)?,
+            None => None,
+        };
+        let arn = root.optional_string("HumanTaskUiArn", &RENDER_UI_ARN, v)?;
+        let task_path = root.path_of("Task");
+        let input = match v.required(&task_path, root.structure("Task")?) {
+            Some(task) => task.required_string("Input", &TASK_INPUT, v)?,
+            None => None,
+        };
+        root.required_string("RoleArn", &RENDER_ROLE_ARN, v)?;
+        match (&template, root.string("HumanTaskUiArn")?) {
+            (Some(_), Some(raw)) => v.push(
+                root.path_of("HumanTaskUiArn"),
+                Shown::text(raw),
+                Rule::Other("Member must be absent when UiTemplate is given".to_owned()),
+            ),
+            (None, None) => v.push(
+                root.path_of("UiTemplate"),
+                Shown::Null,
+                Rule::Other("Member must be given when HumanTaskUiArn is not".to_owned()),
+            ),
+            _ => {}
+        }
+        let task_input = input.and_then(|raw| match serde_json::from_str::<Value>(raw) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                v.push(
+                    task_path.member("Input"),
+                    Shown::text(raw),
+                    Rule::Other(format!("Member must be a JSON document ({error})")),
+                );
+                None
+            }
+        });
+
+        violations.finish()?;
+        let source = match (content, arn) {
+            (Some(content), _) => TemplateSource::Inline(content.to_owned()),
+            (None, Some(arn)) => {
+                TemplateSource::Stored(account.resolve_human_task_ui(arn).ok(), arn.to_owned())
+            }
+            (None, None) => unreachable!("a missing template was recorded as a violation"),
+        };
+        let Some(task_input) = task_input else {
+            unreachable!("a missing or malformed Task.Input was recorded as a violation");
+        };
+        Ok(Self { source, task_input })
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod aws;
+pub mod blobs;
 pub mod cli;
 pub mod commands;
 pub mod csrf;

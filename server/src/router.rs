@@ -65,6 +65,8 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
                     aws::audit::record,
                 )),
         )
+        // Signed links are their own credential.
+        .merge(crate::blobs::routes())
         .layer(middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::custom(panic_page))
         .layer(

@@ -1,6 +1,6 @@
 //! The SageMaker control plane (AWS JSON 1.1, spec 1.1): `POST /` with
-//! `X-Amz-Target: SageMaker.<Operation>`. Served: the human task UI and flow definition
-//! operations. Timestamps are epoch seconds (a JSON number with milliseconds).
+//! `X-Amz-Target: SageMaker.<Operation>`. Served: the human task UI (with RenderUiTemplate),
+//! flow definition and work team operations. Timestamps are epoch seconds (a JSON number with milliseconds).
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -54,6 +54,20 @@ async fn template(
         ui.spec.ui_template.content,
     )
         .into_response())
+}
+
+/// `scheme://host` as the caller reached Loupe, for absolute URLs in answers.
+fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 fn err(kind: ErrorKind, message: impl Into<String>) -> AwsError {
@@ -116,22 +130,14 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
         "DescribeHumanTaskUi" => {
             let name = name_member(&request, "HumanTaskUiName", HumanTaskUiName::parse)?;
             let ui = reviews.find_task_ui(&name).await.map_err(review_error)?;
-            let host = headers
-                .get("host")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("localhost");
-            let scheme = if state.secure_cookies {
-                "https"
-            } else {
-                "http"
-            };
+            let origin = origin(&state, &headers);
             Ok(reply(json!({
                 "HumanTaskUiArn": account.human_task_ui_arn(&name).to_string(),
                 "HumanTaskUiName": name.as_str(),
                 "HumanTaskUiStatus": ui.status.as_str(),
                 "CreationTime": epoch(ui.created_at),
                 "UiTemplate": {
-                    "Url": format!("{scheme}://{host}/human-task-uis/{name}/template"),
+                    "Url": format!("{origin}/human-task-uis/{name}/template"),
                     "ContentSha256": ui.spec.ui_template.content_sha256().as_str(),
                 }
             })))
@@ -163,6 +169,26 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             let name = name_member(&request, "HumanTaskUiName", HumanTaskUiName::parse)?;
             reviews.delete_task_ui(&name).await.map_err(review_error)?;
             Ok(reply(json!({})))
+        }
+        "RenderUiTemplate" => {
+            let grants = std::sync::Arc::new(crate::blobs::BlobGrants {
+                signer: crate::blobs::signer(&state.master_key),
+                base: origin(&state, &headers),
+                clock: state.clock.clone(),
+            });
+            let rendered = reviews
+                .render_ui_template(&request, grants)
+                .await
+                .map_err(review_error)?;
+            let errors: Vec<Value> = rendered
+                .errors
+                .iter()
+                .map(|e| json!({"Code": e.kind.code(), "Message": e.to_string()}))
+                .collect();
+            Ok(reply(json!({
+                "RenderedContent": rendered.content,
+                "Errors": errors,
+            })))
         }
         "CreateFlowDefinition" => {
             let flow = reviews

@@ -1,4 +1,5 @@
-"""SageMaker's task UI and flow definition operations through the real boto3 client.
+"""SageMaker's task UI (with RenderUiTemplate), flow definition and work team operations through
+the real boto3 client.
 
 Run by server/tests/boto3_conformance.rs with LOUPE_URL, LOUPE_KEY_ID and LOUPE_SECRET set; the
 server has a private work team named "reviewers".
@@ -35,6 +36,28 @@ names = [s["HumanTaskUiName"] for p in pages for s in p["HumanTaskUiSummaries"]]
 assert sorted(names) == sorted(["text", "cp-ui", "cp-extra-0", "cp-extra-1", "cp-extra-2"]), names
 assert len(pages) == 3
 assert error_code(lambda: sm.describe_human_task_ui(HumanTaskUiName="missing")) == "ResourceNotFound"
+
+# RenderUiTemplate: a stored UI by ARN, or the template itself; autoescape on, as in A2I.
+role = f"arn:aws:iam::{ACCOUNT}:role/a2i"
+rendered = sm.render_ui_template(
+    HumanTaskUiArn=ui_arn, Task={"Input": json.dumps({"taskObject": "Tom & Jerry"})}, RoleArn=role
+)
+assert rendered["Errors"] == [], rendered
+assert 'header="Tom &amp; Jerry"' in rendered["RenderedContent"], rendered
+rendered = sm.render_ui_template(
+    UiTemplate={"Content": "{{ task.input.labels | to_json | escape }}"},
+    Task={"Input": json.dumps({"labels": ["a", "b"]})},
+    RoleArn=role,
+)
+assert rendered["RenderedContent"] == "[&quot;a&quot;,&quot;b&quot;]", rendered
+broken = sm.render_ui_template(UiTemplate={"Content": "{% for x in %}"}, Task={"Input": "{}"}, RoleArn=role)
+assert broken["RenderedContent"] == "" and broken["Errors"][0]["Code"] == "TemplateSyntaxError", broken
+assert "line 1" in broken["Errors"][0]["Message"], broken
+assert error_code(
+    lambda: sm.render_ui_template(
+        HumanTaskUiArn=f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/missing", Task={"Input": "{}"}, RoleArn=role
+    )
+) == "ResourceNotFound"
 
 flow_request = dict(
     FlowDefinitionName="cp-flow",

@@ -1,0 +1,288 @@
+//! Worker task templates (spec 5.1): Liquid with A2I's filters and autoescape, rendered against
+//! `task.input`. The one renderer behind RenderUiTemplate, the admin preview and the worker's
+//! task page, so what an admin previews is what a worker sees.
+
+mod autoescape;
+mod filters;
+mod lax;
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+pub use filters::ReadGrants;
+
+/// Why a template did not render, with where when the parser knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct TemplateError {
+    pub kind: TemplateErrorKind,
+    pub message: String,
+    /// 1-based line and column in the template as written.
+    pub position: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateErrorKind {
+    /// The template does not parse.
+    Syntax,
+    /// It parsed but failed on this input (an unknown filter argument, a bad reference…).
+    Render,
+}
+
+impl TemplateErrorKind {
+    /// The `Errors[].Code` of RenderUiTemplate.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Syntax => "TemplateSyntaxError",
+            Self::Render => "TemplateRenderError",
+        }
+    }
+}
+
+impl TemplateError {
+    fn describe(&self) -> String {
+        match self.position {
+            Some((line, column)) => format!("line {line}, column {column}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// A parsed template, ready to render any number of inputs.
+pub struct TaskTemplate {
+    template: liquid::Template,
+}
+
+impl std::fmt::Debug for TaskTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TaskTemplate")
+    }
+}
+
+impl TaskTemplate {
+    /// Parses `content`; `grants` turns S3 references into links for `grant_read_access`.
+    pub fn parse(content: &str, grants: Arc<dyn ReadGrants>) -> Result<Self, TemplateError> {
+        let rewritten = autoescape::rewrite(content);
+        let parser = filters::parser(grants).map_err(|e| TemplateError {
+            kind: TemplateErrorKind::Syntax,
+            message: e.to_string(),
+            position: None,
+        })?;
+        let template = parser.parse(&rewritten.text).map_err(|e| {
+            let text = e.to_string();
+            let position =
+                position_in(&text).map(|(line, column)| rewritten.original_position(line, column));
+            TemplateError {
+                kind: TemplateErrorKind::Syntax,
+                message: clean_message(&text),
+                position,
+            }
+        })?;
+        Ok(Self { template })
+    }
+
+    /// Renders with `task.input` = `input`.
+    pub fn render(&self, input: &Value) -> Result<String, TemplateError> {
+        let globals = lax::Globals::new(input);
+        self.template
+            .render(globals.view())
+            .map_err(|e| TemplateError {
+                kind: TemplateErrorKind::Render,
+                message: clean_message(&e.to_string()),
+                position: None,
+            })
+    }
+}
+
+/// Parses and renders in one go.
+pub fn render(
+    content: &str,
+    input: &Value,
+    grants: Arc<dyn ReadGrants>,
+) -> Result<String, TemplateError> {
+    TaskTemplate::parse(content, grants)?.render(input)
+}
+
+/// pest reports ` --> LINE:COLUMN`.
+fn position_in(message: &str) -> Option<(usize, usize)> {
+    let after = &message[message.find("--> ")? + 4..];
+    let spot = after.split_whitespace().next()?;
+    let (line, column) = spot.split_once(':')?;
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+/// The parser's message without its source excerpt (which shows the rewritten text) and
+/// without the internal filter's name.
+fn clean_message(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            !line.is_empty()
+                && !line.starts_with("-->")
+                && !line.starts_with('|')
+                && !line.chars().next().is_some_and(|c| c.is_ascii_digit())
+        })
+        .map(|line| line.trim_start_matches("= "))
+        .collect();
+    lines
+        .join("; ")
+        .replace(&format!(" | {}", autoescape::AUTOESCAPE_FILTER), "")
+        .replace(autoescape::AUTOESCAPE_FILTER, "(autoescape)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    struct NoGrants;
+    impl ReadGrants for NoGrants {
+        fn grant(&self, reference: &str) -> Result<String, String> {
+            Err(format!("no object store for {reference}"))
+        }
+    }
+
+    struct FakeGrants;
+    impl ReadGrants for FakeGrants {
+        fn grant(&self, reference: &str) -> Result<String, String> {
+            Ok(format!(
+                "/blobs/{}?sig=a&b",
+                reference.trim_start_matches("s3://")
+            ))
+        }
+    }
+
+    fn show(template: &str, input: Value) -> String {
+        render(template, &input, Arc::new(FakeGrants)).unwrap()
+    }
+
+    #[test]
+    fn output_is_escaped_by_default_as_a2i_shows() {
+        let input = json!({"book": "Have you read 'James & the Giant Peach'?"});
+        assert_eq!(
+            show("{{ task.input.book }}", input.clone()),
+            "Have you read &#39;James &amp; the Giant Peach&#39;?"
+        );
+        assert_eq!(
+            show("{{ task.input.book | escape }}", input.clone()),
+            "Have you read &#39;James &amp; the Giant Peach&#39;?"
+        );
+        assert_eq!(
+            show("{{ task.input.book | skip_autoescape }}", input.clone()),
+            "Have you read 'James & the Giant Peach'?"
+        );
+        assert_eq!(
+            show(
+                "{{ task.input.book | escape_once }}",
+                json!({"book": "a &amp; b < c"})
+            ),
+            "a &amp; b &lt; c"
+        );
+    }
+
+    #[test]
+    fn a_script_in_the_input_never_comes_out_as_markup() {
+        let input = json!({"taskObject": "<script>alert(1)</script>", "labels": ["<img src=x onerror=alert(1)>"]});
+        let html = show(
+            "<p>{{ task.input.taskObject }}</p><crowd-classifier categories=\"{{ task.input.labels | to_json | escape }}\">\
+             {% for l in task.input.labels %}<i>{{ l | upcase }}</i>{% endfor %}",
+            input,
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("categories=\"[&quot;&lt;img src=x onerror=alert(1)&gt;&quot;]\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn to_json_writes_json_that_survives_attribute_escaping() {
+        let input =
+            json!({"point": {"point_number": 8, "coords": [59, 76]}, "labels": ["cat", "dog"]});
+        assert_eq!(
+            show(
+                "{{ task.input.point | to_json | skip_autoescape }}",
+                input.clone()
+            ),
+            r#"{"coords":[59,76],"point_number":8}"#
+        );
+        assert_eq!(
+            show("{{ task.input.labels | to_json | escape }}", input),
+            "[&quot;cat&quot;,&quot;dog&quot;]"
+        );
+        assert_eq!(show("{{ task.input.none | to_json }}", json!({})), "null");
+    }
+
+    #[test]
+    fn captured_s3_uris_become_granted_links() {
+        let template = "{% capture uri %}s3://{{ task.input.bucket }}/{{ task.input.key }}{% endcapture %}\
+                        <img src=\"{{ uri | grant_read_access }}\">";
+        assert_eq!(
+            show(template, json!({"bucket": "pics", "key": "cat.jpg"})),
+            "<img src=\"/blobs/pics/cat.jpg?sig=a&amp;b\">"
+        );
+        let error = render(
+            "{{ 's3://b/k' | grant_read_access }}",
+            &json!({}),
+            Arc::new(NoGrants),
+        )
+        .unwrap_err();
+        assert_eq!(error.kind, TemplateErrorKind::Render);
+        assert!(
+            error.message.contains("no object store for s3://b/k"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn missing_values_print_nothing_as_in_shopify_liquid() {
+        assert_eq!(
+            show(
+                "[{{ task.input.note }}][{{ task.input.a.b.c }}][{{ nothing }}]{% if task.input.note %}x{% endif %}[{{ task.input.note | default: 'none' }}]",
+                json!({"a": {}})
+            ),
+            "[][][][none]"
+        );
+        assert_eq!(
+            show(
+                "{{ task.input.items[1] }}|{{ task.input.items.first }}|{{ task.input.items | size }}",
+                json!({"items": ["x", "y"]})
+            ),
+            "y|x|2"
+        );
+    }
+
+    #[test]
+    fn standard_tags_and_filters_work() {
+        let template = "{% assign n = task.input.items | size %}{% if n > 1 %}{{ n }} items{% else %}one{% endif %}\
+                        {% case task.input.kind %}{% when 'a' %}A{% else %}?{% endcase %}\
+                        {% unless task.input.hide %}shown{% endunless %}";
+        assert_eq!(
+            show(template, json!({"items": [1, 2, 3], "kind": "a"})),
+            "3 itemsAshown"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line_and_column_as_written() {
+        let error = TaskTemplate::parse(
+            "<p>{{ task.input.a }}</p>\n<p>{{ task.input.b | }}</p>",
+            Arc::new(NoGrants),
+        )
+        .unwrap_err();
+        assert_eq!(error.kind, TemplateErrorKind::Syntax);
+        let (line, _) = error.position.expect("a position");
+        assert_eq!(line, 2, "{error}");
+        assert!(!error.message.contains("loupe_autoescape"), "{error}");
+        let unclosed =
+            TaskTemplate::parse("{% if task.input.a %}open", Arc::new(NoGrants)).unwrap_err();
+        assert_eq!(unclosed.kind, TemplateErrorKind::Syntax);
+    }
+}
