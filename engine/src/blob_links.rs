@@ -174,6 +174,25 @@ impl LinkSigner {
     }
 }
 
+/// `grant_read_access` for one rendering: links under `base` (empty for Loupe's own pages,
+/// `scheme://host` for answers to API callers).
+pub struct SignedLinks {
+    pub signer: LinkSigner,
+    pub base: String,
+    pub clock: std::sync::Arc<dyn crate::clock::Clock>,
+}
+
+impl crate::templates::ReadGrants for SignedLinks {
+    fn grant(&self, reference: &str) -> Result<String, String> {
+        let object = ObjectRef::parse(reference)?;
+        Ok(format!(
+            "{}{}",
+            self.base,
+            self.signer.link(&object, self.clock.now())
+        ))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum LinkError {
     #[error("this link is not valid")]

@@ -5,17 +5,13 @@
 //! The objects are someone else's bytes: they are sent with a sandboxing Content-Security-Policy
 //! and `nosniff`, so an HTML or SVG object cannot run script on this origin.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use loupe_engine::blob_links::{self, LinkSigner, ObjectRef};
-use loupe_engine::clock::Clock;
+use loupe_engine::blob_links::{self, LinkSigner};
 use loupe_engine::keys::MasterKey;
-use loupe_engine::templates::ReadGrants;
 
 use crate::AppState;
 
@@ -24,25 +20,6 @@ const PURPOSE: &str = "grant_read_access links";
 
 pub fn signer(master: &MasterKey) -> LinkSigner {
     LinkSigner::new(master.derive(PURPOSE))
-}
-
-/// `grant_read_access` for one rendering: links under `base` (empty for same-origin pages, the
-/// caller's scheme and host for API answers).
-pub struct BlobGrants {
-    pub signer: LinkSigner,
-    pub base: String,
-    pub clock: Arc<dyn Clock>,
-}
-
-impl ReadGrants for BlobGrants {
-    fn grant(&self, reference: &str) -> Result<String, String> {
-        let object = ObjectRef::parse(reference)?;
-        Ok(format!(
-            "{}{}",
-            self.base,
-            self.signer.link(&object, self.clock.now())
-        ))
-    }
 }
 
 pub fn routes() -> Router<AppState> {

@@ -37,7 +37,13 @@ fn escape(input: &dyn ValueView) -> Result<Value> {
     if input.is_nil() {
         return Ok(Value::scalar(""));
     }
-    let text = input.to_kstr();
+    // Arrays and objects print as JSON, as A2I's built-in templates expect of
+    // `initial-value="{{ task.input.selectedAiServiceResponse.blocks }}"`.
+    let text = if input.is_array() || input.is_object() {
+        json_text(input)?
+    } else {
+        input.to_kstr().to_string()
+    };
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -53,10 +59,13 @@ fn escape(input: &dyn ValueView) -> Result<Value> {
 }
 
 fn to_json(input: &dyn ValueView) -> Result<Value> {
-    let json = serde_json::to_value(input.to_value())
+    Ok(Value::scalar(json_text(input)?))
+}
+
+fn json_text(input: &dyn ValueView) -> Result<String> {
+    serde_json::to_value(input.to_value())
         .and_then(|value| serde_json::to_string(&value))
-        .map_err(|e| liquid_core::Error::with_msg(format!("to_json: {e}")))?;
-    Ok(Value::scalar(json))
+        .map_err(|e| liquid_core::Error::with_msg(format!("to_json: {e}")))
 }
 
 /// A filter without arguments, from a function.

@@ -45,6 +45,12 @@ impl LaxValue {
         }
     }
 
+    fn to_json_text(&self) -> String {
+        serde_json::to_value(self.as_liquid())
+            .and_then(|json| serde_json::to_string(&json))
+            .unwrap_or_default()
+    }
+
     fn as_liquid(&self) -> Value {
         match self {
             Self::Nil => Value::Nil,
@@ -65,11 +71,13 @@ impl ValueView for LaxValue {
         self
     }
 
+    /// Arrays and objects print as JSON: A2I's built-in templates hand them to elements that
+    /// way (`initial-value="{{ task.input.selectedAiServiceResponse.blocks }}"`).
     fn render(&self) -> DisplayCow<'_> {
         match self {
             Self::Nil => DisplayCow::Owned(Box::new("")),
             Self::Scalar(value) => value.render(),
-            _ => DisplayCow::Owned(Box::new(self.as_liquid().render().to_string())),
+            _ => DisplayCow::Owned(Box::new(self.to_json_text())),
         }
     }
 
@@ -109,7 +117,7 @@ impl ValueView for LaxValue {
         match self {
             Self::Nil => KStringCow::from_static(""),
             Self::Scalar(value) => value.to_kstr(),
-            _ => KStringCow::from_string(self.as_liquid().to_kstr().to_string()),
+            _ => KStringCow::from_string(self.to_json_text()),
         }
     }
 

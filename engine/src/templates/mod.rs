@@ -5,6 +5,7 @@
 mod autoescape;
 mod filters;
 mod lax;
+pub mod library;
 
 use std::sync::Arc;
 
@@ -256,6 +257,17 @@ mod tests {
                 json!({"items": ["x", "y"]})
             ),
             "y|x|2"
+        );
+    }
+
+    #[test]
+    fn arrays_and_objects_print_as_json_for_the_elements() {
+        assert_eq!(
+            show(
+                "<x initial-value=\"{{ task.input.blocks }}\">",
+                json!({"blocks": [{"id": "a", "text": "Pay"}]})
+            ),
+            "<x initial-value=\"[{&quot;id&quot;:&quot;a&quot;,&quot;text&quot;:&quot;Pay&quot;}]\">"
         );
     }
 

@@ -171,7 +171,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             Ok(reply(json!({})))
         }
         "RenderUiTemplate" => {
-            let grants = std::sync::Arc::new(crate::blobs::BlobGrants {
+            let grants = std::sync::Arc::new(loupe_engine::blob_links::SignedLinks {
                 signer: crate::blobs::signer(&state.master_key),
                 base: origin(&state, &headers),
                 clock: state.clock.clone(),
