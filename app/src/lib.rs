@@ -10,7 +10,7 @@ use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context}
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{admin, errors, login, work};
+use crate::pages::{admin, errors, login, templates, work};
 
 /// The HTML document around the app. Rendered on the server only; the two `<meta>` tags carry
 /// what the hydrating client must know before it renders anything (who is signed in, and the
@@ -61,7 +61,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=admin::Dashboard />
                         <Route path=path!("teams") view=admin::TeamsPage />
                         <Route path=path!("workers") view=admin::WorkersPage />
-                        <Route path=path!("templates") view=admin::TemplatesPage />
+                        <Route path=path!("templates") view=templates::TemplatesPage />
+                        <Route path=path!("templates/new") view=templates::NewTemplatePage />
+                        <Route path=path!("template/:name") view=templates::TemplateDetailPage />
                         <Route path=path!("flows") view=admin::FlowsPage />
                         <Route path=path!("loops") view=admin::LoopsPage />
                         <Route path=path!("keys") view=admin::KeysPage />

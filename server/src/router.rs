@@ -24,6 +24,9 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
     let context = {
         let services = Services {
             store: state.store.clone(),
+            reviews: state.reviews.clone(),
+            clock: state.clock.clone(),
+            links: crate::blobs::signer(&state.master_key),
         };
         move || provide_context(services.clone())
     };

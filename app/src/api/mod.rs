@@ -2,6 +2,7 @@
 //! then makes one call into the engine; none holds business rules.
 
 pub mod admin;
+pub mod templates;
 pub mod work;
 
 #[cfg(feature = "ssr")]
@@ -12,12 +13,30 @@ mod server {
     use std::sync::Arc;
 
     use leptos::prelude::*;
+    use loupe_engine::blob_links::{LinkSigner, SignedLinks};
+    use loupe_engine::clock::Clock;
+    use loupe_engine::reviews::Reviews;
     use loupe_engine::store::{Store, StoreError};
 
     /// What server functions reach through Leptos context; the server provides it per request.
     #[derive(Debug, Clone)]
     pub struct Services {
         pub store: Arc<dyn Store>,
+        pub reviews: Arc<Reviews>,
+        pub clock: Arc<dyn Clock>,
+        /// Signs `grant_read_access` links for rendered templates.
+        pub links: LinkSigner,
+    }
+
+    impl Services {
+        /// `grant_read_access` for pages of this origin: relative links.
+        pub fn same_origin_links(&self) -> Arc<SignedLinks> {
+            Arc::new(SignedLinks {
+                signer: self.links.clone(),
+                base: String::new(),
+                clock: self.clock.clone(),
+            })
+        }
     }
 
     pub fn services() -> Result<Services, ServerFnError> {

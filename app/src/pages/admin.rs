@@ -56,16 +56,6 @@ pub fn LoopsPage() -> impl IntoView {
 }
 
 #[component]
-pub fn TemplatesPage() -> impl IntoView {
-    view! {
-        <Planned
-            title="Templates"
-            what="Worker task templates (HTML, Liquid and crowd elements) with a preview rendered against sample input."
-        />
-    }
-}
-
-#[component]
 pub fn TeamsPage() -> impl IntoView {
     let teams = Resource::new(|| (), |_| list_teams());
     view! {

@@ -4,4 +4,5 @@ pub mod admin;
 pub mod chrome;
 pub mod errors;
 pub mod login;
+pub mod templates;
 pub mod work;

@@ -1,0 +1,233 @@
+//! Worker task templates (human task UIs) for the admin area: list, read, preview, create and
+//! delete, each one call into the engine. Previews use the same renderer as RenderUiTemplate and
+//! the worker's task page.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateRow {
+    pub name: String,
+    pub status: String,
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateInfo {
+    pub name: String,
+    pub arn: String,
+    pub status: String,
+    pub created: String,
+    pub sha256: String,
+    pub content: String,
+}
+
+/// A starter template to begin from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StarterRow {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub content: String,
+    /// Pretty-printed sample `task.input`.
+    pub sample_input: String,
+}
+
+/// A rendered preview, or why it could not be rendered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub html: Option<String>,
+    pub error: Option<String>,
+}
+
+/// A message for one form field (`name`, `content`), or for the form (`form`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateOutcome {
+    pub created: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[server(prefix = "/api", endpoint = "admin/templates")]
+pub async fn list_templates() -> Result<Vec<TemplateRow>, ServerFnError> {
+    use super::{services, store_error};
+    crate::session::require_admin()?;
+    let uis = services()?
+        .store
+        .list_task_uis()
+        .await
+        .map_err(store_error)?;
+    let mut rows: Vec<TemplateRow> = uis
+        .into_iter()
+        .map(|ui| TemplateRow {
+            name: ui.name().to_string(),
+            status: ui.status.as_str().to_owned(),
+            created: ui.created_at.to_minute_utc(),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(rows)
+}
+
+#[server(prefix = "/api", endpoint = "admin/template")]
+pub async fn template_detail(name: String) -> Result<Option<TemplateInfo>, ServerFnError> {
+    use super::services;
+    use loupe_engine::names::HumanTaskUiName;
+    use loupe_engine::reviews::ReviewError;
+    crate::session::require_admin()?;
+    let Ok(name) = HumanTaskUiName::parse(&name) else {
+        return Ok(None);
+    };
+    let services = services()?;
+    match services.reviews.find_task_ui(&name).await {
+        Ok(ui) => Ok(Some(TemplateInfo {
+            arn: services
+                .reviews
+                .account()
+                .human_task_ui_arn(&name)
+                .to_string(),
+            name: name.to_string(),
+            status: ui.status.as_str().to_owned(),
+            created: ui.created_at.to_minute_utc(),
+            sha256: ui.spec.ui_template.content_sha256().to_string(),
+            content: ui.spec.ui_template.content,
+        })),
+        Err(ReviewError::NotFound(_)) => Ok(None),
+        Err(error) => Err(ServerFnError::new(error.to_string())),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "admin/template-starters")]
+pub async fn template_starters() -> Result<Vec<StarterRow>, ServerFnError> {
+    crate::session::require_admin()?;
+    Ok(loupe_engine::templates::library::starters()
+        .into_iter()
+        .map(|s| StarterRow {
+            id: s.id.to_owned(),
+            title: s.title.to_owned(),
+            description: s.description.to_owned(),
+            content: s.content.to_owned(),
+            sample_input: serde_json::to_string_pretty(&s.sample_input).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Renders `content` against `input` (a JSON document) as a worker would see it.
+#[server(prefix = "/api", endpoint = "admin/template-preview")]
+pub async fn preview_template(content: String, input: String) -> Result<Preview, ServerFnError> {
+    use super::services;
+    crate::session::require_admin()?;
+    let input: serde_json::Value = match serde_json::from_str(&input) {
+        Ok(input) => input,
+        Err(error) => {
+            return Ok(Preview {
+                html: None,
+                error: Some(format!("The sample input is not JSON: {error}")),
+            });
+        }
+    };
+    let links = services()?.same_origin_links();
+    Ok(
+        match loupe_engine::templates::render(&content, &input, links) {
+            Ok(html) => Preview {
+                html: Some(html),
+                error: None,
+            },
+            Err(error) => Preview {
+                html: None,
+                error: Some(error.to_string()),
+            },
+        },
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/template-create")]
+pub async fn create_template(
+    name: String,
+    content: String,
+) -> Result<CreateOutcome, ServerFnError> {
+    use super::services;
+    use loupe_engine::flows::RequestError;
+    use loupe_engine::reviews::ReviewError;
+    crate::session::require_admin()?;
+    let request = serde_json::json!({
+        "HumanTaskUiName": name.trim(),
+        "UiTemplate": {"Content": content},
+    });
+    let field_of = |path: &str| {
+        if path.starts_with("humanTaskUiName") {
+            "name"
+        } else if path.starts_with("uiTemplate") {
+            "content"
+        } else {
+            "form"
+        }
+    };
+    let errors = match services()?.reviews.create_task_ui(&request).await {
+        Ok(ui) => {
+            leptos_axum::redirect(&format!("/admin/template/{}", ui.name()));
+            return Ok(CreateOutcome {
+                created: Some(ui.name().to_string()),
+                errors: Vec::new(),
+            });
+        }
+        Err(ReviewError::Request(RequestError::Invalid(invalid))) => invalid
+            .violations()
+            .iter()
+            .map(|v| FieldError {
+                field: field_of(v.path.as_str()).to_owned(),
+                message: match field_of(v.path.as_str()) {
+                    "name" => name_message(&v.rule.to_string()),
+                    _ => v.rule.to_string(),
+                },
+            })
+            .collect(),
+        Err(ReviewError::Conflict(message)) => vec![FieldError {
+            field: "name".to_owned(),
+            message,
+        }],
+        Err(error) => vec![FieldError {
+            field: "form".to_owned(),
+            message: error.to_string(),
+        }],
+    };
+    Ok(CreateOutcome {
+        created: None,
+        errors,
+    })
+}
+
+/// The model's wording for a broken name rule, turned into advice.
+#[cfg(feature = "ssr")]
+fn name_message(rule: &str) -> String {
+    if rule.contains("pattern") {
+        "Use lower-case letters, digits and hyphens, starting and ending with a letter or digit."
+            .to_owned()
+    } else if rule.contains("greater than or equal to 1") || rule.contains("null") {
+        "A name is required.".to_owned()
+    } else if rule.contains("less than or equal to") {
+        "At most 63 characters.".to_owned()
+    } else {
+        rule.to_owned()
+    }
+}
+
+#[server(prefix = "/api", endpoint = "admin/template-delete")]
+pub async fn delete_template(name: String) -> Result<(), ServerFnError> {
+    use super::services;
+    use loupe_engine::names::HumanTaskUiName;
+    crate::session::require_admin()?;
+    let name = HumanTaskUiName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
+    services()?
+        .reviews
+        .delete_task_ui(&name)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    leptos_axum::redirect("/admin/templates");
+    Ok(())
+}

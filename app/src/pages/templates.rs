@@ -1,0 +1,296 @@
+//! Worker task templates in the admin area: the list, a new template started from a starter
+//! with a live preview, and one template's page with its details, preview and delete.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::templates::{
+    CreateTemplate, DeleteTemplate, FieldError, list_templates, preview_template, template_detail,
+    template_starters,
+};
+
+fn loading() -> impl IntoView {
+    view! { <p class="muted">"Loading…"</p> }
+}
+
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    let templates = Resource::new(|| (), |_| list_templates());
+    view! {
+        <Title text="Templates" />
+        <div class="page-head">
+            <h1>"Worker task templates"</h1>
+            <A href="/admin/templates/new" attr:class="button primary">"New template"</A>
+        </div>
+        <p class="lead">"HTML with Liquid and crowd elements, rendered for each task with the loop's input as "<code>"task.input"</code>". Flow definitions name one by its ARN."</p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                templates.await.map(|rows| {
+                    if rows.is_empty() {
+                        return view! { <p class="empty">"No templates yet. Start one from a starter."</p> }.into_any();
+                    }
+                    let count = rows.len();
+                    view! {
+                        <p class="muted" data-testid="templates-count">{format!("{count} template{}", if count == 1 { "" } else { "s" })}</p>
+                        <table class="grid" data-testid="templates-table">
+                            <thead><tr><th>"Name"</th><th>"Status"</th><th>"Created (UTC)"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|t| {
+                                    let href = format!("/admin/template/{}", t.name);
+                                    view! { <tr><td><A href=href>{t.name}</A></td><td>{t.status}</td><td>{t.created}</td></tr> }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The rendered template in a sandboxed frame: no scripts, no access to this page or its
+/// cookies; or the renderer's message with line and column.
+#[component]
+fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl IntoView {
+    let preview = Resource::new(
+        move || (content.get(), input.get()),
+        |(content, input)| preview_template(content, input),
+    );
+    view! {
+        <section class="preview" aria-label="Preview">
+            <h2>"Preview"</h2>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Ok(result) => match (result.html, result.error) {
+                            (Some(html), _) => view! {
+                                <iframe
+                                    class="preview-frame"
+                                    title="Template preview"
+                                    sandbox=""
+                                    srcdoc=html.clone()
+                                    data-testid="preview-frame"
+                                ></iframe>
+                                <details class="rendered-source">
+                                    <summary>"Rendered HTML"</summary>
+                                    <pre data-testid="preview-html"><code>{html}</code></pre>
+                                </details>
+                            }.into_any(),
+                            (None, error) => view! {
+                                <p class="field-error" role="alert" data-testid="preview-error">{error.unwrap_or_default()}</p>
+                            }.into_any(),
+                        },
+                        Err(error) => view! { <p class="field-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn errors_for(errors: &[FieldError], field: &str) -> Vec<String> {
+    errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.message.clone())
+        .collect()
+}
+
+#[component]
+fn FieldMessages(messages: Vec<String>, id: &'static str) -> impl IntoView {
+    (!messages.is_empty()).then(|| {
+        view! {
+            <div class="field-error" role="alert" id=id>
+                {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+            </div>
+        }
+    })
+}
+
+#[component]
+pub fn NewTemplatePage() -> impl IntoView {
+    let starters = Resource::new(|| (), |_| template_starters());
+    let query = use_query_map();
+    view! {
+        <Title text="New template" />
+        <h1>"New worker task template"</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let starters = starters.await?;
+                let chosen = query.with(|q| q.get("starter")).unwrap_or_default();
+                let starter = starters.iter().find(|s| s.id == chosen).cloned();
+                let picker = starters.iter().map(|s| {
+                    let href = format!("/admin/templates/new?starter={}", s.id);
+                    let current = s.id == chosen;
+                    let test_id = format!("starter-{}", s.id);
+                    let title = s.title.clone();
+                    let description = s.description.clone();
+                    view! {
+                        <li>
+                            <A href=href attr:aria-current=current.then_some("true") attr:data-testid=test_id>{title}</A>
+                            <span class="muted">{description}</span>
+                        </li>
+                    }
+                }).collect::<Vec<_>>();
+                Ok::<_, ServerFnError>(view! {
+                    <nav class="starters" aria-label="Starter templates">
+                        <h2>"Start from"</h2>
+                        <ul>{picker}</ul>
+                    </nav>
+                    <TemplateForm
+                        name=starter.as_ref().map(|s| s.id.clone()).unwrap_or_default()
+                        content=starter.as_ref().map(|s| s.content.clone()).unwrap_or_else(|| "<crowd-form>\n  <p>{{ task.input.taskObject }}</p>\n</crowd-form>\n".to_owned())
+                        input=starter.map(|s| s.sample_input).unwrap_or_else(|| "{\n  \"taskObject\": \"Something to review\"\n}".to_owned())
+                    />
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TemplateForm(name: String, content: String, input: String) -> impl IntoView {
+    let create = ServerAction::<CreateTemplate>::new();
+    let (content, set_content) = signal(content);
+    let (input, set_input) = signal(input);
+    let errors = move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|outcome| outcome.errors)
+            .unwrap_or_default()
+    };
+    let failure = move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    view! {
+        <div class="editor">
+            <ActionForm action=create attr:class="stack" attr:data-testid="template-form">
+                <label for="template-name">"HumanTaskUiName"</label>
+                <p class="hint">"1–63 lower-case letters, digits and hyphens. Part of the template's ARN; it cannot change later."</p>
+                <input id="template-name" type="text" name="name" required value=name autocomplete="off" aria-describedby="name-errors" />
+                {move || view! { <FieldMessages messages=errors_for(&errors(), "name") id="name-errors" /> }}
+                <label for="template-content">"UiTemplate.Content"</label>
+                <p class="hint">"HTML with Liquid. Output is HTML-escaped unless piped through "<code>"skip_autoescape"</code>"; use "<code>"grant_read_access"</code>" for S3 objects."</p>
+                <textarea
+                    id="template-content"
+                    name="content"
+                    class="code"
+                    rows="18"
+                    spellcheck="false"
+                    aria-describedby="content-errors"
+                    prop:value=content
+                    on:input=move |ev| set_content.set(event_target_value(&ev))
+                >{content.get_untracked()}</textarea>
+                {move || view! { <FieldMessages messages=errors_for(&errors(), "content") id="content-errors" /> }}
+                {move || view! { <FieldMessages messages=errors_for(&errors(), "form") id="form-errors" /> }}
+                {move || failure().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+                <button type="submit" class="primary" disabled=move || create.pending().get()>
+                    {move || if create.pending().get() { "Creating…" } else { "Create template" }}
+                </button>
+            </ActionForm>
+            <div class="stack">
+                <label for="sample-input">"Sample task.input (JSON)"</label>
+                <p class="hint">"Only for the preview; loops bring their own input."</p>
+                <textarea
+                    id="sample-input"
+                    class="code"
+                    rows="8"
+                    spellcheck="false"
+                    prop:value=input
+                    on:input=move |ev| set_input.set(event_target_value(&ev))
+                >{input.get_untracked()}</textarea>
+                <LivePreview content input />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn TemplateDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(
+        move || params.with(|p| p.get("name").unwrap_or_default()),
+        template_detail,
+    );
+    let delete = ServerAction::<DeleteTemplate>::new();
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let Some(ui) = detail.await? else {
+                    return Ok::<_, ServerFnError>(view! {
+                        <Title text="Template not found" />
+                        <h1>"Template not found"</h1>
+                        <p>"No worker task template has this name. "<A href="/admin/templates">"All templates"</A></p>
+                    }.into_any());
+                };
+                let (content, _) = signal(ui.content.clone());
+                let (input, set_input) = signal("{}".to_owned());
+                let name = ui.name.clone();
+                Ok(view! {
+                    <Title text=ui.name.clone() />
+                    <div class="page-head">
+                        <h1 data-testid="template-name">{ui.name.clone()}</h1>
+                        <ActionForm
+                            action=delete
+                            attr:class="inline"
+                            on:submit=move |ev| {
+                                if !confirm(&format!("Delete the template {name}? Flow definitions that use it will stop taking new loops.")) {
+                                    ev.prevent_default();
+                                }
+                            }
+                        >
+                            <input type="hidden" name="name" value=ui.name.clone() />
+                            <button type="submit" class="danger">"Delete"</button>
+                        </ActionForm>
+                    </div>
+                    {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })}
+                    <dl class="facts">
+                        <dt>"HumanTaskUiArn"</dt><dd><code data-testid="template-arn">{ui.arn}</code></dd>
+                        <dt>"HumanTaskUiStatus"</dt><dd>{ui.status}</dd>
+                        <dt>"CreationTime (UTC)"</dt><dd>{ui.created}</dd>
+                        <dt>"ContentSha256"</dt><dd><code>{ui.sha256}</code></dd>
+                    </dl>
+                    <div class="editor">
+                        <div class="stack">
+                            <h2>"UiTemplate.Content"</h2>
+                            <pre class="code" data-testid="template-content"><code>{ui.content}</code></pre>
+                        </div>
+                        <div class="stack">
+                            <label for="sample-input">"Sample task.input (JSON)"</label>
+                            <textarea
+                                id="sample-input"
+                                class="code"
+                                rows="8"
+                                spellcheck="false"
+                                prop:value=input
+                                on:input=move |ev| set_input.set(event_target_value(&ev))
+                            >{input.get_untracked()}</textarea>
+                            <LivePreview content input />
+                        </div>
+                    </div>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+/// Asks before a destructive action; always yes while rendering on the server.
+fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}
