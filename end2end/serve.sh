@@ -12,5 +12,7 @@ export LOUPE_KEY_FILE="$data/loupe.key"
 export LOUPE_OUTPUT_ROOT="$data/outputs"
 export LOUPE_LOG="${LOUPE_LOG:-warn}"
 echo "worker password 123" | "$bin" user add --email worker@e2e.local --role worker --team reviewers --password-stdin
+# An access key for the tests that drive the API with boto3 (fixtures/a2i.py).
+"$bin" keys create --name e2e > "$data/key.json"
 exec "$bin" serve --bind "127.0.0.1:$port" --site-root target/site \
   --admin-email admin@e2e.local --admin-password "admin password 123"

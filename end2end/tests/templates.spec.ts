@@ -22,7 +22,7 @@ test("an admin starts a template from a starter, previews it live and creates it
 
   // The preview renders the sample input, escaped, in a sandboxed frame.
   const frame = page.frameLocator('[data-testid="preview-frame"]');
-  await expect(frame.getByText("The delivery came two days late")).toBeVisible();
+  await expect(frame.locator("body")).toContainText("The delivery came two days late");
   await expect(page.getByTestId("preview-html")).toContainText('categories="[&quot;Positive&quot;');
   await page.screenshot({ path: testInfo.outputPath("template-new.png"), fullPage: true });
 
@@ -30,7 +30,7 @@ test("an admin starts a template from a starter, previews it live and creates it
   await page
     .getByLabel("Sample task.input (JSON)")
     .fill('{"taskObject": "<b>bold?</b> Late again", "labels": ["Late", "On time"]}');
-  await expect(frame.getByText("<b>bold?</b> Late again")).toBeVisible();
+  await expect(frame.locator("body")).toContainText("<b>bold?</b> Late again");
   await expect(page.getByTestId("preview-html")).toContainText("&lt;b&gt;bold?&lt;/b&gt;");
 
   // A Liquid mistake shows where it is; invalid JSON says so.
@@ -56,7 +56,7 @@ test("an admin starts a template from a starter, previews it live and creates it
   );
   await expect(page.getByTestId("template-content")).toContainText("crowd-classifier");
   await page.getByLabel("Sample task.input (JSON)").fill('{"taskObject": "Stored and rendered", "labels": ["a"]}');
-  await expect(page.frameLocator('[data-testid="preview-frame"]').getByText("Stored and rendered")).toBeVisible();
+  await expect(page.frameLocator('[data-testid="preview-frame"]').locator("body")).toContainText("Stored and rendered");
   await page.screenshot({ path: testInfo.outputPath("template-detail.png"), fullPage: true });
 
   // The same name again is refused at the name field.
@@ -75,5 +75,5 @@ test("an admin starts a template from a starter, previews it live and creates it
   page.once("dialog", (dialog) => dialog.accept());
   await page.getByRole("button", { name: "Delete" }).click();
   await expect(page).toHaveURL(/\/admin\/templates$/);
-  await expect(page.getByText("No templates yet.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "sentiment-check" })).toHaveCount(0);
 });

@@ -313,10 +313,15 @@ impl ListRequest {
 }
 
 /// `2020-02-24`, `2020-02-24T17:37:36.740Z` or any RFC 3339 date-time, or epoch seconds (which
-/// the 2019 preview documented).
-fn parse_time(raw: &str) -> Option<Timestamp> {
+/// the 2019 preview documented); also `2020-02-24T17:37` as a browser's date-time field sends
+/// it, read as UTC.
+pub fn parse_time(raw: &str) -> Option<Timestamp> {
     if let Ok(at) = OffsetDateTime::parse(raw, &Rfc3339) {
         return Some(Timestamp::from(at));
+    }
+    let minute_format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    if let Ok(at) = time::PrimitiveDateTime::parse(raw, minute_format) {
+        return Some(Timestamp::from(at.assume_utc()));
     }
     let date_format = time::macros::format_description!("[year]-[month]-[day]");
     if let Ok(date) = time::Date::parse(raw, date_format) {

@@ -342,6 +342,64 @@ async fn starts_are_idempotent_and_conflicts_are_refused(backend: Backend) {
     assert!(matches!(not_json, Err(ReviewError::Validation(ref m)) if m.contains("InputContent")));
 }
 
+async fn loops_are_listed_by_name_prefix_and_page(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("lists", 1).await;
+    for name in ["invoice-1", "invoice-2", "invoice-10", "receipt-1"] {
+        assert!(b.start("lists", name, json!({"name": name})).await.unwrap());
+    }
+    let names = |loops: Vec<loupe_engine::loops::HumanLoop>| {
+        let mut names: Vec<String> = loops.into_iter().map(|l| l.name.to_string()).collect();
+        names.sort();
+        names
+    };
+    let by_prefix = |prefix: &str| LoopQuery {
+        name_prefix: Some(prefix.to_owned()),
+        limit: 10,
+        ..LoopQuery::default()
+    };
+    assert_eq!(
+        names(b.store.list_loops(&by_prefix("invoice")).await.unwrap()),
+        ["invoice-1", "invoice-10", "invoice-2"]
+    );
+    assert_eq!(
+        names(b.store.list_loops(&by_prefix("invoice-1")).await.unwrap()),
+        ["invoice-1", "invoice-10"]
+    );
+    // Wildcards typed into the box match themselves only (and names never hold them).
+    assert!(b.store.list_loops(&by_prefix("%")).await.unwrap().len() == 4);
+    assert!(
+        b.store
+            .list_loops(&by_prefix("inv_ice"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Two pages of two, newest first, with the keyset of the last row.
+    let first = b
+        .store
+        .list_loops(&LoopQuery {
+            limit: 2,
+            ..LoopQuery::default()
+        })
+        .await
+        .unwrap();
+    let last = first.last().unwrap();
+    let second = b
+        .store
+        .list_loops(&LoopQuery {
+            limit: 2,
+            after: Some((last.created_at, last.id)),
+            ..LoopQuery::default()
+        })
+        .await
+        .unwrap();
+    let mut all = names(first);
+    all.extend(names(second));
+    all.sort();
+    assert_eq!(all, ["invoice-1", "invoice-10", "invoice-2", "receipt-1"]);
+}
+
 async fn concurrent_starts_share_commits_and_keep_their_own_outcomes(backend: Backend) {
     let b = Arc::new(Bench::new(backend, 1).await);
     b.custom_flow("busy", 3).await;
@@ -1160,6 +1218,7 @@ test_on_both_backends!(
     work_teams_have_settings_members_and_groups,
     a_loop_completes_when_task_count_distinct_workers_answered,
     starts_are_idempotent_and_conflicts_are_refused,
+    loops_are_listed_by_name_prefix_and_page,
     concurrent_starts_share_commits_and_keep_their_own_outcomes,
     claims_never_double_book_under_contention,
     only_team_members_see_a_flow,

@@ -135,7 +135,7 @@ pub async fn preview_template(content: String, input: String) -> Result<Preview,
     Ok(
         match loupe_engine::templates::render(&content, &input, links) {
             Ok(html) => Preview {
-                html: Some(html),
+                html: Some(loupe_engine::templates::without_crowd_script(&html)),
                 error: None,
             },
             Err(error) => Preview {

@@ -46,16 +46,6 @@ pub fn FlowsPage() -> impl IntoView {
 }
 
 #[component]
-pub fn LoopsPage() -> impl IntoView {
-    view! {
-        <Planned
-            title="Human loops"
-            what="Every human loop with its status, flow, answers so far and output location, searchable by flow, status and time."
-        />
-    }
-}
-
-#[component]
 pub fn TeamsPage() -> impl IntoView {
     let teams = Resource::new(|| (), |_| list_teams());
     view! {

@@ -72,3 +72,17 @@ pub fn Planned(title: &'static str, what: &'static str) -> impl IntoView {
         </section>
     }
 }
+
+/// Asks before a destructive action (the browser's own dialog); always yes while rendering on
+/// the server, where nothing is clicked.
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}

@@ -4,5 +4,6 @@ pub mod admin;
 pub mod chrome;
 pub mod errors;
 pub mod login;
+pub mod loops;
 pub mod templates;
 pub mod work;

@@ -2,14 +2,16 @@
 //! with a live preview, and one template's page with its details, preview and delete.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::templates::{
-    CreateTemplate, DeleteTemplate, FieldError, list_templates, preview_template, template_detail,
-    template_starters,
+    CreateTemplate, DeleteTemplate, FieldError, Preview, list_templates, preview_template,
+    template_detail, template_starters,
 };
+use crate::pages::chrome::{CsrfField, confirm};
 
 fn loading() -> impl IntoView {
     view! { <p class="muted">"Loading…"</p> }
@@ -51,41 +53,47 @@ pub fn TemplatesPage() -> impl IntoView {
 }
 
 /// The rendered template in a sandboxed frame: no scripts, no access to this page or its
-/// cookies; or the renderer's message with line and column.
+/// cookies; or the renderer's message with line and column. Rendered on the server at every
+/// change, by the same renderer workers get; it needs the hydrated page.
 #[component]
 fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl IntoView {
-    let preview = Resource::new(
-        move || (content.get(), input.get()),
-        |(content, input)| preview_template(content, input),
-    );
+    let preview = LocalResource::new(move || preview_template(content.get(), input.get()));
+    // The last answer stays until the next one arrives: blanking the frame while a new render
+    // is on its way would make it flicker (and reload twice).
+    let (last, set_last) = signal(None::<Result<Preview, String>>);
+    Effect::new(move |_| {
+        if let Some(answer) = preview.get() {
+            set_last.set(Some(answer.map_err(|e| e.to_string())));
+        }
+    });
+    let result = move || last.get();
+    let html = move || match result() {
+        Some(Ok(p)) => p.html,
+        _ => None,
+    };
+    let error = move || match result() {
+        Some(Ok(p)) => p.error,
+        Some(Err(e)) => Some(e),
+        None => None,
+    };
     view! {
         <section class="preview" aria-label="Preview">
             <h2>"Preview"</h2>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match preview.await {
-                        Ok(result) => match (result.html, result.error) {
-                            (Some(html), _) => view! {
-                                <iframe
-                                    class="preview-frame"
-                                    title="Template preview"
-                                    sandbox=""
-                                    srcdoc=html.clone()
-                                    data-testid="preview-frame"
-                                ></iframe>
-                                <details class="rendered-source">
-                                    <summary>"Rendered HTML"</summary>
-                                    <pre data-testid="preview-html"><code>{html}</code></pre>
-                                </details>
-                            }.into_any(),
-                            (None, error) => view! {
-                                <p class="field-error" role="alert" data-testid="preview-error">{error.unwrap_or_default()}</p>
-                            }.into_any(),
-                        },
-                        Err(error) => view! { <p class="field-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || result().is_none().then(|| view! { <p class="muted">"Rendering…"</p> })}
+            {move || error().map(|message| view! {
+                <p class="field-error" role="alert" data-testid="preview-error">{message}</p>
+            })}
+            <iframe
+                class="preview-frame"
+                title="Template preview"
+                sandbox=""
+                srcdoc=move || html().unwrap_or_default()
+                data-testid="preview-frame"
+            ></iframe>
+            <details class="rendered-source">
+                <summary>"Rendered HTML"</summary>
+                <pre data-testid="preview-html"><code>{move || html().unwrap_or_default()}</code></pre>
+            </details>
         </section>
     }
 }
@@ -238,18 +246,21 @@ pub fn TemplateDetailPage() -> impl IntoView {
                     <Title text=ui.name.clone() />
                     <div class="page-head">
                         <h1 data-testid="template-name">{ui.name.clone()}</h1>
-                        <ActionForm
-                            action=delete
-                            attr:class="inline"
+                        <form
+                            method="post"
+                            action={<DeleteTemplate as ServerFn>::url()}
+                            class="inline"
                             on:submit=move |ev| {
-                                if !confirm(&format!("Delete the template {name}? Flow definitions that use it will stop taking new loops.")) {
-                                    ev.prevent_default();
+                                ev.prevent_default();
+                                if confirm(&format!("Delete the template {name}? Flow definitions that use it will stop taking new loops.")) {
+                                    delete.dispatch(DeleteTemplate { name: name.clone() });
                                 }
                             }
                         >
+                            <CsrfField />
                             <input type="hidden" name="name" value=ui.name.clone() />
-                            <button type="submit" class="danger">"Delete"</button>
-                        </ActionForm>
+                            <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete"</button>
+                        </form>
                     </div>
                     {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })}
                     <dl class="facts">
@@ -279,18 +290,5 @@ pub fn TemplateDetailPage() -> impl IntoView {
                 }.into_any())
             })}
         </Suspense>
-    }
-}
-
-/// Asks before a destructive action; always yes while rendering on the server.
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        window().confirm_with_message(message).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
     }
 }

@@ -65,6 +65,8 @@ pub struct LoopQuery {
     pub ascending: bool,
     /// Continue after this (created_at, id), exclusive.
     pub after: Option<(Timestamp, LoopId)>,
+    /// Names starting with this (a loop name's characters only: letters, digits, hyphens).
+    pub name_prefix: Option<String>,
     pub limit: u32,
 }
 

@@ -1323,6 +1323,7 @@ macro_rules! review_sql_store {
                 enum Bind {
                     Int(i64),
                     Text(&'static str),
+                    Owned(String),
                 }
                 let mut next = |sql: &mut String, clause: &str, value: Bind| {
                     binds.push(value);
@@ -1339,6 +1340,14 @@ macro_rules! review_sql_store {
                 }
                 if let Some(before) = q.created_before {
                     next(&mut sql, "l.created_at < ?", Bind::Int(before.as_millis()));
+                }
+                if let Some(prefix) = &q.name_prefix {
+                    // Only [a-z0-9-] reach here, so the pattern has no wildcards of its own.
+                    let prefix: String = prefix
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    next(&mut sql, "l.name LIKE ?", Bind::Owned(format!("{prefix}%")));
                 }
                 let (cmp, dir) = if q.ascending { (">", "ASC") } else { ("<", "DESC") };
                 if let Some((at, id)) = q.after {
@@ -1361,6 +1370,7 @@ macro_rules! review_sql_store {
                     query = match bind {
                         Bind::Int(v) => query.bind(v),
                         Bind::Text(v) => query.bind(v),
+                        Bind::Owned(v) => query.bind(v),
                     };
                 }
                 let rows = query.fetch_all(&self.pool).await?;

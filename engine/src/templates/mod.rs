@@ -105,6 +105,39 @@ pub fn render(
     TaskTemplate::parse(content, grants)?.render(input)
 }
 
+/// The host A2I templates load the crowd elements from.
+pub const CROWD_ELEMENTS_HOST: &str = "assets.crowd.aws";
+
+/// Removes `<script src="https://assets.crowd.aws/…"></script>` tags. Loupe never lets a page
+/// it serves reach that host: on a machine without outside network the browser would wait on
+/// it before showing anything.
+pub fn without_crowd_script(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = find_ignore_case(rest, "<script") {
+        let Some(end_rel) = find_ignore_case(&rest[start..], "</script>") else {
+            break;
+        };
+        let end = start + end_rel + "</script>".len();
+        let tag = &rest[start..end];
+        let open_tag_end = tag.find('>').unwrap_or(tag.len());
+        out.push_str(&rest[..start]);
+        if !tag[..open_tag_end].contains(CROWD_ELEMENTS_HOST) {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// pest reports ` --> LINE:COLUMN`.
 fn position_in(message: &str) -> Option<(usize, usize)> {
     let after = &message[message.find("--> ")? + 4..];
@@ -268,6 +301,15 @@ mod tests {
                 json!({"blocks": [{"id": "a", "text": "Pay"}]})
             ),
             "<x initial-value=\"[{&quot;id&quot;:&quot;a&quot;,&quot;text&quot;:&quot;Pay&quot;}]\">"
+        );
+    }
+
+    #[test]
+    fn the_crowd_elements_script_is_taken_out_and_others_stay() {
+        let html = "<SCRIPT src=\"https://assets.crowd.aws/crowd-html-elements.js\"></script>\n<p>x</p><script>var a = 1;</script>";
+        assert_eq!(
+            without_crowd_script(html),
+            "\n<p>x</p><script>var a = 1;</script>"
         );
     }
 

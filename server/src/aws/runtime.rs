@@ -159,6 +159,7 @@ async fn list(State(state): State<AppState>, signed: Signed) -> Result<Response,
         created_before: request.created_before,
         ascending: request.ascending,
         after: request.after,
+        name_prefix: None,
         // One more than asked tells whether another page exists.
         limit: request.max_results + 1,
     };

@@ -1,0 +1,74 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+
+const admin = { email: "admin@e2e.local", password: "admin password 123" };
+const python = process.env.LOUPE_TEST_PYTHON ?? path.join(__dirname, "..", "..", ".venv", "bin", "python");
+
+/** Runs fixtures/a2i.py with the real boto3 against the server under test. */
+function a2i(baseURL: string, ...args: string[]) {
+  return execFileSync(python, [path.join(__dirname, "..", "fixtures", "a2i.py"), baseURL, ...args], {
+    encoding: "utf8",
+  });
+}
+
+async function signInAsAdmin(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password", { exact: true }).fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+}
+
+test("loops started with boto3 are found with filters, read, and stopped", async ({ page, baseURL }, testInfo) => {
+  a2i(baseURL!, "setup");
+  a2i(baseURL!, "start", "e2e-reviews", "invoice-1", "invoice-2", "receipt-1");
+  a2i(baseURL!, "start", "e2e-other", "other-1");
+
+  await signInAsAdmin(page);
+  await page.getByRole("link", { name: "Human loops" }).click();
+  await expect(page).toHaveURL(/\/admin\/loops$/);
+  const table = page.getByTestId("loops-table");
+  await expect(table.locator("tbody tr")).toHaveCount(4);
+  await expect(table.locator("tbody tr").first()).toContainText("other-1");
+  await page.screenshot({ path: testInfo.outputPath("loops.png"), fullPage: true });
+
+  // Filters go into the address, so a filtered list can be bookmarked and works without script.
+  await page.getByTestId("filter-flow").selectOption("e2e-reviews");
+  await page.getByTestId("filter-name").fill("invoice");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/flow=e2e-reviews/);
+  await expect(table.locator("tbody tr")).toHaveCount(2);
+  await expect(table).toContainText("invoice-1");
+  await expect(table).not.toContainText("receipt-1");
+
+  await page.getByRole("link", { name: "invoice-1" }).click();
+  await expect(page).toHaveURL(/\/admin\/loop\/invoice-1$/);
+  await expect(page.getByTestId("loop-status")).toHaveText("InProgress");
+  await expect(page.getByTestId("loop-input")).toContainText('"taskObject": "Item invoice-1"');
+  await expect(page.getByTestId("loop-tasks").locator("tbody tr")).toHaveCount(1);
+  await page.screenshot({ path: testInfo.outputPath("loop-detail.png"), fullPage: true });
+
+  // Stop asks first; then the loop is Stopped and can be deleted.
+  page.once("dialog", (dialog) => dialog.dismiss());
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByTestId("loop-status")).toHaveText("InProgress");
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByTestId("loop-status")).toHaveText("Stopped");
+  await page.goto("/admin/loops?status=Stopped");
+  await expect(page.getByTestId("loops-table").locator("tbody tr")).toHaveCount(1);
+  await expect(page.getByTestId("loops-table")).toContainText("invoice-1");
+
+  await page.goto("/admin/loop/invoice-1");
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Delete" }).click();
+  await expect(page).toHaveURL(/\/admin\/loops$/);
+  await expect(page.getByTestId("loops-table")).not.toContainText("invoice-1");
+
+  // A filter that cannot be used says why.
+  await page.goto("/admin/loops?from=yesterday");
+  await expect(page.getByRole("alert")).toContainText("is not a date and time");
+});
