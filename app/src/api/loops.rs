@@ -157,10 +157,10 @@ pub async fn list_loops(filters: LoopFilters) -> Result<LoopPage, ServerFnError>
         }
         query.name_prefix = Some(name);
     }
-    if let Some((millis, id)) = filters.after.split_once('.') {
-        if let (Ok(millis), Ok(id)) = (millis.parse(), id.parse()) {
-            query.after = Some((Timestamp::from_millis(millis), LoopId(id)));
-        }
+    if let Some((millis, id)) = filters.after.split_once('.')
+        && let (Ok(millis), Ok(id)) = (millis.parse(), id.parse())
+    {
+        query.after = Some((Timestamp::from_millis(millis), LoopId(id)));
     }
     let mut loops = services
         .store
