@@ -10,7 +10,7 @@ use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context}
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{admin, errors, login, loops, templates, work};
+use crate::pages::{admin, dashboard, errors, login, loops, templates, work};
 
 /// The HTML document around the app. Rendered on the server only; the two `<meta>` tags carry
 /// what the hydrating client must know before it renders anything (who is signed in, and the
@@ -58,7 +58,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=errors::NotFound>
                     <Route path=path!("/login") view=login::LoginPage />
                     <ParentRoute path=path!("/admin") view=admin::AdminLayout>
-                        <Route path=path!("") view=admin::Dashboard />
+                        <Route path=path!("") view=dashboard::Dashboard />
                         <Route path=path!("teams") view=admin::TeamsPage />
                         <Route path=path!("workers") view=admin::WorkersPage />
                         <Route path=path!("templates") view=templates::TemplatesPage />

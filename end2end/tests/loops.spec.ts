@@ -30,7 +30,9 @@ test("loops started with boto3 are found with filters, read, and stopped", async
   await page.getByRole("link", { name: "Human loops" }).click();
   await expect(page).toHaveURL(/\/admin\/loops$/);
   const table = page.getByTestId("loops-table");
-  await expect(table.locator("tbody tr")).toHaveCount(4);
+  for (const name of ["invoice-1", "invoice-2", "receipt-1", "other-1"]) {
+    await expect(table).toContainText(name);
+  }
   await expect(table.locator("tbody tr").first()).toContainText("other-1");
   await page.screenshot({ path: testInfo.outputPath("loops.png"), fullPage: true });
 

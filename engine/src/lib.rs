@@ -9,6 +9,7 @@ pub mod audit;
 pub mod blob_links;
 pub mod clock;
 pub mod conditions;
+pub mod dashboard;
 pub mod digest;
 pub mod event_feed;
 pub mod events;

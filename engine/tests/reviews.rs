@@ -9,6 +9,7 @@ use std::time::Duration;
 use loupe_engine::accounts::{Email, Role, UserId};
 use loupe_engine::arns::Account;
 use loupe_engine::clock::{ManualClock, Timestamp};
+use loupe_engine::dashboard;
 use loupe_engine::flows::TaskLimits;
 use loupe_engine::lifecycle::worker_id;
 use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskStatus};
@@ -824,6 +825,41 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
         output["humanAnswers"][0].get("workerMetadata").is_none(),
         "public crowd: no identity"
     );
+
+    // The dashboard's figures, on both databases.
+    b.start("paid", "still-open", json!({})).await.unwrap();
+    let now = loupe_engine::clock::Clock::now(&b.clock);
+    let (day, month) = dashboard::day_and_month_start(now);
+    let data = b
+        .store
+        .dashboard_data(dashboard::window_start(now), day, month)
+        .await
+        .unwrap();
+    assert_eq!(
+        data.loops_by_status,
+        [("Completed".to_owned(), 1), ("InProgress".to_owned(), 1)]
+    );
+    assert_eq!(
+        dashboard::per_hour(&data.started_per_hour, now)
+            .iter()
+            .sum::<u32>(),
+        2
+    );
+    assert_eq!(
+        dashboard::per_hour(&data.completed_per_hour, now)
+            .iter()
+            .sum::<u32>(),
+        1
+    );
+    assert_eq!(data.completions.len(), 1);
+    assert!(data.oldest_open.is_some_and(|at| at <= now));
+    assert_eq!(
+        data.spend_today,
+        [("paid".to_owned(), loupe_engine::pricing::MilliUsd::new(72))]
+    );
+    assert_eq!(data.spend_month, data.spend_today);
+    assert_eq!(data.busiest_workers.len(), 2);
+    assert!(data.busiest_workers.iter().all(|(_, n)| *n == 1));
 }
 
 async fn rekognition_flows_start_loops_only_when_conditions_hold(backend: Backend) {

@@ -2,6 +2,7 @@
 //! then makes one call into the engine; none holds business rules.
 
 pub mod admin;
+pub mod dashboard;
 pub mod loops;
 pub mod templates;
 pub mod work;

@@ -26,16 +26,6 @@ fn loading() -> impl IntoView {
 }
 
 #[component]
-pub fn Dashboard() -> impl IntoView {
-    view! {
-        <Planned
-            title="Dashboard"
-            what="Human loops started, in progress and completed, cost so far at each flow's task price, and how fast workers answer. The figures appear once flows and loops exist."
-        />
-    }
-}
-
-#[component]
 pub fn FlowsPage() -> impl IntoView {
     view! {
         <Planned

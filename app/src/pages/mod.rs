@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod chrome;
+pub mod dashboard;
 pub mod errors;
 pub mod login;
 pub mod loops;

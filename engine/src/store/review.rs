@@ -306,6 +306,15 @@ pub trait ReviewStore {
     async fn cost_lines(&self, from: Timestamp, to: Timestamp)
     -> Result<Vec<CostLine>, StoreError>;
 
+    /// The dashboard's figures: loops by status, throughput since `since`, the oldest open
+    /// loop, spend since `day_start` and `month_start` by flow, the busiest workers.
+    async fn dashboard_data(
+        &self,
+        since: Timestamp,
+        day_start: Timestamp,
+        month_start: Timestamp,
+    ) -> Result<crate::dashboard::DashboardData, StoreError>;
+
     /// Adds a webhook; `Conflict` when the name is taken. Only events after this get to it.
     async fn create_webhook(&self, webhook: &NewWebhook) -> Result<Webhook, StoreError>;
     /// Every webhook, by name.

@@ -2015,6 +2015,90 @@ macro_rules! review_sql_store {
                     .collect()
             }
 
+            async fn dashboard_data(
+                &self,
+                since: $crate::clock::Timestamp,
+                day_start: $crate::clock::Timestamp,
+                month_start: $crate::clock::Timestamp,
+            ) -> Result<$crate::dashboard::DashboardData, $crate::store::StoreError> {
+                use $crate::clock::Timestamp;
+                use $crate::pricing::MilliUsd;
+                let loops_by_status: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT status, COUNT(*) FROM human_loops GROUP BY status ORDER BY status",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let started_per_hour: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT created_at / 3600000, COUNT(*) FROM human_loops \
+                     WHERE created_at >= $1 GROUP BY created_at / 3600000",
+                )
+                .bind(since.as_millis())
+                .fetch_all(&self.pool)
+                .await?;
+                let completed_per_hour: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT completed_at / 3600000, COUNT(*) FROM human_loops \
+                     WHERE completed_at >= $1 AND status = 'Completed' \
+                     GROUP BY completed_at / 3600000",
+                )
+                .bind(since.as_millis())
+                .fetch_all(&self.pool)
+                .await?;
+                let completions: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT created_at, completed_at FROM human_loops \
+                     WHERE completed_at >= $1 AND status = 'Completed' \
+                     ORDER BY completed_at DESC LIMIT $2",
+                )
+                .bind(since.as_millis())
+                .bind(i64::from($crate::dashboard::MEDIAN_SAMPLE))
+                .fetch_all(&self.pool)
+                .await?;
+                let oldest_open: Option<i64> = sqlx::query_scalar(
+                    "SELECT MIN(created_at) FROM human_loops \
+                     WHERE status IN ('InProgress', 'Stopping')",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                let spend = |from: Timestamp| {
+                    sqlx::query_as::<_, (String, i64)>(
+                        "SELECT flow_name, CAST(SUM(amount_millis) AS BIGINT) FROM cost_lines \
+                         WHERE recorded_at >= $1 GROUP BY flow_name \
+                         ORDER BY 2 DESC, flow_name",
+                    )
+                    .bind(from.as_millis())
+                    .fetch_all(&self.pool)
+                };
+                let to_spend = |rows: Vec<(String, i64)>| {
+                    rows.into_iter()
+                        .map(|(flow, millis)| {
+                            (flow, MilliUsd::new(u64::try_from(millis).unwrap_or(0)))
+                        })
+                        .collect()
+                };
+                let spend_today = to_spend(spend(day_start).await?);
+                let spend_month = to_spend(spend(month_start).await?);
+                let busiest_workers: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT u.email, COUNT(*) FROM tasks t JOIN users u ON u.id = t.worker_id \
+                     WHERE t.submitted_at >= $1 AND t.status = 'Submitted' \
+                     GROUP BY u.email ORDER BY 2 DESC, u.email LIMIT 5",
+                )
+                .bind(since.as_millis())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok($crate::dashboard::DashboardData {
+                    loops_by_status,
+                    started_per_hour,
+                    completed_per_hour,
+                    completions: completions
+                        .into_iter()
+                        .map(|(c, d)| (Timestamp::from_millis(c), Timestamp::from_millis(d)))
+                        .collect(),
+                    oldest_open: oldest_open.map(Timestamp::from_millis),
+                    spend_today,
+                    spend_month,
+                    busiest_workers,
+                })
+            }
+
             async fn create_webhook(
                 &self,
                 webhook: &$crate::webhooks::NewWebhook,
