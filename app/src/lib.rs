@@ -10,7 +10,7 @@ use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context}
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{admin, dashboard, errors, login, loops, templates, work};
+use crate::pages::{admin, dashboard, errors, keys, login, loops, templates, work};
 
 /// The HTML document around the app. Rendered on the server only; the two `<meta>` tags carry
 /// what the hydrating client must know before it renders anything (who is signed in, and the
@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("flows") view=admin::FlowsPage />
                         <Route path=path!("loops") view=loops::LoopsPage />
                         <Route path=path!("loop/:name") view=loops::LoopDetailPage />
-                        <Route path=path!("keys") view=admin::KeysPage />
+                        <Route path=path!("keys") view=keys::KeysPage />
                     </ParentRoute>
                     <ParentRoute path=path!("/work") view=work::WorkLayout>
                         <Route path=path!("") view=work::QueuePage />

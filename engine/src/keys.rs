@@ -216,6 +216,25 @@ pub struct AccessKey {
 }
 
 /// A key's display name: 1-64 printable characters.
+/// A new active key named `name`: the record to store, its sealed secret, and the secret to
+/// show once. The CLI and the admin UI both make keys this way.
+pub fn issue(
+    master: &MasterKey,
+    name: &str,
+    now: Timestamp,
+) -> Result<(AccessKey, SealedSecret, SecretAccessKey), KeyError> {
+    let key = AccessKey {
+        id: AccessKeyId::generate(),
+        name: parse_key_name(name)?,
+        status: KeyStatus::Active,
+        created_at: now,
+        revoked_at: None,
+    };
+    let secret = SecretAccessKey::generate();
+    let sealed = master.seal(&key.id, &secret);
+    Ok((key, sealed, secret))
+}
+
 pub fn parse_key_name(raw: &str) -> Result<String, KeyError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {

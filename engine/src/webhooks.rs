@@ -244,6 +244,38 @@ pub fn open_secret(
     WebhookSecret::parse(&plain).map_err(|_| KeyError::CannotOpen)
 }
 
+/// A webhook ready to store from what an operator typed, with its secret (given, or made
+/// now) to show once. The CLI and the admin UI both add webhooks this way.
+pub fn prepare(
+    master: &MasterKey,
+    name: &str,
+    url: &str,
+    flow: Option<&str>,
+    secret: Option<&str>,
+    now: Timestamp,
+) -> Result<(NewWebhook, WebhookSecret), String> {
+    let name = WebhookName::parse(name).map_err(|e| e.to_string())?;
+    let url = WebhookUrl::parse(url).map_err(|e| e.to_string())?;
+    let flow = flow
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(FlowDefinitionName::parse)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let secret = match secret {
+        Some(raw) => WebhookSecret::parse(raw).map_err(|e| e.to_string())?,
+        None => WebhookSecret::generate(),
+    };
+    let webhook = NewWebhook {
+        secret: seal_secret(master, &name, &secret),
+        name,
+        url,
+        flow,
+        created_at: now,
+    };
+    Ok((webhook, secret))
+}
+
 /// The `X-Loupe-Signature` value for a body sent at `unix_seconds`.
 pub fn sign(secret: &WebhookSecret, unix_seconds: i64, body: &[u8]) -> String {
     format!(

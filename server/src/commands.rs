@@ -5,12 +5,11 @@ use std::io::BufRead as _;
 use anyhow::{Context as _, Result};
 use loupe_engine::accounts::{Email, NewPassword, Role};
 use loupe_engine::clock::{Clock, SystemClock};
-use loupe_engine::keys::{self, AccessKey, AccessKeyId, KeyStatus, SecretAccessKey};
-use loupe_engine::names::FlowDefinitionName;
+use loupe_engine::keys::{self, AccessKey, AccessKeyId};
 use loupe_engine::passwords;
 use loupe_engine::store::{self, NewUser, Store};
 use loupe_engine::teams::WorkteamName;
-use loupe_engine::webhooks::{NewWebhook, Webhook, WebhookName, WebhookSecret, WebhookUrl};
+use loupe_engine::webhooks::{Webhook, WebhookName};
 use serde_json::json;
 
 use crate::cli::{DatabaseArgs, KeyFileArgs, KeysCommand, UserCommand, WebhooksCommand};
@@ -113,20 +112,10 @@ pub async fn keys(command: KeysCommand) -> Result<()> {
             database,
             keys: key_args,
         } => {
-            let name = keys::parse_key_name(&name)?;
             let master = master_key(&key_args)?;
+            let (key, sealed, secret) = keys::issue(&master, &name, SystemClock.now())?;
             let store = open_store(&database).await?;
-            let key = AccessKey {
-                id: AccessKeyId::generate(),
-                name,
-                status: KeyStatus::Active,
-                created_at: SystemClock.now(),
-                revoked_at: None,
-            };
-            let secret = SecretAccessKey::generate();
-            store
-                .create_access_key(&key, &master.seal(&key.id, &secret))
-                .await?;
+            store.create_access_key(&key, &sealed).await?;
             let out = json!({ "AccessKey": {
                 "AccessKeyId": key.id.as_str(),
                 "SecretAccessKey": secret.expose(),
@@ -171,30 +160,28 @@ pub async fn webhooks(command: WebhooksCommand) -> Result<()> {
             database,
             keys,
         } => {
-            let name = WebhookName::parse(&name)?;
-            let url = WebhookUrl::parse(&url)?;
-            let flow = flow.map(|f| FlowDefinitionName::parse(&f)).transpose()?;
             let secret = if secret_stdin {
                 let mut line = String::new();
                 std::io::stdin()
                     .lock()
                     .read_line(&mut line)
                     .context("reading the secret from standard input")?;
-                WebhookSecret::parse(line.trim_end_matches(['\r', '\n']))?
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
             } else {
-                WebhookSecret::generate()
+                None
             };
             let master = master_key(&keys)?;
+            let (new_webhook, secret) = loupe_engine::webhooks::prepare(
+                &master,
+                &name,
+                &url,
+                flow.as_deref(),
+                secret.as_deref(),
+                SystemClock.now(),
+            )
+            .map_err(anyhow::Error::msg)?;
             let store = open_store(&database).await?;
-            let webhook = store
-                .create_webhook(&NewWebhook {
-                    secret: loupe_engine::webhooks::seal_secret(&master, &name, &secret),
-                    name,
-                    url,
-                    flow,
-                    created_at: SystemClock.now(),
-                })
-                .await?;
+            let webhook = store.create_webhook(&new_webhook).await?;
             let mut out = webhook_json(&webhook);
             out["Secret"] = json!(secret.expose());
             println!(

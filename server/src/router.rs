@@ -27,6 +27,7 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
             reviews: state.reviews.clone(),
             clock: state.clock.clone(),
             links: crate::blobs::signer(&state.master_key),
+            master_key: state.master_key.clone(),
         };
         move || provide_context(services.clone())
     };

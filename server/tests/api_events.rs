@@ -161,7 +161,18 @@ async fn webhooks_get_signed_events_and_retries(backend: Backend) {
     assert_eq!(event["detail"]["humanLoopName"], "w-1");
     assert_eq!(event["detail"]["humanLoopStatus"], "Stopped");
 
-    let history = api.store.deliveries(None, None, 10).await.unwrap();
+    // The outcome is recorded just after the receiver answers.
+    let mut history = api.store.deliveries(None, None, 10).await.unwrap();
+    for _ in 0..100 {
+        if history
+            .first()
+            .is_some_and(|d| d.state() == DeliveryState::Delivered)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        history = api.store.deliveries(None, None, 10).await.unwrap();
+    }
     assert_eq!(history.len(), 1, "{history:?}");
     assert_eq!(history[0].webhook, "everything");
     assert_eq!(history[0].state(), DeliveryState::Delivered);

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod dashboard;
+pub mod keys;
 pub mod loops;
 pub mod templates;
 pub mod work;
@@ -28,6 +29,8 @@ mod server {
         pub clock: Arc<dyn Clock>,
         /// Signs `grant_read_access` links for rendered templates.
         pub links: LinkSigner,
+        /// Seals the secrets of keys and webhooks made in the browser.
+        pub master_key: loupe_engine::keys::MasterKey,
     }
 
     impl Services {

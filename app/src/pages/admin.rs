@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect};
 
-use crate::api::admin::{list_access_keys, list_people, list_teams};
+use crate::api::admin::{list_people, list_teams};
 use crate::pages::chrome::{Area, Chrome, Planned};
 use crate::pages::errors::Forbidden;
 use crate::session::use_viewer;
@@ -88,35 +88,6 @@ pub fn WorkersPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                })
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-pub fn KeysPage() -> impl IntoView {
-    let keys = Resource::new(|| (), |_| list_access_keys());
-    view! {
-        <Title text="API keys" />
-        <h1>"API keys"</h1>
-        <p class="lead">"Access keys sign requests from boto3 and the AWS CLI. Create one with "<code>"loupe keys create --name NAME"</code>"; the secret is shown once."</p>
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                keys.await.map(|rows| {
-                    if rows.is_empty() {
-                        return view! { <p class="empty">"No access keys yet."</p> }.into_any();
-                    }
-                    view! {
-                        <table class="grid" data-testid="keys-table">
-                            <thead><tr><th>"Access key id"</th><th>"Name"</th><th>"Status"</th><th>"Created"</th><th>"Revoked"</th></tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|k| view! {
-                                    <tr><td><code>{k.id}</code></td><td>{k.name}</td><td>{k.status}</td><td>{k.created}</td><td>{k.revoked.unwrap_or_default()}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
                 })
             })}
         </Suspense>

@@ -1,0 +1,207 @@
+//! API keys, webhooks and the API audit log for the admin area. Secrets are shown once, in the
+//! answer to the call that made them, and sealed with the master key at rest.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A secret made just now, to show once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSecret {
+    pub id: String,
+    pub secret: String,
+}
+
+/// What a create call answers: the new secret, or why not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Made {
+    pub made: Option<NewSecret>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookRow {
+    pub name: String,
+    pub url: String,
+    pub flow: Option<String>,
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub webhook: String,
+    pub event_id: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub key: Option<String>,
+    pub operation: String,
+    pub status: u16,
+    pub error_type: Option<String>,
+    pub duration_ms: String,
+}
+
+#[server(prefix = "/api", endpoint = "admin/key-create")]
+pub async fn create_key(name: String) -> Result<Made, ServerFnError> {
+    use super::{services, store_error};
+    crate::session::require_admin()?;
+    let services = services()?;
+    let (key, sealed, secret) =
+        match loupe_engine::keys::issue(&services.master_key, &name, services.clock.now()) {
+            Ok(made) => made,
+            Err(error) => {
+                return Ok(Made {
+                    made: None,
+                    error: Some(error.to_string()),
+                });
+            }
+        };
+    services
+        .store
+        .create_access_key(&key, &sealed)
+        .await
+        .map_err(store_error)?;
+    Ok(Made {
+        made: Some(NewSecret {
+            id: key.id.to_string(),
+            secret: secret.expose().to_owned(),
+        }),
+        error: None,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "admin/key-revoke")]
+pub async fn revoke_key(id: String) -> Result<(), ServerFnError> {
+    use super::services;
+    use loupe_engine::keys::AccessKeyId;
+    crate::session::require_admin()?;
+    let services = services()?;
+    let id = AccessKeyId::parse(&id).map_err(|e| ServerFnError::new(e.to_string()))?;
+    services
+        .store
+        .revoke_access_key(&id, services.clock.now())
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "admin/webhooks")]
+pub async fn list_webhooks() -> Result<(Vec<WebhookRow>, Vec<DeliveryRow>), ServerFnError> {
+    use super::{services, store_error};
+    crate::session::require_admin()?;
+    let store = services()?.store;
+    let hooks = store.webhooks().await.map_err(store_error)?;
+    let deliveries = store
+        .deliveries(None, None, 20)
+        .await
+        .map_err(store_error)?;
+    Ok((
+        hooks
+            .into_iter()
+            .map(|w| WebhookRow {
+                name: w.name,
+                url: w.url,
+                flow: w.flow,
+                created: w.created_at.to_minute_utc(),
+            })
+            .collect(),
+        deliveries
+            .into_iter()
+            .map(|d| DeliveryRow {
+                state: d.state().as_str().to_owned(),
+                webhook: d.webhook,
+                event_id: d.event_id,
+                attempts: d.attempts,
+                last_status: d.last_status,
+                last_error: d.last_error,
+                created: d.created_at.to_minute_utc(),
+            })
+            .collect(),
+    ))
+}
+
+#[server(prefix = "/api", endpoint = "admin/webhook-add")]
+pub async fn add_webhook(name: String, url: String, flow: String) -> Result<Made, ServerFnError> {
+    use super::services;
+    use loupe_engine::store::StoreError;
+    crate::session::require_admin()?;
+    let services = services()?;
+    let (webhook, secret) = match loupe_engine::webhooks::prepare(
+        &services.master_key,
+        &name,
+        &url,
+        Some(&flow),
+        None,
+        services.clock.now(),
+    ) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            return Ok(Made {
+                made: None,
+                error: Some(error),
+            });
+        }
+    };
+    match services.store.create_webhook(&webhook).await {
+        Ok(stored) => Ok(Made {
+            made: Some(NewSecret {
+                id: stored.name,
+                secret: secret.expose().to_owned(),
+            }),
+            error: None,
+        }),
+        Err(StoreError::Conflict(message)) => Ok(Made {
+            made: None,
+            error: Some(message),
+        }),
+        Err(error) => Err(super::store_error(error)),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "admin/webhook-remove")]
+pub async fn remove_webhook(name: String) -> Result<(), ServerFnError> {
+    use super::{services, store_error};
+    use loupe_engine::webhooks::WebhookName;
+    crate::session::require_admin()?;
+    let name = WebhookName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
+    services()?
+        .store
+        .delete_webhook(&name)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+/// API calls, newest first, 50 at a time, older than the call `before` (an id).
+#[server(prefix = "/api", endpoint = "admin/audit")]
+pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditRow>, ServerFnError> {
+    use super::{services, store_error};
+    crate::session::require_admin()?;
+    let calls = services()?
+        .store
+        .api_calls(before, 50)
+        .await
+        .map_err(store_error)?;
+    Ok(calls
+        .into_iter()
+        .map(|c| AuditRow {
+            id: c.id,
+            at: {
+                let text = c.at.to_rfc3339();
+                text.get(..19).unwrap_or(&text).replace('T', " ")
+            },
+            key: c.access_key_id,
+            operation: c.operation,
+            status: c.status,
+            error_type: c.error_type,
+            duration_ms: format!("{:.1}", c.duration_us as f64 / 1000.0),
+        })
+        .collect())
+}
