@@ -10,7 +10,7 @@ use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context}
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{admin, dashboard, errors, keys, login, loops, templates, work};
+use crate::pages::{admin, dashboard, errors, flows, keys, login, loops, templates, work};
 
 /// The HTML document around the app. Rendered on the server only; the two `<meta>` tags carry
 /// what the hydrating client must know before it renders anything (who is signed in, and the
@@ -64,7 +64,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("templates") view=templates::TemplatesPage />
                         <Route path=path!("templates/new") view=templates::NewTemplatePage />
                         <Route path=path!("template/:name") view=templates::TemplateDetailPage />
-                        <Route path=path!("flows") view=admin::FlowsPage />
+                        <Route path=path!("flows") view=flows::FlowsPage />
+                        <Route path=path!("flow/:name") view=flows::FlowDetailPage />
                         <Route path=path!("loops") view=loops::LoopsPage />
                         <Route path=path!("loop/:name") view=loops::LoopDetailPage />
                         <Route path=path!("keys") view=keys::KeysPage />

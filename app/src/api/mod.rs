@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod dashboard;
+pub mod flows;
 pub mod keys;
 pub mod loops;
 pub mod templates;

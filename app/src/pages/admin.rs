@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect};
 
 use crate::api::admin::{list_people, list_teams};
-use crate::pages::chrome::{Area, Chrome, Planned};
+use crate::pages::chrome::{Area, Chrome};
 use crate::pages::errors::Forbidden;
 use crate::session::use_viewer;
 
@@ -23,16 +23,6 @@ pub fn AdminLayout() -> impl IntoView {
 
 fn loading() -> impl IntoView {
     view! { <p class="muted">"Loading…"</p> }
-}
-
-#[component]
-pub fn FlowsPage() -> impl IntoView {
-    view! {
-        <Planned
-            title="Flows"
-            what="Flow definitions: which work team reviews what, how many workers answer each item, time limits, task price, output path, and the activation conditions with a live test against sample ML output."
-        />
-    }
 }
 
 #[component]

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod chrome;
 pub mod dashboard;
 pub mod errors;
+pub mod flows;
 pub mod keys;
 pub mod login;
 pub mod loops;
