@@ -5,7 +5,8 @@
 //! the engine's own start path, so the rows and indexes are the real ones), then describes
 //! `LOUPE_BENCH_REQUESTS` (default 20,000) loops picked at random, at 1, 8 and 64 concurrent
 //! connections, and reports latency percentiles. The client signs every request as an SDK
-//! would, on the same two cores.
+//! would, on the same two cores. Then, signed in as the admin, it times the dashboard and the
+//! loops page (whole server-rendered pages, and the dashboard's data call) one at a time.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -94,6 +95,90 @@ async fn describe(api: &Arc<common::Api>, backend: Backend, loops: usize, total:
     }
 }
 
+/// The CSRF token a page hands this browser-like client.
+async fn csrf_token(client: &reqwest::Client, base: &str) -> String {
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page
+        .find("name=\"csrf-token\" content=\"")
+        .expect("csrf meta tag")
+        + 27;
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+async fn admin_pages(api: &Arc<common::Api>, backend: Backend, total: usize) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let token = csrf_token(&client, &api.base).await;
+    let signed_in = client
+        .post(format!("{}/auth/login", api.base))
+        .form(&[
+            ("email", "admin@loupe.local"),
+            ("password", "admin password 123"),
+            ("csrf_token", token.as_str()),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        signed_in.status().is_redirection(),
+        "{}",
+        signed_in.status()
+    );
+    let pages = [
+        ("dashboard page", "GET", "/admin", "Dashboard"),
+        (
+            "dashboard data",
+            "POST",
+            "/api/admin/dashboard",
+            "by_status",
+        ),
+        ("loops page", "GET", "/admin/loops", "loops-table"),
+        (
+            "loops page, InProgress",
+            "GET",
+            "/admin/loops?status=InProgress",
+            "loops-table",
+        ),
+        (
+            "loops page, name prefix",
+            "GET",
+            "/admin/loops?name=loop-00001",
+            "loops-table",
+        ),
+    ];
+    for (label, method, path, needle) in pages {
+        let client = client.clone();
+        let base = api.base.clone();
+        let run = drive(1, total, move |_| {
+            let request = match method {
+                "GET" => client.get(format!("{base}{path}")),
+                _ => client
+                    .post(format!("{base}{path}"))
+                    .header("sec-fetch-site", "same-origin"),
+            };
+            async move {
+                let response = request.send().await.unwrap();
+                assert!(response.status().is_success(), "{}", response.status());
+                let body = response.text().await.unwrap();
+                assert!(body.contains(needle), "{body}");
+            }
+        })
+        .await;
+        run.report(&format!("{label}, {backend}"));
+    }
+}
+
 fn main() {
     let loops = env_number("LOUPE_BENCH_LOOPS", 1_000_000);
     let total = env_number("LOUPE_BENCH_REQUESTS", 20_000);
@@ -106,6 +191,7 @@ fn main() {
             let api = Arc::new(common::Api::spawn(backend, &[]).await);
             seed(&api, loops).await;
             describe(&api, backend, loops, total).await;
+            admin_pages(&api, backend, (total / 100).max(20)).await;
         }
     });
 }

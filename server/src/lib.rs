@@ -153,6 +153,14 @@ pub async fn start(
     );
     let app = router::build(state, sessions);
     let server = tokio::spawn(async move {
+        use axum::serve::ListenerExt as _;
+        // Pages stream in several writes; without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed ACK hold the last one back for ~40 ms.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::warn!(%error, "could not set TCP_NODELAY");
+            }
+        });
         axum::serve(listener, app.into_make_service())
             .with_graceful_shutdown(shutdown_signal())
             .await
