@@ -1,22 +1,9 @@
-import { execFileSync } from "node:child_process";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-
-const python = process.env.LOUPE_TEST_PYTHON ?? path.join(__dirname, "..", "..", ".venv", "bin", "python");
-
-function a2i(baseURL: string, ...args: string[]) {
-  return execFileSync(python, [path.join(__dirname, "..", "fixtures", "a2i.py"), baseURL, ...args], {
-    encoding: "utf8",
-  }).trim();
-}
+import { a2i, signInAsAdmin } from "./helpers";
 
 test("a flow definition's page shows every setting, its ARN and a boto3 snippet; delete asks first", async ({ page, baseURL }, testInfo) => {
   a2i(baseURL!, "setup", "e2e-doomed");
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("admin@e2e.local");
-  await page.getByLabel("Password", { exact: true }).fill("admin password 123");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await signInAsAdmin(page);
 
   await page.getByRole("link", { name: "Flows" }).click();
   await expect(page).toHaveURL(/\/admin\/flows$/);

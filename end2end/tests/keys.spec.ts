@@ -1,16 +1,7 @@
-import { execFileSync } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-
-const python = process.env.LOUPE_TEST_PYTHON ?? path.join(__dirname, "..", "..", ".venv", "bin", "python");
-
-function a2i(baseURL: string, ...args: string[]) {
-  return execFileSync(python, [path.join(__dirname, "..", "fixtures", "a2i.py"), baseURL, ...args], {
-    encoding: "utf8",
-  }).trim();
-}
+import { a2i, signInAsAdmin } from "./helpers";
 
 test("keys made in the browser sign boto3 calls until revoked; webhooks get events", async ({ page, baseURL }, testInfo) => {
   // A webhook receiver that records what it gets.
@@ -26,11 +17,7 @@ test("keys made in the browser sign boto3 calls until revoked; webhooks get even
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const port = (receiver.address() as AddressInfo).port;
 
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("admin@e2e.local");
-  await page.getByLabel("Password", { exact: true }).fill("admin password 123");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await signInAsAdmin(page);
   await page.getByRole("link", { name: "API keys" }).click();
   await expect(page).toHaveURL(/\/admin\/keys$/);
 

@@ -1,26 +1,7 @@
-import { execFileSync } from "node:child_process";
-import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { a2i, signInAsAdmin } from "./helpers";
 
 const admin = { email: "admin@e2e.local", password: "admin password 123" };
-const python = process.env.LOUPE_TEST_PYTHON ?? path.join(__dirname, "..", "..", ".venv", "bin", "python");
-
-/** Runs fixtures/a2i.py with the real boto3 against the server under test. */
-function a2i(baseURL: string, ...args: string[]) {
-  return execFileSync(python, [path.join(__dirname, "..", "fixtures", "a2i.py"), baseURL, ...args], {
-    encoding: "utf8",
-  });
-}
-
-async function signInAsAdmin(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password", { exact: true }).fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
-}
-
 test("loops started with boto3 are found with filters, read, and stopped", async ({ page, baseURL }, testInfo) => {
   a2i(baseURL!, "setup");
   a2i(baseURL!, "start", "e2e-reviews", "invoice-1", "invoice-2", "receipt-1");

@@ -1,15 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-const admin = { email: "admin@e2e.local", password: "admin password 123" };
-
-async function signInAsAdmin(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password", { exact: true }).fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
-}
+import { expect, test } from "@playwright/test";
+import { signInAsAdmin } from "./helpers";
 
 test("an admin starts a template from a starter, previews it live and creates it", async ({ page }, testInfo) => {
   await signInAsAdmin(page);

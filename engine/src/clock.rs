@@ -42,6 +42,12 @@ impl Timestamp {
         format!("{} {} UTC", &exact[..10], &exact[11..16])
     }
 
+    /// `2026-11-26 20:15:07` (UTC, no suffix): for tables whose header says UTC.
+    pub fn to_second_utc(self) -> String {
+        let exact = self.to_rfc3339();
+        format!("{} {}", &exact[..10], &exact[11..19])
+    }
+
     /// RFC 3339 with millisecond precision and a `Z` suffix, the form AWS clients print.
     pub fn to_rfc3339(self) -> String {
         let dt = self.to_datetime();

@@ -95,9 +95,6 @@ pub async fn dashboard() -> Result<DashboardView, ServerFnError> {
         spend_month,
         spend_month_total,
         busiest: data.busiest_workers,
-        as_of: {
-            let text = now.to_rfc3339();
-            text.get(11..19).unwrap_or(&text).to_owned()
-        },
+        as_of: now.to_second_utc()[11..].to_owned(),
     })
 }

@@ -193,10 +193,7 @@ pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditRow>, ServerFnErr
         .into_iter()
         .map(|c| AuditRow {
             id: c.id,
-            at: {
-                let text = c.at.to_rfc3339();
-                text.get(..19).unwrap_or(&text).replace('T', " ")
-            },
+            at: c.at.to_second_utc(),
             key: c.access_key_id,
             operation: c.operation,
             status: c.status,

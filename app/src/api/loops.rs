@@ -181,18 +181,13 @@ pub async fn list_loops(filters: LoopFilters) -> Result<LoopPage, ServerFnError>
             name: l.name.to_string(),
             flow: l.flow_name.to_string(),
             status: l.status.as_str().to_owned(),
-            created: seconds(l.created_at),
-            completed: l.completed_at.map(seconds),
+            created: l.created_at.to_second_utc(),
+            completed: l
+                .completed_at
+                .map(loupe_engine::clock::Timestamp::to_second_utc),
         })
         .collect();
     Ok(page(rows, next, None))
-}
-
-/// `2026-11-27 10:04:05` (UTC).
-#[cfg(feature = "ssr")]
-fn seconds(at: loupe_engine::clock::Timestamp) -> String {
-    let text = at.to_rfc3339();
-    text.get(..19).unwrap_or(&text).replace('T', " ")
 }
 
 #[server(prefix = "/api", endpoint = "admin/loop")]
@@ -200,7 +195,6 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
     use std::collections::HashMap;
 
     use super::{services, store_error};
-    use loupe_engine::blob_links::ObjectRef;
     use loupe_engine::names::HumanLoopName;
     use loupe_engine::templates::ReadGrants as _;
     crate::session::require_admin()?;
@@ -241,10 +235,10 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
     let input = serde_json::from_str::<serde_json::Value>(&human_loop.input_content)
         .map(|v| pretty(&v))
         .unwrap_or_else(|_| human_loop.input_content.clone());
+    // No link for an output that is not an S3 reference: `grant` refuses those.
     let output_link = human_loop
         .output_uri
         .as_deref()
-        .filter(|_| ObjectRef::parse(human_loop.output_uri.as_deref().unwrap_or("")).is_ok())
         .and_then(|uri| services.same_origin_links().grant(uri).ok());
     let status = human_loop.status;
     Ok(Some(LoopInfo {
@@ -263,9 +257,11 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
                 human_loop.failure_reason.clone().unwrap_or_default()
             )
         }),
-        created: seconds(human_loop.created_at),
-        expires: seconds(human_loop.expires_at),
-        completed: human_loop.completed_at.map(seconds),
+        created: human_loop.created_at.to_second_utc(),
+        expires: human_loop.expires_at.to_second_utc(),
+        completed: human_loop
+            .completed_at
+            .map(loupe_engine::clock::Timestamp::to_second_utc),
         task_count: human_loop.task_count,
         input,
         activation: human_loop.activation.as_ref().map(pretty),
@@ -280,8 +276,12 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
                         .cloned()
                         .unwrap_or_else(|| format!("worker {}", w.0))
                 }),
-                accepted: t.accepted_at.map(seconds),
-                submitted: t.submitted_at.map(seconds),
+                accepted: t
+                    .accepted_at
+                    .map(loupe_engine::clock::Timestamp::to_second_utc),
+                submitted: t
+                    .submitted_at
+                    .map(loupe_engine::clock::Timestamp::to_second_utc),
                 time_spent: t
                     .time_spent_ms
                     .map(|ms| format!("{:.1} s", ms as f64 / 1000.0)),

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect};
 
 use crate::api::admin::{list_people, list_teams};
-use crate::pages::chrome::{Area, Chrome};
+use crate::pages::chrome::{Area, Chrome, Loading};
 use crate::pages::errors::Forbidden;
 use crate::session::use_viewer;
 
@@ -21,10 +21,6 @@ pub fn AdminLayout() -> impl IntoView {
     }
 }
 
-fn loading() -> impl IntoView {
-    view! { <p class="muted">"Loading…"</p> }
-}
-
 #[component]
 pub fn TeamsPage() -> impl IntoView {
     let teams = Resource::new(|| (), |_| list_teams());
@@ -32,7 +28,7 @@ pub fn TeamsPage() -> impl IntoView {
         <Title text="Work teams" />
         <h1>"Work teams"</h1>
         <p class="lead">"Teams receive the tasks of the flows that name them. For now teams are made with "<code>"loupe user add --team NAME"</code>"."</p>
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 teams.await.map(|rows| {
                     if rows.is_empty() {
@@ -61,7 +57,7 @@ pub fn WorkersPage() -> impl IntoView {
         <Title text="People" />
         <h1>"People"</h1>
         <p class="lead">"Everyone who can sign in. Add people with "<code>"loupe user add"</code>"."</p>
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 people.await.map(|rows| view! {
                     <table class="grid" data-testid="people-table">

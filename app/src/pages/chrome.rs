@@ -61,6 +61,39 @@ pub fn Chrome(area: Area, children: Children) -> impl IntoView {
     }
 }
 
+/// "Loading…", while a page's data is on its way.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="muted">"Loading…"</p> }
+}
+
+/// A one-button form for a destructive action. Hydrated, it asks `question` first and hands
+/// `value` to `on_confirm`; without script the form posts `field=value` to `url` itself.
+#[component]
+pub fn ConfirmButton(
+    url: &'static str,
+    field: &'static str,
+    value: String,
+    label: &'static str,
+    question: String,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into)] on_confirm: Callback<String>,
+) -> impl IntoView {
+    let chosen = value.clone();
+    view! {
+        <form method="post" action=url class="inline" on:submit=move |ev| {
+            ev.prevent_default();
+            if confirm(&question) {
+                on_confirm.run(chosen.clone());
+            }
+        }>
+            <CsrfField />
+            <input type="hidden" name=field value=value />
+            <button type="submit" class="danger" disabled=move || pending.get()>{label}</button>
+        </form>
+    }
+}
+
 /// A page whose feature is still to be built: it says what will be here, and shows no made-up data.
 #[component]
 pub fn Planned(title: &'static str, what: &'static str) -> impl IntoView {
@@ -75,7 +108,7 @@ pub fn Planned(title: &'static str, what: &'static str) -> impl IntoView {
 
 /// Asks before a destructive action (the browser's own dialog); always yes while rendering on
 /// the server, where nothing is clicked.
-pub fn confirm(message: &str) -> bool {
+fn confirm(message: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
         window().confirm_with_message(message).unwrap_or(false)

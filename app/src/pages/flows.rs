@@ -8,11 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::flows::{DeleteFlow, flow_detail, list_flows};
-use crate::pages::chrome::{CsrfField, confirm};
-
-fn loading() -> impl IntoView {
-    view! { <p class="muted">"Loading…"</p> }
-}
+use crate::pages::chrome::{ConfirmButton, Loading};
 
 #[component]
 pub fn FlowsPage() -> impl IntoView {
@@ -21,7 +17,7 @@ pub fn FlowsPage() -> impl IntoView {
         <Title text="Flow definitions" />
         <h1>"Flow definitions"</h1>
         <p class="lead">"A flow definition says who reviews what: the work team, the template, how many workers answer each item, their time limits and price, and where output goes. Create them with "<code>"create_flow_definition"</code>" (boto3) or "<code>"aws sagemaker create-flow-definition"</code>" against this server."</p>
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 flows.await.map(|rows| {
                     if rows.is_empty() {
@@ -64,7 +60,7 @@ pub fn FlowDetailPage() -> impl IntoView {
     );
     let delete = ServerAction::<DeleteFlow>::new();
     view! {
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let Some(flow) = detail.await? else {
                     return Ok::<_, ServerFnError>(view! {
@@ -83,16 +79,10 @@ pub fn FlowDetailPage() -> impl IntoView {
                         <h1 data-testid="flow-name">{flow.name.clone()}</h1>
                         <div class="actions">
                             <A href=loops_href attr:class="button">"Its human loops"</A>
-                            <form method="post" action={<DeleteFlow as ServerFn>::url()} class="inline" on:submit=move |ev| {
-                                ev.prevent_default();
-                                if confirm(&format!("Delete the flow definition {name}? Loops nobody has started are stopped and deleted; the rest finish first.")) {
-                                    delete.dispatch(DeleteFlow { name: name.clone() });
-                                }
-                            }>
-                                <CsrfField />
-                                <input type="hidden" name="name" value=field />
-                                <button type="submit" class="danger">"Delete"</button>
-                            </form>
+                            <ConfirmButton url={<DeleteFlow as ServerFn>::url()} field="name" value=field label="Delete"
+    question=format!("Delete the flow definition {name}? Loops nobody has started are stopped and deleted; the rest finish first.")
+    pending=delete.pending()
+    on_confirm=move |name: String| { delete.dispatch(DeleteFlow { name }); } />
                         </div>
                     </div>
                     {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })}

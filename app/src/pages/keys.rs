@@ -11,11 +11,7 @@ use crate::api::admin::list_access_keys;
 use crate::api::keys::{
     AddWebhook, CreateKey, Made, RemoveWebhook, RevokeKey, audit_log, list_webhooks,
 };
-use crate::pages::chrome::{CsrfField, confirm};
-
-fn loading() -> impl IntoView {
-    view! { <p class="muted">"Loading…"</p> }
-}
+use crate::pages::chrome::{ConfirmButton, Loading};
 
 /// The answer to a create: the secret to copy now, or the reason it was refused.
 fn made_view(made: Option<Result<Made, ServerFnError>>, what: &'static str) -> impl IntoView {
@@ -58,7 +54,7 @@ pub fn KeysPage() -> impl IntoView {
         </ActionForm>
         {move || made_view(create.value().get(), "Key")}
         {move || revoke.value().get().and_then(Result::err).map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })}
-        <Transition fallback=loading>
+        <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 keys.await.map(|rows| {
                     if rows.is_empty() {
@@ -81,16 +77,10 @@ pub fn KeysPage() -> impl IntoView {
                                             <td>{k.revoked.unwrap_or_default()}</td>
                                             <td>
                                                 {active.then(|| view! {
-                                                    <form method="post" action={<RevokeKey as ServerFn>::url()} class="inline" on:submit=move |ev| {
-                                                        ev.prevent_default();
-                                                        if confirm(&format!("Revoke {id}? Requests signed with it are refused from now on.")) {
-                                                            revoke.dispatch(RevokeKey { id: id.clone() });
-                                                        }
-                                                    }>
-                                                        <CsrfField />
-                                                        <input type="hidden" name="id" value=field />
-                                                        <button type="submit" class="danger">"Revoke"</button>
-                                                    </form>
+                                                    <ConfirmButton url={<RevokeKey as ServerFn>::url()} field="id" value=field label="Revoke"
+    question=format!("Revoke {id}? Requests signed with it are refused from now on.")
+    pending=revoke.pending()
+    on_confirm=move |id: String| { revoke.dispatch(RevokeKey { id }); } />
                                                 })}
                                             </td>
                                         </tr>
@@ -128,7 +118,7 @@ fn Webhooks() -> impl IntoView {
             <button type="submit" class="primary" disabled=move || add.pending().get()>"Add webhook"</button>
         </ActionForm>
         {move || made_view(add.value().get(), "Webhook")}
-        <Transition fallback=loading>
+        <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 hooks.await.map(|(rows, deliveries)| view! {
                     {if rows.is_empty() {
@@ -148,16 +138,10 @@ fn Webhooks() -> impl IntoView {
                                                 <td>{w.flow.unwrap_or_else(|| "every flow".to_owned())}</td>
                                                 <td>{w.created}</td>
                                                 <td>
-                                                    <form method="post" action={<RemoveWebhook as ServerFn>::url()} class="inline" on:submit=move |ev| {
-                                                        ev.prevent_default();
-                                                        if confirm(&format!("Remove the webhook {name} and its delivery history?")) {
-                                                            remove.dispatch(RemoveWebhook { name: name.clone() });
-                                                        }
-                                                    }>
-                                                        <CsrfField />
-                                                        <input type="hidden" name="name" value=field />
-                                                        <button type="submit" class="danger">"Remove"</button>
-                                                    </form>
+                                                    <ConfirmButton url={<RemoveWebhook as ServerFn>::url()} field="name" value=field label="Remove"
+    question=format!("Remove the webhook {name} and its delivery history?")
+    pending=remove.pending()
+    on_confirm=move |name: String| { remove.dispatch(RemoveWebhook { name }); } />
                                                 </td>
                                             </tr>
                                         }
@@ -201,7 +185,7 @@ fn AuditLog() -> impl IntoView {
     let calls = Resource::new(before, audit_log);
     view! {
         <h2 id="audit">"API audit log"</h2>
-        <Transition fallback=loading>
+        <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 calls.await.map(|rows| {
                     if rows.is_empty() {

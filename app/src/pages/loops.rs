@@ -9,13 +9,9 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::loops::{DeleteLoop, LoopFilters, PAGE_SIZE, StopLoop, list_loops, loop_detail};
-use crate::pages::chrome::{CsrfField, confirm};
+use crate::pages::chrome::{ConfirmButton, Loading};
 
 const STATUSES: [&str; 5] = ["InProgress", "Stopping", "Completed", "Failed", "Stopped"];
-
-fn loading() -> impl IntoView {
-    view! { <p class="muted">"Loading…"</p> }
-}
 
 fn query_string(filters: &LoopFilters) -> String {
     let pairs = [
@@ -63,7 +59,7 @@ pub fn LoopsPage() -> impl IntoView {
     view! {
         <Title text="Human loops" />
         <h1>"Human loops"</h1>
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let page = page.await?;
                 let current = filters();
@@ -154,7 +150,7 @@ pub fn LoopDetailPage() -> impl IntoView {
         |(name, _)| loop_detail(name),
     );
     view! {
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let Some(info) = detail.await? else {
                     return Ok::<_, ServerFnError>(view! {
@@ -173,28 +169,16 @@ pub fn LoopDetailPage() -> impl IntoView {
                         <h1 data-testid="loop-name">{info.name.clone()}</h1>
                         <div class="actions">
                             {info.can_stop.then(|| view! {
-                                <form method="post" action={<StopLoop as ServerFn>::url()} class="inline" on:submit=move |ev| {
-                                    ev.prevent_default();
-                                    if confirm(&format!("Stop the human loop {stop_name}? Tasks nobody holds are withdrawn at once.")) {
-                                        stop.dispatch(StopLoop { name: stop_name.clone() });
-                                    }
-                                }>
-                                    <CsrfField />
-                                    <input type="hidden" name="name" value=stop_field />
-                                    <button type="submit" class="danger" disabled=move || stop.pending().get()>"Stop"</button>
-                                </form>
+                                <ConfirmButton url={<StopLoop as ServerFn>::url()} field="name" value=stop_field label="Stop"
+    question=format!("Stop the human loop {stop_name}? Tasks nobody holds are withdrawn at once.")
+    pending=stop.pending()
+    on_confirm=move |name: String| { stop.dispatch(StopLoop { name }); } />
                             })}
                             {info.can_delete.then(|| view! {
-                                <form method="post" action={<DeleteLoop as ServerFn>::url()} class="inline" on:submit=move |ev| {
-                                    ev.prevent_default();
-                                    if confirm(&format!("Delete the human loop {delete_name}? Its output files stay where they are.")) {
-                                        delete.dispatch(DeleteLoop { name: delete_name.clone() });
-                                    }
-                                }>
-                                    <CsrfField />
-                                    <input type="hidden" name="name" value=delete_field />
-                                    <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete"</button>
-                                </form>
+                                <ConfirmButton url={<DeleteLoop as ServerFn>::url()} field="name" value=delete_field label="Delete"
+    question=format!("Delete the human loop {delete_name}? Its output files stay where they are.")
+    pending=delete.pending()
+    on_confirm=move |name: String| { delete.dispatch(DeleteLoop { name }); } />
                             })}
                         </div>
                     </div>

@@ -11,11 +11,7 @@ use crate::api::templates::{
     CreateTemplate, DeleteTemplate, FieldError, Preview, list_templates, preview_template,
     template_detail, template_starters,
 };
-use crate::pages::chrome::{CsrfField, confirm};
-
-fn loading() -> impl IntoView {
-    view! { <p class="muted">"Loading…"</p> }
-}
+use crate::pages::chrome::{ConfirmButton, Loading};
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
@@ -27,7 +23,7 @@ pub fn TemplatesPage() -> impl IntoView {
             <A href="/admin/templates/new" attr:class="button primary">"New template"</A>
         </div>
         <p class="lead">"HTML with Liquid and crowd elements, rendered for each task with the loop's input as "<code>"task.input"</code>". Flow definitions name one by its ARN."</p>
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 templates.await.map(|rows| {
                     if rows.is_empty() {
@@ -124,7 +120,7 @@ pub fn NewTemplatePage() -> impl IntoView {
     view! {
         <Title text="New template" />
         <h1>"New worker task template"</h1>
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let starters = starters.await?;
                 let chosen = query.with(|q| q.get("starter")).unwrap_or_default();
@@ -230,7 +226,7 @@ pub fn TemplateDetailPage() -> impl IntoView {
     );
     let delete = ServerAction::<DeleteTemplate>::new();
     view! {
-        <Suspense fallback=loading>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let Some(ui) = detail.await? else {
                     return Ok::<_, ServerFnError>(view! {
@@ -246,21 +242,10 @@ pub fn TemplateDetailPage() -> impl IntoView {
                     <Title text=ui.name.clone() />
                     <div class="page-head">
                         <h1 data-testid="template-name">{ui.name.clone()}</h1>
-                        <form
-                            method="post"
-                            action={<DeleteTemplate as ServerFn>::url()}
-                            class="inline"
-                            on:submit=move |ev| {
-                                ev.prevent_default();
-                                if confirm(&format!("Delete the template {name}? Flow definitions that use it will stop taking new loops.")) {
-                                    delete.dispatch(DeleteTemplate { name: name.clone() });
-                                }
-                            }
-                        >
-                            <CsrfField />
-                            <input type="hidden" name="name" value=ui.name.clone() />
-                            <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete"</button>
-                        </form>
+                        <ConfirmButton url={<DeleteTemplate as ServerFn>::url()} field="name" value=ui.name.clone() label="Delete"
+                            question=format!("Delete the template {name}? Flow definitions that use it will stop taking new loops.")
+                            pending=delete.pending()
+                            on_confirm=move |name: String| { delete.dispatch(DeleteTemplate { name }); } />
                     </div>
                     {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })}
                     <dl class="facts">
