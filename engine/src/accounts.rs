@@ -137,11 +137,17 @@ pub struct User {
     pub created_at: Timestamp,
     pub last_login_at: Option<Timestamp>,
     pub locked_until: Option<Timestamp>,
+    /// Set while the account is deactivated: it cannot sign in and its sessions are ignored.
+    pub deactivated_at: Option<Timestamp>,
 }
 
 impl User {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.deactivated_at.is_none()
     }
 }
 
@@ -189,6 +195,9 @@ pub enum LoginError {
     InvalidCredentials,
     #[error("too many failed sign-ins: this account is locked until {}", until.to_rfc3339())]
     Locked { until: Timestamp },
+    /// Said only after the right password, so it tells nothing to someone guessing.
+    #[error("this account has been deactivated; ask an admin to reactivate it")]
+    Deactivated,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -220,6 +229,9 @@ pub async fn log_in(
         return Err(LoginError::Locked { until });
     }
     if passwords::verify(password.to_owned(), record.password_hash.clone()).await {
+        if !record.user.is_active() {
+            return Err(LoginError::Deactivated);
+        }
         store.record_login_success(record.user.id, now).await?;
         let mut user = record.user;
         user.last_login_at = Some(now);

@@ -202,6 +202,11 @@ impl Reviews {
         &self.account
     }
 
+    /// The bounds and defaults of task lifetimes and time limits this server applies.
+    pub fn limits(&self) -> &TaskLimits {
+        &self.limits
+    }
+
     pub fn finisher(&self) -> &OutputFinisher {
         &self.finisher
     }

@@ -819,6 +819,39 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
             .iter()
             .all(|l| l.amount_millis == 36 && l.flow_name == "paid")
     );
+    // Summed in the database by flow, worker and UTC day.
+    let spend = b
+        .store
+        .spend_summary(T0, T0.plus(Duration::from_secs(60)))
+        .await
+        .unwrap();
+    let paid = loupe_engine::spend::SpendRow {
+        amount_millis: 72,
+        tasks: 2,
+    };
+    assert_eq!(spend.by_flow, vec![("paid".to_owned(), paid)]);
+    assert_eq!(spend.total(), paid);
+    assert_eq!(spend.by_day, vec![(T0.as_millis() / 86_400_000, paid)]);
+    let mut workers: Vec<UserId> = spend.by_worker.iter().map(|(w, _)| *w).collect();
+    workers.sort();
+    let mut expected = b.workers.clone();
+    expected.sort();
+    assert_eq!(workers, expected);
+    assert!(
+        spend
+            .by_worker
+            .iter()
+            .all(|(_, row)| row.amount_millis == 36 && row.tasks == 1)
+    );
+    let empty = b
+        .store
+        .spend_summary(
+            T0.plus(Duration::from_secs(60)),
+            T0.plus(Duration::from_secs(120)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(empty, loupe_engine::spend::SpendSummary::default());
     b.tick().await;
     let output = b.output_of("item").await.unwrap();
     assert!(
@@ -1248,7 +1281,69 @@ async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
     ));
 }
 
+async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
+    use loupe_engine::accounts::{self, LoginError, LoginPolicy};
+    use loupe_engine::people::{self, PeopleError};
+    let b = Bench::new(backend, 2).await;
+    b.custom_flow("held", 1).await;
+    b.start("held", "item", json!({})).await.unwrap();
+    let [w1, w2] = b.workers[..] else { panic!() };
+    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    assert_eq!(b.reviews.claim_next(w2, None).await.unwrap(), None);
+
+    assert!(matches!(
+        people::deactivate(&*b.store, T0, w1, w1, b.reviews.finisher()).await,
+        Err(PeopleError::SelfDeactivation)
+    ));
+    let returned = people::deactivate(&*b.store, T0, w1, w2, b.reviews.finisher())
+        .await
+        .unwrap();
+    assert_eq!(returned, 1);
+    // Back in the pool without waiting for the time limit, and the answer is refused.
+    let retaken = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    assert_eq!(retaken.task_id, task.task_id);
+    assert!(
+        b.reviews
+            .submit(task.task_id, w1, &json!({}), None)
+            .await
+            .is_err()
+    );
+    let user = b.store.find_user(w1).await.unwrap().unwrap();
+    assert_eq!(user.deactivated_at, Some(T0));
+    let policy = LoginPolicy {
+        failure_delay: Duration::ZERO,
+        ..LoginPolicy::default()
+    };
+    let denied = accounts::log_in(
+        &*b.store,
+        &b.clock,
+        &policy,
+        user.email.as_str(),
+        "a long test password",
+    )
+    .await;
+    assert!(matches!(denied, Err(LoginError::Deactivated)), "{denied:?}");
+
+    people::reactivate(&*b.store, w1).await.unwrap();
+    assert!(
+        accounts::log_in(
+            &*b.store,
+            &b.clock,
+            &policy,
+            user.email.as_str(),
+            "a long test password"
+        )
+        .await
+        .is_ok()
+    );
+    assert!(matches!(
+        people::reactivate(&*b.store, UserId(999_999)).await,
+        Err(PeopleError::UnknownPerson)
+    ));
+}
+
 test_on_both_backends!(
+    deactivating_a_worker_returns_their_tasks_at_once,
     a_deleted_task_ui_keeps_serving_its_flows_loops,
     outputs_survive_a_restart_and_a_failing_store,
     work_teams_have_settings_members_and_groups,

@@ -266,7 +266,122 @@ async fn migrating_twice_is_harmless(backend: Backend) {
     assert_eq!(store.backend(), backend);
 }
 
+async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
+    use loupe_engine::accounts::NewPassword;
+    use loupe_engine::people::{self, INVITATION_LIFETIME, InvitationToken, PeopleError};
+    let db = TestDatabase::create(backend).await;
+    let (store, _) = db.open().await;
+    let team = WorkteamName::parse("reviewers").unwrap();
+    let invited = people::invite(
+        &*store,
+        T0,
+        Email::parse("new@example.org").unwrap(),
+        Role::Worker,
+        vec![team],
+    )
+    .await
+    .unwrap();
+    assert_eq!(invited.expires_at, T0.plus(INVITATION_LIFETIME));
+    assert_eq!(
+        team_names(store.teams_of(invited.user.id).await.unwrap()),
+        ["reviewers"]
+    );
+    assert_eq!(
+        store.open_invitations(T0).await.unwrap(),
+        vec![(invited.user.id, invited.expires_at)]
+    );
+    // No password signs in before the invitation is accepted.
+    let clock = ManualClock::new(T0);
+    for guess in ["!invited", PASSWORD] {
+        let denied =
+            accounts::log_in(&*store, &clock, &quick_policy(), "new@example.org", guess).await;
+        assert!(
+            matches!(denied, Err(LoginError::InvalidCredentials)),
+            "{denied:?}"
+        );
+    }
+    // Only the hash is stored: the token itself finds nothing.
+    assert!(
+        store
+            .find_invitation(invited.token.expose())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A second link replaces the first.
+    let again = people::reinvite(&*store, T0, invited.user.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        people::invitation(&*store, T0, &invited.token).await,
+        Err(PeopleError::UnknownInvitation)
+    ));
+    let password = NewPassword::parse("chosen by the worker".into()).unwrap();
+    let user = people::accept(
+        &*store,
+        T0.plus(Duration::from_secs(60)),
+        &again.token,
+        password.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(user.id, invited.user.id);
+    let signed_in = accounts::log_in(
+        &*store,
+        &clock,
+        &quick_policy(),
+        "new@example.org",
+        "chosen by the worker",
+    )
+    .await;
+    assert_eq!(signed_in.unwrap().id, user.id);
+    // Used up.
+    assert!(matches!(
+        people::accept(&*store, T0, &again.token, password.clone()).await,
+        Err(PeopleError::InvitationUsed)
+    ));
+    assert!(store.open_invitations(T0).await.unwrap().is_empty());
+
+    // An expired link says when it ran out and changes nothing.
+    let late = people::reinvite(&*store, T0, user.id).await.unwrap();
+    let after = T0.plus(INVITATION_LIFETIME).plus(Duration::from_secs(1));
+    assert!(matches!(
+        people::accept(&*store, after, &late.token, password).await,
+        Err(PeopleError::InvitationExpired(at)) if at == late.expires_at
+    ));
+    assert!(
+        accounts::log_in(
+            &*store,
+            &clock,
+            &quick_policy(),
+            "new@example.org",
+            "chosen by the worker"
+        )
+        .await
+        .is_ok()
+    );
+    assert!(matches!(
+        people::invitation(&*store, T0, &InvitationToken::generate()).await,
+        Err(PeopleError::UnknownInvitation)
+    ));
+    // Inviting an existing email is a conflict that names it.
+    let twice = people::invite(
+        &*store,
+        T0,
+        Email::parse("new@example.org").unwrap(),
+        Role::Worker,
+        vec![],
+    )
+    .await;
+    assert!(
+        matches!(twice, Err(PeopleError::Conflict(ref m)) if m.contains("new@example.org")),
+        "{twice:?}"
+    );
+}
+
 test_on_both_backends!(
+    invitations_set_a_password_once_before_they_run_out,
     users_are_unique_by_normalised_email,
     workers_join_teams_created_on_demand,
     a_failed_user_creation_leaves_no_team_behind,

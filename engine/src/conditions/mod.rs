@@ -43,6 +43,7 @@ pub mod custom;
 pub mod document;
 pub mod dry_run;
 pub mod evaluate;
+pub mod lab;
 pub mod logic;
 pub mod ml_output;
 pub mod report;

@@ -44,6 +44,16 @@ impl fmt::Display for Backend {
     }
 }
 
+/// A one-time link to set an account's password; only the token's SHA-256 is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub token_hash: String,
+    pub user: UserId,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub accepted_at: Option<Timestamp>,
+}
+
 /// A new account, with the teams it joins (created if they do not exist yet).
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -98,6 +108,28 @@ pub trait Store: ReviewStore + Send + Sync + fmt::Debug {
         max_failures: u32,
         lock_until: Timestamp,
     ) -> Result<Option<Timestamp>, StoreError>;
+
+    /// Deactivates (`Some(now)`) or reactivates (`None`) an account; false if there is none.
+    async fn set_deactivated(&self, id: UserId, at: Option<Timestamp>) -> Result<bool, StoreError>;
+    /// Records an invitation, replacing the account's earlier unaccepted ones.
+    async fn create_invitation(&self, invitation: &Invitation) -> Result<(), StoreError>;
+    async fn find_invitation(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(Invitation, User)>, StoreError>;
+    /// Marks an open invitation accepted and sets the account's password, in one transaction.
+    /// `None` when the invitation is unknown, used or expired.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &PasswordHash,
+        now: Timestamp,
+    ) -> Result<Option<User>, StoreError>;
+    /// The accounts with an invitation still open at `now`, and when it runs out.
+    async fn open_invitations(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<(UserId, Timestamp)>, StoreError>;
 
     async fn list_teams(&self) -> Result<Vec<Team>, StoreError>;
     async fn teams_of(&self, user: UserId) -> Result<Vec<Team>, StoreError>;

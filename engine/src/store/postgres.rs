@@ -51,5 +51,6 @@ review_sql_store!(
     sqlx::postgres::PgRow,
     sqlx::PgConnection,
     for_update = "FOR UPDATE",
-    skip_locked = "FOR UPDATE SKIP LOCKED"
+    skip_locked = "FOR UPDATE SKIP LOCKED",
+    name_prefix = ("l.name LIKE ?", "%")
 );

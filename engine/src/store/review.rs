@@ -165,6 +165,14 @@ pub trait ReviewStore {
         names: &[String],
         now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Takes a group off a team; its members stay in the group.
+    async fn remove_team_group(
+        &self,
+        team: &WorkteamName,
+        group: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn worker_group_members(&self, group: &str) -> Result<Vec<UserId>, StoreError>;
     /// Makes a group's members members of a team.
     async fn add_team_group(
         &self,
@@ -305,6 +313,12 @@ pub trait ReviewStore {
     ) -> Result<Vec<crate::audit::ApiCall>, StoreError>;
     async fn cost_lines(&self, from: Timestamp, to: Timestamp)
     -> Result<Vec<CostLine>, StoreError>;
+    /// Worker pay in `[from, to)` summed by flow, by worker and by UTC day, in the database.
+    async fn spend_summary(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<crate::spend::SpendSummary, StoreError>;
 
     /// The dashboard's figures: loops by status, throughput since `since`, the oldest open
     /// loop, spend since `day_start` and `month_start` by flow, the busiest workers.

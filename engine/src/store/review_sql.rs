@@ -11,7 +11,14 @@
 /// Implements [`super::review::ReviewStore`] for `$store` (which has a `pool` field and an
 /// inherent `begin_write` method), decoding rows of type `$row` on connections of type `$conn`.
 macro_rules! review_sql_store {
-    ($store:ty, $row:ty, $conn:ty, for_update = $for_update:literal, skip_locked = $skip_locked:literal) => {
+    (
+        $store:ty,
+        $row:ty,
+        $conn:ty,
+        for_update = $for_update:literal,
+        skip_locked = $skip_locked:literal,
+        name_prefix = ($prefix_match:literal, $prefix_wildcard:literal)
+    ) => {
         const FLOW_COLUMNS: &str =
             "f.id, f.spec, f.status, f.failure_reason, f.custom_conditions, f.created_at";
         const LOOP_COLUMNS: &str = "l.id, l.name, l.flow_id, f.name AS flow_name, l.status, \
@@ -922,6 +929,45 @@ macro_rules! review_sql_store {
                 Ok(())
             }
 
+            async fn remove_team_group(
+                &self,
+                team: &$crate::teams::WorkteamName,
+                group: &str,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "DELETE FROM work_team_groups WHERE \
+                     team_id = (SELECT id FROM work_teams WHERE name = $1) AND \
+                     group_id = (SELECT id FROM worker_groups WHERE name = $2)",
+                )
+                .bind(team.as_str())
+                .bind(group)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE work_teams SET updated_at = $2 WHERE name = $1")
+                    .bind(team.as_str())
+                    .bind(now.as_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn worker_group_members(
+                &self,
+                group: &str,
+            ) -> Result<Vec<$crate::accounts::UserId>, $crate::store::StoreError> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT m.user_id FROM worker_group_members m \
+                     JOIN worker_groups g ON g.id = m.group_id WHERE g.name = $1 ORDER BY m.user_id",
+                )
+                .bind(group)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(ids.into_iter().map($crate::accounts::UserId).collect())
+            }
+
             async fn create_flow(
                 &self,
                 flow: &$crate::store::review::NewFlowDefinition,
@@ -1347,7 +1393,13 @@ macro_rules! review_sql_store {
                         .chars()
                         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
                         .collect();
-                    next(&mut sql, "l.name LIKE ?", Bind::Owned(format!("{prefix}%")));
+                    // SQLite's GLOB and PostgreSQL's LIKE with `text_pattern_ops` both read a
+                    // prefix as an index range; SQLite's LIKE ignores case and cannot.
+                    next(
+                        &mut sql,
+                        $prefix_match,
+                        Bind::Owned(format!("{prefix}{}", $prefix_wildcard)),
+                    );
                 }
                 let (cmp, dir) = if q.ascending { (">", "ASC") } else { ("<", "DESC") };
                 if let Some((at, id)) = q.after {
@@ -1985,6 +2037,51 @@ macro_rules! review_sql_store {
                     .collect()
             }
 
+            async fn spend_summary(
+                &self,
+                from: $crate::clock::Timestamp,
+                to: $crate::clock::Timestamp,
+            ) -> Result<$crate::spend::SpendSummary, $crate::store::StoreError> {
+                use $crate::spend::SpendRow;
+                // Three GROUP BYs over the time index; the CAST keeps SUM an integer on both
+                // backends (PostgreSQL's SUM of BIGINT is NUMERIC).
+                let group = |key: &str| {
+                    format!(
+                        "SELECT {key} AS k, CAST(SUM(amount_millis) AS BIGINT), COUNT(*) \
+                         FROM cost_lines WHERE recorded_at >= $1 AND recorded_at < $2 \
+                         GROUP BY {key} ORDER BY {key}"
+                    )
+                };
+                let by_flow: Vec<(String, i64, i64)> = sqlx::query_as(&group("flow_name"))
+                    .bind(from.as_millis())
+                    .bind(to.as_millis())
+                    .fetch_all(&self.pool)
+                    .await?;
+                let by_worker: Vec<(i64, i64, i64)> = sqlx::query_as(&group("worker_id"))
+                    .bind(from.as_millis())
+                    .bind(to.as_millis())
+                    .fetch_all(&self.pool)
+                    .await?;
+                let by_day: Vec<(i64, i64, i64)> =
+                    sqlx::query_as(&group("(recorded_at / 86400000)"))
+                        .bind(from.as_millis())
+                        .bind(to.as_millis())
+                        .fetch_all(&self.pool)
+                        .await?;
+                let row = |amount: i64, tasks: i64| SpendRow {
+                    amount_millis: amount,
+                    tasks,
+                };
+                Ok($crate::spend::SpendSummary {
+                    by_flow: by_flow.into_iter().map(|(k, a, t)| (k, row(a, t))).collect(),
+                    by_worker: by_worker
+                        .into_iter()
+                        .map(|(k, a, t)| ($crate::accounts::UserId(k), row(a, t)))
+                        .collect(),
+                    by_day: by_day.into_iter().map(|(k, a, t)| (k, row(a, t))).collect(),
+                })
+            }
+
             async fn cost_lines(
                 &self,
                 from: $crate::clock::Timestamp,
@@ -2023,26 +2120,31 @@ macro_rules! review_sql_store {
             ) -> Result<$crate::dashboard::DashboardData, $crate::store::StoreError> {
                 use $crate::clock::Timestamp;
                 use $crate::pricing::MilliUsd;
+                // Counters the triggers of migration 0008 keep (a few rows per status and hour),
+                // not a scan of the loops.
                 let loops_by_status: Vec<(String, i64)> = sqlx::query_as(
-                    "SELECT status, COUNT(*) FROM human_loops GROUP BY status ORDER BY status",
+                    "SELECT status, CAST(SUM(loops) AS BIGINT) FROM loop_status_counts \
+                     GROUP BY status HAVING SUM(loops) > 0 ORDER BY status",
                 )
                 .fetch_all(&self.pool)
                 .await?;
-                let started_per_hour: Vec<(i64, i64)> = sqlx::query_as(
-                    "SELECT created_at / 3600000, COUNT(*) FROM human_loops \
-                     WHERE created_at >= $1 GROUP BY created_at / 3600000",
+                let hourly: Vec<(i64, i64, i64)> = sqlx::query_as(
+                    "SELECT hour, CAST(SUM(started) AS BIGINT), CAST(SUM(completed) AS BIGINT) \
+                     FROM loop_hourly_counts WHERE hour >= $1 GROUP BY hour ORDER BY hour",
                 )
-                .bind(since.as_millis())
+                .bind(since.as_millis().div_euclid(3_600_000))
                 .fetch_all(&self.pool)
                 .await?;
-                let completed_per_hour: Vec<(i64, i64)> = sqlx::query_as(
-                    "SELECT completed_at / 3600000, COUNT(*) FROM human_loops \
-                     WHERE completed_at >= $1 AND status = 'Completed' \
-                     GROUP BY completed_at / 3600000",
-                )
-                .bind(since.as_millis())
-                .fetch_all(&self.pool)
-                .await?;
+                let started_per_hour: Vec<(i64, i64)> = hourly
+                    .iter()
+                    .filter(|(_, started, _)| *started > 0)
+                    .map(|&(hour, started, _)| (hour, started))
+                    .collect();
+                let completed_per_hour: Vec<(i64, i64)> = hourly
+                    .iter()
+                    .filter(|(_, _, completed)| *completed > 0)
+                    .map(|&(hour, _, completed)| (hour, completed))
+                    .collect();
                 let completions: Vec<(i64, i64)> = sqlx::query_as(
                     "SELECT created_at, completed_at FROM human_loops \
                      WHERE completed_at >= $1 AND status = 'Completed' \

@@ -4,7 +4,8 @@
 /// method), decoding rows of type `$row`.
 macro_rules! sql_store {
     ($store:ty, $row:ty, $backend:expr) => {
-        const USER_COLUMNS: &str = "id, email, role, created_at, last_login_at, locked_until";
+        const USER_COLUMNS: &str =
+            "id, email, role, created_at, last_login_at, locked_until, deactivated_at";
         const TEAM_COLUMNS: &str = "t.id, t.name, t.description, t.created_at, \
              (SELECT COUNT(*) FROM work_team_members m WHERE m.team_id = t.id) AS member_count";
         const KEY_COLUMNS: &str = "id, name, status, created_at, revoked_at, sealed_secret";
@@ -26,6 +27,9 @@ macro_rules! sql_store {
                     .map($crate::clock::Timestamp::from_millis),
                 locked_until: row
                     .try_get::<Option<i64>, _>("locked_until")?
+                    .map($crate::clock::Timestamp::from_millis),
+                deactivated_at: row
+                    .try_get::<Option<i64>, _>("deactivated_at")?
                     .map($crate::clock::Timestamp::from_millis),
             })
         }
@@ -300,6 +304,128 @@ macro_rules! sql_store {
                     Some(row) => Ok(key_from_row(&row)?.0),
                     None => Err($crate::store::StoreError::NotFound(format!("no access key {id}"))),
                 }
+            }
+
+            async fn set_deactivated(
+                &self,
+                id: $crate::accounts::UserId,
+                at: Option<$crate::clock::Timestamp>,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let done = sqlx::query("UPDATE users SET deactivated_at = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(at.map(|t| t.as_millis()))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_invitation(
+                &self,
+                invitation: &$crate::store::Invitation,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM invitations WHERE user_id = $1 AND accepted_at IS NULL")
+                    .bind(invitation.user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO invitations (token_hash, user_id, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&invitation.token_hash)
+                .bind(invitation.user.0)
+                .bind(invitation.created_at.as_millis())
+                .bind(invitation.expires_at.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn find_invitation(
+                &self,
+                token_hash: &str,
+            ) -> Result<
+                Option<($crate::store::Invitation, $crate::accounts::User)>,
+                $crate::store::StoreError,
+            > {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT i.token_hash, i.created_at AS invited_at, i.expires_at, i.accepted_at, \
+                            u.id, u.email, u.role, u.created_at, u.last_login_at, u.locked_until, \
+                            u.deactivated_at \
+                     FROM invitations i JOIN users u ON u.id = i.user_id WHERE i.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let user = user_from_row(&row)?;
+                let ts = $crate::clock::Timestamp::from_millis;
+                Ok(Some((
+                    $crate::store::Invitation {
+                        token_hash: row.try_get("token_hash")?,
+                        user: user.id,
+                        created_at: ts(row.try_get("invited_at")?),
+                        expires_at: ts(row.try_get("expires_at")?),
+                        accepted_at: row.try_get::<Option<i64>, _>("accepted_at")?.map(ts),
+                    },
+                    user,
+                )))
+            }
+
+            async fn accept_invitation(
+                &self,
+                token_hash: &str,
+                password_hash: &$crate::passwords::PasswordHash,
+                now: $crate::clock::Timestamp,
+            ) -> Result<Option<$crate::accounts::User>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let user: Option<i64> = sqlx::query_scalar(
+                    "UPDATE invitations SET accepted_at = $2 \
+                     WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2 \
+                     RETURNING user_id",
+                )
+                .bind(token_hash)
+                .bind(now.as_millis())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(user) = user else { return Ok(None) };
+                // A fresh password also clears a lock-out.
+                let row = sqlx::query(&format!(
+                    "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL \
+                     WHERE id = $1 RETURNING {USER_COLUMNS}"
+                ))
+                .bind(user)
+                .bind(password_hash.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+                let user = user_from_row(&row)?;
+                tx.commit().await?;
+                Ok(Some(user))
+            }
+
+            async fn open_invitations(
+                &self,
+                now: $crate::clock::Timestamp,
+            ) -> Result<Vec<($crate::accounts::UserId, $crate::clock::Timestamp)>, $crate::store::StoreError>
+            {
+                let rows: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT user_id, MAX(expires_at) FROM invitations \
+                     WHERE accepted_at IS NULL AND expires_at > $1 GROUP BY user_id",
+                )
+                .bind(now.as_millis())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, until)| {
+                        (
+                            $crate::accounts::UserId(id),
+                            $crate::clock::Timestamp::from_millis(until),
+                        )
+                    })
+                    .collect())
             }
         }
     };

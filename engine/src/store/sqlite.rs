@@ -79,5 +79,6 @@ review_sql_store!(
     sqlx::sqlite::SqliteRow,
     sqlx::SqliteConnection,
     for_update = "",
-    skip_locked = ""
+    skip_locked = "",
+    name_prefix = ("l.name GLOB ?", "*")
 );
