@@ -10,7 +10,10 @@ use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context}
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{admin, dashboard, errors, flows, keys, login, loops, templates, work};
+use crate::pages::{
+    admin, conditions_lab, dashboard, errors, flow_form, flows, invite, keys, login, loops, people,
+    spend, teams, templates, work,
+};
 
 /// The HTML document around the app. Rendered on the server only; the two `<meta>` tags carry
 /// what the hydrating client must know before it renders anything (who is signed in, and the
@@ -57,18 +60,23 @@ pub fn App() -> impl IntoView {
             <errors::PageErrors>
                 <Routes fallback=errors::NotFound>
                     <Route path=path!("/login") view=login::LoginPage />
+                    <Route path=path!("/invite/:token") view=invite::InvitePage />
                     <ParentRoute path=path!("/admin") view=admin::AdminLayout>
                         <Route path=path!("") view=dashboard::Dashboard />
-                        <Route path=path!("teams") view=admin::TeamsPage />
-                        <Route path=path!("workers") view=admin::WorkersPage />
+                        <Route path=path!("teams") view=teams::TeamsPage />
+                        <Route path=path!("team/:name") view=teams::TeamDetailPage />
+                        <Route path=path!("workers") view=people::PeoplePage />
                         <Route path=path!("templates") view=templates::TemplatesPage />
                         <Route path=path!("templates/new") view=templates::NewTemplatePage />
                         <Route path=path!("template/:name") view=templates::TemplateDetailPage />
                         <Route path=path!("flows") view=flows::FlowsPage />
+                        <Route path=path!("flows/new") view=flow_form::NewFlowPage />
+                        <Route path=path!("lab") view=conditions_lab::ConditionsLabPage />
                         <Route path=path!("flow/:name") view=flows::FlowDetailPage />
                         <Route path=path!("loops") view=loops::LoopsPage />
                         <Route path=path!("loop/:name") view=loops::LoopDetailPage />
                         <Route path=path!("keys") view=keys::KeysPage />
+                        <Route path=path!("spend") view=spend::SpendPage />
                     </ParentRoute>
                     <ParentRoute path=path!("/work") view=work::WorkLayout>
                         <Route path=path!("") view=work::QueuePage />

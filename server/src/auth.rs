@@ -52,6 +52,7 @@ pub async fn login(
                 .into_response()
         }
         Err(LoginError::InvalidCredentials) => back_to_login(&form, "invalid", None),
+        Err(LoginError::Deactivated) => back_to_login(&form, "deactivated", None),
         Err(LoginError::Locked { until }) => {
             back_to_login(&form, "locked", Some(until.to_minute_utc()))
         }
@@ -116,11 +117,11 @@ pub async fn load_viewer(
     };
     if let Some(id) = user_id {
         match state.store.find_user(UserId(id)).await {
-            Ok(Some(user)) => {
+            Ok(Some(user)) if user.is_active() => {
                 req.extensions_mut().insert(SignedIn(user));
             }
-            Ok(None) => {
-                // The account is gone: so is the session.
+            Ok(_) => {
+                // The account is gone or deactivated: so is the session.
                 let _ = session.flush().await;
             }
             Err(err) => tracing::error!(error = %err, "could not load the signed-in user"),

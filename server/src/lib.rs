@@ -12,6 +12,7 @@ pub mod keyring;
 pub mod router;
 pub mod scheduler;
 pub mod sessions;
+pub mod spend_export;
 pub mod webhook_delivery;
 
 use std::net::SocketAddr;

@@ -4,15 +4,6 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PersonRow {
-    pub email: String,
-    pub role: String,
-    pub created: String,
-    pub last_sign_in: Option<String>,
-    pub locked_until: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamRow {
     pub name: String,
     pub description: String,
@@ -39,28 +30,6 @@ impl From<loupe_engine::teams::Team> for TeamRow {
             created: team.created_at.to_minute_utc(),
         }
     }
-}
-
-#[server(prefix = "/api", endpoint = "admin/people")]
-pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
-    use super::{services, store_error};
-    use loupe_engine::clock::{Clock as _, SystemClock, Timestamp};
-    crate::session::require_admin()?;
-    let now = SystemClock.now();
-    let users = services()?.store.list_users().await.map_err(store_error)?;
-    Ok(users
-        .into_iter()
-        .map(|user| PersonRow {
-            email: user.email.to_string(),
-            role: user.role.to_string(),
-            created: user.created_at.to_minute_utc(),
-            last_sign_in: user.last_login_at.map(Timestamp::to_minute_utc),
-            locked_until: user
-                .locked_until
-                .filter(|until| *until > now)
-                .map(Timestamp::to_minute_utc),
-        })
-        .collect())
 }
 
 #[server(prefix = "/api", endpoint = "admin/teams")]

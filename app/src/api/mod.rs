@@ -3,9 +3,13 @@
 
 pub mod admin;
 pub mod dashboard;
+pub mod flow_form;
 pub mod flows;
 pub mod keys;
 pub mod loops;
+pub mod people;
+pub mod spend;
+pub mod teams;
 pub mod templates;
 pub mod work;
 

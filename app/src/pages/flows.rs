@@ -16,7 +16,8 @@ pub fn FlowsPage() -> impl IntoView {
     view! {
         <Title text="Flow definitions" />
         <h1>"Flow definitions"</h1>
-        <p class="lead">"A flow definition says who reviews what: the work team, the template, how many workers answer each item, their time limits and price, and where output goes. Create them with "<code>"create_flow_definition"</code>" (boto3) or "<code>"aws sagemaker create-flow-definition"</code>" against this server."</p>
+        <p class="lead">"A flow definition says who reviews what: the work team, the template, how many workers answer each item, their time limits and price, and where output goes. Create one here, or with "<code>"create_flow_definition"</code>" (boto3) or "<code>"aws sagemaker create-flow-definition"</code>" against this server."</p>
+        <p><A href="/admin/flows/new" attr:class="button primary" attr:data-testid="new-flow">"New flow definition"</A></p>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 flows.await.map(|rows| {

@@ -10,6 +10,9 @@ use crate::pages::chrome::CsrfField;
 fn error_message(code: &str, until: Option<String>) -> String {
     match code {
         "invalid" => "That email and password don't match an account.".to_owned(),
+        "deactivated" => {
+            "This account has been deactivated. Ask an admin to reactivate it.".to_owned()
+        }
         "locked" => format!(
             "Too many failed sign-ins. This account is locked until {}.",
             until.unwrap_or_else(|| "later".to_owned())
@@ -21,7 +24,7 @@ fn error_message(code: &str, until: Option<String>) -> String {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let (error, email, next, signed_out) = query.with_untracked(|q| {
+    let (error, email, next, signed_out, welcome) = query.with_untracked(|q| {
         let error = q
             .get("error")
             .map(|code| error_message(&code, q.get("until")));
@@ -30,6 +33,7 @@ pub fn LoginPage() -> impl IntoView {
             q.get("email").unwrap_or_default(),
             q.get("next").unwrap_or_default(),
             q.get("signed_out").is_some(),
+            q.get("welcome").is_some(),
         )
     });
     let (show_password, set_show_password) = signal(false);
@@ -39,6 +43,7 @@ pub fn LoginPage() -> impl IntoView {
             <form method="post" action="/auth/login" class="card">
                 <h1>"Sign in to Loupe"</h1>
                 {signed_out.then(|| view! { <p class="notice" role="status">"You are signed out."</p> })}
+                {welcome.then(|| view! { <p class="notice" role="status" data-testid="welcome">"Your password is set. Sign in with it."</p> })}
                 {error.map(|message| view! { <p class="field-error" role="alert" data-testid="login-error">{message}</p> })}
                 <CsrfField />
                 <input type="hidden" name="next" value=next />

@@ -2,11 +2,17 @@
 
 pub mod admin;
 pub mod chrome;
+pub mod conditions_lab;
 pub mod dashboard;
 pub mod errors;
+pub mod flow_form;
 pub mod flows;
+pub mod invite;
 pub mod keys;
 pub mod login;
 pub mod loops;
+pub mod people;
+pub mod spend;
+pub mod teams;
 pub mod templates;
 pub mod work;
