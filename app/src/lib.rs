@@ -1,6 +1,10 @@
 //! Loupe's browser UI: the admin area, the worker area and sign-in, rendered on the server and
 //! hydrated in the browser.
 
+// The view types of the larger forms nest deeper than the default limit of 128 allows when
+// release builds compute their layout.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod pages;
 pub mod session;

@@ -893,6 +893,24 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
     assert_eq!(data.spend_month, data.spend_today);
     assert_eq!(data.busiest_workers.len(), 2);
     assert!(data.busiest_workers.iter().all(|(_, n)| *n == 1));
+
+    // The counts follow stops and deletes (they are kept by triggers, not recounted).
+    let open = HumanLoopName::parse("still-open").unwrap();
+    b.reviews.stop_human_loop(&open).await.unwrap();
+    b.reviews.delete_human_loop(&open).await.unwrap();
+    let data = b
+        .store
+        .dashboard_data(dashboard::window_start(now), day, month)
+        .await
+        .unwrap();
+    assert_eq!(data.loops_by_status, [("Completed".to_owned(), 1)]);
+    assert_eq!(
+        dashboard::per_hour(&data.started_per_hour, now)
+            .iter()
+            .sum::<u32>(),
+        2,
+        "the history of starts keeps deleted loops"
+    );
 }
 
 async fn rekognition_flows_start_loops_only_when_conditions_hold(backend: Backend) {

@@ -13,6 +13,8 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use loupe_app::api::Services;
 use loupe_app::{App, shell};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate as _};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -73,6 +75,7 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
         // Signed links are their own credential.
         .merge(crate::blobs::routes())
         .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(compressible)))
         .layer(CatchPanicLayer::custom(panic_page))
         .layer(
             TraceLayer::new_for_http()
@@ -85,6 +88,32 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
                 ),
         )
         .with_state(state)
+}
+
+/// Brotli or gzip for what the browser downloads in bulk (the wasm, its JS glue, the stylesheet)
+/// and for JSON and CSV. Streamed HTML is left alone, so each Suspense chunk still goes out the
+/// moment it is ready; the event stream is excluded by the default predicate.
+fn compressible(
+    _: axum::http::StatusCode,
+    _: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| {
+            [
+                "application/wasm",
+                "text/javascript",
+                "application/javascript",
+                "text/css",
+                "application/json",
+                "text/csv",
+            ]
+            .iter()
+            .any(|compressible| kind.starts_with(compressible))
+        })
 }
 
 /// The process is up.

@@ -108,6 +108,7 @@ pub fn ConditionsLab(
             </div>
         </section>
     }
+    .into_any()
 }
 
 fn lab_result(lab: LabView) -> AnyView {

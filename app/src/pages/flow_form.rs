@@ -103,132 +103,152 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
     };
     let built_in = move || !source.get().is_empty();
     let no_templates = options.templates.is_empty();
+    // Each group is its own view, erased to `AnyView`: one nested type for the whole form
+    // is deeper than the compiler's query limit in release builds.
+    let settings = view! {
+        <fieldset>
+            <legend>"Workflow settings"</legend>
+            <div class="stack">
+                <label for="flow-name">"FlowDefinitionName"</label>
+                <p class="hint">"1–63 lower-case letters, digits and hyphens; part of the ARN, so it cannot change."</p>
+                <input id="flow-name" type="text" name="name" required maxlength="63" pattern="[a-z0-9](-*[a-z0-9])*" autocomplete="off" aria-describedby="name-errors" />
+                <Messages errors field="name" />
+                <label for="flow-output">"OutputConfig.S3OutputPath"</label>
+                <p class="hint">"Where each loop's "<code>"output.json"</code>" goes: "<code>"s3://bucket/prefix"</code>". Loupe writes to its output directory or to the S3-compatible store it was started with."</p>
+                <input id="flow-output" type="text" name="output_path" required value="s3://loupe-output/reviews" pattern="(s3|https)://.+" aria-describedby="output_path-errors" />
+                <Messages errors field="output_path" />
+                <label for="flow-kms">"OutputConfig.KmsKeyId (optional)"</label>
+                <p class="hint">"Kept and shown for A2I compatibility; encryption at rest is up to the store."</p>
+                <input id="flow-kms" type="text" name="kms_key_id" aria-describedby="kms_key_id-errors" />
+                <Messages errors field="kms_key_id" />
+                <label for="flow-role">"RoleArn"</label>
+                <p class="hint">"A2I requires an IAM role. Loupe assumes none; it stores the ARN so that definitions round-trip."</p>
+                <input id="flow-role" type="text" name="role_arn" required value=options.role_arn.clone() aria-describedby="role_arn-errors" />
+                <Messages errors field="role_arn" />
+            </div>
+        </fieldset>
+    }
+    .into_any();
+    let task_type = view! {
+        <fieldset>
+            <legend>"Task type"</legend>
+            <div class="stack">
+                <label for="flow-source">"HumanLoopRequestSource.AwsManagedHumanLoopRequestSource"</label>
+                <p class="hint">"Rekognition and Textract flows start a loop only when the activation conditions hold for the model's output; custom flows start one for every request."</p>
+                <select id="flow-source" name="source" data-testid="flow-source" aria-describedby="source-errors" on:change=move |ev| change_source(event_target_value(&ev))>
+                    {options.sources.iter().map(|c| {
+                        let selected = c.value == initial_source;
+                        view! { <option value=c.value.clone() selected=selected>{c.label.clone()}</option> }
+                    }).collect_view()}
+                </select>
+                <Messages errors field="source" />
+            </div>
+        </fieldset>
+    }
+    .into_any();
+    let conditions_set = view! {
+        <fieldset class:hidden=move || !built_in() data-testid="conditions-fieldset">
+            <legend>"Conditions for invoking human review"</legend>
+            <div class="stack">
+                <label for="flow-conditions">"HumanLoopActivationConfig.HumanLoopActivationConditionsConfig.HumanLoopActivationConditions"</label>
+                <p class="hint">"JSON, up to 10,240 characters. Leave empty to review every item. Ignored for custom flows."</p>
+                <textarea
+                    id="flow-conditions"
+                    name="conditions"
+                    class="code"
+                    rows="16"
+                    spellcheck="false"
+                    data-testid="flow-conditions"
+                    aria-describedby="conditions-errors"
+                    prop:value=conditions
+                    on:input=move |ev| set_conditions.set(event_target_value(&ev))
+                >{conditions.get_untracked()}</textarea>
+                <Messages errors field="conditions" />
+            </div>
+            {move || built_in().then(|| view! {
+                <ConditionsLab source=source.into() conditions=conditions.into() samples=lab.samples.clone() />
+            })}
+        </fieldset>
+    }
+    .into_any();
+    let template = view! {
+        <fieldset>
+            <legend>"Worker task template"</legend>
+            <div class="stack">
+                <label for="flow-ui">"HumanLoopConfig.HumanTaskUiArn"</label>
+                {no_templates.then(|| view! { <p class="field-error">"There are no templates yet: "<a href="/admin/templates/new">"create one"</a>" first."</p> })}
+                <select id="flow-ui" name="ui" required aria-describedby="ui-errors">
+                    {options.templates.iter().map(|c| view! { <option value=c.value.clone()>{c.label.clone()}</option> }).collect_view()}
+                </select>
+                <Messages errors field="ui" />
+                <label for="flow-title">"HumanLoopConfig.TaskTitle"</label>
+                <p class="hint">"What workers see in their queue; 1–128 characters."</p>
+                <input id="flow-title" type="text" name="title" required maxlength="128" aria-describedby="title-errors" />
+                <Messages errors field="title" />
+                <label for="flow-description">"HumanLoopConfig.TaskDescription"</label>
+                <p class="hint">"Instructions in a sentence or two; 1–255 characters."</p>
+                <textarea id="flow-description" name="description" rows="2" required maxlength="255" aria-describedby="description-errors"></textarea>
+                <Messages errors field="description" />
+                <label for="flow-keywords">"HumanLoopConfig.TaskKeywords (optional)"</label>
+                <p class="hint">"Up to 5, separated by commas."</p>
+                <input id="flow-keywords" type="text" name="keywords" aria-describedby="keywords-errors" />
+                <Messages errors field="keywords" />
+            </div>
+        </fieldset>
+    }
+    .into_any();
+    let workers = view! {
+        <fieldset>
+            <legend>"Workers"</legend>
+            <div class="stack">
+                <label for="flow-team">"HumanLoopConfig.WorkteamArn"</label>
+                <select id="flow-team" name="team" required aria-describedby="team-errors">
+                    {options.teams.iter().map(|c| view! { <option value=c.value.clone()>{c.label.clone()}</option> }).collect_view()}
+                </select>
+                <Messages errors field="team" />
+                <label for="flow-count">"HumanLoopConfig.TaskCount"</label>
+                <p class="hint">"How many different workers answer each item, 1–3."</p>
+                <input id="flow-count" type="number" name="task_count" required min="1" max="3" value="1" aria-describedby="task_count-errors" />
+                <Messages errors field="task_count" />
+                <label for="flow-price">"HumanLoopConfig.PublicWorkforceTaskPrice.AmountInUsd"</label>
+                <p class="hint">"Per task, paid to public-crowd workers only; the list is the one A2I allows for this task type."</p>
+                <select id="flow-price" name="price" data-testid="flow-price" aria-describedby="price-errors">
+                    <option value="">"No price (private team)"</option>
+                    {move || price_options().into_iter().map(|p| view! { <option value=p.clone()>{format!("${p}")}</option> }).collect_view()}
+                </select>
+                <Messages errors field="price" />
+                <label for="flow-time-limit">"HumanLoopConfig.TaskTimeLimitInSeconds"</label>
+                <p class="hint">{format!("How long a worker has once they take a task; 30–{} s, {} s if empty.", options.max_time_limit, options.default_time_limit)}</p>
+                <input id="flow-time-limit" type="number" name="time_limit" min="30" max=options.max_time_limit.to_string() placeholder=options.default_time_limit.to_string() aria-describedby="time_limit-errors" />
+                <Messages errors field="time_limit" />
+                <label for="flow-lifetime">"HumanLoopConfig.TaskAvailabilityLifetimeInSeconds"</label>
+                <p class="hint">{format!("How long a loop waits for workers before it fails as Expired; up to {} s for private teams, {} s if empty.", options.max_private_lifetime, options.default_private_lifetime)}</p>
+                <input id="flow-lifetime" type="number" name="lifetime" min="1" placeholder=options.default_private_lifetime.to_string() aria-describedby="lifetime-errors" />
+                <Messages errors field="lifetime" />
+            </div>
+        </fieldset>
+    }
+    .into_any();
+    let tags = view! {
+        <fieldset>
+            <legend>"Tags (optional)"</legend>
+            <div class="stack">
+                <label for="flow-tags">"Tags"</label>
+                <p class="hint">"One "<code>"key=value"</code>" per line, up to 50."</p>
+                <textarea id="flow-tags" name="tags" rows="3" class="code" aria-describedby="tags-errors"></textarea>
+                <Messages errors field="tags" />
+            </div>
+        </fieldset>
+    }
+    .into_any();
     view! {
         <ActionForm action=create attr:class="flow-form" attr:data-testid="flow-form">
-            <fieldset>
-                <legend>"Workflow settings"</legend>
-                <div class="stack">
-                    <label for="flow-name">"FlowDefinitionName"</label>
-                    <p class="hint">"1–63 lower-case letters, digits and hyphens; part of the ARN, so it cannot change."</p>
-                    <input id="flow-name" type="text" name="name" required maxlength="63" pattern="[a-z0-9](-*[a-z0-9])*" autocomplete="off" aria-describedby="name-errors" />
-                    <Messages errors field="name" />
-                    <label for="flow-output">"OutputConfig.S3OutputPath"</label>
-                    <p class="hint">"Where each loop's "<code>"output.json"</code>" goes: "<code>"s3://bucket/prefix"</code>". Loupe writes to its output directory or to the S3-compatible store it was started with."</p>
-                    <input id="flow-output" type="text" name="output_path" required value="s3://loupe-output/reviews" pattern="(s3|https)://.+" aria-describedby="output_path-errors" />
-                    <Messages errors field="output_path" />
-                    <label for="flow-kms">"OutputConfig.KmsKeyId (optional)"</label>
-                    <p class="hint">"Kept and shown for A2I compatibility; encryption at rest is up to the store."</p>
-                    <input id="flow-kms" type="text" name="kms_key_id" aria-describedby="kms_key_id-errors" />
-                    <Messages errors field="kms_key_id" />
-                    <label for="flow-role">"RoleArn"</label>
-                    <p class="hint">"A2I requires an IAM role. Loupe assumes none; it stores the ARN so that definitions round-trip."</p>
-                    <input id="flow-role" type="text" name="role_arn" required value=options.role_arn.clone() aria-describedby="role_arn-errors" />
-                    <Messages errors field="role_arn" />
-                </div>
-            </fieldset>
-
-            <fieldset>
-                <legend>"Task type"</legend>
-                <div class="stack">
-                    <label for="flow-source">"HumanLoopRequestSource.AwsManagedHumanLoopRequestSource"</label>
-                    <p class="hint">"Rekognition and Textract flows start a loop only when the activation conditions hold for the model's output; custom flows start one for every request."</p>
-                    <select id="flow-source" name="source" data-testid="flow-source" aria-describedby="source-errors" on:change=move |ev| change_source(event_target_value(&ev))>
-                        {options.sources.iter().map(|c| {
-                            let selected = c.value == initial_source;
-                            view! { <option value=c.value.clone() selected=selected>{c.label.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                    <Messages errors field="source" />
-                </div>
-            </fieldset>
-
-            <fieldset class:hidden=move || !built_in() data-testid="conditions-fieldset">
-                <legend>"Conditions for invoking human review"</legend>
-                <div class="stack">
-                    <label for="flow-conditions">"HumanLoopActivationConfig.HumanLoopActivationConditionsConfig.HumanLoopActivationConditions"</label>
-                    <p class="hint">"JSON, up to 10,240 characters. Leave empty to review every item. Ignored for custom flows."</p>
-                    <textarea
-                        id="flow-conditions"
-                        name="conditions"
-                        class="code"
-                        rows="16"
-                        spellcheck="false"
-                        data-testid="flow-conditions"
-                        aria-describedby="conditions-errors"
-                        prop:value=conditions
-                        on:input=move |ev| set_conditions.set(event_target_value(&ev))
-                    >{conditions.get_untracked()}</textarea>
-                    <Messages errors field="conditions" />
-                </div>
-                {move || built_in().then(|| view! {
-                    <ConditionsLab source=source.into() conditions=conditions.into() samples=lab.samples.clone() />
-                })}
-            </fieldset>
-
-            <fieldset>
-                <legend>"Worker task template"</legend>
-                <div class="stack">
-                    <label for="flow-ui">"HumanLoopConfig.HumanTaskUiArn"</label>
-                    {no_templates.then(|| view! { <p class="field-error">"There are no templates yet: "<a href="/admin/templates/new">"create one"</a>" first."</p> })}
-                    <select id="flow-ui" name="ui" required aria-describedby="ui-errors">
-                        {options.templates.iter().map(|c| view! { <option value=c.value.clone()>{c.label.clone()}</option> }).collect_view()}
-                    </select>
-                    <Messages errors field="ui" />
-                    <label for="flow-title">"HumanLoopConfig.TaskTitle"</label>
-                    <p class="hint">"What workers see in their queue; 1–128 characters."</p>
-                    <input id="flow-title" type="text" name="title" required maxlength="128" aria-describedby="title-errors" />
-                    <Messages errors field="title" />
-                    <label for="flow-description">"HumanLoopConfig.TaskDescription"</label>
-                    <p class="hint">"Instructions in a sentence or two; 1–255 characters."</p>
-                    <textarea id="flow-description" name="description" rows="2" required maxlength="255" aria-describedby="description-errors"></textarea>
-                    <Messages errors field="description" />
-                    <label for="flow-keywords">"HumanLoopConfig.TaskKeywords (optional)"</label>
-                    <p class="hint">"Up to 5, separated by commas."</p>
-                    <input id="flow-keywords" type="text" name="keywords" aria-describedby="keywords-errors" />
-                    <Messages errors field="keywords" />
-                </div>
-            </fieldset>
-
-            <fieldset>
-                <legend>"Workers"</legend>
-                <div class="stack">
-                    <label for="flow-team">"HumanLoopConfig.WorkteamArn"</label>
-                    <select id="flow-team" name="team" required aria-describedby="team-errors">
-                        {options.teams.iter().map(|c| view! { <option value=c.value.clone()>{c.label.clone()}</option> }).collect_view()}
-                    </select>
-                    <Messages errors field="team" />
-                    <label for="flow-count">"HumanLoopConfig.TaskCount"</label>
-                    <p class="hint">"How many different workers answer each item, 1–3."</p>
-                    <input id="flow-count" type="number" name="task_count" required min="1" max="3" value="1" aria-describedby="task_count-errors" />
-                    <Messages errors field="task_count" />
-                    <label for="flow-price">"HumanLoopConfig.PublicWorkforceTaskPrice.AmountInUsd"</label>
-                    <p class="hint">"Per task, paid to public-crowd workers only; the list is the one A2I allows for this task type."</p>
-                    <select id="flow-price" name="price" data-testid="flow-price" aria-describedby="price-errors">
-                        <option value="">"No price (private team)"</option>
-                        {move || price_options().into_iter().map(|p| view! { <option value=p.clone()>{format!("${p}")}</option> }).collect_view()}
-                    </select>
-                    <Messages errors field="price" />
-                    <label for="flow-time-limit">"HumanLoopConfig.TaskTimeLimitInSeconds"</label>
-                    <p class="hint">{format!("How long a worker has once they take a task; 30–{} s, {} s if empty.", options.max_time_limit, options.default_time_limit)}</p>
-                    <input id="flow-time-limit" type="number" name="time_limit" min="30" max=options.max_time_limit.to_string() placeholder=options.default_time_limit.to_string() aria-describedby="time_limit-errors" />
-                    <Messages errors field="time_limit" />
-                    <label for="flow-lifetime">"HumanLoopConfig.TaskAvailabilityLifetimeInSeconds"</label>
-                    <p class="hint">{format!("How long a loop waits for workers before it fails as Expired; up to {} s for private teams, {} s if empty.", options.max_private_lifetime, options.default_private_lifetime)}</p>
-                    <input id="flow-lifetime" type="number" name="lifetime" min="1" placeholder=options.default_private_lifetime.to_string() aria-describedby="lifetime-errors" />
-                    <Messages errors field="lifetime" />
-                </div>
-            </fieldset>
-
-            <fieldset>
-                <legend>"Tags (optional)"</legend>
-                <div class="stack">
-                    <label for="flow-tags">"Tags"</label>
-                    <p class="hint">"One "<code>"key=value"</code>" per line, up to 50."</p>
-                    <textarea id="flow-tags" name="tags" rows="3" class="code" aria-describedby="tags-errors"></textarea>
-                    <Messages errors field="tags" />
-                </div>
-            </fieldset>
-
+            {settings}
+            {task_type}
+            {conditions_set}
+            {template}
+            {workers}
+            {tags}
             <Messages errors field="form" />
             {move || failure().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
             <button type="submit" class="primary" data-testid="create-flow" disabled=move || create.pending().get()>
