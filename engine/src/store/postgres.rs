@@ -52,5 +52,5 @@ review_sql_store!(
     sqlx::PgConnection,
     for_update = "FOR UPDATE",
     skip_locked = "FOR UPDATE SKIP LOCKED",
-    name_prefix = ("l.name LIKE ?", "%")
+    name_prefix = ("LIKE", "%")
 );

@@ -1369,7 +1369,6 @@ macro_rules! review_sql_store {
                 enum Bind {
                     Int(i64),
                     Text(&'static str),
-                    Owned(String),
                 }
                 let mut next = |sql: &mut String, clause: &str, value: Bind| {
                     binds.push(value);
@@ -1394,11 +1393,15 @@ macro_rules! review_sql_store {
                         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
                         .collect();
                     // SQLite's GLOB and PostgreSQL's LIKE with `text_pattern_ops` both read a
-                    // prefix as an index range; SQLite's LIKE ignores case and cannot.
-                    next(
-                        &mut sql,
+                    // prefix as an index range (SQLite's LIKE ignores case and cannot), but only
+                    // when the planner sees the pattern: PostgreSQL's generic plan for a bound
+                    // `LIKE $1` scans by time instead. The prefix holds no quote, so it is
+                    // written into the statement as a literal.
+                    let _ = write!(
+                        sql,
+                        " AND l.name {} '{prefix}{}'",
                         $prefix_match,
-                        Bind::Owned(format!("{prefix}{}", $prefix_wildcard)),
+                        $prefix_wildcard
                     );
                 }
                 let (cmp, dir) = if q.ascending { (">", "ASC") } else { ("<", "DESC") };
@@ -1422,7 +1425,6 @@ macro_rules! review_sql_store {
                     query = match bind {
                         Bind::Int(v) => query.bind(v),
                         Bind::Text(v) => query.bind(v),
-                        Bind::Owned(v) => query.bind(v),
                     };
                 }
                 let rows = query.fetch_all(&self.pool).await?;

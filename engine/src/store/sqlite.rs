@@ -80,5 +80,5 @@ review_sql_store!(
     sqlx::SqliteConnection,
     for_update = "",
     skip_locked = "",
-    name_prefix = ("l.name GLOB ?", "*")
+    name_prefix = ("GLOB", "*")
 );
