@@ -22,7 +22,7 @@ use crate::flows::{FlowDefinitionSpec, FlowDefinitionStatus, RequestError, TaskL
 use crate::lifecycle::OutputFinisher;
 use crate::loops::{
     ClaimedTask, ContentClassifier, FlowDefinition, FlowId, HumanLoop, InputDigest,
-    MAX_INPUT_CONTENT_BYTES, NewHumanLoop, StartOutcome, TaskId,
+    MAX_INPUT_CONTENT_BYTES, NewHumanLoop, StartOutcome, Task, TaskId, TaskStatus,
 };
 use crate::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
 use crate::output::S3OutputPath;
@@ -696,6 +696,37 @@ impl Reviews {
                 &self.finisher,
             )
             .await?)
+    }
+
+    /// A task `worker` holds now, with its loop and flow definition: what the task page shows.
+    /// Anything else (another worker's task, a returned or answered one) is `NotFound`, so the
+    /// answer says nothing about tasks that are not the caller's.
+    pub async fn held_task(
+        &self,
+        task: TaskId,
+        worker: UserId,
+    ) -> Result<(Task, HumanLoop, FlowDefinition), ReviewError> {
+        let not_found = || ReviewError::NotFound("you hold no such task".to_owned());
+        let task = self.store.find_task(task).await?.ok_or_else(not_found)?;
+        let held = task.status == TaskStatus::Accepted
+            && task.worker == Some(worker)
+            && task
+                .deadline_at
+                .is_some_and(|deadline| deadline > self.now());
+        if !held {
+            return Err(not_found());
+        }
+        let human_loop = self
+            .store
+            .find_loop_by_id(task.loop_id)
+            .await?
+            .ok_or_else(not_found)?;
+        let flow = self
+            .store
+            .find_flow_by_id(human_loop.flow_id)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok((task, human_loop, flow))
     }
 
     pub async fn release(&self, task: TaskId, worker: UserId) -> Result<(), ReviewError> {

@@ -138,7 +138,8 @@ pub async fn guard_areas(req: Request, next: Next) -> Response {
     let private_area = ["/admin", "/work"]
         .iter()
         .any(|area| path == *area || path.starts_with(&format!("{area}/")));
-    if private_area && !signed_in {
+    // The worker API answers an anonymous call with its own 401, not a sign-in page.
+    if private_area && !signed_in && !path.starts_with(crate::worker_api::PREFIX) {
         let wanted = req
             .uri()
             .path_and_query()

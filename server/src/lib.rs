@@ -14,6 +14,7 @@ pub mod scheduler;
 pub mod sessions;
 pub mod spend_export;
 pub mod webhook_delivery;
+pub mod worker_api;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -44,6 +44,7 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/admin/spend.csv", get(crate::spend_export::csv))
+        .merge(crate::worker_api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

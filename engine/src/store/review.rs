@@ -211,6 +211,7 @@ pub trait ReviewStore {
     async fn find_loop_by_id(&self, id: LoopId) -> Result<Option<HumanLoop>, StoreError>;
     async fn list_loops(&self, query: &LoopQuery) -> Result<Vec<HumanLoop>, StoreError>;
     async fn tasks_of(&self, loop_id: LoopId) -> Result<Vec<Task>, StoreError>;
+    async fn find_task(&self, id: TaskId) -> Result<Option<Task>, StoreError>;
     /// `Stopped` at once when nobody holds a task, else `Stopping` until the holders are done.
     async fn stop_loop(
         &self,

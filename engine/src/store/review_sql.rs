@@ -1431,6 +1431,17 @@ macro_rules! review_sql_store {
                 rows.iter().map(review_rows::human_loop).collect()
             }
 
+            async fn find_task(
+                &self,
+                id: $crate::loops::TaskId,
+            ) -> Result<Option<$crate::loops::Task>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(review_rows::task).transpose()
+            }
+
             async fn tasks_of(
                 &self,
                 loop_id: $crate::loops::LoopId,

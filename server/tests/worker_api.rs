@@ -1,0 +1,220 @@
+//! The worker API over HTTP with a real session: queues, claim, read, submit, and the refusals,
+//! on SQLite and PostgreSQL.
+
+mod common;
+
+use loupe_engine::store::Backend;
+use loupe_engine::test_on_both_backends;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn csrf_token(client: &reqwest::Client, base: &str) -> String {
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page
+        .find("name=\"csrf-token\" content=\"")
+        .expect("csrf meta tag")
+        + 27;
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+/// A signed-in worker's client and its CSRF token.
+async fn signed_in_worker(base: &str) -> (reqwest::Client, String) {
+    let client = browser();
+    let token = csrf_token(&client, base).await;
+    let response = client
+        .post(format!("{base}/auth/login"))
+        .form(&[
+            ("email", "w@test.local"),
+            ("password", "worker password 123"),
+            ("csrf_token", token.as_str()),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/work");
+    (client, token)
+}
+
+async fn call(
+    client: &reqwest::Client,
+    token: &str,
+    method: reqwest::Method,
+    url: String,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = client.request(method, url).header("x-csrf-token", token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, body)
+}
+
+async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
+    let api = common::Api::spawn(backend, &[]).await;
+    let base = api.base.clone();
+    let (status, _, body) = api
+        .start(
+            "item-1",
+            json!({"taskObject": "<script>alert(1)</script> hello"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Anonymous: a 401 in the API's shape, not a sign-in page.
+    let anonymous = browser()
+        .get(format!("{base}/work/api/queues"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = anonymous.json().await.unwrap();
+    assert_eq!(body["code"], "SignInRequired");
+
+    let (client, token) = signed_in_worker(&base).await;
+    use reqwest::Method;
+    let (status, queues) = call(
+        &client,
+        &token,
+        Method::GET,
+        format!("{base}/work/api/queues"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(queues[0]["flow"], "review-text");
+    assert_eq!(queues[0]["available"], 1);
+    assert_eq!(queues[0]["priceUsd"], Value::Null);
+
+    let (status, _) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/claim"),
+        Some(json!({"flow": "not-mine"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, claimed) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/claim"),
+        Some(json!({"flow": "review-text"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{claimed}");
+    assert_eq!(claimed["humanLoopName"], "item-1");
+    let id = claimed["taskId"].as_i64().unwrap();
+    // One task, held: nothing else to claim.
+    let (status, _) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/claim"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let (status, task) = call(
+        &client,
+        &token,
+        Method::GET,
+        format!("{base}/work/api/tasks/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{task}");
+    assert_eq!(
+        task["input"]["taskObject"],
+        "<script>alert(1)</script> hello"
+    );
+    let html = task["html"].as_str().unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; hello"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert"));
+    assert!(task["secondsLeft"].as_f64().unwrap() > 0.0);
+
+    let (status, refused) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/{id}/submit"),
+        Some(json!({"answer": "yes"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let (status, done) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/{id}/submit"),
+        Some(json!({"answer": {"sentiment": "positive"}, "timeSpentInSeconds": 4.5})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["humanLoopStatus"], "Completed");
+
+    // Answered: neither readable nor submittable again.
+    let (status, again) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/{id}/submit"),
+        Some(json!({"answer": {}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(again["code"], "NotHeld");
+    let (status, _) = call(
+        &client,
+        &token,
+        Method::GET,
+        format!("{base}/work/api/tasks/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, _, described) = api.call("GET", "/human-loops/item-1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(described["HumanLoopStatus"], "Completed");
+
+    // A cross-site POST is refused before it reaches the API.
+    let forged = client
+        .post(format!("{base}/work/api/tasks/claim"))
+        .header("sec-fetch-site", "cross-site")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+}
+
+test_on_both_backends!(a_worker_claims_reads_and_submits_through_the_api);
