@@ -38,6 +38,7 @@ test("a worker answers through the worker API and the admin reads the completed 
   await page.getByRole("link", { name: "answered-1" }).click();
   await expect(page.getByTestId("loop-status")).toHaveText("Completed");
   await expect(page.getByTestId("loop-answer")).toContainText("positive");
+  await expect(page.getByRole("heading", { name: "Answer 1 — worker@e2e.local" })).toBeVisible();
   await expect(async () => {
     await page.reload();
     await expect(page.getByTestId("loop-output")).toBeVisible({ timeout: 1000 });

@@ -201,6 +201,7 @@ pub struct HumanLoop {
 pub struct Task {
     pub id: TaskId,
     pub loop_id: LoopId,
+    /// 1 to the loop's `TaskCount`.
     pub slot: u8,
     pub status: TaskStatus,
     pub worker: Option<UserId>,

@@ -208,7 +208,7 @@ pub fn LoopDetailPage() -> impl IntoView {
                         <tbody>
                             {info.tasks.iter().map(|t| view! {
                                 <tr>
-                                    <td class="num">{t.slot + 1}</td>
+                                    <td class="num">{t.slot}</td>
                                     <td>{t.status.clone()}</td>
                                     <td>{t.worker.clone().unwrap_or_else(|| "–".to_owned())}</td>
                                     <td>{t.accepted.clone().unwrap_or_default()}</td>
@@ -219,7 +219,7 @@ pub fn LoopDetailPage() -> impl IntoView {
                         </tbody>
                     </table>
                     {info.tasks.iter().filter_map(|t| t.answer.clone().map(|a| (t.slot, t.worker.clone(), a))).map(|(slot, worker, answer)| view! {
-                        <h3>{format!("Answer {} — {}", slot + 1, worker.unwrap_or_default())}</h3>
+                        <h3>{format!("Answer {} — {}", slot, worker.unwrap_or_default())}</h3>
                         <pre class="code" data-testid="loop-answer"><code>{answer}</code></pre>
                     }).collect_view()}
                     <h2>"Input"</h2>
