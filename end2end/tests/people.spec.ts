@@ -63,6 +63,15 @@ test("an admin makes a team, invites a worker who sets a password and signs in, 
   await again.goto(link);
   await expect(again.getByTestId("invitation-error")).toContainText("already been used");
 
+  // A second session that stays quiet while the account is deactivated.
+  const quiet = await browser.newContext();
+  const quietPage = await quiet.newPage();
+  await quietPage.goto("/login");
+  await quietPage.getByLabel("Email").fill("new.worker@e2e.local");
+  await quietPage.getByLabel("Password", { exact: true }).fill("worker chosen words");
+  await quietPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(quietPage).toHaveURL(/\/work$/);
+
   // Deactivated: signed out at once, and sign-in says why.
   await page.reload();
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
@@ -83,5 +92,9 @@ test("an admin makes a team, invites a worker who sets a password and signs in, 
   await theirs.getByLabel("Password", { exact: true }).fill("worker chosen words");
   await theirs.getByRole("button", { name: "Sign in" }).click();
   await expect(theirs).toHaveURL(/\/work$/);
+  // The quiet session did not come back with the account.
+  await quietPage.goto("/work");
+  await expect(quietPage).toHaveURL(/\/login/);
+  await quiet.close();
   await worker.close();
 });

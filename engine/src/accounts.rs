@@ -139,6 +139,8 @@ pub struct User {
     pub locked_until: Option<Timestamp>,
     /// Set while the account is deactivated: it cannot sign in and its sessions are ignored.
     pub deactivated_at: Option<Timestamp>,
+    /// Sessions that began before this are no longer accepted.
+    pub sessions_valid_after: Option<Timestamp>,
 }
 
 impl User {
@@ -148,6 +150,14 @@ impl User {
 
     pub fn is_active(&self) -> bool {
         self.deactivated_at.is_none()
+    }
+
+    /// Whether a session that began at `signed_in_at` still stands.
+    pub fn accepts_session_from(&self, signed_in_at: Timestamp) -> bool {
+        self.is_active()
+            && self
+                .sessions_valid_after
+                .is_none_or(|cutoff| signed_in_at >= cutoff)
     }
 }
 

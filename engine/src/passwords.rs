@@ -51,18 +51,23 @@ fn verify_blocking(password: &str, hash: &PasswordHash) -> bool {
         Ok(parsed) => hasher()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok(),
-        Err(_) => false,
+        // An account with no password yet (an open invitation) takes as long to refuse as any
+        // other, so timing does not tell which emails were invited.
+        Err(_) => {
+            let _ = verify_blocking(password, dummy_hash());
+            false
+        }
     }
+}
+
+fn dummy_hash() -> &'static PasswordHash {
+    static DUMMY: OnceLock<PasswordHash> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking("loupe-dummy-password-for-timing"))
 }
 
 /// Spends as long as a real verification, for sign-ins with an unknown email.
 pub async fn burn_equal_time(password: String) {
-    static DUMMY: OnceLock<PasswordHash> = OnceLock::new();
-    let _ = tokio::task::spawn_blocking(move || {
-        let dummy = DUMMY.get_or_init(|| hash_blocking("loupe-dummy-password-for-timing"));
-        verify_blocking(&password, dummy)
-    })
-    .await;
+    let _ = tokio::task::spawn_blocking(move || verify_blocking(&password, dummy_hash())).await;
 }
 
 #[cfg(test)]

@@ -205,8 +205,9 @@ pub async fn deactivate(
     if !store.set_deactivated(id, Some(now)).await? {
         return Err(PeopleError::UnknownPerson);
     }
-    // After the flag: a task the worker claims in between cannot be submitted by an account the
-    // server no longer signs in, and this sweep returns it too.
+    // After the flag: claims check it in their own statement, so a claim that was already under
+    // way either committed before this sweep (and is returned by it) or finds the account
+    // deactivated.
     Ok(store.release_worker_tasks(id, now, finisher).await?)
 }
 

@@ -1343,6 +1343,11 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
     assert!(matches!(denied, Err(LoginError::Deactivated)), "{denied:?}");
 
     people::reactivate(&*b.store, w1).await.unwrap();
+    // Sessions from before the deactivation stay ended; new ones are fine.
+    let user = b.store.find_user(w1).await.unwrap().unwrap();
+    assert!(user.is_active());
+    assert!(!user.accepts_session_from(Timestamp::from_millis(T0.as_millis() - 1)));
+    assert!(user.accepts_session_from(T0));
     assert!(
         accounts::log_in(
             &*b.store,

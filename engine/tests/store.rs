@@ -327,6 +327,10 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(user.id, invited.user.id);
+    // A password set through a link ends the sessions that began before it.
+    let set_at = T0.plus(Duration::from_secs(60));
+    assert_eq!(user.sessions_valid_after, Some(set_at));
+    assert!(!user.accepts_session_from(T0) && user.accepts_session_from(set_at));
     let signed_in = accounts::log_in(
         &*store,
         &clock,

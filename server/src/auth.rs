@@ -7,11 +7,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use loupe_app::session::SignedIn;
 use loupe_engine::accounts::{self, LoginError, User, UserId};
+use loupe_engine::clock::Timestamp;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::AppState;
-use crate::sessions::USER_ID;
+use crate::sessions::{SIGNED_IN_AT, USER_ID};
 
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
@@ -41,7 +42,10 @@ pub async fn login(
             // A new id at sign-in, so an id planted before sign-in is worth nothing after it.
             let stored = async {
                 session.cycle_id().await?;
-                session.insert(USER_ID, user.id.0).await
+                session.insert(USER_ID, user.id.0).await?;
+                session
+                    .insert(SIGNED_IN_AT, state.clock.now().as_millis())
+                    .await
             };
             if let Err(err) = stored.await {
                 tracing::error!(error = %err, "could not store the session");
@@ -116,12 +120,15 @@ pub async fn load_viewer(
         session.get::<i64>(USER_ID).await.ok().flatten()
     };
     if let Some(id) = user_id {
+        // Sessions from before this field existed count as the oldest possible.
+        let signed_in_at = session.get::<i64>(SIGNED_IN_AT).await.ok().flatten();
+        let signed_in_at = Timestamp::from_millis(signed_in_at.unwrap_or(0));
         match state.store.find_user(UserId(id)).await {
-            Ok(Some(user)) if user.is_active() => {
+            Ok(Some(user)) if user.accepts_session_from(signed_in_at) => {
                 req.extensions_mut().insert(SignedIn(user));
             }
             Ok(_) => {
-                // The account is gone or deactivated: so is the session.
+                // The account is gone or deactivated, or its sessions were ended: so is this one.
                 let _ = session.flush().await;
             }
             Err(err) => tracing::error!(error = %err, "could not load the signed-in user"),

@@ -11,6 +11,8 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 /// Session key holding the signed-in user's id.
 pub const USER_ID: &str = "user_id";
+/// When the session signed in (ms since the epoch), checked against the account's cutoff.
+pub const SIGNED_IN_AT: &str = "signed_in_at";
 pub const COOKIE_NAME: &str = "loupe_session";
 /// A session ends after this long without a request.
 pub const IDLE_TIMEOUT: time::Duration = time::Duration::hours(12);

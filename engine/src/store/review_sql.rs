@@ -1557,6 +1557,8 @@ macro_rules! review_sql_store {
                      WHERE id = ( \
                        SELECT t.id FROM tasks t \
                        WHERE t.flow_id = $3 AND t.status = 'Available' AND t.available_until > $2 \
+                         AND EXISTS (SELECT 1 FROM users u \
+                           WHERE u.id = $1 AND u.deactivated_at IS NULL) \
                          AND EXISTS (SELECT 1 FROM flow_definitions f \
                            WHERE f.id = $3 AND f.status = 'Active' AND (f.public_crowd = 1 \
                              OR f.workteam_name IN ( \

@@ -5,7 +5,8 @@
 macro_rules! sql_store {
     ($store:ty, $row:ty, $backend:expr) => {
         const USER_COLUMNS: &str =
-            "id, email, role, created_at, last_login_at, locked_until, deactivated_at";
+            "id, email, role, created_at, last_login_at, locked_until, deactivated_at, \
+             sessions_valid_after";
         const TEAM_COLUMNS: &str = "t.id, t.name, t.description, t.created_at, \
              (SELECT COUNT(*) FROM work_team_members m WHERE m.team_id = t.id) AS member_count";
         const KEY_COLUMNS: &str = "id, name, status, created_at, revoked_at, sealed_secret";
@@ -30,6 +31,9 @@ macro_rules! sql_store {
                     .map($crate::clock::Timestamp::from_millis),
                 deactivated_at: row
                     .try_get::<Option<i64>, _>("deactivated_at")?
+                    .map($crate::clock::Timestamp::from_millis),
+                sessions_valid_after: row
+                    .try_get::<Option<i64>, _>("sessions_valid_after")?
                     .map($crate::clock::Timestamp::from_millis),
             })
         }
@@ -311,11 +315,15 @@ macro_rules! sql_store {
                 id: $crate::accounts::UserId,
                 at: Option<$crate::clock::Timestamp>,
             ) -> Result<bool, $crate::store::StoreError> {
-                let done = sqlx::query("UPDATE users SET deactivated_at = $2 WHERE id = $1")
-                    .bind(id.0)
-                    .bind(at.map(|t| t.as_millis()))
-                    .execute(&self.pool)
-                    .await?;
+                // Deactivating also ends every session begun so far; reactivating leaves that be.
+                let done = sqlx::query(
+                    "UPDATE users SET deactivated_at = $2, \
+                     sessions_valid_after = COALESCE($2, sessions_valid_after) WHERE id = $1",
+                )
+                .bind(id.0)
+                .bind(at.map(|t| t.as_millis()))
+                .execute(&self.pool)
+                .await?;
                 Ok(done.rows_affected() == 1)
             }
 
@@ -353,7 +361,7 @@ macro_rules! sql_store {
                 let row = sqlx::query(
                     "SELECT i.token_hash, i.created_at AS invited_at, i.expires_at, i.accepted_at, \
                             u.id, u.email, u.role, u.created_at, u.last_login_at, u.locked_until, \
-                            u.deactivated_at \
+                            u.deactivated_at, u.sessions_valid_after \
                      FROM invitations i JOIN users u ON u.id = i.user_id WHERE i.token_hash = $1",
                 )
                 .bind(token_hash)
@@ -393,11 +401,12 @@ macro_rules! sql_store {
                 let Some(user) = user else { return Ok(None) };
                 // A fresh password also clears a lock-out.
                 let row = sqlx::query(&format!(
-                    "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL \
-                     WHERE id = $1 RETURNING {USER_COLUMNS}"
+                    "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, \
+                     sessions_valid_after = $3 WHERE id = $1 RETURNING {USER_COLUMNS}"
                 ))
                 .bind(user)
                 .bind(password_hash.as_str())
+                .bind(now.as_millis())
                 .fetch_one(&mut *tx)
                 .await?;
                 let user = user_from_row(&row)?;
