@@ -96,29 +96,13 @@ async fn describe(api: &Arc<common::Api>, backend: Backend, loops: usize, total:
 }
 
 /// The CSRF token a page hands this browser-like client.
-async fn csrf_token(client: &reqwest::Client, base: &str) -> String {
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page
-        .find("name=\"csrf-token\" content=\"")
-        .expect("csrf meta tag")
-        + 27;
-    page[start..start + page[start..].find('"').unwrap()].to_owned()
-}
-
 async fn admin_pages(api: &Arc<common::Api>, backend: Backend, total: usize) {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let token = csrf_token(&client, &api.base).await;
+    let token = common::csrf_token(&client, &api.base).await;
     let signed_in = client
         .post(format!("{}/auth/login", api.base))
         .form(&[

@@ -16,26 +16,10 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-async fn csrf_token(client: &reqwest::Client, base: &str) -> String {
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page
-        .find("name=\"csrf-token\" content=\"")
-        .expect("csrf meta tag")
-        + 27;
-    page[start..start + page[start..].find('"').unwrap()].to_owned()
-}
-
 /// A signed-in worker's client and its CSRF token.
 async fn signed_in_worker(base: &str) -> (reqwest::Client, String) {
     let client = browser();
-    let token = csrf_token(&client, base).await;
+    let token = common::csrf_token(&client, base).await;
     let response = client
         .post(format!("{base}/auth/login"))
         .form(&[

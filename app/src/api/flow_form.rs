@@ -10,6 +10,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use super::templates::FieldError;
+
 /// An option of a `<select>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
@@ -102,13 +104,6 @@ pub struct LabView {
     pub warnings: Vec<(String, String)>,
     pub selected: Option<String>,
     pub condition_results: Option<String>,
-}
-
-/// A message for one form field, or for the form (`form`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

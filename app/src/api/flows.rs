@@ -106,16 +106,7 @@ pub async fn flow_detail(name: String) -> Result<Option<FlowInfo>, ServerFnError
     } else {
         r#"{"taskObject": "the item to review"}"#
     };
-    let origin = use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-        })
-        .map(|host| format!("http://{host}"))
-        .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned());
+    let origin = super::people::request_origin();
     let boto3_snippet = format!(
         "import json\nimport boto3\n\n\
          a2i = boto3.client(\n    \"sagemaker-a2i-runtime\",\n    endpoint_url=\"{origin}\",\n    \

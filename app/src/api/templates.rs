@@ -40,7 +40,7 @@ pub struct Preview {
     pub error: Option<String>,
 }
 
-/// A message for one form field (`name`, `content`), or for the form (`form`).
+/// A message for one form field (named as the form names it), or for the whole form (`form`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,

@@ -302,3 +302,20 @@ impl Api {
         .await
     }
 }
+
+/// The CSRF token the sign-in page hands a browser, read from its `<meta>` tag.
+pub async fn csrf_token(client: &reqwest::Client, base: &str) -> String {
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page
+        .find("name=\"csrf-token\" content=\"")
+        .expect("csrf meta tag")
+        + 27;
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
