@@ -399,6 +399,37 @@ async fn loops_are_listed_by_name_prefix_and_page(backend: Backend) {
     all.extend(names(second));
     all.sort();
     assert_eq!(all, ["invoice-1", "invoice-10", "invoice-2", "receipt-1"]);
+    // A prefix pages too, and combines with the other filters.
+    let first = b
+        .store
+        .list_loops(&LoopQuery {
+            limit: 2,
+            ..by_prefix("invoice")
+        })
+        .await
+        .unwrap();
+    let last = first.last().unwrap();
+    let rest = b
+        .store
+        .list_loops(&LoopQuery {
+            after: Some((last.created_at, last.id)),
+            ..by_prefix("invoice")
+        })
+        .await
+        .unwrap();
+    let mut all = names(first);
+    all.extend(names(rest));
+    all.sort();
+    assert_eq!(all, ["invoice-1", "invoice-10", "invoice-2"]);
+    let completed = b
+        .store
+        .list_loops(&LoopQuery {
+            status: Some(HumanLoopStatus::Completed),
+            ..by_prefix("invoice")
+        })
+        .await
+        .unwrap();
+    assert!(completed.is_empty());
 }
 
 async fn concurrent_starts_share_commits_and_keep_their_own_outcomes(backend: Backend) {

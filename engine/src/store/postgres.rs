@@ -52,5 +52,6 @@ review_sql_store!(
     sqlx::PgConnection,
     for_update = "FOR UPDATE",
     skip_locked = "FOR UPDATE SKIP LOCKED",
-    name_prefix = ("LIKE", "%")
+    name_prefix = ("LIKE", "%"),
+    id_in_json = "l.id IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)"
 );

@@ -70,6 +70,10 @@ pub struct LoopQuery {
     pub limit: u32,
 }
 
+/// Up to this many loops matching a name prefix, the loops page sorts the matches themselves
+/// instead of walking every loop by time (see `list_loops`).
+pub const NAME_FIRST_MATCHES: usize = 10_000;
+
 /// An output file due for writing, leased to one runner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingOutput {
@@ -212,6 +216,13 @@ pub trait ReviewStore {
     async fn list_loops(&self, query: &LoopQuery) -> Result<Vec<HumanLoop>, StoreError>;
     async fn tasks_of(&self, loop_id: LoopId) -> Result<Vec<Task>, StoreError>;
     async fn find_task(&self, id: TaskId) -> Result<Option<Task>, StoreError>;
+    /// The tasks `worker` holds whose time has not run out, with their flow definitions,
+    /// soonest deadline first.
+    async fn held_tasks(
+        &self,
+        worker: UserId,
+        now: Timestamp,
+    ) -> Result<Vec<(Task, FlowId)>, StoreError>;
     /// `Stopped` at once when nobody holds a task, else `Stopping` until the holders are done.
     async fn stop_loop(
         &self,

@@ -17,7 +17,8 @@ macro_rules! review_sql_store {
         $conn:ty,
         for_update = $for_update:literal,
         skip_locked = $skip_locked:literal,
-        name_prefix = ($prefix_match:literal, $prefix_wildcard:literal)
+        name_prefix = ($prefix_match:literal, $prefix_wildcard:literal),
+        id_in_json = $id_in_json:literal
     ) => {
         const FLOW_COLUMNS: &str =
             "f.id, f.spec, f.status, f.failure_reason, f.custom_conditions, f.created_at";
@@ -1369,6 +1370,7 @@ macro_rules! review_sql_store {
                 enum Bind {
                     Int(i64),
                     Text(&'static str),
+                    Owned(String),
                 }
                 let mut next = |sql: &mut String, clause: &str, value: Bind| {
                     binds.push(value);
@@ -1387,22 +1389,38 @@ macro_rules! review_sql_store {
                     next(&mut sql, "l.created_at < ?", Bind::Int(before.as_millis()));
                 }
                 if let Some(prefix) = &q.name_prefix {
-                    // Only [a-z0-9-] reach here, so the pattern has no wildcards of its own.
+                    // Only [a-z0-9-] reach here, so the pattern has no wildcards of its own
+                    // and no quote: it is written into the statement as a literal, which
+                    // SQLite's GLOB and PostgreSQL's LIKE on `text_pattern_ops` read as an
+                    // index range (SQLite's LIKE ignores case and cannot).
                     let prefix: String = prefix
                         .chars()
                         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
                         .collect();
-                    // SQLite's GLOB and PostgreSQL's LIKE with `text_pattern_ops` both read a
-                    // prefix as an index range (SQLite's LIKE ignores case and cannot), but only
-                    // when the planner sees the pattern: PostgreSQL's generic plan for a bound
-                    // `LIKE $1` scans by time instead. The prefix holds no quote, so it is
-                    // written into the statement as a literal.
-                    let _ = write!(
-                        sql,
-                        " AND l.name {} '{prefix}{}'",
-                        $prefix_match,
-                        $prefix_wildcard
-                    );
+                    let pattern =
+                        format!("l.name {} '{prefix}{}'", $prefix_match, $prefix_wildcard);
+                    // Left to itself, a planner with stale statistics walks the time index
+                    // and filters by name, which reads the whole table when the few matches
+                    // are old. So the matches are counted first, up to a bound, through the
+                    // name index: when there are few, the page is sorted from them alone;
+                    // when there are many, walking by time meets them soon.
+                    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+                        "SELECT l.id FROM human_loops l WHERE {pattern} LIMIT {}",
+                        $crate::store::review::NAME_FIRST_MATCHES + 1
+                    ))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    if ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    if ids.len() <= $crate::store::review::NAME_FIRST_MATCHES {
+                        let ids = serde_json::to_string(&ids).map_err(|e| {
+                            $crate::store::StoreError::Corrupt(e.to_string())
+                        })?;
+                        next(&mut sql, $id_in_json, Bind::Owned(ids));
+                    } else {
+                        let _ = write!(sql, " AND {pattern}");
+                    }
                 }
                 let (cmp, dir) = if q.ascending { (">", "ASC") } else { ("<", "DESC") };
                 if let Some((at, id)) = q.after {
@@ -1425,6 +1443,7 @@ macro_rules! review_sql_store {
                     query = match bind {
                         Bind::Int(v) => query.bind(v),
                         Bind::Text(v) => query.bind(v),
+                        Bind::Owned(v) => query.bind(v),
                     };
                 }
                 let rows = query.fetch_all(&self.pool).await?;
@@ -1440,6 +1459,31 @@ macro_rules! review_sql_store {
                     .fetch_optional(&self.pool)
                     .await?;
                 row.as_ref().map(review_rows::task).transpose()
+            }
+
+            async fn held_tasks(
+                &self,
+                worker: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<
+                Vec<($crate::loops::Task, $crate::loops::FlowId)>,
+                $crate::store::StoreError,
+            > {
+                use sqlx::Row as _;
+                let rows = sqlx::query(&format!(
+                    "SELECT {TASK_COLUMNS}, flow_id FROM tasks WHERE worker_id = $1 \
+                     AND status = 'Accepted' AND deadline_at > $2 ORDER BY deadline_at"
+                ))
+                .bind(worker.0)
+                .bind(now.as_millis())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let flow = $crate::loops::FlowId(row.try_get("flow_id")?);
+                        Ok((review_rows::task(row)?, flow))
+                    })
+                    .collect()
             }
 
             async fn tasks_of(

@@ -80,5 +80,6 @@ review_sql_store!(
     sqlx::SqliteConnection,
     for_update = "",
     skip_locked = "",
-    name_prefix = ("GLOB", "*")
+    name_prefix = ("GLOB", "*"),
+    id_in_json = "l.id IN (SELECT value FROM json_each(?))"
 );
