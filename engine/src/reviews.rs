@@ -729,6 +729,11 @@ impl Reviews {
         Ok((task, human_loop, flow))
     }
 
+    /// The tasks `worker` holds now, soonest deadline first: what a worker can go back to.
+    pub async fn held_tasks(&self, worker: UserId) -> Result<Vec<(Task, FlowId)>, ReviewError> {
+        Ok(self.store.held_tasks(worker, self.now()).await?)
+    }
+
     pub async fn release(&self, task: TaskId, worker: UserId) -> Result<(), ReviewError> {
         Ok(self
             .store

@@ -4,6 +4,7 @@
 
 mod autoescape;
 mod filters;
+pub mod frame;
 mod lax;
 pub mod library;
 

@@ -1,0 +1,76 @@
+//! The document a rendered template is shown in, to a worker and in the admin's preview.
+//!
+//! Templates are untrusted HTML: the worker page shows this document in an
+//! `<iframe sandbox="allow-scripts">`, so it runs in an opaque origin (no session cookie, no
+//! storage, no reach into the worker page), and the policy below keeps it from talking to
+//! anything but Loupe's own scripts and images. The answer leaves only by `postMessage` to the
+//! parent page, which submits it with the worker's session.
+
+use super::without_crowd_script;
+
+/// What the document may load: its own inline scripts and styles (A2I templates carry them),
+/// Loupe's element bundle and signed blob links (same origin), `data:`/`blob:` images. No
+/// network calls, no form posts, no plugins.
+pub const CONTENT_POLICY: &str = "default-src 'none'; script-src 'self' 'unsafe-inline'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
+     font-src 'self' data:; connect-src 'none'; form-action 'none'; base-uri 'none'";
+
+/// The policy as a response header: also only framed by Loupe's own pages, and sandboxed even
+/// when opened on its own.
+pub fn header_policy() -> String {
+    format!("{CONTENT_POLICY}; frame-ancestors 'self'; sandbox allow-scripts")
+}
+
+/// Where Loupe serves its own crowd elements.
+pub const ELEMENTS_PATH: &str = "/crowd/crowd-html-elements.js";
+
+/// A whole HTML document around `rendered` (a template's output): the `assets.crowd.aws` script
+/// tag is replaced by Loupe's bundle at `elements_src`, loaded first so the elements upgrade
+/// as they are parsed, and the content policy is repeated in a `<meta>` for frames built from
+/// `srcdoc`, which get no headers of their own.
+pub fn frame_document(rendered: &str, elements_src: &str) -> String {
+    let body = without_crowd_script(rendered);
+    let mut doc = String::with_capacity(body.len() + 600);
+    doc.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    doc.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"");
+    doc.push_str(CONTENT_POLICY);
+    doc.push_str("\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    doc.push_str("<script src=\"");
+    doc.push_str(&attribute(elements_src));
+    doc.push_str("\"></script></head><body>\n");
+    doc.push_str(&body);
+    doc.push_str("\n</body></html>\n");
+    doc
+}
+
+fn attribute(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_crowd_script_is_replaced_by_loupes_bundle_in_the_head() {
+        let rendered = "<script src=\"https://assets.crowd.aws/crowd-html-elements.js\"></script>\n\
+                        <crowd-form><crowd-input name=\"a\"></crowd-input></crowd-form>";
+        let doc = frame_document(rendered, "/crowd/crowd-html-elements.js?v=1&x=2");
+        assert!(!doc.contains("assets.crowd.aws"));
+        let head = &doc[..doc.find("<body>").unwrap()];
+        assert!(head.contains("<script src=\"/crowd/crowd-html-elements.js?v=1&amp;x=2\">"));
+        assert!(head.contains("connect-src 'none'"));
+        assert!(doc.contains("<crowd-form><crowd-input name=\"a\"></crowd-input></crowd-form>"));
+    }
+
+    #[test]
+    fn the_header_policy_sandboxes_and_restricts_framing() {
+        let policy = header_policy();
+        assert!(policy.starts_with(CONTENT_POLICY));
+        assert!(policy.contains("frame-ancestors 'self'"));
+        assert!(policy.ends_with("sandbox allow-scripts"));
+    }
+}
