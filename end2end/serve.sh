@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts Loupe for the browser tests on a fresh SQLite database with one admin and one worker.
+# Starts Loupe for the browser tests on a fresh SQLite database with one admin and two workers.
 set -euo pipefail
 port="${1:-3005}"
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ export LOUPE_KEY_FILE="$data/loupe.key"
 export LOUPE_OUTPUT_ROOT="$data/outputs"
 export LOUPE_LOG="${LOUPE_LOG:-warn}"
 echo "worker password 123" | "$bin" user add --email worker@e2e.local --role worker --team reviewers --password-stdin
+echo "worker password 123" | "$bin" user add --email second@e2e.local --role worker --team reviewers --password-stdin
 # An access key for the tests that drive the API with boto3 (fixtures/a2i.py).
 "$bin" keys create --name e2e > "$data/key.json"
 exec "$bin" serve --bind "127.0.0.1:$port" --site-root target/site \

@@ -16,7 +16,7 @@ use leptos_router::path;
 
 use crate::pages::{
     admin, conditions_lab, dashboard, errors, flow_form, flows, invite, keys, login, loops, people,
-    spend, teams, templates, work,
+    spend, task, teams, templates, work,
 };
 
 /// The HTML document around the app. Rendered on the server only; the two `<meta>` tags carry
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/work") view=work::WorkLayout>
                         <Route path=path!("") view=work::QueuePage />
                         <Route path=path!("teams") view=work::MyTeamsPage />
+                        <Route path=path!("task/:id") view=task::TaskPage />
                     </ParentRoute>
                 </Routes>
             </errors::PageErrors>

@@ -173,7 +173,10 @@ pub async fn guard_areas(req: Request, next: Next) -> Response {
 }
 
 fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico"
+    path.starts_with("/pkg/")
+        || path == "/favicon.svg"
+        || path == "/favicon.ico"
+        || crate::task_frame::is_asset(path)
 }
 
 #[cfg(test)]

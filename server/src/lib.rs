@@ -13,6 +13,7 @@ pub mod router;
 pub mod scheduler;
 pub mod sessions;
 pub mod spend_export;
+pub mod task_frame;
 pub mod webhook_delivery;
 pub mod worker_api;
 

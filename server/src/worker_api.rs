@@ -234,17 +234,8 @@ async fn task(
     let (task, human_loop, flow) = state.reviews.held_task(TaskId(id), user.id).await?;
     let input = task_input(&human_loop, &flow);
     let config = &flow.spec.human_loop_config;
-    let ui = state
-        .reviews
-        .find_task_ui(config.human_task_ui_arn.name())
-        .await?;
-    let links = std::sync::Arc::new(loupe_engine::blob_links::SignedLinks {
-        signer: crate::blobs::signer(&state.master_key),
-        base: String::new(),
-        clock: state.clock.clone(),
-    });
     let (html, template_error) =
-        match loupe_engine::templates::render(&ui.spec.ui_template.content, &input, links) {
+        match crate::task_frame::render_for_worker(&state, &human_loop, &flow).await? {
             Ok(html) => (
                 Some(loupe_engine::templates::without_crowd_script(&html)),
                 None,

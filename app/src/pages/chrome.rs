@@ -96,18 +96,6 @@ pub fn ConfirmButton(
     }
 }
 
-/// A page whose feature is still to be built: it says what will be here, and shows no made-up data.
-#[component]
-pub fn Planned(title: &'static str, what: &'static str) -> impl IntoView {
-    view! {
-        <leptos_meta::Title text=title />
-        <h1>{title}</h1>
-        <section class="planned">
-            <p>{what}</p>
-        </section>
-    }
-}
-
 /// Asks before a destructive action (the browser's own dialog); always yes while rendering on
 /// the server, where nothing is clicked.
 fn confirm(message: &str) -> bool {

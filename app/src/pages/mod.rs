@@ -13,6 +13,7 @@ pub mod login;
 pub mod loops;
 pub mod people;
 pub mod spend;
+pub mod task;
 pub mod teams;
 pub mod templates;
 pub mod work;

@@ -1,0 +1,207 @@
+//! The task page: the rendered template in a sandboxed frame, a countdown, and Submit /
+//! Release / Decline. The frame is another (opaque) origin; it hands the answer over by
+//! `postMessage`, and this page submits it through the worker API with the worker's session,
+//! then claims the next task of the same queue and moves straight on to it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::work::{TaskView, held_task};
+use crate::pages::work::clock;
+
+#[cfg(feature = "hydrate")]
+mod browser;
+
+/// The countdown turns to its warning colour for the last minute.
+const WARNING_SECONDS: i64 = 60;
+
+#[component]
+pub fn TaskPage() -> impl IntoView {
+    let params = use_params_map();
+    let task_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let task = Resource::new(task_id, held_task);
+    view! {
+        <Title text="Task" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading the task…"</p> }>
+            {move || Suspend::new(async move {
+                match task.await {
+                    Ok(Some(view)) => view! { <Workspace view /> }.into_any(),
+                    Ok(None) => view! {
+                        <h1>"This task is not yours any more"</h1>
+                        <p data-testid="task-gone">"Its time ran out, it was already answered, or it belongs to someone else. Tasks whose time runs out go back to the queue."</p>
+                        <p><A href="/work">"Back to your queues"</A></p>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <h1>"The task could not be loaded"</h1>
+                        <p class="field-error" role="alert">{error.to_string()}</p>
+                        <p><A href="/work">"Back to your queues"</A></p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the page is doing, for the status line and to keep buttons from firing twice.
+/// Only the browser moves between phases; the server renders `Working` or `Expired`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Phase {
+    Working,
+    Busy(&'static str),
+    Expired,
+    Failed(String),
+}
+
+#[component]
+fn Workspace(view: TaskView) -> impl IntoView {
+    let TaskView {
+        task_id,
+        flow,
+        title,
+        description,
+        price_usd,
+        time_limit_seconds,
+        deadline_ms,
+        server_now_ms,
+    } = view;
+    let left_at_load = (deadline_ms - server_now_ms).max(0);
+    let remaining_ms = RwSignal::new(left_at_load);
+    let phase = RwSignal::new(if left_at_load == 0 {
+        Phase::Expired
+    } else {
+        Phase::Working
+    });
+    let help_open = RwSignal::new(false);
+    let done = RwSignal::new(0u32);
+    let frame = NodeRef::<leptos::html::Iframe>::new();
+
+    #[cfg(feature = "hydrate")]
+    let controls = browser::Controls::start(browser::Start {
+        task_id,
+        flow: flow.clone(),
+        left_at_load,
+        remaining_ms,
+        phase,
+        help_open,
+        done,
+        frame,
+    });
+
+    let seconds_left = move || (remaining_ms.get() + 999) / 1000;
+    let countdown_class = move || {
+        let left = seconds_left();
+        if phase.get() == Phase::Expired || left == 0 {
+            "countdown expired"
+        } else if left <= WARNING_SECONDS {
+            "countdown warning"
+        } else {
+            "countdown"
+        }
+    };
+    let busy = move || !matches!(phase.get(), Phase::Working);
+    let frame_src = format!("/work/frame/{task_id}");
+    let limit = clock(i64::from(time_limit_seconds));
+    let status = move || {
+        match phase.get() {
+        Phase::Working => None,
+        Phase::Busy(what) => Some(view! { <p class="task-status" role="status">{what}</p> }.into_any()),
+        Phase::Expired => Some(view! {
+            <p class="task-status expired" role="alert" data-testid="time-up">
+                "Time is up: this task went back to the queue and can no longer be submitted."
+                " "<A href="/work">"Back to your queues"</A>
+            </p>
+        }.into_any()),
+        Phase::Failed(message) => Some(view! {
+            <p class="task-status field-error" role="alert" data-testid="task-error">{message}</p>
+        }.into_any()),
+    }
+    };
+    view! {
+        <div class="task-page" data-testid="task-page" data-task-id=task_id.to_string()>
+            <header class="task-bar">
+                <div class="task-heading">
+                    <h1>{title}</h1>
+                    <p class="muted">
+                        {description}
+                        " · "{limit}" per task"
+                        {price_usd.map(|price| view! { " · $"{price} })}
+                        " · "{flow}
+                    </p>
+                </div>
+                <div class=countdown_class role="timer" aria-label="Time left" data-testid="countdown">
+                    {move || clock(seconds_left())}
+                </div>
+                <div class="task-actions">
+                    <span class="done-count muted" data-testid="done-count" title="Tasks you submitted in this browser session">
+                        {move || format!("{} done", done.get())}
+                    </span>
+                    <button type="button" class="primary" data-testid="submit" disabled=busy
+                        on:click=move |_| {
+                            #[cfg(feature = "hydrate")]
+                            controls.submit();
+                        }>
+                        "Submit "<kbd>"Enter"</kbd>
+                    </button>
+                    <button type="button" data-testid="release" disabled=busy
+                        on:click=move |_| {
+                            #[cfg(feature = "hydrate")]
+                            controls.release();
+                        }>
+                        "Release "<kbd>"Esc"</kbd>
+                    </button>
+                    <button type="button" data-testid="decline" disabled=busy
+                        on:click=move |_| {
+                            #[cfg(feature = "hydrate")]
+                            controls.decline();
+                        }>
+                        "Decline"
+                    </button>
+                    <button type="button" class="link" aria-expanded=move || help_open.get().to_string()
+                        on:click=move |_| help_open.update(|open| *open = !*open)>
+                        "Shortcuts "<kbd>"?"</kbd>
+                    </button>
+                </div>
+            </header>
+            {status}
+            <Show when=move || help_open.get()>
+                <ShortcutSheet on_close=Callback::new(move |_| help_open.set(false)) />
+            </Show>
+            <noscript>
+                <p class="field-error">"Answering a task needs JavaScript: the template runs in the page, and the answer is sent from it."</p>
+            </noscript>
+            <iframe
+                class="task-frame"
+                title="Task"
+                sandbox="allow-scripts"
+                src=frame_src
+                node_ref=frame
+                data-testid="task-frame"
+            ></iframe>
+        </div>
+    }
+}
+
+#[component]
+fn ShortcutSheet(on_close: Callback<()>) -> impl IntoView {
+    view! {
+        <section class="shortcuts" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts">
+            <h2>"Keyboard shortcuts"</h2>
+            <dl>
+                <dt><kbd>"1"</kbd>"–"<kbd>"9"</kbd></dt><dd>"Pick that category (classifiers and label lists)"</dd>
+                <dt><kbd>"Enter"</kbd></dt><dd>"Submit the answer"</dd>
+                <dt><kbd>"Esc"</kbd></dt><dd>"Release the task back to the queue"</dd>
+                <dt><kbd>"?"</kbd></dt><dd>"Show or hide this sheet"</dd>
+            </dl>
+            <button type="button" on:click=move |_| on_close.run(())>"Close"</button>
+        </section>
+    }
+}

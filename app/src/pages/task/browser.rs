@@ -1,0 +1,404 @@
+//! The task page's browser side: the countdown, active time, the conversation with the
+//! template's frame, the keyboard, and the worker API calls that submit, release, decline and
+//! claim the next task.
+//!
+//! Messages with the frame (see `server/assets/crowd/README.md`): the page sends
+//! `loupe:submit`, `loupe:pick` and `loupe:expired`; the frame sends `loupe:answer`,
+//! `loupe:invalid` and `loupe:key` (keys pressed while the frame has focus). Only messages
+//! whose source is this page's own frame are read.
+
+use std::time::Duration;
+
+use leptos::html::Iframe;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{KeyboardEvent, MessageEvent, Request, RequestInit, Response, VisibilityState};
+
+use super::Phase;
+
+/// Where this browser session's count of submitted tasks is kept.
+const DONE_KEY: &str = "loupe.tasks-done";
+
+/// How often the countdown is redrawn.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Time the page was visible, the only time A2I counts in `timeSpentInSeconds`.
+#[derive(Debug, Default)]
+struct ActiveTime {
+    counted_ms: f64,
+    visible_since: Option<f64>,
+}
+
+impl ActiveTime {
+    fn show(&mut self, now: f64) {
+        self.visible_since.get_or_insert(now);
+    }
+
+    fn hide(&mut self, now: f64) {
+        if let Some(since) = self.visible_since.take() {
+            self.counted_ms += now - since;
+        }
+    }
+
+    fn seconds(&self, now: f64) -> f64 {
+        let running = self.visible_since.map_or(0.0, |since| now - since);
+        (self.counted_ms + running) / 1000.0
+    }
+}
+
+/// The router's navigation, kept for handlers that run outside the component.
+type Navigate = Box<dyn Fn(&str)>;
+
+/// Everything the page's handlers act on. All handles, so it is `Copy`.
+#[derive(Clone, Copy)]
+pub struct Controls {
+    task_id: i64,
+    flow: StoredValue<String>,
+    phase: RwSignal<Phase>,
+    help_open: RwSignal<bool>,
+    done: RwSignal<u32>,
+    frame: NodeRef<Iframe>,
+    active: StoredValue<ActiveTime>,
+    navigate: StoredValue<Navigate, LocalStorage>,
+}
+
+pub struct Start {
+    pub task_id: i64,
+    pub flow: String,
+    pub left_at_load: i64,
+    pub remaining_ms: RwSignal<i64>,
+    pub phase: RwSignal<Phase>,
+    pub help_open: RwSignal<bool>,
+    pub done: RwSignal<u32>,
+    pub frame: NodeRef<Iframe>,
+}
+
+impl Controls {
+    /// Starts the countdown and the listeners; they stop when the page's component goes.
+    pub fn start(start: Start) -> Self {
+        let navigate = use_navigate();
+        let now = js_sys::Date::now();
+        let mut active = ActiveTime::default();
+        if document().visibility_state() == VisibilityState::Visible {
+            active.show(now);
+        }
+        let controls = Self {
+            task_id: start.task_id,
+            flow: StoredValue::new(start.flow),
+            phase: start.phase,
+            help_open: start.help_open,
+            done: start.done,
+            frame: start.frame,
+            active: StoredValue::new(active),
+            navigate: StoredValue::new_local(Box::new(move |path: &str| {
+                navigate(path, NavigateOptions::default())
+            })),
+        };
+        controls.done.set(read_done());
+
+        // The deadline on this machine's clock: now plus what the server said was left.
+        let deadline = now + start.left_at_load as f64;
+        let remaining_ms = start.remaining_ms;
+        if let Ok(ticker) = set_interval_with_handle(
+            move || {
+                let left = (deadline - js_sys::Date::now()).max(0.0) as i64;
+                remaining_ms.set(left);
+                if left == 0 && !matches!(controls.phase.get_untracked(), Phase::Expired) {
+                    controls.expire();
+                }
+            },
+            TICK,
+        ) {
+            on_cleanup(move || ticker.clear());
+        }
+        let messages = window_event_listener(leptos::ev::message, move |event| {
+            controls.on_message(&event);
+        });
+        let keys = window_event_listener(leptos::ev::keydown, move |event| {
+            controls.on_key(&event);
+        });
+        let visibility = window_event_listener_untyped("visibilitychange", move |_| {
+            let now = js_sys::Date::now();
+            let visible = document().visibility_state() == VisibilityState::Visible;
+            controls.active.update_value(|active| {
+                if visible {
+                    active.show(now)
+                } else {
+                    active.hide(now)
+                }
+            });
+        });
+        on_cleanup(move || {
+            messages.remove();
+            keys.remove();
+            visibility.remove();
+        });
+        controls
+    }
+
+    fn working(&self) -> bool {
+        matches!(self.phase.get_untracked(), Phase::Working)
+    }
+
+    /// Submit asks the frame for its answer: the form validates itself, then answers.
+    pub fn submit(self) {
+        if self.working() {
+            self.post_to_frame(&message("loupe:submit", &[]));
+        }
+    }
+
+    pub fn release(self) {
+        if !self.working() {
+            return;
+        }
+        self.phase.set(Phase::Busy("Releasing the task…"));
+        spawn_local(async move {
+            match post(&format!("/work/api/tasks/{}/release", self.task_id), None).await {
+                Ok((status, _)) if is_success(status) => self.go("/work"),
+                outcome => self.failed(outcome, "The task could not be released"),
+            }
+        });
+    }
+
+    pub fn decline(self) {
+        if !self.working() {
+            return;
+        }
+        self.phase.set(Phase::Busy("Declining the task…"));
+        spawn_local(async move {
+            match post(&format!("/work/api/tasks/{}/decline", self.task_id), None).await {
+                Ok((status, _)) if is_success(status) => self.next().await,
+                outcome => self.failed(outcome, "The task could not be declined"),
+            }
+        });
+    }
+
+    pub fn toggle_help(self) {
+        self.help_open.update(|open| *open = !*open);
+    }
+
+    fn expire(self) {
+        self.phase.set(Phase::Expired);
+        self.post_to_frame(&message("loupe:expired", &[]));
+    }
+
+    fn on_message(self, event: &MessageEvent) {
+        let Some(frame) = self.frame.get_untracked().and_then(|f| f.content_window()) else {
+            return;
+        };
+        let from_frame = event
+            .source()
+            .is_some_and(|source| JsValue::from(source) == JsValue::from(frame));
+        if !from_frame {
+            return;
+        }
+        let data = event.data();
+        let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
+        match field("type").and_then(|t| t.as_string()).as_deref() {
+            Some("loupe:answer") => {
+                let answer = field("answer")
+                    .and_then(|answer| js_sys::JSON::stringify(&answer).ok())
+                    .and_then(|json| json.as_string());
+                if let Some(answer) = answer {
+                    self.send_answer(answer);
+                }
+            }
+            Some("loupe:key") => match field("key").and_then(|k| k.as_string()).as_deref() {
+                Some("Escape") => self.escape(),
+                Some("?") => self.toggle_help(),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    fn escape(self) {
+        if self.help_open.get_untracked() {
+            self.help_open.set(false);
+        } else {
+            self.release();
+        }
+    }
+
+    fn on_key(self, event: &KeyboardEvent) {
+        if event.default_prevented() || event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        let target = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|e| e.tag_name().to_ascii_lowercase());
+        let typing = matches!(target.as_deref(), Some("input" | "textarea" | "select"));
+        let on_button = matches!(target.as_deref(), Some("button" | "a"));
+        match event.key().as_str() {
+            "?" if !typing => self.toggle_help(),
+            "Escape" => self.escape(),
+            // A focused button or link answers Enter itself.
+            "Enter" if !typing && !on_button => {
+                event.prevent_default();
+                self.submit();
+            }
+            digit @ ("1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9") if !typing => {
+                let index = digit.parse::<u32>().unwrap_or(1) - 1;
+                self.post_to_frame(&message("loupe:pick", &[("index", JsValue::from(index))]));
+            }
+            _ => {}
+        }
+    }
+
+    fn send_answer(self, answer: String) {
+        if !self.working() {
+            return;
+        }
+        self.phase.set(Phase::Busy("Submitting…"));
+        let seconds = self
+            .active
+            .with_value(|active| active.seconds(js_sys::Date::now()));
+        let body = format!(r#"{{"answer":{answer},"timeSpentInSeconds":{seconds:.3}}}"#);
+        spawn_local(async move {
+            let url = format!("/work/api/tasks/{}/submit", self.task_id);
+            match post(&url, Some(&body)).await {
+                Ok((status, _)) if is_success(status) => {
+                    let done = self.done.get_untracked() + 1;
+                    self.done.set(done);
+                    write_done(done);
+                    self.next().await;
+                }
+                Ok((_, body)) if error_code(&body).as_deref() == Some("TimeUp") => self.expire(),
+                outcome => self.failed(outcome, "The answer was not accepted"),
+            }
+        });
+    }
+
+    /// Claims the next task of the same queue and shows it; back to the queues when none waits.
+    async fn next(self) {
+        self.phase.set(Phase::Busy("Loading the next task…"));
+        let body = serde_json::json!({"flow": self.flow.get_value()}).to_string();
+        match post("/work/api/tasks/claim", Some(&body)).await {
+            Ok((200, body)) => {
+                let task = serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|claimed| claimed["taskId"].as_i64());
+                match task {
+                    Some(task) => self.go(&format!("/work/task/{task}")),
+                    None => self.go("/work"),
+                }
+            }
+            Ok((204, _)) => self.go("/work?done=1"),
+            outcome => self.failed(outcome, "The next task could not be claimed"),
+        }
+    }
+
+    fn go(self, path: &str) {
+        self.navigate.with_value(|navigate| navigate(path));
+    }
+
+    fn failed(self, outcome: Result<(u16, String), String>, what: &str) {
+        let why = match outcome {
+            Ok((status, body)) => error_message(&body).unwrap_or_else(|| format!("HTTP {status}")),
+            Err(error) => format!("{error}; check your connection and try again"),
+        };
+        self.phase.set(Phase::Failed(format!("{what}: {why}.")));
+        // The worker may try again while the task is still theirs.
+        set_timeout(
+            move || {
+                if matches!(self.phase.get_untracked(), Phase::Failed(_)) {
+                    self.phase.set(Phase::Working);
+                }
+            },
+            Duration::from_secs(4),
+        );
+    }
+
+    fn post_to_frame(self, message: &JsValue) {
+        if let Some(frame) = self.frame.get_untracked().and_then(|f| f.content_window()) {
+            // The frame's origin is opaque, so no target origin can name it.
+            let _ = frame.post_message(message, "*");
+        }
+    }
+}
+
+fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&object, &"type".into(), &JsValue::from_str(kind));
+    for (name, value) in fields {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
+    }
+    object.into()
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+fn error_field(body: &str, field: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|error| error[field].as_str().map(str::to_owned))
+}
+
+fn error_code(body: &str) -> Option<String> {
+    error_field(body, "code")
+}
+
+fn error_message(body: &str) -> Option<String> {
+    error_field(body, "error")
+}
+
+fn read_done() -> u32 {
+    window()
+        .session_storage()
+        .ok()
+        .flatten()
+        .and_then(|storage| storage.get_item(DONE_KEY).ok().flatten())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(0)
+}
+
+fn write_done(count: u32) {
+    if let Ok(Some(storage)) = window().session_storage() {
+        let _ = storage.set_item(DONE_KEY, &count.to_string());
+    }
+}
+
+/// A same-origin POST with the session cookie; the browser marks it same-origin, which is what
+/// the worker API's CSRF check asks for.
+async fn post(url: &str, body: Option<&str>) -> Result<(u16, String), String> {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    if let Some(body) = body {
+        let headers = web_sys::Headers::new().map_err(js_error)?;
+        headers
+            .set("content-type", "application/json")
+            .map_err(js_error)?;
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(url, &init).map_err(js_error)?;
+    let response: Response = JsFuture::from(window().fetch_with_request(&request))
+        .await
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(js_error)?;
+    let text = JsFuture::from(response.text().map_err(js_error)?)
+        .await
+        .map_err(js_error)?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), text))
+}
+
+fn js_error(error: JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "the browser refused the request".to_owned())
+}

@@ -1,0 +1,217 @@
+//! Claim + submit cycles through the worker API, as the task page makes them.
+//!
+//! `cargo bench -p loupe-server --bench worker_cycles` (PostgreSQL must be running, as for the
+//! tests). For each backend it stores `LOUPE_BENCH_TASKS` loops (default 100,000; custom flow,
+//! `TaskCount` 1, through the engine), signs in `LOUPE_BENCH_WORKERS` workers (default 50) over
+//! HTTP with their own cookie jars, and has them work one queue at once: claim the next task,
+//! submit an answer, repeat, until `LOUPE_BENCH_CYCLES` cycles (default 30,000) are done. It
+//! reports cycles per second and cycle latency, and checks that no task and no loop was handed
+//! to two workers and that exactly that many tasks left the queue.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+mod load;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use load::drive;
+use loupe_engine::accounts::{Email, Role};
+use loupe_engine::clock::{Clock, SystemClock};
+use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::reviews::StartRequest;
+use loupe_engine::store::{Backend, NewUser};
+use loupe_engine::teams::WorkteamName;
+use serde_json::{Value, json};
+
+/// Concurrent starts while seeding; the engine group-commits them.
+const SEED_WRITERS: usize = 64;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+async fn seed(api: &Arc<common::Api>, tasks: usize) {
+    let started = Instant::now();
+    let mut writers = Vec::new();
+    for writer in 0..SEED_WRITERS {
+        let api = api.clone();
+        writers.push(tokio::spawn(async move {
+            let flow = FlowDefinitionName::parse("review-text").unwrap();
+            let mut n = writer;
+            while n < tasks {
+                api.reviews
+                    .start_human_loop(StartRequest {
+                        name: HumanLoopName::parse(&format!("item-{n:07}")).unwrap(),
+                        flow: flow.clone(),
+                        input_content: json!({"taskObject": format!("item {n}")}).to_string(),
+                        content_classifiers: Vec::new(),
+                    })
+                    .await
+                    .unwrap();
+                n += SEED_WRITERS;
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    println!(
+        "stored {tasks} loops in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// A signed-in worker: a client with its own cookie jar, and the CSRF token for its POSTs.
+struct Worker {
+    client: reqwest::Client,
+    csrf: String,
+}
+
+async fn sign_in(api: &common::Api, email: &str) -> Worker {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let token = common::csrf_token(&client, &api.base).await;
+    let signed_in = client
+        .post(format!("{}/auth/login", api.base))
+        .form(&[
+            ("email", email),
+            ("password", "worker password 123"),
+            ("csrf_token", token.as_str()),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        signed_in.status().is_redirection(),
+        "{}",
+        signed_in.status()
+    );
+    use reqwest::cookie::CookieStore as _;
+    let cookies = jar
+        .cookies(&api.base.parse().unwrap())
+        .expect("session cookies");
+    let csrf = cookies
+        .to_str()
+        .unwrap()
+        .split("; ")
+        .find_map(|pair| pair.strip_prefix("loupe_csrf="))
+        .expect("the CSRF cookie")
+        .to_owned();
+    Worker { client, csrf }
+}
+
+async fn workers(api: &Arc<common::Api>, count: usize) -> Vec<Worker> {
+    let team = WorkteamName::parse("reviewers").unwrap();
+    let hash = loupe_engine::passwords::hash("worker password 123".into()).await;
+    let mut out = vec![sign_in(api, "w@test.local").await];
+    for n in 1..count {
+        let email = format!("worker{n}@bench.local");
+        api.store
+            .create_user(NewUser {
+                email: Email::parse(&email).unwrap(),
+                password_hash: hash.clone(),
+                role: Role::Worker,
+                teams: vec![team.clone()],
+                created_at: SystemClock.now(),
+            })
+            .await
+            .unwrap();
+        out.push(sign_in(api, &email).await);
+    }
+    out
+}
+
+async fn cycles(api: &Arc<common::Api>, backend: Backend, workers: usize, total: usize) {
+    let signed_in = Arc::new(self::workers(api, workers).await);
+    let claimed = Arc::new(Mutex::new((HashSet::new(), HashSet::new())));
+    let base = api.base.clone();
+    let run = {
+        let claimed = claimed.clone();
+        drive(workers, total, move |n| {
+            let worker = signed_in.clone();
+            let claimed = claimed.clone();
+            let base = base.clone();
+            async move {
+                let worker = &worker[n % worker.len()];
+                let claim = worker
+                    .client
+                    .post(format!("{base}/work/api/tasks/claim"))
+                    .header("x-csrf-token", &worker.csrf)
+                    .json(&json!({"flow": "review-text"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(claim.status(), 200, "the queue ran dry");
+                let task: Value = claim.json().await.unwrap();
+                let id = task["taskId"].as_i64().unwrap();
+                let item = task["humanLoopName"].as_str().unwrap().to_owned();
+                {
+                    let mut seen = claimed.lock().unwrap();
+                    assert!(seen.0.insert(id), "task {id} was handed out twice");
+                    assert!(seen.1.insert(item.clone()), "{item} was handed out twice");
+                }
+                let submitted = worker
+                    .client
+                    .post(format!("{base}/work/api/tasks/{id}/submit"))
+                    .header("x-csrf-token", &worker.csrf)
+                    .json(&json!({"answer": {"verdict": {"label": "ok"}}, "timeSpentInSeconds": 1}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    submitted.status(),
+                    200,
+                    "{}",
+                    submitted.text().await.unwrap()
+                );
+            }
+        })
+        .await
+    };
+    run.report(&format!("claim + submit, {backend}, {workers} workers"));
+    let (tasks, items) = &*claimed.lock().unwrap();
+    assert_eq!(tasks.len(), total);
+    assert_eq!(items.len(), total);
+    println!(
+        "  {total} cycles: {total} distinct tasks, {total} distinct loops, none over-assigned"
+    );
+}
+
+fn main() {
+    let tasks = env_number("LOUPE_BENCH_TASKS", 100_000);
+    let workers = env_number("LOUPE_BENCH_WORKERS", 50);
+    let total = env_number("LOUPE_BENCH_CYCLES", 30_000).min(tasks);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let api = Arc::new(common::Api::spawn(backend, &[]).await);
+            seed(&api, tasks).await;
+            cycles(&api, backend, workers, total).await;
+            let flow = api
+                .reviews
+                .find_flow_definition(&FlowDefinitionName::parse("review-text").unwrap())
+                .await
+                .unwrap();
+            let left = api
+                .store
+                .available_task_count(flow.id, SystemClock.now())
+                .await
+                .unwrap();
+            assert_eq!(left as usize, tasks - total, "tasks still waiting");
+            println!("  {left} tasks still waiting, as expected");
+        }
+    });
+}

@@ -1,0 +1,155 @@
+//! The frame a worker answers a task in, and Loupe's own crowd elements that it loads.
+//!
+//! - `GET /work/frame/{task}`: the task's template rendered against its input, as a whole
+//!   document with the frame's content policy (sandboxed, no network, framed only by Loupe).
+//!   Only the worker who holds the task gets it.
+//! - `GET /crowd/crowd-html-elements.js`: the element bundle, in place of `assets.crowd.aws`.
+
+use std::sync::{Arc, LazyLock};
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use loupe_app::session::SignedIn;
+use loupe_engine::lifecycle::task_input;
+use loupe_engine::loops::{FlowDefinition, HumanLoop, TaskId};
+use loupe_engine::reviews::ReviewError;
+use loupe_engine::templates::frame::{ELEMENTS_PATH, frame_document, header_policy};
+use loupe_engine::templates::{self, TemplateError};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+
+const ELEMENTS: &str = include_str!("../assets/crowd/crowd-html-elements.js");
+
+/// The bundle's URL with its content hash, so browsers may keep it for good.
+static ELEMENTS_URL: LazyLock<String> = LazyLock::new(|| {
+    let digest = Sha256::digest(ELEMENTS.as_bytes());
+    let version: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{ELEMENTS_PATH}?v={version}")
+});
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/work/frame/{task}", get(frame))
+        .route(ELEMENTS_PATH, get(elements))
+}
+
+/// Whether `path` is one of the immutable assets this module serves.
+pub fn is_asset(path: &str) -> bool {
+    path == ELEMENTS_PATH
+}
+
+async fn elements() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        ELEMENTS,
+    )
+        .into_response()
+}
+
+/// `task.input` for this loop rendered through its flow's template, with `grant_read_access`
+/// links relative to this origin.
+pub async fn render_for_worker(
+    state: &AppState,
+    human_loop: &HumanLoop,
+    flow: &FlowDefinition,
+) -> Result<Result<String, TemplateError>, ReviewError> {
+    let input = task_input(human_loop, flow);
+    let ui = state
+        .reviews
+        .find_task_ui(flow.spec.human_loop_config.human_task_ui_arn.name())
+        .await?;
+    let links = Arc::new(loupe_engine::blob_links::SignedLinks {
+        signer: crate::blobs::signer(&state.master_key),
+        base: String::new(),
+        clock: state.clock.clone(),
+    });
+    Ok(templates::render(
+        &ui.spec.ui_template.content,
+        &input,
+        links,
+    ))
+}
+
+async fn frame(
+    State(state): State<AppState>,
+    Path(task): Path<String>,
+    signed_in: Option<Extension<SignedIn>>,
+) -> Response {
+    let Some(Extension(SignedIn(user))) = signed_in else {
+        return notice(StatusCode::UNAUTHORIZED, "Sign in to see this task.");
+    };
+    let Ok(task) = task.parse::<i64>() else {
+        return notice(StatusCode::NOT_FOUND, "There is no such task.");
+    };
+    let rendered = match state.reviews.held_task(TaskId(task), user.id).await {
+        Ok((_, human_loop, flow)) => render_for_worker(&state, &human_loop, &flow).await,
+        Err(error) => Err(error),
+    };
+    match rendered {
+        Ok(Ok(html)) => page(StatusCode::OK, frame_document(&html, &ELEMENTS_URL)),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, task, "a task's template did not render");
+            notice(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!(
+                    "This task's template has an error, so it cannot be shown: {error}. \
+                     Release the task and tell an admin."
+                ),
+            )
+        }
+        Err(ReviewError::NotFound(_)) => notice(
+            StatusCode::NOT_FOUND,
+            "This task is not yours any more: its time ran out, or it was already answered.",
+        ),
+        Err(error) => {
+            tracing::error!(%error, task, "the task frame could not be built");
+            notice(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The task could not be loaded; reload to try again.",
+            )
+        }
+    }
+}
+
+/// A short message in the frame's own document, styled like the elements.
+fn notice(status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        "<p class=\"loupe-frame-notice\" role=\"alert\">{}</p>",
+        html_text(message)
+    );
+    page(status, frame_document(&body, &ELEMENTS_URL))
+}
+
+fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn page(status: StatusCode, document: String) -> Response {
+    let mut response = (status, document).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    if let Ok(policy) = HeaderValue::from_str(&header_policy()) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
