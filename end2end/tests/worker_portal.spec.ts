@@ -25,7 +25,7 @@ function output(baseURL: string, loop: string) {
 /** The task page has hydrated and its frame shows the template. */
 async function onTask(page: Page, text: string) {
   await expect(page).toHaveURL(/\/work\/task\/\d+$/);
-  await expect(page.frameLocator("[data-testid=task-frame]").getByText(text)).toBeVisible();
+  await expect(page.frameLocator("[data-testid=task-frame]").getByText(text)).toBeVisible({ timeout: 15_000 });
 }
 
 test("a worker classifies two reviews with the keyboard, keeps going, and the answers land in output.json", async ({ browser, baseURL }, testInfo) => {

@@ -18,12 +18,16 @@ fn browser() -> reqwest::Client {
 
 /// A signed-in worker's client and its CSRF token.
 async fn signed_in_worker(base: &str) -> (reqwest::Client, String) {
+    signed_in_as(base, "w@test.local").await
+}
+
+async fn signed_in_as(base: &str, email: &str) -> (reqwest::Client, String) {
     let client = browser();
     let token = common::csrf_token(&client, base).await;
     let response = client
         .post(format!("{base}/auth/login"))
         .form(&[
-            ("email", "w@test.local"),
+            ("email", email),
             ("password", "worker password 123"),
             ("csrf_token", token.as_str()),
             ("next", ""),
@@ -201,4 +205,136 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 }
 
-test_on_both_backends!(a_worker_claims_reads_and_submits_through_the_api);
+async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend) {
+    use loupe_engine::clock::{Clock, SystemClock};
+    let api = common::Api::spawn(backend, &[]).await;
+    let base = api.base.clone();
+    let (status, _, body) = api
+        .start("item-1", json!({"taskObject": "<b>bold</b> text"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Someone in no team: no queue, nothing to claim, and no way into another worker's task.
+    api.store
+        .create_user(loupe_engine::store::NewUser {
+            email: loupe_engine::accounts::Email::parse("outsider@test.local").unwrap(),
+            password_hash: loupe_engine::passwords::hash("worker password 123".into()).await,
+            role: loupe_engine::accounts::Role::Worker,
+            teams: Vec::new(),
+            created_at: SystemClock.now(),
+        })
+        .await
+        .unwrap();
+    let (outsider, outsider_token) = signed_in_as(&base, "outsider@test.local").await;
+    use reqwest::Method;
+    let (status, queues) = call(
+        &outsider,
+        &outsider_token,
+        Method::GET,
+        format!("{base}/work/api/queues"),
+        None,
+    )
+    .await;
+    assert_eq!((status, queues), (StatusCode::OK, json!([])));
+    let (status, _) = call(
+        &outsider,
+        &outsider_token,
+        Method::POST,
+        format!("{base}/work/api/tasks/claim"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let (client, token) = signed_in_worker(&base).await;
+    let (_, claimed) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/claim"),
+        None,
+    )
+    .await;
+    let id = claimed["taskId"].as_i64().unwrap();
+    let frame = client
+        .get(format!("{base}/work/frame/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(frame.status(), StatusCode::OK);
+    let policy = frame.headers()["content-security-policy"].to_str().unwrap();
+    for directive in [
+        "connect-src 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self'",
+        "sandbox allow-scripts",
+    ] {
+        assert!(policy.contains(directive), "{policy}");
+    }
+    assert_eq!(frame.headers()["x-frame-options"], "SAMEORIGIN");
+    let document = frame.text().await.unwrap();
+    assert!(
+        document.contains("&lt;b&gt;bold&lt;/b&gt; text"),
+        "{document}"
+    );
+    let bundle_at = document
+        .find("/crowd/crowd-html-elements.js?v=")
+        .expect("the bundle");
+    assert!(bundle_at < document.find("<body>").unwrap());
+
+    let bundle = client
+        .get(format!("{base}/crowd/crowd-html-elements.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bundle.status(), StatusCode::OK);
+    assert!(
+        bundle.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(
+        bundle.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert!(bundle.text().await.unwrap().contains("crowd-classifier"));
+
+    // Not the holder: a notice, not the task.
+    let theirs = outsider
+        .get(format!("{base}/work/frame/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    assert!(!theirs.text().await.unwrap().contains("bold"));
+    // Signed out: sent to sign in.
+    let anonymous = browser()
+        .get(format!("{base}/work/frame/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(anonymous.status().is_redirection());
+    // Answered: the frame is gone too.
+    let (status, _) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/{id}/submit"),
+        Some(json!({"answer": {"ok": true}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let gone = client
+        .get(format!("{base}/work/frame/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+}
+
+test_on_both_backends!(
+    a_worker_claims_reads_and_submits_through_the_api,
+    the_task_frame_is_served_to_its_holder_only_sandboxed
+);

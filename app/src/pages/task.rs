@@ -27,9 +27,27 @@ pub fn TaskPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let task = Resource::new(task_id, held_task);
+    // Keyed by task: the next task gets a page of its own (a new frame element, new listeners)
+    // rather than the last one's DOM rebuilt in place, which would keep the old frame around.
     view! {
         <Title text="Task" />
+        <For each=move || [task_id()] key=|id| *id let:id>
+            <TaskLoader id />
+        </For>
+    }
+}
+
+#[component]
+fn TaskLoader(id: i64) -> impl IntoView {
+    let task = Resource::new(
+        move || id,
+        |id| {
+            #[cfg(feature = "hydrate")]
+            browser::mark_fetch();
+            held_task(id)
+        },
+    );
+    view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the task…"</p> }>
             {move || Suspend::new(async move {
                 match task.await {
@@ -58,7 +76,10 @@ enum Phase {
     Working,
     Busy(&'static str),
     Expired,
+    /// Something went wrong; the task is still the worker's, so they may try again.
     Failed(String),
+    /// The task is done with (answered or declined) but the next one could not be loaded.
+    Stranded(String),
 }
 
 #[component]
@@ -83,6 +104,14 @@ fn Workspace(view: TaskView) -> impl IntoView {
     let help_open = RwSignal::new(false);
     let done = RwSignal::new(0u32);
     let frame = NodeRef::<leptos::html::Iframe>::new();
+    // The frame is pointed at its task from here, once the page can hear it (an answer posted
+    // before hydration would be lost), and by the element itself rather than an attribute the
+    // view owns: when the next task replaces this one, the router reuses the DOM, and the old
+    // frame must never show again.
+    // Buttons work once hydrated; until then they are rendered disabled.
+    let hydrated = RwSignal::new(false);
+    // A short line for screen readers: the last minute, a new task.
+    let announcement = RwSignal::new(String::new());
 
     #[cfg(feature = "hydrate")]
     let controls = browser::Controls::start(browser::Start {
@@ -94,6 +123,13 @@ fn Workspace(view: TaskView) -> impl IntoView {
         help_open,
         done,
         frame,
+        announcement,
+    });
+    Effect::new(move |_| {
+        if let Some(frame) = frame.get() {
+            frame.set_src(&format!("/work/frame/{task_id}"));
+        }
+        hydrated.set(true);
     });
 
     let seconds_left = move || (remaining_ms.get() + 999) / 1000;
@@ -107,8 +143,8 @@ fn Workspace(view: TaskView) -> impl IntoView {
             "countdown"
         }
     };
-    let busy = move || !matches!(phase.get(), Phase::Working);
-    let frame_src = format!("/work/frame/{task_id}");
+    let busy = move || !hydrated.get() || !matches!(phase.get(), Phase::Working);
+    let frame_title = format!("Task: {title}");
     let limit = clock(i64::from(time_limit_seconds));
     let status = move || {
         match phase.get() {
@@ -123,13 +159,18 @@ fn Workspace(view: TaskView) -> impl IntoView {
         Phase::Failed(message) => Some(view! {
             <p class="task-status field-error" role="alert" data-testid="task-error">{message}</p>
         }.into_any()),
+        Phase::Stranded(message) => Some(view! {
+            <p class="task-status field-error" role="alert" data-testid="task-error">
+                {message}" "<A href="/work">"Back to your queues"</A>
+            </p>
+        }.into_any()),
     }
     };
     view! {
         <div class="task-page" data-testid="task-page" data-task-id=task_id.to_string()>
             <header class="task-bar">
                 <div class="task-heading">
-                    <h1>{title}</h1>
+                    <h1 tabindex="-1" data-testid="task-title">{title}</h1>
                     <p class="muted">
                         {description}
                         " · "{limit}" per task"
@@ -165,12 +206,13 @@ fn Workspace(view: TaskView) -> impl IntoView {
                         }>
                         "Decline"
                     </button>
-                    <button type="button" class="link" aria-expanded=move || help_open.get().to_string()
+                    <button type="button" class="link" aria-controls="shortcuts" aria-expanded=move || help_open.get().to_string()
                         on:click=move |_| help_open.update(|open| *open = !*open)>
                         "Shortcuts "<kbd>"?"</kbd>
                     </button>
                 </div>
             </header>
+            <p class="visually-hidden" aria-live="polite" data-testid="announcement">{move || announcement.get()}</p>
             {status}
             <Show when=move || help_open.get()>
                 <ShortcutSheet on_close=Callback::new(move |_| help_open.set(false)) />
@@ -180,9 +222,8 @@ fn Workspace(view: TaskView) -> impl IntoView {
             </noscript>
             <iframe
                 class="task-frame"
-                title="Task"
+                title=frame_title
                 sandbox="allow-scripts"
-                src=frame_src
                 node_ref=frame
                 data-testid="task-frame"
             ></iframe>
@@ -193,7 +234,7 @@ fn Workspace(view: TaskView) -> impl IntoView {
 #[component]
 fn ShortcutSheet(on_close: Callback<()>) -> impl IntoView {
     view! {
-        <section class="shortcuts" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts">
+        <section id="shortcuts" class="shortcuts" aria-label="Keyboard shortcuts" data-testid="shortcuts">
             <h2>"Keyboard shortcuts"</h2>
             <dl>
                 <dt><kbd>"1"</kbd>"–"<kbd>"9"</kbd></dt><dd>"Pick that category (classifiers and label lists)"</dd>

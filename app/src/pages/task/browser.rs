@@ -7,6 +7,7 @@
 //! `loupe:invalid` and `loupe:key` (keys pressed while the frame has focus). Only messages
 //! whose source is this page's own frame are read.
 
+use std::cell::Cell;
 use std::time::Duration;
 
 use leptos::html::Iframe;
@@ -25,6 +26,18 @@ const DONE_KEY: &str = "loupe.tasks-done";
 
 /// How often the countdown is redrawn.
 const TICK: Duration = Duration::from_millis(250);
+
+thread_local! {
+    /// When this browser last asked the server for a task (see [`mark_fetch`]).
+    static FETCHED_AT: Cell<Option<f64>> = const { Cell::new(None) };
+}
+
+/// Notes that the task page is fetching its task now. The server's "time left" is true when
+/// it answers, so now is a safe anchor for the countdown (never more time shown than is left).
+/// A page the server rendered was never fetched here: its anchor is when the page load began.
+pub fn mark_fetch() {
+    FETCHED_AT.with(|at| at.set(Some(js_sys::Date::now())));
+}
 
 /// Time the page was visible, the only time A2I counts in `timeSpentInSeconds`.
 #[derive(Debug, Default)]
@@ -62,6 +75,7 @@ pub struct Controls {
     help_open: RwSignal<bool>,
     done: RwSignal<u32>,
     frame: NodeRef<Iframe>,
+    announcement: RwSignal<String>,
     active: StoredValue<ActiveTime>,
     navigate: StoredValue<Navigate, LocalStorage>,
 }
@@ -75,6 +89,7 @@ pub struct Start {
     pub help_open: RwSignal<bool>,
     pub done: RwSignal<u32>,
     pub frame: NodeRef<Iframe>,
+    pub announcement: RwSignal<String>,
 }
 
 impl Controls {
@@ -82,6 +97,9 @@ impl Controls {
     pub fn start(start: Start) -> Self {
         let navigate = use_navigate();
         let now = js_sys::Date::now();
+        let fetched_at = FETCHED_AT.with(Cell::take);
+        // Rendered by the server and hydrated here, or opened in place of another task.
+        let first = fetched_at.is_none();
         let mut active = ActiveTime::default();
         if document().visibility_state() == VisibilityState::Visible {
             active.show(now);
@@ -93,21 +111,55 @@ impl Controls {
             help_open: start.help_open,
             done: start.done,
             frame: start.frame,
+            announcement: start.announcement,
             active: StoredValue::new(active),
             navigate: StoredValue::new_local(Box::new(move |path: &str| {
                 navigate(path, NavigateOptions::default())
             })),
         };
-        controls.done.set(read_done());
+        // After hydration: the server rendered "0 done" and hydration keeps its text.
+        Effect::new(move |_| {
+            controls.done.set(read_done());
+            if !first {
+                // A task opened without a page load: say so, and put focus on its title.
+                let done = controls.done.get_untracked();
+                controls
+                    .announcement
+                    .set(format!("Task loaded. {done} done."));
+                if let Some(title) = document()
+                    .query_selector("[data-testid=task-title]")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = title.focus();
+                }
+            }
+        });
 
-        // The deadline on this machine's clock: now plus what the server said was left.
-        let deadline = now + start.left_at_load as f64;
+        // The deadline on this machine's clock, from the moment before the server answered.
+        let anchor = fetched_at.unwrap_or_else(|| {
+            window()
+                .performance()
+                .map(|p| p.time_origin())
+                .unwrap_or(now)
+        });
+        let deadline = anchor + start.left_at_load as f64;
         let remaining_ms = start.remaining_ms;
+        let warned = StoredValue::new(false);
         if let Ok(ticker) = set_interval_with_handle(
             move || {
                 let left = (deadline - js_sys::Date::now()).max(0.0) as i64;
                 remaining_ms.set(left);
-                if left == 0 && !matches!(controls.phase.get_untracked(), Phase::Expired) {
+                if left > 0 && left <= 60_000 && !warned.get_value() {
+                    warned.set_value(true);
+                    controls.announcement.set("One minute left.".to_owned());
+                }
+                let answerable = matches!(
+                    controls.phase.get_untracked(),
+                    Phase::Working | Phase::Failed(_)
+                );
+                if left == 0 && answerable {
                     controls.expire();
                 }
             },
@@ -141,7 +193,13 @@ impl Controls {
     }
 
     fn working(&self) -> bool {
-        matches!(self.phase.get_untracked(), Phase::Working)
+        matches!(self.phase.try_get_untracked(), Some(Phase::Working))
+    }
+
+    /// Whether the page these controls belong to is still shown: async work that finishes
+    /// after the worker moved on must neither touch it nor navigate.
+    fn alive(&self) -> bool {
+        self.phase.try_get_untracked().is_some()
     }
 
     /// Submit asks the frame for its answer: the form validates itself, then answers.
@@ -157,7 +215,11 @@ impl Controls {
         }
         self.phase.set(Phase::Busy("Releasing the task…"));
         spawn_local(async move {
-            match post(&format!("/work/api/tasks/{}/release", self.task_id), None).await {
+            let outcome = post(&format!("/work/api/tasks/{}/release", self.task_id), None).await;
+            if !self.alive() {
+                return;
+            }
+            match outcome {
                 Ok((status, _)) if is_success(status) => self.go("/work"),
                 outcome => self.failed(outcome, "The task could not be released"),
             }
@@ -170,7 +232,11 @@ impl Controls {
         }
         self.phase.set(Phase::Busy("Declining the task…"));
         spawn_local(async move {
-            match post(&format!("/work/api/tasks/{}/decline", self.task_id), None).await {
+            let outcome = post(&format!("/work/api/tasks/{}/decline", self.task_id), None).await;
+            if !self.alive() {
+                return;
+            }
+            match outcome {
                 Ok((status, _)) if is_success(status) => self.next().await,
                 outcome => self.failed(outcome, "The task could not be declined"),
             }
@@ -183,6 +249,8 @@ impl Controls {
 
     fn expire(self) {
         self.phase.set(Phase::Expired);
+        self.announcement
+            .set("Time is up. The task went back to the queue.".to_owned());
         self.post_to_frame(&message("loupe:expired", &[]));
     }
 
@@ -205,6 +273,17 @@ impl Controls {
                     .and_then(|json| json.as_string());
                 if let Some(answer) = answer {
                     self.send_answer(answer);
+                }
+            }
+            Some("loupe:invalid") => {
+                // The frame marks the field; this says it where a screen reader hears it, and
+                // hands focus to the frame so the worker can fix it from the keyboard.
+                let why = field("message")
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_else(|| "Some answers are missing.".to_owned());
+                self.announcement.set(format!("Not sent: {why}"));
+                if let Some(frame) = self.frame.get_untracked() {
+                    let _ = frame.focus();
                 }
             }
             Some("loupe:key") => match field("key").and_then(|k| k.as_string()).as_deref() {
@@ -261,7 +340,11 @@ impl Controls {
         let body = format!(r#"{{"answer":{answer},"timeSpentInSeconds":{seconds:.3}}}"#);
         spawn_local(async move {
             let url = format!("/work/api/tasks/{}/submit", self.task_id);
-            match post(&url, Some(&body)).await {
+            let outcome = post(&url, Some(&body)).await;
+            if !self.alive() {
+                return;
+            }
+            match outcome {
                 Ok((status, _)) if is_success(status) => {
                     let done = self.done.get_untracked() + 1;
                     self.done.set(done);
@@ -276,9 +359,16 @@ impl Controls {
 
     /// Claims the next task of the same queue and shows it; back to the queues when none waits.
     async fn next(self) {
+        let Some(flow) = self.flow.try_get_value() else {
+            return;
+        };
         self.phase.set(Phase::Busy("Loading the next task…"));
-        let body = serde_json::json!({"flow": self.flow.get_value()}).to_string();
-        match post("/work/api/tasks/claim", Some(&body)).await {
+        let body = serde_json::json!({ "flow": flow }).to_string();
+        let outcome = post("/work/api/tasks/claim", Some(&body)).await;
+        if !self.alive() {
+            return;
+        }
+        match outcome {
             Ok((200, body)) => {
                 let task = serde_json::from_str::<serde_json::Value>(&body)
                     .ok()
@@ -289,24 +379,34 @@ impl Controls {
                 }
             }
             Ok((204, _)) => self.go("/work?done=1"),
-            outcome => self.failed(outcome, "The next task could not be claimed"),
+            // This task is finished with either way: never offer it again.
+            outcome => {
+                let why = reason(outcome);
+                self.phase.set(Phase::Stranded(format!(
+                    "Done, but the next task could not be loaded: {why}."
+                )));
+            }
         }
     }
 
     fn go(self, path: &str) {
-        self.navigate.with_value(|navigate| navigate(path));
+        let _ = self.navigate.try_with_value(|navigate| navigate(path));
     }
 
     fn failed(self, outcome: Result<(u16, String), String>, what: &str) {
-        let why = match outcome {
-            Ok((status, body)) => error_message(&body).unwrap_or_else(|| format!("HTTP {status}")),
-            Err(error) => format!("{error}; check your connection and try again"),
-        };
-        self.phase.set(Phase::Failed(format!("{what}: {why}.")));
+        // Not (or no longer) this worker's task: nothing to retry here.
+        if let Ok((_, body)) = &outcome
+            && matches!(error_code(body).as_deref(), Some("NotHeld" | "NotFound"))
+        {
+            self.go("/work?gone=1");
+            return;
+        }
+        self.phase
+            .set(Phase::Failed(format!("{what}: {}.", reason(outcome))));
         // The worker may try again while the task is still theirs.
         set_timeout(
             move || {
-                if matches!(self.phase.get_untracked(), Phase::Failed(_)) {
+                if matches!(self.phase.try_get_untracked(), Some(Phase::Failed(_))) {
                     self.phase.set(Phase::Working);
                 }
             },
@@ -329,6 +429,14 @@ fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
     }
     object.into()
+}
+
+/// Why a call failed, in words for the worker.
+fn reason(outcome: Result<(u16, String), String>) -> String {
+    match outcome {
+        Ok((status, body)) => error_message(&body).unwrap_or_else(|| format!("HTTP {status}")),
+        Err(error) => format!("{error}; check your connection and try again"),
+    }
 }
 
 fn is_success(status: u16) -> bool {
@@ -365,19 +473,22 @@ fn write_done(count: u32) {
     }
 }
 
-/// A same-origin POST with the session cookie; the browser marks it same-origin, which is what
-/// the worker API's CSRF check asks for.
+/// A same-origin POST with the session cookie and the page's CSRF token (browsers that send
+/// fetch metadata would pass without it; plain-HTTP origins and older ones do not send it).
 async fn post(url: &str, body: Option<&str>) -> Result<(u16, String), String> {
     let init = RequestInit::new();
     init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(js_error)?;
+    headers
+        .set("x-csrf-token", &crate::session::csrf_token())
+        .map_err(js_error)?;
     if let Some(body) = body {
-        let headers = web_sys::Headers::new().map_err(js_error)?;
         headers
             .set("content-type", "application/json")
             .map_err(js_error)?;
-        init.set_headers(&headers);
         init.set_body(&JsValue::from_str(body));
     }
+    init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(js_error)?;
     let response: Response = JsFuture::from(window().fetch_with_request(&request))
         .await
