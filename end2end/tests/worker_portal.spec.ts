@@ -1,26 +1,9 @@
 // The worker portal as a worker uses it: the queue page, the task page with the template in its
 // sandboxed frame, the keyboard, the countdown, and the output.json each answer ends up in.
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { a2i } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { a2i, output, signInAsWorker } from "./helpers";
 
 const LABELS = ["Positive", "Negative", "Neutral"];
-
-async function signInAsWorker(browser: Browser, baseURL: string, email = "worker@e2e.local"): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill("worker password 123");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/work$/);
-  // The first load of the (debug) wasm in a new browser context can take a while.
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
-  return page;
-}
-
-function output(baseURL: string, loop: string) {
-  return JSON.parse(a2i(baseURL, "output", loop));
-}
 
 /** The task page has hydrated and its frame shows the template. */
 async function onTask(page: Page, text: string) {

@@ -4,23 +4,11 @@
 // the assets.crowd.aws script tag). Each answer is checked in the output.json Loupe writes.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { a2i } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { a2i, output, signInAsWorker } from "./helpers";
 
 const OUTPUTS = path.join(__dirname, "..", ".data", "outputs");
 const SAMPLES = path.join(__dirname, "..", "..", "engine", "src", "conditions", "samples");
-
-async function signInAsWorker(browser: Browser, baseURL: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("worker@e2e.local");
-  await page.getByLabel("Password", { exact: true }).fill("worker password 123");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/work$/);
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
-  return page;
-}
 
 /** Writes a PNG of the given size where grant_read_access links of s3://bucket/key are served from. */
 async function putImage(page: Page, bucket: string, key: string, width: number, height: number) {
@@ -41,10 +29,6 @@ async function putImage(page: Page, bucket: string, key: string, width: number, 
   const file = path.join(OUTPUTS, bucket, key);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, Buffer.from(dataUrl.split(",")[1], "base64"));
-}
-
-function output(baseURL: string, loop: string) {
-  return JSON.parse(a2i(baseURL, "output", loop));
 }
 
 async function startTask(page: Page, flow: string) {
