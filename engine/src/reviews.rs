@@ -726,12 +726,21 @@ impl Reviews {
             .find_flow_by_id(human_loop.flow_id)
             .await?
             .ok_or_else(not_found)?;
+        // Removed from the flow's team since the claim: no longer theirs to see.
+        let queues = self.store.flows_for_worker(worker).await?;
+        if !queues.iter().any(|queue| queue.id == flow.id) {
+            return Err(not_found());
+        }
         Ok((task, human_loop, flow))
     }
 
-    /// The tasks `worker` holds now, soonest deadline first: what a worker can go back to.
+    /// The tasks `worker` holds now and may still answer (their team still gets the flow),
+    /// soonest deadline first: what a worker can go back to.
     pub async fn held_tasks(&self, worker: UserId) -> Result<Vec<(Task, FlowId)>, ReviewError> {
-        Ok(self.store.held_tasks(worker, self.now()).await?)
+        let queues = self.store.flows_for_worker(worker).await?;
+        let mut held = self.store.held_tasks(worker, self.now()).await?;
+        held.retain(|(_, flow)| queues.iter().any(|queue| queue.id == *flow));
+        Ok(held)
     }
 
     pub async fn release(&self, task: TaskId, worker: UserId) -> Result<(), ReviewError> {

@@ -549,13 +549,33 @@ async fn only_team_members_see_a_flow(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(b.reviews.queues_of(outsider).await.unwrap().len(), 1);
-    assert!(
+    let held = b
+        .reviews
+        .claim_next(outsider, Some(flow.id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.reviews.held_tasks(outsider).await.unwrap().len(), 1);
+    // Out of the team again while holding it: the task is no longer theirs to see or answer.
+    b.store
+        .remove_team_group(
+            &WorkteamName::parse("reviewers").unwrap(),
+            "night-shift",
+            T0,
+        )
+        .await
+        .unwrap();
+    assert!(b.reviews.held_tasks(outsider).await.unwrap().is_empty());
+    assert!(matches!(
+        b.reviews.held_task(held.task_id, outsider).await,
+        Err(ReviewError::NotFound(_))
+    ));
+    assert!(matches!(
         b.reviews
-            .claim_next(outsider, Some(flow.id))
-            .await
-            .unwrap()
-            .is_some()
-    );
+            .submit(held.task_id, outsider, &json!({"late": true}), None)
+            .await,
+        Err(ReviewError::Refused(TaskRefusal::NotHeld))
+    ));
 }
 
 async fn a_task_past_its_time_limit_returns_to_the_pool(backend: Backend) {

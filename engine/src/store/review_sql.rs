@@ -8,6 +8,23 @@
 //! Claims lock only the task row (`SKIP LOCKED`), and `UNIQUE (loop_id, worker_id)` keeps a
 //! worker from holding two tasks of one loop even when two claims race.
 
+/// The lower-cased names of the work teams `$user` (a placeholder such as `"$1"`) is in, directly
+/// or through a worker group: a subquery for `flow_definitions.workteam_name IN (...)`.
+macro_rules! worker_teams_sql {
+    ($user:literal) => {
+        concat!(
+            "SELECT LOWER(wt.name) FROM work_teams wt \
+             JOIN work_team_members m ON m.team_id = wt.id WHERE m.user_id = ",
+            $user,
+            " UNION SELECT LOWER(wt.name) FROM work_teams wt \
+             JOIN work_team_groups g ON g.team_id = wt.id \
+             JOIN worker_group_members gm ON gm.group_id = g.group_id \
+             WHERE gm.user_id = ",
+            $user
+        )
+    };
+}
+
 /// Implements [`super::review::ReviewStore`] for `$store` (which has a `pool` field and an
 /// inherent `begin_write` method), decoding rows of type `$row` on connections of type `$conn`.
 macro_rules! review_sql_store {
@@ -1605,14 +1622,9 @@ macro_rules! review_sql_store {
                            WHERE u.id = $1 AND u.deactivated_at IS NULL) \
                          AND EXISTS (SELECT 1 FROM flow_definitions f \
                            WHERE f.id = $3 AND f.status = 'Active' AND (f.public_crowd = 1 \
-                             OR f.workteam_name IN ( \
-                               SELECT LOWER(wt.name) FROM work_teams wt \
-                               JOIN work_team_members m ON m.team_id = wt.id WHERE m.user_id = $1 \
-                               UNION \
-                               SELECT LOWER(wt.name) FROM work_teams wt \
-                               JOIN work_team_groups g ON g.team_id = wt.id \
-                               JOIN worker_group_members gm ON gm.group_id = g.group_id \
-                               WHERE gm.user_id = $1))) \
+                             OR f.workteam_name IN (",
+                    $crate::store::review_sql::worker_teams_sql!("$1"),
+                    "))) \
                          AND NOT EXISTS (SELECT 1 FROM tasks o \
                                          WHERE o.loop_id = t.loop_id AND o.worker_id = $1) \
                          AND NOT EXISTS (SELECT 1 FROM task_declines d \
@@ -1678,11 +1690,16 @@ macro_rules! review_sql_store {
                 let (loop_id, status) = Self::review_lock_loop_of(&mut *tx, task)
                     .await?
                     .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
-                let submitted = sqlx::query(
+                // Still in the flow's team: someone removed from it since the claim is refused.
+                let submitted = sqlx::query(concat!(
                     "UPDATE tasks SET status = 'Submitted', submitted_at = $3, time_spent_ms = $4, \
                        answer = $5 \
-                     WHERE id = $1 AND status = 'Accepted' AND worker_id = $2 AND deadline_at > $3",
-                )
+                     WHERE id = $1 AND status = 'Accepted' AND worker_id = $2 AND deadline_at > $3 \
+                       AND EXISTS (SELECT 1 FROM flow_definitions f WHERE f.id = tasks.flow_id \
+                         AND (f.public_crowd = 1 OR f.workteam_name IN (",
+                    $crate::store::review_sql::worker_teams_sql!("$2"),
+                    ")))"
+                ))
                 .bind(task.0)
                 .bind(worker.0)
                 .bind(now.as_millis())
@@ -1700,7 +1717,10 @@ macro_rules! review_sql_store {
                     .await?;
                     let held = row.try_get::<String, _>("status")? == "Accepted"
                         && row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
-                    return Err(StoreError::Refused(if held {
+                    let late = row
+                        .try_get::<Option<i64>, _>("deadline_at")?
+                        .is_none_or(|deadline| deadline <= now.as_millis());
+                    return Err(StoreError::Refused(if held && late {
                         TaskRefusal::TimeUp
                     } else {
                         TaskRefusal::NotHeld
@@ -2477,3 +2497,4 @@ macro_rules! review_sql_store {
 }
 
 pub(crate) use review_sql_store;
+pub(crate) use worker_teams_sql;
