@@ -648,6 +648,27 @@ impl Reviews {
         Ok(self.store.flows_for_worker(worker).await?)
     }
 
+    /// The worker's queues as they see them, with how many tasks wait in each.
+    pub async fn queue_summaries(&self, worker: UserId) -> Result<Vec<QueueSummary>, ReviewError> {
+        let now = self.now();
+        let mut out = Vec::new();
+        for flow in self.store.flows_for_worker(worker).await? {
+            let available = self.store.available_task_count(flow.id, now).await?;
+            let config = &flow.spec.human_loop_config;
+            out.push(QueueSummary {
+                flow_id: flow.id,
+                flow: flow.name().to_string(),
+                title: config.task_title.clone(),
+                description: config.task_description.clone(),
+                keywords: config.task_keywords.clone().unwrap_or_default(),
+                price_usd: config.pay_per_task().map(|price| price.to_string()),
+                time_limit_seconds: config.task_time_limit_in_seconds,
+                available,
+            });
+        }
+        Ok(out)
+    }
+
     /// Claims the oldest task the worker may take: of `flow`, or of any of their queues.
     pub async fn claim_next(
         &self,
@@ -807,6 +828,22 @@ impl Reviews {
 
 fn to_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).expect("plain data serializes")
+}
+
+/// One of a worker's queues: the worker API's JSON for it, and what the queue page shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueSummary {
+    #[serde(skip)]
+    pub flow_id: FlowId,
+    pub flow: String,
+    pub title: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    /// USD per task, when the public crowd is paid.
+    pub price_usd: Option<String>,
+    pub time_limit_seconds: u32,
+    pub available: i64,
 }
 
 /// 1 s, 2 s, 4 s … capped at 5 minutes: a store that is down for a while is not hammered, and

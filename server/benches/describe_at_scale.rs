@@ -15,7 +15,7 @@ mod load;
 use std::sync::Arc;
 use std::time::Instant;
 
-use load::drive;
+use load::{drive, env_number};
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
 use loupe_engine::reviews::StartRequest;
 use loupe_engine::store::Backend;
@@ -23,13 +23,6 @@ use serde_json::json;
 
 /// Concurrent starts while seeding; the engine group-commits them.
 const SEED_WRITERS: usize = 64;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
-}
 
 fn loop_name(n: usize) -> String {
     format!("loop-{n:07}")
@@ -95,30 +88,10 @@ async fn describe(api: &Arc<common::Api>, backend: Backend, loops: usize, total:
     }
 }
 
-/// The CSRF token a page hands this browser-like client.
+/// The admin pages, one at a time, signed in as the admin.
 async fn admin_pages(api: &Arc<common::Api>, backend: Backend, total: usize) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let token = common::csrf_token(&client, &api.base).await;
-    let signed_in = client
-        .post(format!("{}/auth/login", api.base))
-        .form(&[
-            ("email", "admin@loupe.local"),
-            ("password", "admin password 123"),
-            ("csrf_token", token.as_str()),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        signed_in.status().is_redirection(),
-        "{}",
-        signed_in.status()
-    );
+    let (client, _, _) =
+        common::sign_in(&api.base, "admin@loupe.local", "admin password 123").await;
     let pages = [
         ("dashboard page", "GET", "/admin", "Dashboard"),
         (

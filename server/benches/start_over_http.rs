@@ -15,7 +15,7 @@ mod load;
 use std::sync::Arc;
 
 use axum::routing::post;
-use load::drive;
+use load::{drive, env_number};
 use loupe_engine::store::Backend;
 use serde_json::json;
 
@@ -66,10 +66,7 @@ async fn loupe(backend: Backend, total: usize) -> f64 {
 }
 
 fn main() {
-    let total = std::env::var("LOUPE_BENCH_REQUESTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
+    let total = env_number("LOUPE_BENCH_REQUESTS", 20_000);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

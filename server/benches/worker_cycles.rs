@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use load::drive;
+use load::{drive, env_number};
 use loupe_engine::accounts::{Email, Role};
 use loupe_engine::clock::{Clock, SystemClock};
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
@@ -27,13 +27,6 @@ use serde_json::{Value, json};
 
 /// Concurrent starts while seeding; the engine group-commits them.
 const SEED_WRITERS: usize = 64;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
-}
 
 async fn seed(api: &Arc<common::Api>, tasks: usize) {
     let started = Instant::now();
@@ -73,40 +66,7 @@ struct Worker {
 }
 
 async fn sign_in(api: &common::Api, email: &str) -> Worker {
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let token = common::csrf_token(&client, &api.base).await;
-    let signed_in = client
-        .post(format!("{}/auth/login", api.base))
-        .form(&[
-            ("email", email),
-            ("password", "worker password 123"),
-            ("csrf_token", token.as_str()),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        signed_in.status().is_redirection(),
-        "{}",
-        signed_in.status()
-    );
-    use reqwest::cookie::CookieStore as _;
-    let cookies = jar
-        .cookies(&api.base.parse().unwrap())
-        .expect("session cookies");
-    let csrf = cookies
-        .to_str()
-        .unwrap()
-        .split("; ")
-        .find_map(|pair| pair.strip_prefix("loupe_csrf="))
-        .expect("the CSRF cookie")
-        .to_owned();
+    let (client, csrf, _) = common::sign_in(&api.base, email, "worker password 123").await;
     Worker { client, csrf }
 }
 

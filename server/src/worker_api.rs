@@ -28,7 +28,7 @@ use loupe_engine::clock::Timestamp;
 use loupe_engine::lifecycle::task_input;
 use loupe_engine::loops::{ClaimedTask, TaskId};
 use loupe_engine::names::FlowDefinitionName;
-use loupe_engine::reviews::ReviewError;
+use loupe_engine::reviews::{QueueSummary, ReviewError};
 use loupe_engine::store::TaskRefusal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -118,43 +118,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Worker {
     }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Queue {
-    flow: String,
-    title: String,
-    description: String,
-    keywords: Vec<String>,
-    /// USD per task, when the public crowd is paid.
-    price_usd: Option<String>,
-    time_limit_seconds: u32,
-    available: i64,
-}
-
 async fn queues(
     State(state): State<AppState>,
     Worker(user): Worker,
-) -> Result<Json<Vec<Queue>>, WorkerApiError> {
-    let now = state.clock.now();
-    let mut out = Vec::new();
-    for flow in state.reviews.queues_of(user.id).await? {
-        let available = state
-            .store
-            .available_task_count(flow.id, now)
-            .await
-            .map_err(ReviewError::from)?;
-        let config = &flow.spec.human_loop_config;
-        out.push(Queue {
-            flow: flow.name().to_string(),
-            title: config.task_title.clone(),
-            description: config.task_description.clone(),
-            keywords: config.task_keywords.clone().unwrap_or_default(),
-            price_usd: config.pay_per_task().map(|price| price.to_string()),
-            time_limit_seconds: config.task_time_limit_in_seconds,
-            available,
-        });
-    }
-    Ok(Json(out))
+) -> Result<Json<Vec<QueueSummary>>, WorkerApiError> {
+    Ok(Json(state.reviews.queue_summaries(user.id).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,11 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    common::browser()
 }
 
 /// A signed-in worker's client and its CSRF token.
@@ -22,20 +18,8 @@ async fn signed_in_worker(base: &str) -> (reqwest::Client, String) {
 }
 
 async fn signed_in_as(base: &str, email: &str) -> (reqwest::Client, String) {
-    let client = browser();
-    let token = common::csrf_token(&client, base).await;
-    let response = client
-        .post(format!("{base}/auth/login"))
-        .form(&[
-            ("email", email),
-            ("password", "worker password 123"),
-            ("csrf_token", token.as_str()),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()["location"], "/work");
+    let (client, token, home) = common::sign_in(base, email, "worker password 123").await;
+    assert_eq!(home, "/work");
     (client, token)
 }
 

@@ -49,33 +49,15 @@ pub struct QueuesView {
 /// The queue page: the worker's queues with how many tasks wait, and the tasks they hold.
 #[server(prefix = "/api", endpoint = "work/queues")]
 pub async fn work_queues() -> Result<QueuesView, ServerFnError> {
-    use super::{services, store_error};
+    use super::services;
     let user = crate::session::require_user()?;
     let services = services()?;
     let now = services.clock.now();
-    let flows = services
+    let summaries = services
         .reviews
-        .queues_of(user.id)
+        .queue_summaries(user.id)
         .await
         .map_err(review_error)?;
-    let mut queues = Vec::with_capacity(flows.len());
-    for flow in &flows {
-        let available = services
-            .store
-            .available_task_count(flow.id, now)
-            .await
-            .map_err(store_error)?;
-        let config = &flow.spec.human_loop_config;
-        queues.push(QueueRow {
-            flow: flow.name().to_string(),
-            title: config.task_title.clone(),
-            description: config.task_description.clone(),
-            keywords: config.task_keywords.clone().unwrap_or_default(),
-            price_usd: config.pay_per_task().map(|price| price.to_string()),
-            time_limit_seconds: config.task_time_limit_in_seconds,
-            available,
-        });
-    }
     let mut held = Vec::new();
     for (task, flow_id) in services
         .reviews
@@ -83,10 +65,10 @@ pub async fn work_queues() -> Result<QueuesView, ServerFnError> {
         .await
         .map_err(review_error)?
     {
-        let title = flows
+        let title = summaries
             .iter()
-            .find(|flow| flow.id == flow_id)
-            .map(|flow| flow.spec.human_loop_config.task_title.clone())
+            .find(|queue| queue.flow_id == flow_id)
+            .map(|queue| queue.title.clone())
             .unwrap_or_else(|| "A task".to_owned());
         let seconds_left = task
             .deadline_at
@@ -98,6 +80,18 @@ pub async fn work_queues() -> Result<QueuesView, ServerFnError> {
             seconds_left,
         });
     }
+    let queues = summaries
+        .into_iter()
+        .map(|queue| QueueRow {
+            flow: queue.flow,
+            title: queue.title,
+            description: queue.description,
+            keywords: queue.keywords,
+            price_usd: queue.price_usd,
+            time_limit_seconds: queue.time_limit_seconds,
+            available: queue.available,
+        })
+        .collect();
     Ok(QueuesView { queues, held })
 }
 

@@ -4,6 +4,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// A size from the environment (`1_000_000` style allowed), or `default`.
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
 pub struct Run {
     pub requests: usize,
     pub elapsed: Duration,

@@ -319,3 +319,33 @@ pub async fn csrf_token(client: &reqwest::Client, base: &str) -> String {
         + 27;
     page[start..start + page[start..].find('"').unwrap()].to_owned()
 }
+
+/// A client that keeps cookies and does not follow redirects, as the tests read them.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs in through the sign-in form: the client (holding the session), its CSRF token, and
+/// where the sign-in sent it.
+pub async fn sign_in(base: &str, email: &str, password: &str) -> (reqwest::Client, String, String) {
+    let client = browser();
+    let token = csrf_token(&client, base).await;
+    let response = client
+        .post(format!("{base}/auth/login"))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", token.as_str()),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let home = response.headers()["location"].to_str().unwrap().to_owned();
+    (client, token, home)
+}
