@@ -2,7 +2,7 @@
 //! UIs, flow definitions, human loops and tasks, with the rules checked once, here.
 //!
 //! [`Reviews`] owns no state besides caches that are safe to lose (compiled conditions, keyed by
-//! a flow definition's id and creation time, which never change) and the loop-start batcher;
+//! a flow definition's id and creation time, which never change) and the group-commit writers;
 //! everything else is in the [`Store`], so several replicas can serve one database.
 
 use std::collections::HashMap;
@@ -19,6 +19,7 @@ use crate::conditions::{
     Inference, RequestSource, to_a2i_case,
 };
 use crate::flows::{FlowDefinitionSpec, FlowDefinitionStatus, RequestError, TaskLimits};
+use crate::group_commit::{GroupCommit, LoopStarts, TaskWorkBatches};
 use crate::lifecycle::OutputFinisher;
 use crate::loops::{
     ClaimedTask, ContentClassifier, FlowDefinition, FlowId, HumanLoop, InputDigest,
@@ -27,9 +28,9 @@ use crate::loops::{
 use crate::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
 use crate::output::S3OutputPath;
 use crate::output_store::OutputStore;
-use crate::starter::LoopStarter;
 use crate::store::{
-    FlowDeletion, NewFlowDefinition, Store, StoreError, SubmitReceipt, TaskRefusal,
+    FlowDeletion, NewFlowDefinition, Store, StoreError, SubmitReceipt, TaskDone, TaskRefusal,
+    TaskWork,
 };
 use crate::task_uis::{
     HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus, RenderRequest, TemplateSource,
@@ -113,6 +114,8 @@ pub struct RenderedTemplate {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DueWork {
     pub tasks_returned: u64,
+    /// Held by workers no longer in the flow's team: back to the pool.
+    pub tasks_orphaned: u64,
     pub loops_expired: u64,
     pub flows_purged: u64,
     pub outputs_written: u64,
@@ -149,7 +152,9 @@ pub struct Reviews {
     account: Account,
     limits: TaskLimits,
     finisher: OutputFinisher,
-    starter: LoopStarter,
+    starter: GroupCommit<LoopStarts>,
+    /// Claims and submits.
+    desk: GroupCommit<TaskWorkBatches>,
     rules: RwLock<HashMap<(FlowId, Timestamp), Arc<FlowRules>>>,
     /// Flow definitions as recently read, for starts: see [`FLOW_CACHE_TTL`].
     flows: RwLock<HashMap<FlowDefinitionName, (std::time::Instant, Arc<StartableFlow>)>>,
@@ -169,7 +174,7 @@ impl std::fmt::Debug for Reviews {
 }
 
 impl Reviews {
-    /// Must be called on a Tokio runtime: it spawns the loop-start batchers.
+    /// Must be called on a Tokio runtime: it spawns the group-commit writers.
     pub fn new(
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
@@ -180,11 +185,19 @@ impl Reviews {
             crate::store::Backend::Sqlite => 1,
             crate::store::Backend::Postgres => 4,
         };
+        let finisher = OutputFinisher {
+            account: account.clone(),
+        };
         Self {
-            starter: LoopStarter::spawn(store.clone(), writers),
-            finisher: OutputFinisher {
-                account: account.clone(),
-            },
+            starter: GroupCommit::spawn(LoopStarts(store.clone()), writers),
+            desk: GroupCommit::spawn(
+                TaskWorkBatches {
+                    store: store.clone(),
+                    finisher: finisher.clone(),
+                },
+                writers,
+            ),
+            finisher,
             store,
             clock,
             account,
@@ -611,7 +624,7 @@ impl Reviews {
                 config.task_availability_lifetime_in_seconds,
             ))),
         };
-        let outcome = self.starter.start(new).await?;
+        let outcome = self.starter.run(new).await?;
         let arn = self.account.human_loop_arn(&request.name);
         Ok(StartResponse {
             activation: report
@@ -650,10 +663,34 @@ impl Reviews {
 
     /// The worker's queues as they see them, with how many tasks wait in each.
     pub async fn queue_summaries(&self, worker: UserId) -> Result<Vec<QueueSummary>, ReviewError> {
+        let flows = self.store.flows_for_worker(worker).await?;
+        self.summaries_of(worker, flows).await
+    }
+
+    /// What the worker's queue page shows: their queues, and the tasks they hold and may still
+    /// answer (see [`Reviews::held_tasks`]), from one read of their queues.
+    pub async fn work_overview(&self, worker: UserId) -> Result<WorkOverview, ReviewError> {
+        let flows = self.store.flows_for_worker(worker).await?;
+        let mut held = self.store.held_tasks(worker, self.now()).await?;
+        held.retain(|(_, flow)| flows.iter().any(|queue| queue.id == *flow));
+        Ok(WorkOverview {
+            queues: self.summaries_of(worker, flows).await?,
+            held,
+        })
+    }
+
+    async fn summaries_of(
+        &self,
+        worker: UserId,
+        flows: Vec<FlowDefinition>,
+    ) -> Result<Vec<QueueSummary>, ReviewError> {
         let now = self.now();
         let mut out = Vec::new();
-        for flow in self.store.flows_for_worker(worker).await? {
-            let available = self.store.available_task_count(flow.id, now).await?;
+        for flow in flows {
+            let available = self
+                .store
+                .available_for_worker(flow.id, worker, now, QUEUE_COUNT_CAP + 1)
+                .await?;
             let config = &flow.spec.human_loop_config;
             out.push(QueueSummary {
                 flow_id: flow.id,
@@ -663,10 +700,17 @@ impl Reviews {
                 keywords: config.task_keywords.clone().unwrap_or_default(),
                 price_usd: config.pay_per_task().map(|price| price.to_string()),
                 time_limit_seconds: config.task_time_limit_in_seconds,
-                available,
+                available: available.min(QUEUE_COUNT_CAP),
+                more_waiting: available > QUEUE_COUNT_CAP,
             });
         }
         Ok(out)
+    }
+
+    /// The queue (flow definition) of this name, for a claim: from the short-lived flow cache,
+    /// since the claim itself checks that the worker may take its tasks.
+    pub async fn queue_named(&self, name: &FlowDefinitionName) -> Result<FlowId, ReviewError> {
+        Ok(self.recent_flow(name).await?.flow.id)
     }
 
     /// Claims the oldest task the worker may take: of `flow`, or of any of their queues.
@@ -676,26 +720,40 @@ impl Reviews {
         flow: Option<FlowId>,
     ) -> Result<Option<ClaimedTask>, ReviewError> {
         let now = self.now();
-        if let Some(flow) = flow {
-            // The claim checks the worker's right to the flow itself; only an empty answer
-            // needs telling apart "nothing waiting" from "not your queue".
-            if let Some(task) = self.store.claim_task(worker, flow, now).await? {
-                return Ok(Some(task));
-            }
+        // A named queue: the claim checks the worker's right to the flow itself, so only an
+        // empty answer needs telling apart "nothing waiting" from "not your queue".
+        let flows = match flow {
+            Some(flow) => vec![flow],
+            None => self
+                .store
+                .flows_for_worker(worker)
+                .await?
+                .iter()
+                .map(|queue| queue.id)
+                .collect(),
+        };
+        if flows.is_empty() {
+            return Ok(None);
+        }
+        let claimed = match self
+            .desk
+            .run(TaskWork::Claim { worker, flows, now })
+            .await?
+        {
+            TaskDone::Claimed(claimed) => claimed,
+            TaskDone::Submitted(_) => return Err(mismatch()),
+        };
+        if claimed.is_none()
+            && let Some(flow) = flow
+        {
             let queues = self.store.flows_for_worker(worker).await?;
             if !queues.iter().any(|q| q.id == flow) {
                 return Err(ReviewError::NotFound(
                     "no such queue among your teams' flow definitions".to_owned(),
                 ));
             }
-            return Ok(None);
         }
-        for queue in self.store.flows_for_worker(worker).await? {
-            if let Some(task) = self.store.claim_task(worker, queue.id, now).await? {
-                return Ok(Some(task));
-            }
-        }
-        Ok(None)
+        Ok(claimed)
     }
 
     pub async fn submit(
@@ -706,17 +764,20 @@ impl Reviews {
         time_spent: Option<Duration>,
     ) -> Result<SubmitReceipt, ReviewError> {
         let time_spent_ms = time_spent.map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        Ok(self
-            .store
-            .submit_task(
+        match self
+            .desk
+            .run(TaskWork::Submit {
                 task,
                 worker,
-                answer,
+                answer: answer.clone(),
                 time_spent_ms,
-                self.now(),
-                &self.finisher,
-            )
-            .await?)
+                now: self.now(),
+            })
+            .await?
+        {
+            TaskDone::Submitted(receipt) => Ok(receipt),
+            TaskDone::Claimed(_) => Err(mismatch()),
+        }
     }
 
     /// A task `worker` holds now, with its loop and flow definition: what the task page shows.
@@ -780,15 +841,20 @@ impl Reviews {
 
     // --- Scheduled work -------------------------------------------------------------------
 
-    /// Everything time makes due: held tasks past their deadline go back to the pool, loops
-    /// past their availability lifetime end, deleted flow definitions whose loops are done go,
-    /// and pending output files are written. Safe to run on every replica at once.
+    /// Everything time makes due: held tasks past their deadline, or held by someone no longer
+    /// in the flow's team, go back to the pool, loops past their availability lifetime end,
+    /// deleted flow definitions whose loops are done go, and pending output files are written.
+    /// Safe to run on every replica at once.
     pub async fn run_due_work(&self, outputs: &OutputStore) -> Result<DueWork, ReviewError> {
         let now = self.now();
         let mut work = DueWork {
             tasks_returned: self
                 .store
                 .return_overdue_tasks(now, SWEEP_LIMIT, &self.finisher)
+                .await?,
+            tasks_orphaned: self
+                .store
+                .return_orphaned_tasks(now, SWEEP_LIMIT, &self.finisher)
                 .await?,
             loops_expired: self
                 .store
@@ -826,6 +892,13 @@ impl Reviews {
     }
 }
 
+/// A batch answered a claim with a submit's outcome or the other way round.
+fn mismatch() -> ReviewError {
+    ReviewError::Store(StoreError::Corrupt(
+        "the group commit answered with another kind of outcome".to_owned(),
+    ))
+}
+
 fn to_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).expect("plain data serializes")
 }
@@ -843,8 +916,24 @@ pub struct QueueSummary {
     /// USD per task, when the public crowd is paid.
     pub price_usd: Option<String>,
     pub time_limit_seconds: u32,
+    /// Loops of this queue the worker could take a task of now (never one they hold, answered
+    /// or declined), up to [`QUEUE_COUNT_CAP`].
     pub available: i64,
+    /// More than [`QUEUE_COUNT_CAP`] wait: `available` is a floor.
+    pub more_waiting: bool,
 }
+
+/// A worker's queues and the tasks they hold.
+#[derive(Debug)]
+pub struct WorkOverview {
+    pub queues: Vec<QueueSummary>,
+    /// Soonest deadline first.
+    pub held: Vec<(Task, FlowId)>,
+}
+
+/// Queue counts stop here: a worker needs "plenty", not an exact figure, and counting stays
+/// cheap however long the queue is.
+pub const QUEUE_COUNT_CAP: i64 = 1000;
 
 /// 1 s, 2 s, 4 s … capped at 5 minutes: a store that is down for a while is not hammered, and
 /// one that comes back is used within minutes.

@@ -12,7 +12,7 @@ use loupe_engine::clock::{ManualClock, Timestamp};
 use loupe_engine::dashboard;
 use loupe_engine::flows::TaskLimits;
 use loupe_engine::lifecycle::worker_id;
-use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskStatus};
+use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskId, TaskStatus};
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
 use loupe_engine::output_store::{OutputStore, OutputStoreConfig};
 use loupe_engine::passwords;
@@ -519,6 +519,145 @@ async fn claims_never_double_book_under_contention(backend: Backend) {
     assert_eq!(pairs.len(), 30, "no worker holds two tasks of one loop");
 }
 
+/// Claims and submits share transactions (group commit); each keeps its own outcome. Twelve
+/// workers on two engines (two "replicas") answer 20 loops of `TaskCount` 2 at once, while
+/// submits for tasks they do not hold are refused in the same batches without harm.
+async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend) {
+    let b = Arc::new(Bench::new(backend, 12).await);
+    b.custom_flow("batched", 2).await;
+    for n in 0..20 {
+        b.start("batched", &format!("item-{n:02}"), json!({"n": n}))
+            .await
+            .unwrap();
+    }
+    let (other_store, _) = loupe_engine::store::open(&b.db.url).await.unwrap();
+    let replica = Arc::new(Reviews::new(
+        other_store,
+        Arc::new(b.clock.clone()),
+        Account::new(REGION, ACCOUNT).unwrap(),
+        TaskLimits::default(),
+    ));
+    let mut handles = Vec::new();
+    for (n, &worker) in b.workers.iter().enumerate() {
+        let b = b.clone();
+        let replica = replica.clone();
+        handles.push(tokio::spawn(async move {
+            let reviews = if n % 2 == 0 { &*replica } else { &b.reviews };
+            let mut completed = Vec::new();
+            let mut answered = 0;
+            while let Some(task) = reviews.claim_next(worker, None).await.unwrap() {
+                // Someone else's task, or none at all: refused, and nothing changes.
+                let stray = reviews
+                    .submit(TaskId(task.task_id.0 + 1_000_000), worker, &json!({}), None)
+                    .await;
+                assert!(
+                    matches!(stray, Err(ReviewError::Refused(TaskRefusal::NotHeld))),
+                    "{stray:?}"
+                );
+                let receipt = reviews
+                    .submit(task.task_id, worker, &json!({"by": n}), None)
+                    .await
+                    .unwrap();
+                answered += 1;
+                if receipt.loop_status == HumanLoopStatus::Completed {
+                    completed.push(task.loop_name.to_string());
+                }
+            }
+            (answered, completed)
+        }));
+    }
+    let mut answered = 0;
+    let mut completed = Vec::new();
+    for handle in handles {
+        let (a, c) = handle.await.unwrap();
+        answered += a;
+        completed.extend(c);
+    }
+    assert_eq!(answered, 40, "every task answered exactly once");
+    completed.sort();
+    let expected: Vec<String> = (0..20).map(|n| format!("item-{n:02}")).collect();
+    assert_eq!(
+        completed, expected,
+        "each loop reported Completed by exactly one submit"
+    );
+    for name in &expected {
+        assert_eq!(b.status(name).await, HumanLoopStatus::Completed, "{name}");
+        let human_loop = b
+            .store
+            .find_loop(&HumanLoopName::parse(name).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let tasks = b.store.tasks_of(human_loop.id).await.unwrap();
+        let workers: HashSet<_> = tasks.iter().map(|t| t.worker).collect();
+        assert_eq!(workers.len(), 2, "{name}: two distinct workers");
+        assert!(tasks.iter().all(|t| t.status == TaskStatus::Submitted));
+    }
+    b.tick().await;
+    for name in &expected {
+        let output = b.output_of(name).await.expect("output.json written");
+        assert_eq!(output["humanAnswers"].as_array().unwrap().len(), 2);
+    }
+}
+
+/// A worker's queue counts the loops they could still take a task of: a loop they hold,
+/// answered or declined is not counted for them, a loop of `TaskCount` 2 counts once, and the
+/// count stops at its cap.
+async fn queue_counts_are_per_worker(backend: Backend) {
+    let b = Bench::new(backend, 3).await;
+    b.custom_flow("counted", 2).await;
+    for n in 0..3 {
+        b.start("counted", &format!("item-{n}"), json!({"n": n}))
+            .await
+            .unwrap();
+    }
+    let [w1, w2, w3] = b.workers[..] else {
+        panic!()
+    };
+    let count = |worker| {
+        let reviews = &b.reviews;
+        async move {
+            let queues = reviews.queue_summaries(worker).await.unwrap();
+            assert_eq!(queues.len(), 1);
+            (queues[0].available, queues[0].more_waiting)
+        }
+    };
+    assert_eq!(count(w1).await, (3, false), "three loops, two tasks each");
+    let held = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    assert_eq!(count(w1).await, (2, false), "not the loop they hold");
+    assert_eq!(
+        count(w2).await,
+        (3, false),
+        "its other task still waits for others"
+    );
+    b.reviews
+        .submit(held.task_id, w1, &json!({}), None)
+        .await
+        .unwrap();
+    assert_eq!(count(w1).await, (2, false), "not the loop they answered");
+    let declined = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    assert_eq!(declined.loop_id, held.loop_id);
+    b.reviews.decline(declined.task_id, w2).await.unwrap();
+    assert_eq!(count(w2).await, (2, false), "not the loop they declined");
+    assert_eq!(count(w3).await, (3, false));
+    let flow = b
+        .reviews
+        .find_flow_definition(&FlowDefinitionName::parse("counted").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        b.store
+            .available_for_worker(flow.id, w3, T0, 2)
+            .await
+            .unwrap(),
+        2,
+        "the count stops at its cap"
+    );
+    // Past the loops' availability nothing waits.
+    b.clock.advance(Duration::from_secs(86_400 * 30));
+    assert_eq!(count(w3).await, (0, false));
+}
+
 async fn only_team_members_see_a_flow(backend: Backend) {
     let b = Bench::new(backend, 1).await;
     b.custom_flow("team-only", 1).await;
@@ -576,6 +715,24 @@ async fn only_team_members_see_a_flow(backend: Backend) {
             .await,
         Err(ReviewError::Refused(TaskRefusal::NotHeld))
     ));
+    // The next scheduler pass hands it back at once, not at its deadline; a team member's task
+    // stays theirs.
+    let [member] = b.workers[..] else { panic!() };
+    b.start("team-only", "second", json!({})).await.unwrap();
+    let kept = b.reviews.claim_next(member, None).await.unwrap().unwrap();
+    assert_ne!(kept.loop_id, held.loop_id);
+    let work = b.tick().await;
+    assert_eq!((work.tasks_orphaned, work.tasks_returned), (1, 0));
+    let task = b.store.find_task(held.task_id).await.unwrap().unwrap();
+    assert_eq!((task.status, task.worker), (TaskStatus::Available, None));
+    assert_eq!(b.tick().await.tasks_orphaned, 0);
+    assert_eq!(b.reviews.held_tasks(member).await.unwrap().len(), 1);
+    b.reviews
+        .submit(kept.task_id, member, &json!({}), None)
+        .await
+        .unwrap();
+    let again = b.reviews.claim_next(member, None).await.unwrap().unwrap();
+    assert_eq!(again.task_id, held.task_id);
 }
 
 async fn a_task_past_its_time_limit_returns_to_the_pool(backend: Backend) {
@@ -1426,6 +1583,8 @@ test_on_both_backends!(
     loops_are_listed_by_name_prefix_and_page,
     concurrent_starts_share_commits_and_keep_their_own_outcomes,
     claims_never_double_book_under_contention,
+    concurrent_claims_and_submits_keep_their_own_outcomes,
+    queue_counts_are_per_worker,
     only_team_members_see_a_flow,
     a_task_past_its_time_limit_returns_to_the_pool,
     release_and_decline,

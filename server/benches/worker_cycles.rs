@@ -6,7 +6,8 @@
 //! HTTP with their own cookie jars, and has them work one queue at once: claim the next task,
 //! submit an answer, repeat, until `LOUPE_BENCH_CYCLES` cycles (default 30,000) are done. It
 //! reports cycles per second and cycle latency, and checks that no task and no loop was handed
-//! to two workers and that exactly that many tasks left the queue.
+//! to two workers and that exactly that many tasks left the queue. `LOUPE_BENCH_BACKENDS=sqlite`
+//! (or `postgres`) measures one backend only.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -16,7 +17,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use load::{drive, env_number};
+use load::{backends, drive, env_number};
 use loupe_engine::accounts::{Email, Role};
 use loupe_engine::clock::{Clock, SystemClock};
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
@@ -156,7 +157,7 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        for backend in [Backend::Sqlite, Backend::Postgres] {
+        for backend in backends() {
             let api = Arc::new(common::Api::spawn(backend, &[]).await);
             seed(&api, tasks).await;
             cycles(&api, backend, workers, total).await;

@@ -20,6 +20,7 @@ pub async fn run(reviews: Arc<Reviews>, outputs: Arc<OutputStore>, interval: Dur
         match reviews.run_due_work(&outputs).await {
             Ok(work) if work != Default::default() => tracing::info!(
                 tasks_returned = work.tasks_returned,
+                tasks_orphaned = work.tasks_orphaned,
                 loops_expired = work.loops_expired,
                 flows_purged = work.flows_purged,
                 outputs_written = work.outputs_written,

@@ -162,11 +162,17 @@ async fn claim(
         Some(name) => {
             let name = FlowDefinitionName::parse(name)
                 .map_err(|e| WorkerApiError::BadRequest(e.to_string()))?;
-            let queues = state.reviews.queues_of(user.id).await?;
-            let queue = queues.iter().find(|q| *q.name() == name).ok_or_else(|| {
-                WorkerApiError::NotFound(format!("{name} is not one of your queues"))
-            })?;
-            Some(queue.id)
+            // `claim_next` tells "not your queue" from "nothing waiting".
+            let queue = match state.reviews.queue_named(&name).await {
+                Ok(queue) => queue,
+                Err(ReviewError::NotFound(_)) => {
+                    return Err(WorkerApiError::NotFound(format!(
+                        "{name} is not one of your queues"
+                    )));
+                }
+                Err(error) => return Err(error.into()),
+            };
+            Some(queue)
         }
     };
     Ok(match state.reviews.claim_next(user.id, flow).await? {

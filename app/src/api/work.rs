@@ -29,7 +29,9 @@ pub struct QueueRow {
     /// USD per task, when the public crowd is paid.
     pub price_usd: Option<String>,
     pub time_limit_seconds: u32,
+    /// Items this worker could take now; a floor when `more_waiting`.
     pub available: i64,
+    pub more_waiting: bool,
 }
 
 /// A task the worker holds and can go back to.
@@ -53,18 +55,14 @@ pub async fn work_queues() -> Result<QueuesView, ServerFnError> {
     let user = crate::session::require_user()?;
     let services = services()?;
     let now = services.clock.now();
-    let summaries = services
+    let overview = services
         .reviews
-        .queue_summaries(user.id)
+        .work_overview(user.id)
         .await
         .map_err(review_error)?;
+    let summaries = overview.queues;
     let mut held = Vec::new();
-    for (task, flow_id) in services
-        .reviews
-        .held_tasks(user.id)
-        .await
-        .map_err(review_error)?
-    {
+    for (task, flow_id) in overview.held {
         let title = summaries
             .iter()
             .find(|queue| queue.flow_id == flow_id)
@@ -90,6 +88,7 @@ pub async fn work_queues() -> Result<QueuesView, ServerFnError> {
             price_usd: queue.price_usd,
             time_limit_seconds: queue.time_limit_seconds,
             available: queue.available,
+            more_waiting: queue.more_waiting,
         })
         .collect();
     Ok(QueuesView { queues, held })

@@ -89,11 +89,13 @@ fn QueueCard(queue: QueueRow, start: ServerAction<StartWorking>) -> impl IntoVie
         price_usd,
         time_limit_seconds,
         available,
+        more_waiting,
     } = queue;
     let limit = clock(i64::from(time_limit_seconds));
-    let waiting = match available {
-        1 => "1 task waiting".to_owned(),
-        n => format!("{n} tasks waiting"),
+    let waiting = match (available, more_waiting) {
+        (n, true) => format!("{n}+ tasks waiting for you"),
+        (1, false) => "1 task waiting for you".to_owned(),
+        (n, false) => format!("{n} tasks waiting for you"),
     };
     let testid = format!("queue-{flow}");
     view! {

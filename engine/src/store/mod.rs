@@ -25,7 +25,7 @@ mod sqlite;
 pub use postgres::PostgresStore;
 pub use review::{
     CostLine, FlowDeletion, LoopQuery, NewFlowDefinition, PendingOutput, ReviewStore, StoredEvent,
-    SubmitReceipt, TaskRefusal,
+    SubmitReceipt, TaskDone, TaskRefusal, TaskWork,
 };
 pub use sqlite::SqliteStore;
 

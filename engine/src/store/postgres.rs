@@ -51,7 +51,9 @@ review_sql_store!(
     sqlx::postgres::PgRow,
     sqlx::PgConnection,
     for_update = "FOR UPDATE",
+    for_update_of_loop = "FOR UPDATE OF l",
     skip_locked = "FOR UPDATE SKIP LOCKED",
+    claim_savepoint = true,
     name_prefix = ("LIKE", "%"),
     id_in_json = "l.id IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)"
 );

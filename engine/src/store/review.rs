@@ -114,6 +114,34 @@ pub struct SubmitReceipt {
     pub loop_status: HumanLoopStatus,
 }
 
+/// A worker's write on the queue, as the group commit batches them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskWork {
+    /// The oldest available task the worker may take from the first of `flows` that has one:
+    /// not of a loop they hold, answered or declined, and only from flows their teams get.
+    /// Atomic across connections and replicas.
+    Claim {
+        worker: UserId,
+        flows: Vec<FlowId>,
+        now: Timestamp,
+    },
+    /// An answer for a task the worker holds, before its deadline, while still in its team.
+    Submit {
+        task: TaskId,
+        worker: UserId,
+        answer: Value,
+        time_spent_ms: Option<i64>,
+        now: Timestamp,
+    },
+}
+
+/// What a [`TaskWork`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskDone {
+    Claimed(Option<ClaimedTask>),
+    Submitted(SubmitReceipt),
+}
+
 #[async_trait]
 pub trait ReviewStore {
     async fn create_task_ui(
@@ -194,8 +222,17 @@ pub trait ReviewStore {
     async fn list_flows(&self) -> Result<Vec<FlowDefinition>, StoreError>;
     /// Active flow definitions whose team the worker is in, plus those on the public crowd.
     async fn flows_for_worker(&self, worker: UserId) -> Result<Vec<FlowDefinition>, StoreError>;
-    /// How many tasks of a flow wait for a worker right now.
+    /// How many tasks of a flow wait right now, for anyone.
     async fn available_task_count(&self, flow: FlowId, now: Timestamp) -> Result<i64, StoreError>;
+    /// How many loops of a flow `worker` could take a task of right now (not held, answered or
+    /// declined by them), counting at most `cap`.
+    async fn available_for_worker(
+        &self,
+        flow: FlowId,
+        worker: UserId,
+        now: Timestamp,
+        cap: i64,
+    ) -> Result<i64, StoreError>;
     async fn delete_flow(
         &self,
         name: &FlowDefinitionName,
@@ -233,23 +270,14 @@ pub trait ReviewStore {
     /// Only terminal loops can be deleted ([`StoreError::Conflict`] otherwise).
     async fn delete_loop(&self, name: &HumanLoopName) -> Result<(), StoreError>;
 
-    /// Gives the worker the oldest available task of the flow that they may take: not of a loop
-    /// they hold, answered or declined. Atomic across connections and replicas.
-    async fn claim_task(
+    /// Claims and submits, in one transaction, in order: one outcome per item. An item refused
+    /// ([`StoreError::Refused`]) wrote nothing; any other error fails the whole call and
+    /// nothing of it is committed.
+    async fn task_work(
         &self,
-        worker: UserId,
-        flow: FlowId,
-        now: Timestamp,
-    ) -> Result<Option<ClaimedTask>, StoreError>;
-    async fn submit_task(
-        &self,
-        task: TaskId,
-        worker: UserId,
-        answer: &Value,
-        time_spent_ms: Option<i64>,
-        now: Timestamp,
+        work: &[TaskWork],
         finisher: &dyn Finisher,
-    ) -> Result<SubmitReceipt, StoreError>;
+    ) -> Result<Vec<Result<TaskDone, StoreError>>, StoreError>;
     /// Back to the pool; the worker may take it again.
     async fn release_task(
         &self,
@@ -278,6 +306,14 @@ pub trait ReviewStore {
     /// Returns held tasks whose deadline passed to the pool (or ends them, for stopping
     /// loops). At most `limit` per call. Returns how many.
     async fn return_overdue_tasks(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        finisher: &dyn Finisher,
+    ) -> Result<u64, StoreError>;
+    /// Returns held tasks whose worker is no longer in the flow definition's work team (taken
+    /// out of it, or out of a worker group it has) to the pool. At most `limit` per call.
+    async fn return_orphaned_tasks(
         &self,
         now: Timestamp,
         limit: u32,

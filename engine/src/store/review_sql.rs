@@ -33,7 +33,9 @@ macro_rules! review_sql_store {
         $row:ty,
         $conn:ty,
         for_update = $for_update:literal,
+        for_update_of_loop = $for_update_of_loop:literal,
         skip_locked = $skip_locked:literal,
+        claim_savepoint = $claim_savepoint:literal,
         name_prefix = ($prefix_match:literal, $prefix_wildcard:literal),
         id_in_json = $id_in_json:literal
     ) => {
@@ -234,6 +236,24 @@ macro_rules! review_sql_store {
                 row.as_ref().map(review_rows::human_loop).transpose()
             }
 
+            /// Locks the loop a task belongs to (as [`review_lock_loop_of`]) and loads it, in
+            /// one statement.
+            async fn review_lock_load_loop_of(
+                conn: &mut $conn,
+                task: $crate::loops::TaskId,
+            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {LOOP_COLUMNS} FROM human_loops l \
+                     JOIN flow_definitions f ON f.id = l.flow_id \
+                     WHERE l.id = (SELECT loop_id FROM tasks WHERE id = $1) {}",
+                    $for_update_of_loop
+                ))
+                .bind(task.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+                row.as_ref().map(review_rows::human_loop).transpose()
+            }
+
             async fn review_load_flow(
                 conn: &mut $conn,
                 flow: $crate::loops::FlowId,
@@ -270,7 +290,6 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<bool, $crate::store::StoreError> {
-                use sqlx::Row as _;
                 let Some(human_loop) = Self::review_load_loop(conn, loop_id).await? else {
                     return Ok(false);
                 };
@@ -278,6 +297,23 @@ macro_rules! review_sql_store {
                     return Ok(false);
                 }
                 let flow = Self::review_load_flow(conn, human_loop.flow_id).await?;
+                Self::review_finish_loaded(conn, &human_loop, &flow, ending, now, finisher)
+                    .await?;
+                Ok(true)
+            }
+
+            /// [`review_finish`] for a loop the caller has locked and loaded, and knows is not
+            /// terminal.
+            async fn review_finish_loaded(
+                conn: &mut $conn,
+                human_loop: &$crate::loops::HumanLoop,
+                flow: &$crate::loops::FlowDefinition,
+                ending: &$crate::lifecycle::Ending,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<(), $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let loop_id = human_loop.id;
                 let rows = sqlx::query(
                     "SELECT worker_id, accepted_at, submitted_at, time_spent_ms, answer \
                      FROM tasks WHERE loop_id = $1 AND status = 'Submitted' \
@@ -305,8 +341,8 @@ macro_rules! review_sql_store {
                     })
                     .collect::<Result<Vec<_>, $crate::store::StoreError>>()?;
                 let snapshot = $crate::lifecycle::LoopSnapshot {
-                    human_loop: &human_loop,
-                    flow: &flow,
+                    human_loop,
+                    flow,
                     answers: &answers,
                 };
                 let record = finisher.finish(&snapshot, ending, now);
@@ -330,14 +366,19 @@ macro_rules! review_sql_store {
                     Some($crate::loops::FailureCode::Expired) => "Expired",
                     _ => "Cancelled",
                 };
-                sqlx::query(
-                    "UPDATE tasks SET status = $2 WHERE loop_id = $1 \
-                     AND status IN ('Available', 'Accepted')",
-                )
-                .bind(loop_id.0)
-                .bind(leftover)
-                .execute(&mut *conn)
-                .await?;
+                // A loop completed by its last answer has no open task left.
+                let all_answered = matches!(ending, $crate::lifecycle::Ending::Completed)
+                    && answers.len() >= usize::from(human_loop.task_count);
+                if !all_answered {
+                    sqlx::query(
+                        "UPDATE tasks SET status = $2 WHERE loop_id = $1 \
+                         AND status IN ('Available', 'Accepted')",
+                    )
+                    .bind(loop_id.0)
+                    .bind(leftover)
+                    .execute(&mut *conn)
+                    .await?;
+                }
                 let output_id: Option<i64> = match output {
                     Some(file) => Some(
                         sqlx::query_scalar(
@@ -380,7 +421,7 @@ macro_rules! review_sql_store {
                 .bind(flow.name().as_str())
                 .execute(&mut *conn)
                 .await?;
-                Ok(true)
+                Ok(())
             }
 
             /// Replaces a team's worker groups; every group must exist.
@@ -425,21 +466,223 @@ macro_rules! review_sql_store {
                 loop_id: $crate::loops::LoopId,
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
-            ) -> Result<(), $crate::store::StoreError> {
+            ) -> Result<bool, $crate::store::StoreError> {
                 let held =
                     Self::review_count_tasks(conn, loop_id, $crate::loops::TaskStatus::Accepted)
                         .await?;
-                if held == 0 {
-                    Self::review_finish(
-                        conn,
-                        loop_id,
-                        &$crate::lifecycle::Ending::Stopped,
-                        now,
-                        finisher,
-                    )
-                    .await?;
+                if held > 0 {
+                    return Ok(false);
                 }
-                Ok(())
+                Self::review_finish(
+                    conn,
+                    loop_id,
+                    &$crate::lifecycle::Ending::Stopped,
+                    now,
+                    finisher,
+                )
+                .await
+            }
+
+            /// One claim, on the caller's write transaction: the first of `flows` with a task
+            /// for the worker.
+            async fn review_claim(
+                conn: &mut $conn,
+                worker: $crate::accounts::UserId,
+                flows: &[$crate::loops::FlowId],
+                now: $crate::clock::Timestamp,
+            ) -> Result<Option<$crate::loops::ClaimedTask>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                // The deadline is the task's time limit, cut short by the loop's expiry. The
+                // worker's right to the flow is checked in the same statement, so the common
+                // case is one statement.
+                const SQL: &str = concat!(
+                    "UPDATE tasks SET status = 'Accepted', worker_id = $1, accepted_at = $2, \
+                       deadline_at = CASE WHEN available_until < $2 + time_limit_ms \
+                                     THEN available_until ELSE $2 + time_limit_ms END \
+                     WHERE id = ( \
+                       SELECT t.id FROM tasks t \
+                       WHERE t.flow_id = $3 AND t.status = 'Available' AND t.available_until > $2 \
+                         AND EXISTS (SELECT 1 FROM users u \
+                           WHERE u.id = $1 AND u.deactivated_at IS NULL) \
+                         AND EXISTS (SELECT 1 FROM flow_definitions f \
+                           WHERE f.id = $3 AND f.status = 'Active' AND (f.public_crowd = 1 \
+                             OR f.workteam_name IN (",
+                    $crate::store::review_sql::worker_teams_sql!("$1"),
+                    "))) \
+                         AND NOT EXISTS (SELECT 1 FROM tasks o \
+                                         WHERE o.loop_id = t.loop_id AND o.worker_id = $1) \
+                         AND NOT EXISTS (SELECT 1 FROM task_declines d \
+                                         WHERE d.loop_id = t.loop_id AND d.worker_id = $1) \
+                       ORDER BY t.id LIMIT 1 ",
+                    $skip_locked,
+                    ") AND status = 'Available' \
+                     RETURNING id, loop_id, accepted_at, deadline_at, \
+                       (SELECT name FROM human_loops l WHERE l.id = tasks.loop_id) AS loop_name"
+                );
+                for &flow in flows {
+                    // Two claims of one worker racing (in two PostgreSQL transactions) for two
+                    // tasks of one loop: the unique key refuses the second, which then looks
+                    // again. The savepoint keeps the error from ending the transaction. (SQLite
+                    // has one writer, so the claim's own check sees every other claim.)
+                    let mut attempts = 0;
+                    let row = loop {
+                        attempts += 1;
+                        if $claim_savepoint {
+                            sqlx::query("SAVEPOINT claim").execute(&mut *conn).await?;
+                        }
+                        match sqlx::query(SQL)
+                            .bind(worker.0)
+                            .bind(now.as_millis())
+                            .bind(flow.0)
+                            .fetch_optional(&mut *conn)
+                            .await
+                        {
+                            Ok(row) => {
+                                if $claim_savepoint {
+                                    sqlx::query("RELEASE SAVEPOINT claim")
+                                        .execute(&mut *conn)
+                                        .await?;
+                                }
+                                break row;
+                            }
+                            Err(err)
+                                if $claim_savepoint
+                                    && attempts < 5
+                                    && err
+                                        .as_database_error()
+                                        .is_some_and(|db| db.is_unique_violation()) =>
+                            {
+                                sqlx::query("ROLLBACK TO SAVEPOINT claim")
+                                    .execute(&mut *conn)
+                                    .await?;
+                                sqlx::query("RELEASE SAVEPOINT claim").execute(&mut *conn).await?;
+                            }
+                            Err(err) => return Err(err.into()),
+                        }
+                    };
+                    let Some(row) = row else { continue };
+                    let name: String = row.try_get("loop_name")?;
+                    return Ok(Some($crate::loops::ClaimedTask {
+                        task_id: $crate::loops::TaskId(row.try_get("id")?),
+                        loop_id: $crate::loops::LoopId(row.try_get("loop_id")?),
+                        loop_name: $crate::names::HumanLoopName::parse(&name)
+                            .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
+                        flow_id: flow,
+                        accepted_at: $crate::clock::Timestamp::from_millis(
+                            row.try_get("accepted_at")?,
+                        ),
+                        deadline_at: $crate::clock::Timestamp::from_millis(
+                            row.try_get("deadline_at")?,
+                        ),
+                    }));
+                }
+                Ok(None)
+            }
+
+            /// One submit, on the caller's write transaction. A refusal writes nothing.
+            #[allow(clippy::too_many_arguments)]
+            async fn review_submit(
+                conn: &mut $conn,
+                task: $crate::loops::TaskId,
+                worker: $crate::accounts::UserId,
+                answer: &serde_json::Value,
+                time_spent_ms: Option<i64>,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<$crate::store::review::SubmitReceipt, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                use $crate::loops::{HumanLoopStatus, TaskStatus};
+                use $crate::store::review::TaskRefusal;
+                use $crate::store::StoreError;
+                let human_loop = Self::review_lock_load_loop_of(&mut *conn, task)
+                    .await?
+                    .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
+                let (loop_id, status) = (human_loop.id, human_loop.status);
+                // Still in the flow's team: someone removed from it since the claim is refused.
+                let submitted = sqlx::query(concat!(
+                    "UPDATE tasks SET status = 'Submitted', submitted_at = $3, time_spent_ms = $4, \
+                       answer = $5 \
+                     WHERE id = $1 AND status = 'Accepted' AND worker_id = $2 AND deadline_at > $3 \
+                       AND EXISTS (SELECT 1 FROM flow_definitions f WHERE f.id = tasks.flow_id \
+                         AND (f.public_crowd = 1 OR f.workteam_name IN (",
+                    $crate::store::review_sql::worker_teams_sql!("$2"),
+                    ")))"
+                ))
+                .bind(task.0)
+                .bind(worker.0)
+                .bind(now.as_millis())
+                .bind(time_spent_ms)
+                .bind(answer.to_string())
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if submitted == 0 {
+                    let row = sqlx::query(
+                        "SELECT status, worker_id, deadline_at FROM tasks WHERE id = $1",
+                    )
+                    .bind(task.0)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    let held = row.try_get::<String, _>("status")? == "Accepted"
+                        && row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
+                    let late = row
+                        .try_get::<Option<i64>, _>("deadline_at")?
+                        .is_none_or(|deadline| deadline <= now.as_millis());
+                    return Err(StoreError::Refused(if held && late {
+                        TaskRefusal::TimeUp
+                    } else {
+                        TaskRefusal::NotHeld
+                    }));
+                }
+                // From here on the answer is written: nothing may be refused any more.
+                let flow = Self::review_load_flow(&mut *conn, human_loop.flow_id).await?;
+                // One line per answer; unpaid work (private teams) costs 0 but still counts.
+                let pay = flow.spec.human_loop_config.pay_per_task().map_or(0, |p| p.as_millis());
+                sqlx::query(
+                    "INSERT INTO cost_lines \
+                     (flow_name, loop_name, worker_id, amount_millis, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(flow.name().as_str())
+                .bind(human_loop.name.as_str())
+                .bind(worker.0)
+                .bind(i64::try_from(pay).unwrap_or(i64::MAX))
+                .bind(now.as_millis())
+                .execute(&mut *conn)
+                .await?;
+                // A stop that was asked for wins: the last holder's answer ends it Stopped.
+                let loop_status = if status == HumanLoopStatus::Stopping {
+                    if Self::review_settle_stopping(&mut *conn, loop_id, now, finisher).await? {
+                        HumanLoopStatus::Stopped
+                    } else {
+                        HumanLoopStatus::Stopping
+                    }
+                } else {
+                    // With one task per loop, this answer is the last: no need to count.
+                    let answers = if human_loop.task_count == 1 {
+                        1
+                    } else {
+                        Self::review_count_tasks(&mut *conn, loop_id, TaskStatus::Submitted)
+                            .await?
+                    };
+                    if answers >= i64::from(human_loop.task_count)
+                        && !human_loop.status.is_terminal()
+                    {
+                        Self::review_finish_loaded(
+                            &mut *conn,
+                            &human_loop,
+                            &flow,
+                            &$crate::lifecycle::Ending::Completed,
+                            now,
+                            finisher,
+                        )
+                        .await?;
+                        HumanLoopStatus::Completed
+                    } else {
+                        human_loop.status
+                    }
+                };
+                Ok($crate::store::review::SubmitReceipt { loop_status })
             }
 
             /// Lets go of a held task (release, decline, deadline): back to the pool, or
@@ -1098,6 +1341,35 @@ macro_rules! review_sql_store {
                 .await?)
             }
 
+            async fn available_for_worker(
+                &self,
+                flow: $crate::loops::FlowId,
+                worker: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+                cap: i64,
+            ) -> Result<i64, $crate::store::StoreError> {
+                // One row per loop: its lowest available slot. Every condition is an index
+                // lookup and the LIMIT stops the walk, so a long queue costs no more than `cap`
+                // rows plus the loops this worker already touched.
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM tasks t \
+                     WHERE t.flow_id = $1 AND t.status = 'Available' AND t.available_until > $2 \
+                       AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.loop_id = t.loop_id \
+                                       AND p.status = 'Available' AND p.slot < t.slot) \
+                       AND NOT EXISTS (SELECT 1 FROM tasks o \
+                                       WHERE o.loop_id = t.loop_id AND o.worker_id = $3) \
+                       AND NOT EXISTS (SELECT 1 FROM task_declines d \
+                                       WHERE d.loop_id = t.loop_id AND d.worker_id = $3) \
+                     LIMIT $4) counted",
+                )
+                .bind(flow.0)
+                .bind(now.as_millis())
+                .bind(worker.0)
+                .bind(cap)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
             async fn delete_flow(
                 &self,
                 name: &$crate::names::FlowDefinitionName,
@@ -1599,174 +1871,44 @@ macro_rules! review_sql_store {
                 }
             }
 
-            async fn claim_task(
+            async fn task_work(
                 &self,
-                worker: $crate::accounts::UserId,
-                flow: $crate::loops::FlowId,
-                now: $crate::clock::Timestamp,
-            ) -> Result<Option<$crate::loops::ClaimedTask>, $crate::store::StoreError> {
-                // One writer at a time on SQLite; nothing on PostgreSQL.
-                let _writer = self.write_guard().await;
-                use sqlx::Row as _;
-                // The deadline is the task's time limit, cut short by the loop's expiry. The
-                // worker's right to the flow is checked in the same statement, so the common
-                // case is one round trip and one commit.
-                let sql = concat!(
-                    "UPDATE tasks SET status = 'Accepted', worker_id = $1, accepted_at = $2, \
-                       deadline_at = CASE WHEN available_until < $2 + time_limit_ms \
-                                     THEN available_until ELSE $2 + time_limit_ms END \
-                     WHERE id = ( \
-                       SELECT t.id FROM tasks t \
-                       WHERE t.flow_id = $3 AND t.status = 'Available' AND t.available_until > $2 \
-                         AND EXISTS (SELECT 1 FROM users u \
-                           WHERE u.id = $1 AND u.deactivated_at IS NULL) \
-                         AND EXISTS (SELECT 1 FROM flow_definitions f \
-                           WHERE f.id = $3 AND f.status = 'Active' AND (f.public_crowd = 1 \
-                             OR f.workteam_name IN (",
-                    $crate::store::review_sql::worker_teams_sql!("$1"),
-                    "))) \
-                         AND NOT EXISTS (SELECT 1 FROM tasks o \
-                                         WHERE o.loop_id = t.loop_id AND o.worker_id = $1) \
-                         AND NOT EXISTS (SELECT 1 FROM task_declines d \
-                                         WHERE d.loop_id = t.loop_id AND d.worker_id = $1) \
-                       ORDER BY t.id LIMIT 1 ",
-                    $skip_locked,
-                    ") AND status = 'Available' \
-                     RETURNING id, loop_id, accepted_at, deadline_at, \
-                       (SELECT name FROM human_loops l WHERE l.id = tasks.loop_id) AS loop_name"
-                );
-                // Two claims of one worker racing for two tasks of one loop: the unique key
-                // refuses the second, which then looks again.
-                let mut attempts = 0;
-                let row = loop {
-                    attempts += 1;
-                    match sqlx::query(sql)
-                        .bind(worker.0)
-                        .bind(now.as_millis())
-                        .bind(flow.0)
-                        .fetch_optional(&self.pool)
-                        .await
-                    {
-                        Ok(row) => break row,
-                        Err(err)
-                            if attempts < 5
-                                && err
-                                    .as_database_error()
-                                    .is_some_and(|db| db.is_unique_violation()) =>
-                        {
-                            continue;
-                        }
-                        Err(err) => return Err(err.into()),
-                    }
-                };
-                let Some(row) = row else { return Ok(None) };
-                let loop_id: i64 = row.try_get("loop_id")?;
-                let name: String = row.try_get("loop_name")?;
-                Ok(Some($crate::loops::ClaimedTask {
-                    task_id: $crate::loops::TaskId(row.try_get("id")?),
-                    loop_id: $crate::loops::LoopId(loop_id),
-                    loop_name: $crate::names::HumanLoopName::parse(&name)
-                        .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
-                    flow_id: flow,
-                    accepted_at: $crate::clock::Timestamp::from_millis(row.try_get("accepted_at")?),
-                    deadline_at: $crate::clock::Timestamp::from_millis(row.try_get("deadline_at")?),
-                }))
-            }
-
-            async fn submit_task(
-                &self,
-                task: $crate::loops::TaskId,
-                worker: $crate::accounts::UserId,
-                answer: &serde_json::Value,
-                time_spent_ms: Option<i64>,
-                now: $crate::clock::Timestamp,
+                work: &[$crate::store::review::TaskWork],
                 finisher: &dyn $crate::lifecycle::Finisher,
-            ) -> Result<$crate::store::review::SubmitReceipt, $crate::store::StoreError> {
-                use sqlx::Row as _;
-                use $crate::loops::{HumanLoopStatus, TaskStatus};
-                use $crate::store::review::TaskRefusal;
+            ) -> Result<
+                Vec<Result<$crate::store::review::TaskDone, $crate::store::StoreError>>,
+                $crate::store::StoreError,
+            > {
+                use $crate::store::review::{TaskDone, TaskWork};
                 use $crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
-                let (loop_id, status) = Self::review_lock_loop_of(&mut *tx, task)
-                    .await?
-                    .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
-                // Still in the flow's team: someone removed from it since the claim is refused.
-                let submitted = sqlx::query(concat!(
-                    "UPDATE tasks SET status = 'Submitted', submitted_at = $3, time_spent_ms = $4, \
-                       answer = $5 \
-                     WHERE id = $1 AND status = 'Accepted' AND worker_id = $2 AND deadline_at > $3 \
-                       AND EXISTS (SELECT 1 FROM flow_definitions f WHERE f.id = tasks.flow_id \
-                         AND (f.public_crowd = 1 OR f.workteam_name IN (",
-                    $crate::store::review_sql::worker_teams_sql!("$2"),
-                    ")))"
-                ))
-                .bind(task.0)
-                .bind(worker.0)
-                .bind(now.as_millis())
-                .bind(time_spent_ms)
-                .bind(answer.to_string())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if submitted == 0 {
-                    let row = sqlx::query(
-                        "SELECT status, worker_id, deadline_at FROM tasks WHERE id = $1",
-                    )
-                    .bind(task.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let held = row.try_get::<String, _>("status")? == "Accepted"
-                        && row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
-                    let late = row
-                        .try_get::<Option<i64>, _>("deadline_at")?
-                        .is_none_or(|deadline| deadline <= now.as_millis());
-                    return Err(StoreError::Refused(if held && late {
-                        TaskRefusal::TimeUp
-                    } else {
-                        TaskRefusal::NotHeld
-                    }));
+                let mut done = Vec::with_capacity(work.len());
+                for item in work {
+                    let outcome = match item {
+                        TaskWork::Claim { worker, flows, now } => {
+                            Self::review_claim(&mut *tx, *worker, flows, *now)
+                                .await
+                                .map(TaskDone::Claimed)
+                        }
+                        TaskWork::Submit { task, worker, answer, time_spent_ms, now } => {
+                            Self::review_submit(
+                                &mut *tx, *task, *worker, answer, *time_spent_ms, *now, finisher,
+                            )
+                            .await
+                            .map(TaskDone::Submitted)
+                        }
+                    };
+                    match outcome {
+                        // Refusals wrote nothing: the batch goes on.
+                        Err(StoreError::Refused(refusal)) => {
+                            done.push(Err(StoreError::Refused(refusal)))
+                        }
+                        Err(error) => return Err(error),
+                        Ok(outcome) => done.push(Ok(outcome)),
+                    }
                 }
-                let human_loop = Self::review_load_loop(&mut *tx, loop_id)
-                    .await?
-                    .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
-                let flow = Self::review_load_flow(&mut *tx, human_loop.flow_id).await?;
-                // One line per answer; unpaid work (private teams) costs 0 but still counts.
-                let pay = flow.spec.human_loop_config.pay_per_task().map_or(0, |p| p.as_millis());
-                sqlx::query(
-                    "INSERT INTO cost_lines \
-                     (flow_name, loop_name, worker_id, amount_millis, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(flow.name().as_str())
-                .bind(human_loop.name.as_str())
-                .bind(worker.0)
-                .bind(i64::try_from(pay).unwrap_or(i64::MAX))
-                .bind(now.as_millis())
-                .execute(&mut *tx)
-                .await?;
-                let answers = Self::review_count_tasks(&mut *tx, loop_id, TaskStatus::Submitted).await?;
-                // A stop that was asked for wins: the last holder's answer ends it Stopped.
-                if status == HumanLoopStatus::Stopping {
-                    Self::review_settle_stopping(&mut *tx, loop_id, now, finisher).await?;
-                } else if answers >= i64::from(human_loop.task_count) {
-                    Self::review_finish(
-                        &mut *tx,
-                        loop_id,
-                        &$crate::lifecycle::Ending::Completed,
-                        now,
-                        finisher,
-                    )
-                    .await?;
-                }
-                let status: String = sqlx::query_scalar("SELECT status FROM human_loops WHERE id = $1")
-                    .bind(loop_id.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
                 tx.commit().await?;
-                Ok($crate::store::review::SubmitReceipt {
-                    loop_status: HumanLoopStatus::parse(&status)
-                        .ok_or_else(|| StoreError::Corrupt(format!("loop status {status:?}")))?,
-                })
+                Ok(done)
             }
 
             async fn release_task(
@@ -1884,6 +2026,42 @@ macro_rules! review_sql_store {
                     let mut tx = self.begin_write().await?;
                     let task = $crate::loops::TaskId(id);
                     if Self::review_let_go(&mut *tx, task, None, Some(now), now, finisher)
+                        .await?
+                        .is_some()
+                    {
+                        returned += 1;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(returned)
+            }
+
+            async fn return_orphaned_tasks(
+                &self,
+                now: $crate::clock::Timestamp,
+                limit: u32,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<u64, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                // Held tasks are few (one per busy worker), so this is cheap to run every tick.
+                let orphaned = sqlx::query(concat!(
+                    "SELECT t.id, t.worker_id FROM tasks t \
+                     JOIN flow_definitions f ON f.id = t.flow_id \
+                     WHERE t.status = 'Accepted' AND f.public_crowd = 0 \
+                       AND f.workteam_name NOT IN (",
+                    $crate::store::review_sql::worker_teams_sql!("t.worker_id"),
+                    ") ORDER BY t.id LIMIT $1"
+                ))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut returned = 0;
+                for row in orphaned {
+                    let task = $crate::loops::TaskId(row.try_get("id")?);
+                    let worker = $crate::accounts::UserId(row.try_get("worker_id")?);
+                    // Guarded by the holder, so a task answered meanwhile is left alone.
+                    let mut tx = self.begin_write().await?;
+                    if Self::review_let_go(&mut *tx, task, Some(worker), None, now, finisher)
                         .await?
                         .is_some()
                     {

@@ -79,7 +79,9 @@ review_sql_store!(
     sqlx::sqlite::SqliteRow,
     sqlx::SqliteConnection,
     for_update = "",
+    for_update_of_loop = "",
     skip_locked = "",
+    claim_savepoint = false,
     name_prefix = ("GLOB", "*"),
     id_in_json = "l.id IN (SELECT value FROM json_each(?))"
 );

@@ -12,6 +12,18 @@ pub fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// The backends to measure: `LOUPE_BENCH_BACKENDS` (`sqlite`, `postgres` or both, comma
+/// separated), both by default.
+#[allow(dead_code)] // not every bench takes it
+pub fn backends() -> Vec<loupe_engine::store::Backend> {
+    use loupe_engine::store::Backend;
+    let wanted = std::env::var("LOUPE_BENCH_BACKENDS").unwrap_or_default();
+    [Backend::Sqlite, Backend::Postgres]
+        .into_iter()
+        .filter(|backend| wanted.is_empty() || wanted.contains(&backend.to_string()))
+        .collect()
+}
+
 pub struct Run {
     pub requests: usize,
     pub elapsed: Duration,
