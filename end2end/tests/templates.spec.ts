@@ -23,6 +23,18 @@ test("an admin starts a template from a starter, previews it live and creates it
   await expect(frame.locator("body")).toContainText("<b>bold?</b> Late again");
   await expect(page.getByTestId("preview-html")).toContainText("&lt;b&gt;bold?&lt;/b&gt;");
 
+  // The crowd elements run in the preview, as in a worker's frame: picking a category and
+  // submitting shows the answer a worker would send.
+  const frameElement = page.getByTestId("preview-frame");
+  await frameElement.scrollIntoViewIfNeeded();
+  await frame.getByRole("radio", { name: "On time" }).click();
+  await frame.getByRole("button", { name: "Submit" }).click();
+  await expect(page.getByTestId("preview-answer")).toContainText('"label": "On time"');
+  expect(JSON.parse(await page.getByTestId("preview-answer").locator("code").innerText())).toEqual({
+    category: { label: "On time" },
+  });
+  await page.screenshot({ path: testInfo.outputPath("template-preview-answer.png"), fullPage: true });
+
   // A Liquid mistake shows where it is; invalid JSON says so.
   const content = page.getByLabel("UiTemplate.Content");
   const original = await content.inputValue();

@@ -1,8 +1,13 @@
-//! The frame a worker answers a task in, and Loupe's own crowd elements that it loads.
+//! The frame a worker answers a task in, the admin's live preview of a template in the same
+//! frame, and Loupe's own crowd elements that both load.
 //!
 //! - `GET /work/frame/{task}`: the task's template rendered against its input, as a whole
 //!   document with the frame's content policy (sandboxed, no network, framed only by Loupe).
 //!   Only the worker who holds the task gets it.
+//! - `POST /admin/preview-frame` (form fields `content`, `input`): a template being edited,
+//!   rendered against a sample input, in the very document a worker gets. Admins only. The
+//!   editor posts its form into the preview's frame, so the frame loads from this origin's URL
+//!   with the header policy, exactly like a worker's.
 //! - `GET /crowd/crowd-html-elements.js`: the element bundle, in place of `assets.crowd.aws`.
 
 use std::sync::{Arc, LazyLock};
@@ -10,8 +15,8 @@ use std::sync::{Arc, LazyLock};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
 use loupe_app::session::SignedIn;
 use loupe_engine::lifecycle::task_input;
 use loupe_engine::loops::{FlowDefinition, HumanLoop, TaskId};
@@ -31,9 +36,15 @@ static ELEMENTS_URL: LazyLock<String> = LazyLock::new(|| {
     format!("{ELEMENTS_PATH}?v={version}")
 });
 
+/// [`header_policy`], built once.
+static FRAME_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
+    HeaderValue::from_str(&header_policy()).expect("the frame policy is a valid header value")
+});
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/work/frame/{task}", get(frame))
+        .route("/admin/preview-frame", post(preview_frame))
         .route(ELEMENTS_PATH, get(elements))
 }
 
@@ -65,16 +76,54 @@ pub async fn render_for_worker(
         .reviews
         .find_task_ui(flow.spec.human_loop_config.human_task_ui_arn.name())
         .await?;
-    let links = Arc::new(loupe_engine::blob_links::SignedLinks {
-        signer: crate::blobs::signer(&state.master_key),
-        base: String::new(),
-        clock: state.clock.clone(),
-    });
     Ok(templates::render(
         &ui.spec.ui_template.content,
         &input,
-        links,
+        same_origin_links(state),
     ))
+}
+
+/// `grant_read_access` links relative to this origin, so the frame loads them from Loupe.
+fn same_origin_links(state: &AppState) -> Arc<loupe_engine::blob_links::SignedLinks> {
+    Arc::new(loupe_engine::blob_links::SignedLinks {
+        signer: crate::blobs::signer(&state.master_key),
+        base: String::new(),
+        clock: state.clock.clone(),
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PreviewForm {
+    content: String,
+    input: String,
+}
+
+async fn preview_frame(
+    State(state): State<AppState>,
+    signed_in: Option<Extension<SignedIn>>,
+    Form(form): Form<PreviewForm>,
+) -> Response {
+    match signed_in {
+        Some(Extension(SignedIn(user))) if user.is_admin() => {}
+        Some(_) => return notice(StatusCode::FORBIDDEN, "Only admins preview templates."),
+        None => return notice(StatusCode::UNAUTHORIZED, "Sign in to preview templates."),
+    }
+    let input: serde_json::Value = match serde_json::from_str(&form.input) {
+        Ok(input) => input,
+        Err(error) => {
+            return notice(
+                StatusCode::BAD_REQUEST,
+                &format!("The sample input is not JSON: {error}"),
+            );
+        }
+    };
+    match templates::render(&form.content, &input, same_origin_links(&state)) {
+        Ok(html) => page(StatusCode::OK, frame_document(&html, &ELEMENTS_URL)),
+        Err(error) => notice(
+            StatusCode::BAD_REQUEST,
+            &format!("The template does not render: {error}"),
+        ),
+    }
 }
 
 async fn frame(
@@ -140,9 +189,7 @@ fn page(status: StatusCode, document: String) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    if let Ok(policy) = HeaderValue::from_str(&header_policy()) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
+    headers.insert(header::CONTENT_SECURITY_POLICY, FRAME_POLICY.clone());
     headers.insert(
         header::X_FRAME_OPTIONS,
         HeaderValue::from_static("SAMEORIGIN"),

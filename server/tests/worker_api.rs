@@ -79,6 +79,7 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(queues[0]["flow"], "review-text");
     assert_eq!(queues[0]["available"], 1);
+    assert_eq!(queues[0]["moreWaiting"], false);
     assert_eq!(queues[0]["priceUsd"], Value::Null);
 
     let (status, _) = call(
@@ -318,7 +319,67 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
 
+/// The admin's template preview is the worker's frame document, with its policy, for admins
+/// only; a template that does not render says why inside the frame.
+async fn the_template_preview_frame_is_for_admins_and_sandboxed(backend: Backend) {
+    let api = common::Api::spawn(backend, &[]).await;
+    let base = api.base.clone();
+    let template = "<script src=\"https://assets.crowd.aws/crowd-html-elements.js\"></script>\
+                    <crowd-form><p>{{ task.input.taskObject }}</p></crowd-form>";
+    let form = [
+        ("content", template),
+        ("input", r#"{"taskObject": "<b>bold</b>"}"#),
+    ];
+    let (admin, token, home) =
+        common::sign_in(&base, "admin@loupe.local", "admin password 123").await;
+    assert_eq!(home, "/admin");
+    let preview = admin
+        .post(format!("{base}/admin/preview-frame"))
+        .header("x-csrf-token", &token)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preview.status(), StatusCode::OK);
+    let policy = preview.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("sandbox allow-scripts"), "{policy}");
+    assert!(policy.contains("connect-src 'none'"), "{policy}");
+    assert_eq!(preview.headers()["x-frame-options"], "SAMEORIGIN");
+    let document = preview.text().await.unwrap();
+    assert!(document.contains("&lt;b&gt;bold&lt;/b&gt;"), "{document}");
+    assert!(
+        document.contains("/crowd/crowd-html-elements.js?v="),
+        "{document}"
+    );
+    assert!(!document.contains("assets.crowd.aws"), "{document}");
+
+    let broken = admin
+        .post(format!("{base}/admin/preview-frame"))
+        .header("x-csrf-token", &token)
+        .form(&[("content", "{% if x %}never closed"), ("input", "{}")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+    assert!(broken.text().await.unwrap().contains("does not render"));
+
+    let (worker, worker_token) = signed_in_worker(&base).await;
+    let refused = worker
+        .post(format!("{base}/admin/preview-frame"))
+        .header("x-csrf-token", &worker_token)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(!refused.status().is_success(), "{}", refused.status());
+    assert!(!refused.text().await.unwrap().contains("bold"));
+}
+
 test_on_both_backends!(
     a_worker_claims_reads_and_submits_through_the_api,
-    the_task_frame_is_served_to_its_holder_only_sandboxed
+    the_task_frame_is_served_to_its_holder_only_sandboxed,
+    the_template_preview_frame_is_for_admins_and_sandboxed
 );

@@ -48,15 +48,24 @@ pub fn TemplatesPage() -> impl IntoView {
     }
 }
 
-/// The rendered template in a sandboxed frame: no scripts, no access to this page or its
-/// cookies; or the renderer's message with line and column. Rendered on the server at every
-/// change, by the same renderer workers get; it needs the hydrated page.
+/// The frame [`LivePreview`] posts into.
+const PREVIEW_FRAME: &str = "template-preview";
+
+/// The rendered template, live, in the very frame a worker gets: sandboxed, with Loupe's crowd
+/// elements running, no access to this page or its cookies. Each change renders on the server
+/// (the same renderer workers get) for the error message and the HTML; once a render succeeds,
+/// a hidden form posts the template and input into the frame, which loads them from
+/// `/admin/preview-frame` with the worker frame's content policy. Submitting the form in the
+/// frame shows the answer JSON a worker's submit would send. Needs the hydrated page.
 #[component]
 fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl IntoView {
     let preview = LocalResource::new(move || preview_template(content.get(), input.get()));
     // The last answer stays until the next one arrives: blanking the frame while a new render
     // is on its way would make it flicker (and reload twice).
     let (last, set_last) = signal(None::<Result<Preview, String>>);
+    let form = NodeRef::<leptos::html::Form>::new();
+    let frame = NodeRef::<leptos::html::Iframe>::new();
+    let (answer, set_answer) = signal(None::<String>);
     Effect::new(move |_| {
         if let Some(answer) = preview.get() {
             set_last.set(Some(answer.map_err(|e| e.to_string())));
@@ -72,6 +81,22 @@ fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl I
         Some(Err(e)) => Some(e),
         None => None,
     };
+    // A render that succeeded reloads the frame with it.
+    Effect::new(move |_| {
+        if html().is_some()
+            && let Some(form) = form.get()
+        {
+            set_answer.set(None);
+            let _ = form.submit();
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        let messages = window_event_listener(leptos::ev::message, move |event| {
+            preview_message(&event, frame, set_answer);
+        });
+        on_cleanup(move || messages.remove());
+    }
     view! {
         <section class="preview" aria-label="Preview">
             <h2>"Preview"</h2>
@@ -79,18 +104,76 @@ fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl I
             {move || error().map(|message| view! {
                 <p class="field-error" role="alert" data-testid="preview-error">{message}</p>
             })}
+            <form method="post" action="/admin/preview-frame" target=PREVIEW_FRAME node_ref=form hidden>
+                <input type="hidden" name="content" prop:value=move || content.get() />
+                <input type="hidden" name="input" prop:value=move || input.get() />
+            </form>
             <iframe
                 class="preview-frame"
                 title="Template preview"
-                sandbox=""
-                srcdoc=move || html().unwrap_or_default()
+                name=PREVIEW_FRAME
+                sandbox="allow-scripts"
+                node_ref=frame
                 data-testid="preview-frame"
             ></iframe>
+            {move || answer.get().map(|json| view! {
+                <section class="preview-answer" aria-live="polite" data-testid="preview-answer">
+                    <h3>"The answer this form sends"</h3>
+                    <pre><code>{json}</code></pre>
+                </section>
+            })}
             <details class="rendered-source">
                 <summary>"Rendered HTML"</summary>
                 <pre data-testid="preview-html"><code>{move || html().unwrap_or_default()}</code></pre>
             </details>
         </section>
+    }
+}
+
+/// Reads a message from the preview's own frame: its height, and the answer of a submit.
+#[cfg(feature = "hydrate")]
+fn preview_message(
+    event: &web_sys::MessageEvent,
+    frame: NodeRef<leptos::html::Iframe>,
+    set_answer: WriteSignal<Option<String>>,
+) {
+    use wasm_bindgen::JsValue;
+    let Some(element) = frame.get_untracked() else {
+        return;
+    };
+    let Some(window) = element.content_window() else {
+        return;
+    };
+    let from_frame = event
+        .source()
+        .is_some_and(|source| JsValue::from(source) == JsValue::from(window));
+    if !from_frame {
+        return;
+    }
+    let data = event.data();
+    let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
+    match field("type").and_then(|t| t.as_string()).as_deref() {
+        Some("loupe:answer") => {
+            let json = field("answer")
+                .and_then(|answer| {
+                    js_sys::JSON::stringify_with_replacer_and_space(
+                        &answer,
+                        &JsValue::NULL,
+                        &JsValue::from(2),
+                    )
+                    .ok()
+                })
+                .and_then(|json| json.as_string());
+            set_answer.set(json);
+        }
+        Some("loupe:ready" | "loupe:height") => {
+            if let Some(height) = field("height").and_then(|h| h.as_f64()) {
+                // Grows with the form, within reason, so the editor stays on screen.
+                let height = height.clamp(240.0, 1600.0) + 4.0;
+                let _ = element.set_attribute("style", &format!("height: {height}px"));
+            }
+        }
+        _ => {}
     }
 }
 
