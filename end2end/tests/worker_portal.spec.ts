@@ -21,7 +21,7 @@ test("a worker classifies two reviews with the keyboard, keeps going, and the an
   }
   const page = await signInAsWorker(browser, baseURL!);
   const queue = page.getByTestId("queue-e2e-classify");
-  await expect(queue.getByTestId("waiting")).toHaveText("2 tasks waiting");
+  await expect(queue.getByTestId("waiting")).toHaveText("2 tasks waiting for you");
   await expect(queue).toContainText("10:00 per task");
   await queue.getByRole("button", { name: "Start working" }).click();
 
@@ -40,6 +40,15 @@ test("a worker classifies two reviews with the keyboard, keeps going, and the an
   await expect(page.getByTestId("task-page")).not.toHaveAttribute("data-task-id", first!);
   await onTask(page, "Does exactly what it says.");
   await expect(page.getByTestId("done-count")).toHaveText("1 done");
+  // Esc asks first; only a second Esc releases the task back to the queue.
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("release-confirm")).toBeVisible();
+  await expect(page.getByTestId("task-page")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page).toHaveURL(/\/work$/);
+  await expect(queue.getByTestId("waiting")).toHaveText("1 task waiting for you");
+  await queue.getByRole("button", { name: "Start working" }).click();
+  await onTask(page, "Does exactly what it says.");
   await page.keyboard.press("1");
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/work\?done=1$/);
@@ -73,7 +82,7 @@ test("the template runs sandboxed: a script in the task input never runs, and th
   expect(await response.text()).not.toContain("assets.crowd.aws");
   await page.getByTestId("release").click();
   await expect(page).toHaveURL(/\/work$/);
-  await expect(page.getByTestId("queue-e2e-hostile").getByTestId("waiting")).toHaveText("1 task waiting");
+  await expect(page.getByTestId("queue-e2e-hostile").getByTestId("waiting")).toHaveText("1 task waiting for you");
   await page.context().close();
 });
 
@@ -90,11 +99,12 @@ test("two workers share a TaskCount 2 loop: each answers once, and one worker ne
   await expect(first.frameLocator("[data-testid=task-frame]").getByText(/required|fill/i).first()).toBeVisible();
   await first.frameLocator("[data-testid=task-frame]").locator("crowd-input input").fill("bicycle");
   await first.getByTestId("submit").click();
-  // The loop's other task is not offered to the worker who answered it.
+  // The loop's other task is not offered to the worker who answered it, nor counted for them.
   await expect(first).toHaveURL(/\/work\?done=1$/);
+  await expect(first.getByTestId("queue-e2e-pair").getByTestId("waiting")).toHaveText("0 tasks waiting for you");
 
   await second.reload();
-  await expect(second.getByTestId("queue-e2e-pair").getByTestId("waiting")).toHaveText("1 task waiting");
+  await expect(second.getByTestId("queue-e2e-pair").getByTestId("waiting")).toHaveText("1 task waiting for you");
   await second.getByTestId("queue-e2e-pair").getByRole("button", { name: "Start working" }).click();
   await onTask(second, "A red bicycle");
   await second.frameLocator("[data-testid=task-frame]").locator("crowd-input input").fill("a bike");
@@ -133,6 +143,6 @@ test("a task left open past its time limit cannot be submitted and goes back to 
   expect((await late.json()).code).toMatch(/TimeUp|NotHeld/);
   await expect(async () => {
     await page.goto("/work");
-    await expect(page.getByTestId("queue-e2e-timeout").getByTestId("waiting")).toHaveText("1 task waiting", { timeout: 1000 });
+    await expect(page.getByTestId("queue-e2e-timeout").getByTestId("waiting")).toHaveText("1 task waiting for you", { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
 });

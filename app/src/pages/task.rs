@@ -102,6 +102,7 @@ fn Workspace(view: TaskView) -> impl IntoView {
         Phase::Working
     });
     let help_open = RwSignal::new(false);
+    let release_armed = RwSignal::new(false);
     let done = RwSignal::new(0u32);
     let frame = NodeRef::<leptos::html::Iframe>::new();
     // The frame is pointed at its task from here, once the page can hear it (an answer posted
@@ -121,6 +122,7 @@ fn Workspace(view: TaskView) -> impl IntoView {
         remaining_ms,
         phase,
         help_open,
+        release_armed,
         done,
         frame,
         announcement,
@@ -214,6 +216,11 @@ fn Workspace(view: TaskView) -> impl IntoView {
             </header>
             <p class="visually-hidden" aria-live="polite" data-testid="announcement">{move || announcement.get()}</p>
             {status}
+            <Show when=move || release_armed.get() && phase.get() == Phase::Working>
+                <p class="task-status" role="status" data-testid="release-confirm">
+                    "Press "<kbd>"Esc"</kbd>" again to release this task back to the queue."
+                </p>
+            </Show>
             <Show when=move || help_open.get()>
                 <ShortcutSheet on_close=Callback::new(move |_| help_open.set(false)) />
             </Show>
@@ -239,7 +246,7 @@ fn ShortcutSheet(on_close: Callback<()>) -> impl IntoView {
             <dl>
                 <dt><kbd>"1"</kbd>"–"<kbd>"9"</kbd></dt><dd>"Pick that category (classifiers and label lists)"</dd>
                 <dt><kbd>"Enter"</kbd></dt><dd>"Submit the answer"</dd>
-                <dt><kbd>"Esc"</kbd></dt><dd>"Release the task back to the queue"</dd>
+                <dt><kbd>"Esc"</kbd>" "<kbd>"Esc"</kbd></dt><dd>"Release the task back to the queue (press twice)"</dd>
                 <dt><kbd>"?"</kbd></dt><dd>"Show or hide this sheet"</dd>
             </dl>
             <button type="button" on:click=move |_| on_close.run(())>"Close"</button>

@@ -27,6 +27,9 @@ const DONE_KEY: &str = "loupe.tasks-done";
 /// How often the countdown is redrawn.
 const TICK: Duration = Duration::from_millis(250);
 
+/// How long a first Esc waits for the second that releases the task.
+const RELEASE_CONFIRM: Duration = Duration::from_secs(3);
+
 thread_local! {
     /// When this browser last asked the server for a task (see [`mark_fetch`]).
     static FETCHED_AT: Cell<Option<f64>> = const { Cell::new(None) };
@@ -73,6 +76,7 @@ pub struct Controls {
     flow: StoredValue<String>,
     phase: RwSignal<Phase>,
     help_open: RwSignal<bool>,
+    release_armed: RwSignal<bool>,
     done: RwSignal<u32>,
     frame: NodeRef<Iframe>,
     announcement: RwSignal<String>,
@@ -87,6 +91,8 @@ pub struct Start {
     pub remaining_ms: RwSignal<i64>,
     pub phase: RwSignal<Phase>,
     pub help_open: RwSignal<bool>,
+    /// A first Esc was pressed: the next one releases the task.
+    pub release_armed: RwSignal<bool>,
     pub done: RwSignal<u32>,
     pub frame: NodeRef<Iframe>,
     pub announcement: RwSignal<String>,
@@ -109,6 +115,7 @@ impl Controls {
             flow: StoredValue::new(start.flow),
             phase: start.phase,
             help_open: start.help_open,
+            release_armed: start.release_armed,
             done: start.done,
             frame: start.frame,
             announcement: start.announcement,
@@ -295,11 +302,24 @@ impl Controls {
         }
     }
 
+    /// Esc closes the shortcut sheet, or asks to release: a stray key must not throw away
+    /// the work on a task, so only a second Esc within a few seconds releases it.
     fn escape(self) {
         if self.help_open.get_untracked() {
             self.help_open.set(false);
-        } else {
+        } else if self.release_armed.get_untracked() {
+            self.release_armed.set(false);
             self.release();
+        } else if self.working() {
+            self.release_armed.set(true);
+            self.announcement
+                .set("Press Escape again to release this task.".to_owned());
+            set_timeout(
+                move || {
+                    self.release_armed.try_set(false);
+                },
+                RELEASE_CONFIRM,
+            );
         }
     }
 
