@@ -2043,14 +2043,16 @@ macro_rules! review_sql_store {
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<u64, $crate::store::StoreError> {
                 use sqlx::Row as _;
-                // Held tasks are few (one per busy worker), so this is cheap to run every tick.
+                // Held tasks are few (one per busy worker), so this is cheap to run every tick
+                // as long as it walks the held-tasks index (hence the order by deadline), never
+                // the whole table.
                 let orphaned = sqlx::query(concat!(
                     "SELECT t.id, t.worker_id FROM tasks t \
                      JOIN flow_definitions f ON f.id = t.flow_id \
                      WHERE t.status = 'Accepted' AND f.public_crowd = 0 \
                        AND f.workteam_name NOT IN (",
                     $crate::store::review_sql::worker_teams_sql!("t.worker_id"),
-                    ") ORDER BY t.id LIMIT $1"
+                    ") ORDER BY t.deadline_at, t.id LIMIT $1"
                 ))
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
