@@ -100,6 +100,17 @@ impl Bench {
         }
     }
 
+    /// A second "replica": its own connection pool and engine on the same database.
+    async fn replica(&self) -> Reviews {
+        let (other_store, _) = loupe_engine::store::open(&self.db.url).await.unwrap();
+        Reviews::new(
+            other_store,
+            Arc::new(self.clock.clone()),
+            Account::new(REGION, ACCOUNT).unwrap(),
+            TaskLimits::default(),
+        )
+    }
+
     async fn outsider(&self) -> UserId {
         self.store
             .find_login(&Email::parse("outsider@example.org").unwrap())
@@ -479,14 +490,7 @@ async fn claims_never_double_book_under_contention(backend: Backend) {
             .await
             .unwrap();
     }
-    // A second "replica": its own connection pool and engine on the same database.
-    let (other_store, _) = loupe_engine::store::open(&b.db.url).await.unwrap();
-    let replica = Arc::new(Reviews::new(
-        other_store,
-        Arc::new(b.clock.clone()),
-        Account::new(REGION, ACCOUNT).unwrap(),
-        TaskLimits::default(),
-    ));
+    let replica = Arc::new(b.replica().await);
     let mut handles = Vec::new();
     for (n, &worker) in b.workers.iter().enumerate() {
         let reviews = if n % 2 == 0 {
@@ -530,13 +534,7 @@ async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend)
             .await
             .unwrap();
     }
-    let (other_store, _) = loupe_engine::store::open(&b.db.url).await.unwrap();
-    let replica = Arc::new(Reviews::new(
-        other_store,
-        Arc::new(b.clock.clone()),
-        Account::new(REGION, ACCOUNT).unwrap(),
-        TaskLimits::default(),
-    ));
+    let replica = Arc::new(b.replica().await);
     let mut handles = Vec::new();
     for (n, &worker) in b.workers.iter().enumerate() {
         let b = b.clone();

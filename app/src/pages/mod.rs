@@ -7,6 +7,8 @@ pub mod dashboard;
 pub mod errors;
 pub mod flow_form;
 pub mod flows;
+#[cfg(feature = "hydrate")]
+pub mod frame_message;
 pub mod invite;
 pub mod keys;
 pub mod login;

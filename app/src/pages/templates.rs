@@ -138,23 +138,16 @@ fn preview_message(
     set_answer: WriteSignal<Option<String>>,
 ) {
     use wasm_bindgen::JsValue;
+    let Some(message) = crate::pages::frame_message::FrameMessage::read(event, frame) else {
+        return;
+    };
     let Some(element) = frame.get_untracked() else {
         return;
     };
-    let Some(window) = element.content_window() else {
-        return;
-    };
-    let from_frame = event
-        .source()
-        .is_some_and(|source| JsValue::from(source) == JsValue::from(window));
-    if !from_frame {
-        return;
-    }
-    let data = event.data();
-    let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
-    match field("type").and_then(|t| t.as_string()).as_deref() {
-        Some("loupe:answer") => {
-            let json = field("answer")
+    match message.kind.as_str() {
+        "loupe:answer" => {
+            let json = message
+                .field("answer")
                 .and_then(|answer| {
                     js_sys::JSON::stringify_with_replacer_and_space(
                         &answer,
@@ -166,8 +159,8 @@ fn preview_message(
                 .and_then(|json| json.as_string());
             set_answer.set(json);
         }
-        Some("loupe:ready" | "loupe:height") => {
-            if let Some(height) = field("height").and_then(|h| h.as_f64()) {
+        "loupe:ready" | "loupe:height" => {
+            if let Some(height) = message.field("height").and_then(|h| h.as_f64()) {
                 // Grows with the form, within reason, so the editor stays on screen.
                 let height = height.clamp(240.0, 1600.0) + 4.0;
                 let _ = element.set_attribute("style", &format!("height: {height}px"));

@@ -483,6 +483,30 @@ macro_rules! review_sql_store {
                 .await
             }
 
+            /// Lets go of each task (see [`review_let_go`]) in a transaction of its own, so
+            /// another replica running the same sweep only makes the second update a no-op.
+            /// Returns how many were let go.
+            async fn review_let_go_each(
+                &self,
+                tasks: Vec<($crate::loops::TaskId, Option<$crate::accounts::UserId>)>,
+                overdue_at: Option<$crate::clock::Timestamp>,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let mut done = 0;
+                for (task, worker) in tasks {
+                    let mut tx = self.begin_write().await?;
+                    if Self::review_let_go(&mut *tx, task, worker, overdue_at, now, finisher)
+                        .await?
+                        .is_some()
+                    {
+                        done += 1;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(done)
+            }
+
             /// One claim, on the caller's write transaction: the first of `flows` with a task
             /// for the worker.
             async fn review_claim(
@@ -1990,19 +2014,11 @@ macro_rules! review_sql_store {
                 .bind(worker.0)
                 .fetch_all(&self.pool)
                 .await?;
-                let mut released = 0;
-                for id in held {
-                    let mut tx = self.begin_write().await?;
-                    let task = $crate::loops::TaskId(id);
-                    if Self::review_let_go(&mut *tx, task, Some(worker), None, now, finisher)
-                        .await?
-                        .is_some()
-                    {
-                        released += 1;
-                    }
-                    tx.commit().await?;
-                }
-                Ok(released)
+                let held = held
+                    .into_iter()
+                    .map(|id| ($crate::loops::TaskId(id), Some(worker)))
+                    .collect();
+                self.review_let_go_each(held, None, now, finisher).await
             }
 
             async fn return_overdue_tasks(
@@ -2019,21 +2035,11 @@ macro_rules! review_sql_store {
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?;
-                let mut returned = 0;
-                for id in overdue {
-                    // One transaction per task: another replica may be doing the same sweep,
-                    // and the guarded update makes the second one a no-op.
-                    let mut tx = self.begin_write().await?;
-                    let task = $crate::loops::TaskId(id);
-                    if Self::review_let_go(&mut *tx, task, None, Some(now), now, finisher)
-                        .await?
-                        .is_some()
-                    {
-                        returned += 1;
-                    }
-                    tx.commit().await?;
-                }
-                Ok(returned)
+                let overdue = overdue
+                    .into_iter()
+                    .map(|id| ($crate::loops::TaskId(id), None))
+                    .collect();
+                self.review_let_go_each(overdue, Some(now), now, finisher).await
             }
 
             async fn return_orphaned_tasks(
@@ -2057,21 +2063,17 @@ macro_rules! review_sql_store {
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?;
-                let mut returned = 0;
-                for row in orphaned {
-                    let task = $crate::loops::TaskId(row.try_get("id")?);
-                    let worker = $crate::accounts::UserId(row.try_get("worker_id")?);
-                    // Guarded by the holder, so a task answered meanwhile is left alone.
-                    let mut tx = self.begin_write().await?;
-                    if Self::review_let_go(&mut *tx, task, Some(worker), None, now, finisher)
-                        .await?
-                        .is_some()
-                    {
-                        returned += 1;
-                    }
-                    tx.commit().await?;
-                }
-                Ok(returned)
+                // Guarded by the holder, so a task answered meanwhile is left alone.
+                let orphaned = orphaned
+                    .iter()
+                    .map(|row| {
+                        Ok((
+                            $crate::loops::TaskId(row.try_get("id")?),
+                            Some($crate::accounts::UserId(row.try_get("worker_id")?)),
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, $crate::store::StoreError>>()?;
+                self.review_let_go_each(orphaned, None, now, finisher).await
             }
 
             async fn expire_loops(

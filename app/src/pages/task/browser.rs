@@ -20,6 +20,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{KeyboardEvent, MessageEvent, Request, RequestInit, Response, VisibilityState};
 
 use super::Phase;
+use crate::pages::frame_message::FrameMessage;
 
 /// Where this browser session's count of submitted tasks is kept.
 const DONE_KEY: &str = "loupe.tasks-done";
@@ -262,19 +263,12 @@ impl Controls {
     }
 
     fn on_message(self, event: &MessageEvent) {
-        let Some(frame) = self.frame.get_untracked().and_then(|f| f.content_window()) else {
+        let Some(message) = FrameMessage::read(event, self.frame) else {
             return;
         };
-        let from_frame = event
-            .source()
-            .is_some_and(|source| JsValue::from(source) == JsValue::from(frame));
-        if !from_frame {
-            return;
-        }
-        let data = event.data();
-        let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
-        match field("type").and_then(|t| t.as_string()).as_deref() {
-            Some("loupe:answer") => {
+        let field = |name: &str| message.field(name);
+        match message.kind.as_str() {
+            "loupe:answer" => {
                 let answer = field("answer")
                     .and_then(|answer| js_sys::JSON::stringify(&answer).ok())
                     .and_then(|json| json.as_string());
@@ -282,7 +276,7 @@ impl Controls {
                     self.send_answer(answer);
                 }
             }
-            Some("loupe:invalid") => {
+            "loupe:invalid" => {
                 // The frame marks the field; this says it where a screen reader hears it, and
                 // hands focus to the frame so the worker can fix it from the keyboard.
                 let why = field("message")
@@ -293,7 +287,7 @@ impl Controls {
                     let _ = frame.focus();
                 }
             }
-            Some("loupe:key") => match field("key").and_then(|k| k.as_string()).as_deref() {
+            "loupe:key" => match field("key").and_then(|k| k.as_string()).as_deref() {
                 Some("Escape") => self.escape(),
                 Some("?") => self.toggle_help(),
                 _ => {}
