@@ -1544,6 +1544,7 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
         &policy,
         user.email.as_str(),
         "a long test password",
+        "192.0.2.1",
     )
     .await;
     assert!(matches!(denied, Err(LoginError::Deactivated)), "{denied:?}");
@@ -1560,7 +1561,8 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
             &b.clock,
             &policy,
             user.email.as_str(),
-            "a long test password"
+            "a long test password",
+            "192.0.2.1",
         )
         .await
         .is_ok()

@@ -13,6 +13,8 @@ use loupe_engine::testing::TestDatabase;
 
 const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 const PASSWORD: &str = "a long test password";
+/// The address sign-ins come from (TEST-NET-1).
+const CLIENT: &str = "192.0.2.1";
 
 fn quick_policy() -> LoginPolicy {
     LoginPolicy {
@@ -110,16 +112,31 @@ async fn sign_in_checks_the_password(backend: Backend) {
     add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
     let policy = quick_policy();
 
-    let user = accounts::log_in(&*store, &clock, &policy, "Ann@Example.org", PASSWORD)
-        .await
-        .unwrap();
+    let user = accounts::log_in(
+        &*store,
+        &clock,
+        &policy,
+        "Ann@Example.org",
+        PASSWORD,
+        CLIENT,
+    )
+    .await
+    .unwrap();
     assert_eq!(user.last_login_at, Some(T0));
-    let wrong = accounts::log_in(&*store, &clock, &policy, "ann@example.org", "nope").await;
+    let wrong = accounts::log_in(&*store, &clock, &policy, "ann@example.org", "nope", CLIENT).await;
     assert!(
         matches!(wrong, Err(LoginError::InvalidCredentials)),
         "{wrong:?}"
     );
-    let unknown = accounts::log_in(&*store, &clock, &policy, "who@example.org", PASSWORD).await;
+    let unknown = accounts::log_in(
+        &*store,
+        &clock,
+        &policy,
+        "who@example.org",
+        PASSWORD,
+        CLIENT,
+    )
+    .await;
     assert!(
         matches!(unknown, Err(LoginError::InvalidCredentials)),
         "{unknown:?}"
@@ -135,7 +152,17 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
     let attempt = |password: &'static str| {
         let store = store.clone();
         let clock = clock.clone();
-        async move { accounts::log_in(&*store, &clock, &policy, "ann@example.org", password).await }
+        async move {
+            accounts::log_in(
+                &*store,
+                &clock,
+                &policy,
+                "ann@example.org",
+                password,
+                CLIENT,
+            )
+            .await
+        }
     };
 
     assert!(matches!(
@@ -151,7 +178,23 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
         other => panic!("third failure should lock: {other:?}"),
     };
     assert_eq!(until, T0.plus(policy.lockout));
-    // While locked, even the right password is refused.
+    // While locked, even the right password is refused from that address...
+    assert!(matches!(
+        attempt(PASSWORD).await,
+        Err(LoginError::Locked { .. })
+    ));
+    // ...but the lock is that address's alone: the person signs in from anywhere else at once,
+    // and that success does not lift the lock on the guessing address.
+    let elsewhere = accounts::log_in(
+        &*store,
+        &clock,
+        &policy,
+        "ann@example.org",
+        PASSWORD,
+        "198.51.100.7",
+    )
+    .await;
+    assert!(elsewhere.is_ok(), "{elsewhere:?}");
     assert!(matches!(
         attempt(PASSWORD).await,
         Err(LoginError::Locked { .. })
@@ -174,6 +217,17 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
         Err(LoginError::InvalidCredentials)
     ));
     assert!(attempt(PASSWORD).await.is_ok());
+    // Failures spread wider apart than the lock-out window never add up to a lock.
+    for n in 0..4 {
+        assert!(
+            matches!(
+                attempt("slow guess").await,
+                Err(LoginError::InvalidCredentials)
+            ),
+            "guess {n}"
+        );
+        clock.advance(policy.lockout + Duration::from_secs(1));
+    }
 }
 
 async fn a_failed_sign_in_costs_time(backend: Backend) {
@@ -185,7 +239,15 @@ async fn a_failed_sign_in_costs_time(backend: Backend) {
         ..quick_policy()
     };
     let started = std::time::Instant::now();
-    let result = accounts::log_in(&*store, &SystemClock, &policy, "ann@example.org", "bad").await;
+    let result = accounts::log_in(
+        &*store,
+        &SystemClock,
+        &policy,
+        "ann@example.org",
+        "bad",
+        CLIENT,
+    )
+    .await;
     assert!(result.is_err());
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
@@ -293,8 +355,15 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
     // No password signs in before the invitation is accepted.
     let clock = ManualClock::new(T0);
     for guess in ["!invited", PASSWORD] {
-        let denied =
-            accounts::log_in(&*store, &clock, &quick_policy(), "new@example.org", guess).await;
+        let denied = accounts::log_in(
+            &*store,
+            &clock,
+            &quick_policy(),
+            "new@example.org",
+            guess,
+            CLIENT,
+        )
+        .await;
         assert!(
             matches!(denied, Err(LoginError::InvalidCredentials)),
             "{denied:?}"
@@ -337,6 +406,7 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
         &quick_policy(),
         "new@example.org",
         "chosen by the worker",
+        CLIENT,
     )
     .await;
     assert_eq!(signed_in.unwrap().id, user.id);
@@ -360,7 +430,8 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
             &clock,
             &quick_policy(),
             "new@example.org",
-            "chosen by the worker"
+            "chosen by the worker",
+            CLIENT,
         )
         .await
         .is_ok()

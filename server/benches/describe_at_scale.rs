@@ -145,7 +145,14 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         for backend in [Backend::Sqlite, Backend::Postgres] {
-            let api = Arc::new(common::Api::spawn(backend, &[]).await);
+            let api = Arc::new(
+                common::Api::spawn(
+                    // The server's capacity, not the per-key policy, is what is measured.
+                    backend,
+                    &["--api-requests-per-second", "0"],
+                )
+                .await,
+            );
             seed(&api, loops).await;
             describe(&api, backend, loops, total).await;
             admin_pages(&api, backend, (total / 100).max(20)).await;

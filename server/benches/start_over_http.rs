@@ -46,7 +46,14 @@ async fn trivial_handler(total: usize) -> f64 {
 }
 
 async fn loupe(backend: Backend, total: usize) -> f64 {
-    let api = Arc::new(common::Api::spawn(backend, &[]).await);
+    let api = Arc::new(
+        common::Api::spawn(
+            // The server's capacity, not the per-key policy, is what is measured.
+            backend,
+            &["--api-requests-per-second", "0"],
+        )
+        .await,
+    );
     let flow = Arc::new(api.flow_with_task_count("bench-three", 3).await);
     let run = drive(CONNECTIONS, total, move |n| {
         let api = api.clone();

@@ -8,6 +8,10 @@
 //! reports cycles per second and cycle latency, and checks that no task and no loop was handed
 //! to two workers and that exactly that many tasks left the queue. `LOUPE_BENCH_BACKENDS=sqlite`
 //! (or `postgres`) measures one backend only.
+//!
+//! With `LOUPE_BENCH_SERVER_BIN` naming a `loupe` binary (say `target/release/loupe`), the
+//! server runs in a process of its own and the bench also reports its resident memory: idle
+//! after start, at the peak of the sign-ins and cycles, and 30 seconds after the last cycle.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -159,8 +163,40 @@ fn main() {
     runtime.block_on(async {
         for backend in backends() {
             let api = Arc::new(common::Api::spawn(backend, &[]).await);
+            let pid = api.server_pid;
+            let idle = pid.map(|pid| {
+                std::thread::sleep(std::time::Duration::from_secs(2));
+                common::resident_kib(pid)
+            });
             seed(&api, tasks).await;
+            let peak = Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+            if let Some(pid) = pid {
+                let (peak, sampling) = (peak.clone(), sampling.clone());
+                std::thread::spawn(move || {
+                    while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                        peak.fetch_max(
+                            common::resident_kib(pid),
+                            std::sync::atomic::Ordering::Relaxed,
+                        );
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                });
+            }
             cycles(&api, backend, workers, total).await;
+            sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+            if let (Some(pid), Some(idle)) = (pid, idle) {
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                let after = common::resident_kib(pid);
+                let peak = peak.load(std::sync::atomic::Ordering::Relaxed);
+                println!(
+                    "  server resident memory, {backend}: idle after start {:.1} MiB, peak during \
+                     sign-ins and cycles {:.1} MiB, 30 s after {:.1} MiB",
+                    idle as f64 / 1024.0,
+                    peak as f64 / 1024.0,
+                    after as f64 / 1024.0
+                );
+            }
             let flow = api
                 .reviews
                 .find_flow_definition(&FlowDefinitionName::parse("review-text").unwrap())

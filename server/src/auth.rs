@@ -1,10 +1,13 @@
 //! Signing in and out, and who may see which area.
 
-use axum::Form;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, header};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use loupe_app::session::SignedIn;
 use loupe_engine::accounts::{self, LoginError, User, UserId};
 use loupe_engine::clock::Timestamp;
@@ -27,16 +30,33 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let client = state
+        .client_addresses
+        .of(&headers, peer.as_ref().map(|Extension(peer)| peer));
+    // An address that has failed too often, at any accounts, is not even checked.
+    if let Err(wait) = state.sign_in_throttle.check(&client, Instant::now()) {
+        let until = state.clock.now().plus(wait).plus(Duration::from_secs(60));
+        return back_to_login(&form, "address", Some(until.to_minute_utc()));
+    }
     let result = accounts::log_in(
         &*state.store,
         &*state.clock,
         &state.login_policy,
         &form.email,
         &form.password,
+        &client,
     )
     .await;
+    if matches!(
+        result,
+        Err(LoginError::InvalidCredentials | LoginError::Locked { .. })
+    ) {
+        state.sign_in_throttle.failed(&client, Instant::now());
+    }
     match result {
         Ok(user) => {
             // A new id at sign-in, so an id planted before sign-in is worth nothing after it.
@@ -60,11 +80,27 @@ pub async fn login(
         Err(LoginError::Locked { until }) => {
             back_to_login(&form, "locked", Some(until.to_minute_utc()))
         }
+        Err(LoginError::Busy(_)) => busy_page(),
         Err(LoginError::Store(err)) => {
             tracing::error!(error = %err, "sign-in failed on the database");
             back_to_login(&form, "unavailable", None)
         }
     }
+}
+
+/// Sign-ins beyond what the hashing pool can take: refused before any password was checked.
+fn busy_page() -> Response {
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Busy · Loupe</title>\
+        <link rel=\"stylesheet\" href=\"/pkg/loupe.css\"></head><body><main class=\"error-page\">\
+        <p class=\"error-code\">503</p><h1>Too many sign-ins at once</h1>\
+        <p>Loupe is checking many passwords right now. Wait a few seconds, then go back and sign in again.</p>\
+        <p><a href=\"/login\">Back to sign-in</a></p></main></body></html>";
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "2")],
+        axum::response::Html(page),
+    )
+        .into_response()
 }
 
 pub async fn logout(session: Session) -> Response {
@@ -100,10 +136,15 @@ fn back_to_login(form: &LoginForm, error: &str, until: Option<String>) -> Respon
     Redirect::to(&format!("/login?{}", query.finish())).into_response()
 }
 
-/// Only local paths: `next` must not send a freshly signed-in user to another site.
+/// Only local paths: `next` must not send a freshly signed-in user to another site. Browsers
+/// drop tabs and line breaks from a URL and read `\\` as `/`, so `/\t/host` or `/\\host` would
+/// become `//host`, another site: only visible ASCII without backslashes is let through (which
+/// also keeps the `Location` header valid), and the second character must not start an
+/// authority.
 fn safe_next(next: &str) -> Option<String> {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
-    local.then(|| next.to_owned())
+    let visible = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    let local = next.starts_with('/') && !next.starts_with("//");
+    (visible && local).then(|| next.to_owned())
 }
 
 /// Loads the signed-in user into the request's extensions, for the guard, the pages and the
@@ -190,5 +231,22 @@ mod tests {
         assert_eq!(safe_next("/\\evil.example"), None);
         assert_eq!(safe_next("https://evil.example"), None);
         assert_eq!(safe_next(""), None);
+        // What browsers turn into `//evil.example`, and what no Location header may hold.
+        for sneaky in [
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\x0b/evil.example",
+            "/\x0c/evil.example",
+            "/ /evil.example",
+            "/admin\\..\\\\evil.example",
+            "/adm\u{e9}n",
+        ] {
+            assert_eq!(safe_next(sneaky), None, "{sneaky:?}");
+        }
+        assert_eq!(
+            safe_next("/admin/loops?name=a%2Fb&status=InProgress").as_deref(),
+            Some("/admin/loops?name=a%2Fb&status=InProgress")
+        );
     }
 }

@@ -102,10 +102,78 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub outputs: OutputArgs,
 
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
     /// Accept AWS API requests without a SigV4 signature. For local experiments only; the
     /// start-up log warns while it is on.
     #[arg(long, env = "LOUPE_ALLOW_UNSIGNED_API")]
     pub allow_unsigned_api: bool,
+}
+
+/// What one server lets its clients use: memory, connections, time.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Memory for the work clients cause, in MiB: a quarter is the budget for request bodies
+    /// held at once, a quarter for password hashes computed at once (19 MiB each, at most one
+    /// per core). The default fits a 2 GB machine.
+    #[arg(long, env = "LOUPE_MEMORY_BUDGET_MIB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(32..))]
+    pub memory_budget_mib: u64,
+
+    /// Connections served at once (never more than the open-file limit allows); more are
+    /// answered 503 at once. A few more are kept for `/healthz` and `/readyz`.
+    #[arg(long, env = "LOUPE_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Seconds a client may take to send a request's head, on a new connection and between
+    /// requests on a kept-alive one (so also the idle keep-alive limit).
+    #[arg(long, env = "LOUPE_HEADER_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a client may take to send a whole request body.
+    #[arg(long, env = "LOUPE_BODY_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_secs: u64,
+
+    /// Proxies in front of Loupe that append the client's address to `X-Forwarded-For`; the
+    /// address that many entries from the right is the client's. 0 (the default) trusts no
+    /// header and uses the connection's peer.
+    #[arg(long, env = "LOUPE_TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    pub trusted_proxy_hops: usize,
+
+    /// API requests per second one access key may make to this server (bursts of twice that
+    /// pass); more are refused with `ThrottlingException`. 0 turns the limit off.
+    #[arg(long, env = "LOUPE_API_REQUESTS_PER_SECOND", default_value_t = 1000)]
+    pub api_requests_per_second: u32,
+}
+
+/// Size of one argon2id hash's memory (the crate's default, OWASP's advice).
+const HASH_MIB: u64 = 19;
+
+impl LimitArgs {
+    pub fn body_bytes_in_flight(&self) -> usize {
+        usize::try_from(self.memory_budget_mib * 1024 * 1024 / 4).unwrap_or(usize::MAX)
+    }
+
+    /// Password hashes at once: a quarter of the budget, at most one per core, at least one.
+    pub fn hashes_at_once(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let by_memory = usize::try_from(self.memory_budget_mib / 4 / HASH_MIB).unwrap_or(1);
+        by_memory.clamp(1, cores)
+    }
+
+    pub fn connections(&self) -> crate::connections::ConnectionLimits {
+        crate::connections::ConnectionLimits {
+            max_connections: self.max_connections,
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+        }
+    }
+
+    pub fn body_limits(&self) -> crate::body_limits::BodyLimits {
+        crate::body_limits::BodyLimits::new(
+            self.body_bytes_in_flight(),
+            std::time::Duration::from_secs(self.body_timeout_secs),
+        )
+    }
 }
 
 /// Where output.json files go. Without an S3 endpoint, `s3://bucket/key` is written to

@@ -8,8 +8,10 @@
 //!    the `loupe_csrf` cookie back in a `csrf_token` form field or an `X-CSRF-Token` header. Another
 //!    site can neither read that cookie nor guess its value.
 //!
-//! Requests signed for the AWS-compatible API (`Authorization: AWS4-HMAC-SHA256 …`) carry no
-//! cookies and are authenticated by their signature, so they are not subject to these checks.
+//! Cookies and SigV4 never mix: a request with an `Authorization: AWS4-HMAC-SHA256 …` header
+//! is an API request, and [`drop_cookies_of_signed_requests`] takes its cookies away before
+//! anything reads them, so a junk signature can neither skip these checks nor ride on a
+//! session. The API routes themselves read no cookies; their signature says who calls.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -57,10 +59,6 @@ pub async fn protect(
         }
         return response;
     }
-    if is_signed_api_request(req.headers()) {
-        return next.run(req).await;
-    }
-
     match fetch_site(req.headers()) {
         FetchSite::SameOrigin => {}
         FetchSite::CrossSite => return reject("the request came from another site"),
@@ -97,6 +95,14 @@ fn is_safe(method: &Method) -> bool {
         *method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     )
+}
+
+/// The outermost layer: a request signed for the API is served without its cookies.
+pub async fn drop_cookies_of_signed_requests(mut req: Request, next: Next) -> Response {
+    if is_signed_api_request(req.headers()) {
+        req.headers_mut().remove(header::COOKIE);
+    }
+    next.run(req).await
 }
 
 fn is_signed_api_request(headers: &HeaderMap) -> bool {

@@ -3,15 +3,20 @@
 pub mod auth;
 pub mod aws;
 pub mod blobs;
+pub mod body_limits;
 pub mod cli;
+pub mod client_address;
 pub mod commands;
+pub mod connections;
 pub mod csrf;
 pub mod event_stream;
 pub mod first_admin;
 pub mod keyring;
+pub mod memory;
 pub mod router;
 pub mod scheduler;
 pub mod sessions;
+pub mod sign_in_throttle;
 pub mod spend_export;
 pub mod task_frame;
 pub mod webhook_delivery;
@@ -57,6 +62,14 @@ pub struct AppState {
     pub audit: aws::audit::AuditLog,
     /// Status-change events as they happen, for the event streams.
     pub events: event_stream::EventHub,
+    /// Request bodies' caps, deadline and shared budget.
+    pub body_limits: body_limits::BodyLimits,
+    /// Where a request came from, for sign-in limits.
+    pub client_addresses: client_address::ClientAddresses,
+    /// Failed sign-ins per client address, across accounts.
+    pub sign_in_throttle: sign_in_throttle::AddressThrottle,
+    /// API requests per access key.
+    pub api_rate: Arc<aws::rate_limit::KeyRateLimit>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -78,6 +91,16 @@ pub async fn start(
     args: &ServeArgs,
     listener: TcpListener,
     login_policy: LoginPolicy,
+) -> Result<Running> {
+    start_with(args, listener, login_policy, Default::default()).await
+}
+
+/// [`start`] with the per-address sign-in limit chosen (tests use a small one).
+pub async fn start_with(
+    args: &ServeArgs,
+    listener: TcpListener,
+    login_policy: LoginPolicy,
+    address_limit: sign_in_throttle::AddressLimit,
 ) -> Result<Running> {
     let (store, pool) = store::open(&args.database.database_url)
         .await
@@ -141,6 +164,14 @@ pub async fn start(
         allow_unsigned_api: args.allow_unsigned_api,
         audit,
         events,
+        body_limits: args.limits.body_limits(),
+        client_addresses: client_address::ClientAddresses {
+            trusted_proxy_hops: args.limits.trusted_proxy_hops,
+        },
+        sign_in_throttle: sign_in_throttle::AddressThrottle::new(address_limit),
+        api_rate: Arc::new(aws::rate_limit::KeyRateLimit::new(
+            args.limits.api_requests_per_second,
+        )),
     };
     if args.allow_unsigned_api {
         tracing::warn!(
@@ -154,20 +185,24 @@ pub async fn start(
             .clone()
             .continuously_delete_expired(Duration::from_secs(300)),
     );
+    let health = router::health_only(state.clone());
     let app = router::build(state, sessions);
-    let server = tokio::spawn(async move {
-        use axum::serve::ListenerExt as _;
-        // Pages stream in several writes; without TCP_NODELAY, Nagle's algorithm and the
-        // client's delayed ACK hold the last one back for ~40 ms.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::warn!(%error, "could not set TCP_NODELAY");
-            }
-        });
-        axum::serve(listener, app.into_make_service())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-    });
+    connections::raise_open_file_limit();
+    loupe_engine::passwords::configure(args.limits.hashes_at_once());
+    let limits = args.limits.connections();
+    tracing::info!(
+        connections = limits.effective_max(),
+        body_budget_bytes = args.limits.body_bytes_in_flight(),
+        hashes_at_once = args.limits.hashes_at_once(),
+        "client limits"
+    );
+    let server = tokio::spawn(connections::serve(
+        listener,
+        app,
+        health,
+        limits,
+        shutdown_signal(),
+    ));
     Ok(Running {
         addr,
         first_admin,

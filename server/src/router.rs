@@ -19,7 +19,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::sessions::Sessions;
-use crate::{AppState, auth, aws, csrf};
+use crate::{AppState, auth, aws, body_limits, csrf};
 
 pub fn build(state: AppState, sessions: Sessions) -> Router {
     let routes = generate_route_list(App);
@@ -79,6 +79,11 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(compressible)))
         .layer(CatchPanicLayer::custom(panic_page))
+        .layer(middleware::from_fn_with_state(
+            state.body_limits.clone(),
+            body_limits::limit,
+        ))
+        .layer(middleware::from_fn(csrf::drop_cookies_of_signed_requests))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
@@ -127,6 +132,22 @@ fn compressible(
             .iter()
             .any(|compressible| kind.starts_with(compressible))
         })
+}
+
+/// What the connections beyond the cap are served: the health checks, and a 503 for anything
+/// else, so a flood of clients never hides whether the process is up.
+pub fn health_only(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .fallback(|| async {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "1")],
+                "Too many connections; retry soon.\n",
+            )
+        })
+        .with_state(state)
 }
 
 /// The process is up.

@@ -13,7 +13,7 @@
 use std::sync::{Arc, LazyLock};
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
@@ -98,11 +98,27 @@ struct PreviewForm {
     input: String,
 }
 
+/// A frame document loaded as anything but a frame (a tab of its own, say) is refused, where
+/// the browser says how it loads it: at the top, a template could navigate the whole window.
+fn refused_outside_a_frame(headers: &HeaderMap) -> Option<Response> {
+    let dest = headers.get("sec-fetch-dest")?.to_str().unwrap_or("");
+    (!matches!(dest, "iframe" | "frame")).then(|| {
+        notice(
+            StatusCode::FORBIDDEN,
+            "This page is shown only inside Loupe's task page.",
+        )
+    })
+}
+
 async fn preview_frame(
     State(state): State<AppState>,
     signed_in: Option<Extension<SignedIn>>,
+    headers: HeaderMap,
     Form(form): Form<PreviewForm>,
 ) -> Response {
+    if let Some(refused) = refused_outside_a_frame(&headers) {
+        return refused;
+    }
     match signed_in {
         Some(Extension(SignedIn(user))) if user.is_admin() => {}
         Some(_) => return notice(StatusCode::FORBIDDEN, "Only admins preview templates."),
@@ -130,7 +146,11 @@ async fn frame(
     State(state): State<AppState>,
     Path(task): Path<String>,
     signed_in: Option<Extension<SignedIn>>,
+    headers: HeaderMap,
 ) -> Response {
+    if let Some(refused) = refused_outside_a_frame(&headers) {
+        return refused;
+    }
     let Some(Extension(SignedIn(user))) = signed_in else {
         return notice(StatusCode::UNAUTHORIZED, "Sign in to see this task.");
     };

@@ -58,7 +58,13 @@ impl TestApp {
             failure_delay: Duration::from_millis(20),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let running = loupe_server::start(&args, listener, policy).await.unwrap();
+        let per_address = loupe_server::sign_in_throttle::AddressLimit {
+            max_failures: 6,
+            window: Duration::from_secs(600),
+        };
+        let running = loupe_server::start_with(&args, listener, policy, per_address)
+            .await
+            .unwrap();
 
         let (store, _) = store::open(&db.url).await.unwrap();
         store
@@ -87,6 +93,16 @@ impl TestApp {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// [`Self::browser`] connecting from another loopback address: another client network.
+    fn browser_from(&self, address: &str) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(address.parse::<std::net::IpAddr>().unwrap())
             .build()
             .unwrap()
     }
@@ -410,6 +426,70 @@ async fn wrong_passwords_are_reported_and_then_lock(backend: Backend) {
     assert!(location(&right_but_locked).starts_with("/login?error=locked"));
     let page = app.page_text(&client, location(&right_but_locked)).await;
     assert!(page.contains("locked until"), "{page}");
+    // The lock is the guessing address's only: from another network the right password works.
+    let elsewhere = app.browser_from("127.0.0.2");
+    let signed_in = app.sign_in(&elsewhere, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(location(&signed_in), "/admin");
+}
+
+async fn one_address_guessing_many_accounts_is_stopped(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.browser();
+    // Six failures spread over accounts, none of them locked on its own.
+    for email in [ADMIN_EMAIL, WORKER_EMAIL, "nobody@test.local"] {
+        for _ in 0..2 {
+            let wrong = app.sign_in(&client, email, "Winter2026!").await;
+            assert!(
+                location(&wrong).starts_with("/login?error=invalid"),
+                "{}",
+                location(&wrong)
+            );
+        }
+    }
+    // Now nothing from this address is checked, not even a right password.
+    let stopped = app.sign_in(&client, WORKER_EMAIL, WORKER_PASSWORD).await;
+    assert!(
+        location(&stopped).starts_with("/login?error=address&until="),
+        "{}",
+        location(&stopped)
+    );
+    let page = app.page_text(&client, location(&stopped)).await;
+    assert!(page.contains("from your network"), "{page}");
+    // Other addresses are not affected.
+    let elsewhere = app.browser_from("127.0.0.3");
+    let signed_in = app.sign_in(&elsewhere, WORKER_EMAIL, WORKER_PASSWORD).await;
+    assert_eq!(location(&signed_in), "/work");
+}
+
+async fn next_after_sign_in_never_leaves_this_site(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for (next, lands) in [
+        ("/admin/keys", "/admin/keys"),
+        // Browsers drop tabs and line breaks from URLs: these would read as //evil.example.
+        ("/\t/evil.example/x", "/admin"),
+        ("/\n/evil.example", "/admin"),
+        ("/\r\n/evil.example", "/admin"),
+        ("/\x0b/evil.example", "/admin"),
+        ("/\x0c/evil.example", "/admin"),
+        ("/\\evil.example", "/admin"),
+        ("//evil.example", "/admin"),
+    ] {
+        let client = app.browser();
+        let token = app.csrf_token(&client).await;
+        let response = client
+            .post(app.url("/auth/login"))
+            .form(&[
+                ("email", ADMIN_EMAIL),
+                ("password", ADMIN_PASSWORD),
+                ("csrf_token", &token),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(location(&response), lands, "{next:?}");
+    }
 }
 
 async fn unknown_pages_get_a_real_404(backend: Backend) {
@@ -435,5 +515,7 @@ test_on_both_backends!(
     state_changing_requests_need_csrf_proof,
     the_session_id_changes_at_sign_in_and_dies_at_sign_out,
     wrong_passwords_are_reported_and_then_lock,
+    one_address_guessing_many_accounts_is_stopped,
+    next_after_sign_in_never_leaves_this_site,
     unknown_pages_get_a_real_404,
 );

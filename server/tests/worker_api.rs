@@ -45,6 +45,39 @@ async fn call(
     (status, body)
 }
 
+/// A junk SigV4 header next to a session cookie: an API request, so the cookie is ignored and
+/// neither the CSRF check nor the session applies.
+async fn a_signature_header_never_rides_on_a_session(backend: Backend) {
+    let api = common::Api::spawn(backend, &[]).await;
+    let base = api.base.clone();
+    let (status, _, body) = api.start("item-1", json!({"taskObject": "x"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (client, _token) = signed_in_worker(&base).await;
+    let junk = "AWS4-HMAC-SHA256 Credential=LKIAJUNK/20261201/us-east-1/sagemaker/aws4_request, \
+                SignedHeaders=host, Signature=00";
+    let response = client
+        .post(format!("{base}/work/api/tasks/claim"))
+        .header("authorization", junk)
+        .header("origin", "https://evil.example")
+        .json(&json!({"flow": "review-text"}))
+        .send()
+        .await
+        .unwrap();
+    // Without its cookies the request has no CSRF token either.
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // Nothing was claimed: the worker's own call still gets the task.
+    let (client, token) = signed_in_worker(&base).await;
+    let (status, claimed) = call(
+        &client,
+        &token,
+        reqwest::Method::POST,
+        format!("{base}/work/api/tasks/claim"),
+        Some(json!({"flow": "review-text"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{claimed}");
+}
+
 async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
     let api = common::Api::spawn(backend, &[]).await;
     let base = api.base.clone();
@@ -240,8 +273,19 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
     )
     .await;
     let id = claimed["taskId"].as_i64().unwrap();
+    // Opened as a page of its own (the browser says so), the frame's document is refused: at
+    // the top, a template could navigate the whole window.
+    let top_level = client
+        .get(format!("{base}/work/frame/{id}"))
+        .header("sec-fetch-dest", "document")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(top_level.status(), StatusCode::FORBIDDEN);
+    assert!(!top_level.text().await.unwrap().contains("bold"));
     let frame = client
         .get(format!("{base}/work/frame/{id}"))
+        .header("sec-fetch-dest", "iframe")
         .send()
         .await
         .unwrap();
@@ -261,6 +305,11 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
         document.contains("&lt;b&gt;bold&lt;/b&gt; text"),
         "{document}"
     );
+    // Browsers that send no fetch metadata: the document disarms itself at the top level.
+    let guard_at = document
+        .find(loupe_engine::templates::frame::TOP_LEVEL_GUARD)
+        .expect("the top-level guard");
+    assert!(guard_at < document.find("<body>").unwrap());
     let bundle_at = document
         .find("/crowd/crowd-html-elements.js?v=")
         .expect("the bundle");
@@ -379,6 +428,7 @@ async fn the_template_preview_frame_is_for_admins_and_sandboxed(backend: Backend
 }
 
 test_on_both_backends!(
+    a_signature_header_never_rides_on_a_session,
     a_worker_claims_reads_and_submits_through_the_api,
     the_task_frame_is_served_to_its_holder_only_sandboxed,
     the_template_preview_frame_is_for_admins_and_sandboxed

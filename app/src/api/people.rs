@@ -12,7 +12,7 @@ pub struct PersonRow {
     pub teams: Vec<String>,
     pub created: String,
     pub last_sign_in: Option<String>,
-    /// `active`, `invited`, `locked` or `deactivated`.
+    /// `active`, `invited` or `deactivated`.
     pub status: String,
     /// What the status means in words, with its time.
     pub status_text: String,
@@ -68,8 +68,6 @@ pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
             .collect();
         let (status, status_text) = if let Some(at) = user.deactivated_at {
             ("deactivated", format!("deactivated {}", at.to_minute_utc()))
-        } else if let Some(until) = user.locked_until.filter(|until| *until > now) {
-            ("locked", format!("locked until {}", until.to_minute_utc()))
         } else if let Some(until) = invited.get(&user.id.0) {
             (
                 "invited",

@@ -14,8 +14,13 @@ fn error_message(code: &str, until: Option<String>) -> String {
             "This account has been deactivated. Ask an admin to reactivate it.".to_owned()
         }
         "locked" => format!(
-            "Too many failed sign-ins. This account is locked until {}.",
+            "Too many failed sign-ins from your network. Signing in to this account from here \
+             is locked until {}; from another network it works now.",
             until.unwrap_or_else(|| "later".to_owned())
+        ),
+        "address" => format!(
+            "Too many failed sign-ins from your network. Try again after {}.",
+            until.unwrap_or_else(|| "a while".to_owned())
         ),
         _ => "Sign-in is unavailable right now. Try again in a moment.".to_owned(),
     }

@@ -83,6 +83,19 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// One failed sign-in, to be counted against its account and client address.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInFailure<'a> {
+    pub user: UserId,
+    /// The client's address, as the server saw it (or as its trusted proxy reported it).
+    pub client: &'a str,
+    pub at: Timestamp,
+    /// Failures before this are forgotten.
+    pub forget_before: Timestamp,
+    pub max_failures: u32,
+    pub lock_until: Timestamp,
+}
+
 #[async_trait]
 pub trait Store: ReviewStore + Send + Sync + fmt::Debug {
     fn backend(&self) -> Backend;
@@ -98,15 +111,27 @@ pub trait Store: ReviewStore + Send + Sync + fmt::Debug {
     async fn find_login(&self, email: &Email) -> Result<Option<LoginRecord>, StoreError>;
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
     async fn count_admins(&self) -> Result<i64, StoreError>;
-    async fn record_login_success(&self, id: UserId, now: Timestamp) -> Result<(), StoreError>;
-    /// Counts a failed sign-in. When the count reaches `max_failures` the account is locked until
-    /// `lock_until`; a lock that has run out starts the count afresh. Returns the lock, if any.
-    async fn record_login_failure(
+    /// A sign-in from `client` succeeded: its failures are forgotten.
+    async fn record_login_success(
         &self,
         id: UserId,
+        client: &str,
         now: Timestamp,
-        max_failures: u32,
-        lock_until: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Until when sign-ins to this account from `client` are refused, if they are.
+    async fn sign_in_lock(
+        &self,
+        id: UserId,
+        client: &str,
+        now: Timestamp,
+    ) -> Result<Option<Timestamp>, StoreError>;
+    /// Counts a failed sign-in from one client address. When its count reaches
+    /// `max_failures`, sign-ins from that address are locked until `lock_until`; a lock that
+    /// has run out, or failures all older than `forget_before`, start the count afresh.
+    /// Returns the lock, if any.
+    async fn record_login_failure(
+        &self,
+        failure: &SignInFailure<'_>,
     ) -> Result<Option<Timestamp>, StoreError>;
 
     /// Deactivates (`Some(now)`) or reactivates (`None`) an account; false if there is none.

@@ -5,8 +5,7 @@
 macro_rules! sql_store {
     ($store:ty, $row:ty, $backend:expr) => {
         const USER_COLUMNS: &str =
-            "id, email, role, created_at, last_login_at, locked_until, deactivated_at, \
-             sessions_valid_after";
+            "id, email, role, created_at, last_login_at, deactivated_at, sessions_valid_after";
         const TEAM_COLUMNS: &str = "t.id, t.name, t.description, t.created_at, \
              (SELECT COUNT(*) FROM work_team_members m WHERE m.team_id = t.id) AS member_count";
         const KEY_COLUMNS: &str = "id, name, status, created_at, revoked_at, sealed_secret";
@@ -25,9 +24,6 @@ macro_rules! sql_store {
                 created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
                 last_login_at: row
                     .try_get::<Option<i64>, _>("last_login_at")?
-                    .map($crate::clock::Timestamp::from_millis),
-                locked_until: row
-                    .try_get::<Option<i64>, _>("locked_until")?
                     .map($crate::clock::Timestamp::from_millis),
                 deactivated_at: row
                     .try_get::<Option<i64>, _>("deactivated_at")?
@@ -179,46 +175,77 @@ macro_rules! sql_store {
             async fn record_login_success(
                 &self,
                 id: $crate::accounts::UserId,
+                client: &str,
                 now: $crate::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query(
-                    "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $2 \
-                     WHERE id = $1",
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(now.as_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM sign_in_locks WHERE user_id = $1 AND client = $2")
+                    .bind(id.0)
+                    .bind(client)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn sign_in_lock(
+                &self,
+                id: $crate::accounts::UserId,
+                client: &str,
+                now: $crate::clock::Timestamp,
+            ) -> Result<Option<$crate::clock::Timestamp>, $crate::store::StoreError> {
+                let until: Option<i64> = sqlx::query_scalar(
+                    "SELECT locked_until FROM sign_in_locks \
+                     WHERE user_id = $1 AND client = $2 AND locked_until > $3",
                 )
                 .bind(id.0)
+                .bind(client)
                 .bind(now.as_millis())
-                .execute(&self.pool)
-                .await?;
-                Ok(())
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten();
+                Ok(until.map($crate::clock::Timestamp::from_millis))
             }
 
             async fn record_login_failure(
                 &self,
-                id: $crate::accounts::UserId,
-                now: $crate::clock::Timestamp,
-                max_failures: u32,
-                lock_until: $crate::clock::Timestamp,
+                failure: &$crate::store::SignInFailure<'_>,
             ) -> Result<Option<$crate::clock::Timestamp>, $crate::store::StoreError> {
-                // One statement, so concurrent failures from several replicas all count.
-                // Every right-hand side reads the row as it was before the update.
+                // One statement, so concurrent failures from several replicas all count. A lock
+                // that has run out, or failures older than the window, start the count afresh;
+                // every right-hand side reads the row as it was before the update.
                 let locked: Option<i64> = sqlx::query_scalar(
-                    "UPDATE users SET \
-                       failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 \
-                                            THEN 1 ELSE failed_logins + 1 END, \
+                    "INSERT INTO sign_in_locks \
+                       (user_id, client, failures, last_failure_at, locked_until) \
+                     VALUES ($1, $2, 1, $3, CASE WHEN 1 >= $5 THEN $6 ELSE NULL END) \
+                     ON CONFLICT (user_id, client) DO UPDATE SET \
+                       failures = CASE \
+                         WHEN sign_in_locks.locked_until <= $3 \
+                           OR sign_in_locks.last_failure_at <= $4 THEN 1 \
+                         ELSE sign_in_locks.failures + 1 END, \
                        locked_until = CASE \
-                         WHEN locked_until IS NOT NULL AND locked_until <= $2 \
-                           THEN CASE WHEN 1 >= $3 THEN $4 ELSE NULL END \
-                         WHEN failed_logins + 1 >= $3 THEN $4 \
-                         ELSE locked_until END \
-                     WHERE id = $1 RETURNING locked_until",
+                         WHEN sign_in_locks.locked_until <= $3 \
+                           OR sign_in_locks.last_failure_at <= $4 \
+                           THEN CASE WHEN 1 >= $5 THEN $6 ELSE NULL END \
+                         WHEN sign_in_locks.failures + 1 >= $5 \
+                           THEN COALESCE(sign_in_locks.locked_until, $6) \
+                         ELSE sign_in_locks.locked_until END, \
+                       last_failure_at = $3 \
+                     RETURNING locked_until",
                 )
-                .bind(id.0)
-                .bind(now.as_millis())
-                .bind(i64::from(max_failures))
-                .bind(lock_until.as_millis())
-                .fetch_optional(&self.pool)
-                .await?
-                .flatten();
+                .bind(failure.user.0)
+                .bind(failure.client)
+                .bind(failure.at.as_millis())
+                .bind(failure.forget_before.as_millis())
+                .bind(i64::from(failure.max_failures))
+                .bind(failure.lock_until.as_millis())
+                .fetch_one(&self.pool)
+                .await?;
                 Ok(locked.map($crate::clock::Timestamp::from_millis))
             }
 
@@ -360,7 +387,7 @@ macro_rules! sql_store {
                 use sqlx::Row as _;
                 let row = sqlx::query(
                     "SELECT i.token_hash, i.created_at AS invited_at, i.expires_at, i.accepted_at, \
-                            u.id, u.email, u.role, u.created_at, u.last_login_at, u.locked_until, \
+                            u.id, u.email, u.role, u.created_at, u.last_login_at, \
                             u.deactivated_at, u.sessions_valid_after \
                      FROM invitations i JOIN users u ON u.id = i.user_id WHERE i.token_hash = $1",
                 )
@@ -399,10 +426,14 @@ macro_rules! sql_store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(user) = user else { return Ok(None) };
-                // A fresh password also clears a lock-out.
+                // A fresh password also clears the sign-in locks.
+                sqlx::query("DELETE FROM sign_in_locks WHERE user_id = $1")
+                    .bind(user)
+                    .execute(&mut *tx)
+                    .await?;
                 let row = sqlx::query(&format!(
-                    "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, \
-                     sessions_valid_after = $3 WHERE id = $1 RETURNING {USER_COLUMNS}"
+                    "UPDATE users SET password_hash = $2, sessions_valid_after = $3 \
+                     WHERE id = $1 RETURNING {USER_COLUMNS}"
                 ))
                 .bind(user)
                 .bind(password_hash.as_str())

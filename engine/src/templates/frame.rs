@@ -21,6 +21,14 @@ pub fn header_policy() -> String {
     format!("{CONTENT_POLICY}; frame-ancestors 'self'; sandbox allow-scripts")
 }
 
+/// The first thing in the document: opened anywhere but inside a frame (a worker lured to the
+/// frame's URL in a tab of its own), the rest of the document is turned into inert text before
+/// the parser reaches it, so no template script runs where it could navigate the top window.
+/// Servers also refuse such loads when the browser says so (`Sec-Fetch-Dest`); this covers
+/// browsers that send no fetch metadata (plain HTTP on another host).
+pub const TOP_LEVEL_GUARD: &str = "<script>if(window.top===window.self){document.write(\
+     '<p>This task is shown only inside Loupe&#39;s task page.</p><plaintext hidden>')}</script>";
+
 /// Where Loupe serves its own crowd elements.
 pub const ELEMENTS_PATH: &str = "/crowd/crowd-html-elements.js";
 
@@ -33,6 +41,7 @@ pub fn frame_document(rendered: &str, elements_src: &str) -> String {
     let body = without_crowd_script(rendered);
     let mut doc = String::with_capacity(body.len() + 600);
     doc.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    doc.push_str(TOP_LEVEL_GUARD);
     doc.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
     doc.push_str("<script src=\"");
     doc.push_str(&attribute(elements_src));
@@ -62,6 +71,8 @@ mod tests {
         let head = &doc[..doc.find("<body>").unwrap()];
         assert!(head.contains("<script src=\"/crowd/crowd-html-elements.js?v=1&amp;x=2\">"));
         assert!(!head.contains("Content-Security-Policy"));
+        // The top-level guard runs before anything of the template or the bundle.
+        assert!(doc.find(TOP_LEVEL_GUARD).unwrap() < doc.find("<script src=").unwrap());
         assert!(doc.contains("<crowd-form><crowd-input name=\"a\"></crowd-input></crowd-form>"));
     }
 

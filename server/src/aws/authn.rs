@@ -8,13 +8,15 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, Method, Uri};
-use loupe_engine::keys::{AccessKeyId, KeyStatus, MasterKey};
+use axum::http::{HeaderMap, Uri};
+use loupe_engine::keys::{AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::store::Store;
 use time::OffsetDateTime;
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::error::{AwsError, ErrorKind, Protocol};
 use super::sigv4::{self, Authorization, Expectations, RequestParts, SigV4Error};
+use crate::body_limits::{self, BodyRoute};
 
 /// SageMaker and the A2I runtime both sign with this service name.
 pub const SIGNING_SERVICE: &str = "sagemaker";
@@ -46,15 +48,57 @@ pub struct Authenticator<'a> {
     pub allow_unsigned: bool,
 }
 
+/// A request whose key, scope, signing time and signed headers check out: all that can be
+/// known before its body is read. [`Identified::verify`] checks the signature over the body.
+pub struct Identified {
+    pub caller: Caller,
+    check: Option<(Authorization, SecretAccessKey, Expect)>,
+}
+
+/// The owned half of [`Expectations`] kept between the two steps.
+struct Expect {
+    region: String,
+    now: OffsetDateTime,
+}
+
+impl Identified {
+    pub fn verify(self, request: &RequestParts<'_>) -> Result<Caller, AwsError> {
+        if let Some((authorization, secret, expect)) = &self.check {
+            let expect = Expectations {
+                region: &expect.region,
+                service: SIGNING_SERVICE,
+                now: expect.now,
+            };
+            sigv4::verify(request, authorization, secret.expose(), &expect)
+                .map_err(signature_error)?;
+        }
+        Ok(self.caller)
+    }
+}
+
 impl Authenticator<'_> {
+    /// Both steps at once, for a request already read whole.
     pub async fn authenticate(
         &self,
         request: &RequestParts<'_>,
         now: OffsetDateTime,
     ) -> Result<Caller, AwsError> {
-        let Some(header) = request.headers.get("authorization") else {
+        self.identify(request.headers, now).await?.verify(request)
+    }
+
+    /// The checks that need only the headers: the key exists and is active, its secret opens,
+    /// and the signature's scope, date and signed headers are acceptable.
+    pub async fn identify(
+        &self,
+        headers: &HeaderMap,
+        now: OffsetDateTime,
+    ) -> Result<Identified, AwsError> {
+        let Some(header) = headers.get("authorization") else {
             return if self.allow_unsigned {
-                Ok(Caller::Unsigned)
+                Ok(Identified {
+                    caller: Caller::Unsigned,
+                    check: None,
+                })
             } else {
                 Err(AwsError::new(
                     ErrorKind::MissingAuthenticationToken,
@@ -70,6 +114,12 @@ impl Authenticator<'_> {
             )
         })?;
         let authorization = Authorization::parse(header).map_err(signature_error)?;
+        let expect = Expectations {
+            region: self.region,
+            service: SIGNING_SERVICE,
+            now,
+        };
+        sigv4::check_headers(headers, &authorization, &expect).map_err(signature_error)?;
         let unrecognized = || {
             AwsError::new(
                 ErrorKind::UnrecognizedClient,
@@ -95,44 +145,43 @@ impl Authenticator<'_> {
                 "The server cannot read this access key's secret; ask the operator.",
             )
         })?;
-        let expect = Expectations {
-            region: self.region,
-            service: SIGNING_SERVICE,
-            now,
-        };
-        sigv4::verify(request, &authorization, secret.expose(), &expect)
-            .map_err(signature_error)?;
-        Ok(Caller::Key(id))
+        Ok(Identified {
+            caller: Caller::Key(id),
+            check: Some((
+                authorization,
+                secret,
+                Expect {
+                    region: self.region.to_owned(),
+                    now,
+                },
+            )),
+        })
     }
 }
 
 /// An authenticated API request: the extractor every API handler takes (last, as it reads the
 /// body). Refuses the request with the AWS error, in the protocol of the path: AWS JSON 1.1 for
-/// `POST /`, rest-json elsewhere.
+/// `POST /`, rest-json elsewhere. The body is read only once the key and the signature's
+/// date are known, within the route's cap and the server's body budget.
 pub struct Signed {
     pub caller: Caller,
     pub uri: Uri,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// The body's share of the budget, given back when the handler is done with it.
+    _budget: Option<OwnedSemaphorePermit>,
 }
 
 impl FromRequest<crate::AppState> for Signed {
     type Rejection = AwsError;
 
     async fn from_request(request: Request, state: &crate::AppState) -> Result<Self, AwsError> {
-        let method = request.method().clone();
-        let uri = request.uri().clone();
-        let headers = request.headers().clone();
-        let protocol = if method == Method::POST && uri.path() == "/" {
-            Protocol::Json11
-        } else {
-            Protocol::RestJson
+        let (parts, body) = request.into_parts();
+        let route = BodyRoute::of(&parts.method, parts.uri.path());
+        let (cap, protocol) = match route {
+            BodyRoute::Api { cap, protocol } => (cap, protocol),
+            BodyRoute::Ui { cap } => (cap, Protocol::RestJson),
         };
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                AwsError::new(ErrorKind::Serialization, rejection.body_text()).in_protocol(protocol)
-            })?;
         let auth = Authenticator {
             store: &*state.store,
             master_key: &state.master_key,
@@ -140,17 +189,71 @@ impl FromRequest<crate::AppState> for Signed {
             allow_unsigned: state.allow_unsigned_api,
         };
         let now = state.clock.now().to_datetime();
-        let caller = auth
-            .authenticate(&request_parts(method.as_str(), &uri, &headers, &body), now)
+        let identified = auth
+            .identify(&parts.headers, now)
             .await
+            .map_err(|e| e.in_protocol(protocol))?;
+        if let Caller::Key(key) = &identified.caller
+            && !state.api_rate.admit(key, std::time::Instant::now())
+        {
+            return Err(AwsError::new(ErrorKind::Throttling, "Rate exceeded").in_protocol(protocol));
+        }
+        let announced = parts
+            .headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let budget = match announced {
+            Some(0) => None,
+            announced => Some(
+                state
+                    .body_limits
+                    .reserve(announced.unwrap_or(cap).min(cap))
+                    .await
+                    .map_err(|_| body_limits::busy_error().in_protocol(protocol))?,
+            ),
+        };
+        let body = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .map_err(|error| body_error(&error, cap).in_protocol(protocol))?;
+        let caller = identified
+            .verify(&request_parts(
+                parts.method.as_str(),
+                &parts.uri,
+                &parts.headers,
+                &body,
+            ))
             .map_err(|e| e.in_protocol(protocol))?;
         Ok(Self {
             caller,
-            uri,
-            headers,
+            uri: parts.uri,
+            headers: parts.headers,
             body,
+            _budget: budget,
         })
     }
+}
+
+/// Why a body could not be read: over the cap (the guard in [`body_limits`] stops it there),
+/// too slow, or cut off.
+fn body_error(error: &axum::Error, cap: usize) -> AwsError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return body_limits::too_large_error(cap);
+        }
+        if cause.is::<body_limits::BodyTimedOut>() {
+            return AwsError::new(
+                ErrorKind::Serialization,
+                "The request body did not arrive in time.",
+            );
+        }
+        source = cause.source();
+    }
+    AwsError::new(
+        ErrorKind::Serialization,
+        format!("The request body could not be read: {error}"),
+    )
 }
 
 /// Reads the pieces of an axum request that SigV4 covers.

@@ -3,7 +3,7 @@
 //! flow definition and work team operations. Timestamps are epoch seconds (a JSON number with milliseconds).
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,15 +20,12 @@ use super::authn::Signed;
 use super::error::{AwsError, ErrorKind, Protocol};
 use crate::AppState;
 
-/// Operations and templates are small; flow definitions hold at most 10 KiB of conditions.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
 const DEFAULT_MAX_RESULTS: usize = 100;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", post(dispatch))
         .route("/human-task-uis/{name}/template", get(template))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// `UiTemplate.Url` of DescribeHumanTaskUi: the template text, for callers of the API. Sent as

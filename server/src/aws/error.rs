@@ -26,6 +26,10 @@ pub enum ErrorKind {
     ResourceLimitExceeded,
     ServiceQuotaExceeded,
     Throttling,
+    /// A body over the operation's cap (AWS's front end answers 413 so).
+    RequestEntityTooLarge,
+    /// The server is shedding load; the caller retries with back-off.
+    ServiceUnavailable,
     InternalServer,
     Serialization,
     UnknownOperation,
@@ -46,6 +50,8 @@ impl ErrorKind {
             Self::ResourceLimitExceeded => "ResourceLimitExceeded",
             Self::ServiceQuotaExceeded => "ServiceQuotaExceededException",
             Self::Throttling => "ThrottlingException",
+            Self::RequestEntityTooLarge => "RequestEntityTooLargeException",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::InternalServer => "InternalServerException",
             Self::Serialization => "SerializationException",
             Self::UnknownOperation => "UnknownOperationException",
@@ -65,6 +71,8 @@ impl ErrorKind {
                 StatusCode::PAYMENT_REQUIRED
             }
             Self::Throttling => StatusCode::TOO_MANY_REQUESTS,
+            Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
             Self::InvalidSignature
             | Self::UnrecognizedClient
@@ -84,6 +92,8 @@ impl ErrorKind {
             | Self::UnrecognizedClient
             | Self::MissingAuthenticationToken => StatusCode::FORBIDDEN,
             Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         }
     }

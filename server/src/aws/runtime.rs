@@ -3,7 +3,7 @@
 //! engine. Timestamps are ISO-8601 with milliseconds.
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use loupe_engine::flows::RequestError;
@@ -17,9 +17,6 @@ use super::authn::Signed;
 use super::error::{AwsError, ErrorKind, Protocol};
 use crate::AppState;
 
-/// The largest request body: a 3 MiB `InputContent`, JSON-escaped, with room to spare.
-const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/human-loops", post(start).get(list))
@@ -31,7 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/human-loops/{name}", get(describe).delete(delete))
         // Loupe's own: what StartHumanLoop would decide, without starting anything.
         .route("/flow-definitions/{name}/dry-run", post(dry_run))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 fn request_error(error: RequestError) -> AwsError {

@@ -183,13 +183,14 @@ pub struct Expectations<'a> {
     pub now: OffsetDateTime,
 }
 
-/// Checks `authorization` against the request and the key's secret.
-pub fn verify(
-    request: &RequestParts<'_>,
+/// The checks that need no body and no secret: the scope, the signing time, and that the
+/// headers which say what the request does are signed. Run before the body is read.
+/// Returns the request's `X-Amz-Date`.
+pub fn check_headers(
+    headers: &HeaderMap,
     authorization: &Authorization,
-    secret_access_key: &str,
     expect: &Expectations<'_>,
-) -> Result<(), SigV4Error> {
+) -> Result<String, SigV4Error> {
     let credential = &authorization.credential;
     if credential.service != expect.service {
         return Err(SigV4Error::Invalid(format!(
@@ -208,7 +209,26 @@ pub fn verify(
             "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".to_owned(),
         ));
     }
-    let amz_date = header_text(request.headers, "x-amz-date").ok_or_else(|| {
+    if header_text(headers, "x-amz-content-sha256").as_deref() == Some(UNSIGNED_PAYLOAD) {
+        return Err(SigV4Error::Invalid(
+            "UNSIGNED-PAYLOAD is not accepted: the request body must be signed.".to_owned(),
+        ));
+    }
+    // `x-amz-target` picks the operation and `content-type` the protocol: a captured request
+    // whose signature did not cover them could be re-aimed at another operation.
+    let unsigned: Vec<&str> = headers
+        .keys()
+        .map(|name| name.as_str())
+        .filter(|name| name.starts_with("x-amz-") || *name == "content-type")
+        .filter(|name| !authorization.signed_headers.iter().any(|h| h == name))
+        .collect();
+    if !unsigned.is_empty() {
+        return Err(SigV4Error::Invalid(format!(
+            "There were headers present in the request which were not signed: {}",
+            unsigned.join(", ")
+        )));
+    }
+    let amz_date = header_text(headers, "x-amz-date").ok_or_else(|| {
         SigV4Error::Incomplete(
             "Authorization header requires existence of a 'X-Amz-Date' header.".to_owned(),
         )
@@ -236,19 +256,33 @@ pub fn verify(
             amz_format(expect.now)
         )));
     }
+    Ok(amz_date)
+}
+
+/// Checks `authorization` against the request and the key's secret.
+pub fn verify(
+    request: &RequestParts<'_>,
+    authorization: &Authorization,
+    secret_access_key: &str,
+    expect: &Expectations<'_>,
+) -> Result<(), SigV4Error> {
+    let amz_date = check_headers(request.headers, authorization, expect)?;
     let body_hash = hex(&Sha256::digest(request.body));
     if let Some(claimed) = header_text(request.headers, "x-amz-content-sha256")
         && claimed != body_hash
     {
-        return Err(SigV4Error::Invalid(if claimed == UNSIGNED_PAYLOAD {
-            "UNSIGNED-PAYLOAD is not accepted: the request body must be signed.".to_owned()
-        } else {
+        return Err(SigV4Error::Invalid(
             "The provided 'x-amz-content-sha256' header does not match what was computed."
-                .to_owned()
-        }));
+                .to_owned(),
+        ));
     }
     let canonical = canonical_request(request, &authorization.signed_headers, &body_hash)?;
-    let expected = signature(secret_access_key, credential, &amz_date, &canonical);
+    let expected = signature(
+        secret_access_key,
+        &authorization.credential,
+        &amz_date,
+        &canonical,
+    );
     if bool::from(
         expected
             .as_bytes()
@@ -576,6 +610,38 @@ mod tests {
             check(signed, &headers, signed.body.as_bytes(), NOW)
                 .unwrap_or_else(|e| panic!("{} {}: {e}", signed.method, signed.path));
         }
+    }
+
+    #[test]
+    fn headers_that_choose_the_operation_must_be_signed() {
+        // A request signed without x-amz-target, with one added afterwards: re-aimed at another
+        // operation, although its signature is otherwise correct.
+        let listing = &BOTOCORE[1];
+        let mut headers = headers_of(listing);
+        check(listing, &headers, b"", NOW).unwrap();
+        headers.insert(
+            "x-amz-target",
+            HeaderValue::from_static("SageMaker.DeleteFlowDefinition"),
+        );
+        let error = check(listing, &headers, b"", NOW).unwrap_err();
+        assert_eq!(error.aws_error_type(), "InvalidSignatureException");
+        assert!(
+            error.to_string().contains("not signed: x-amz-target"),
+            "{error}"
+        );
+
+        let mut headers = headers_of(listing);
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        let error = check(listing, &headers, b"", NOW).unwrap_err();
+        assert!(
+            error.to_string().contains("not signed: content-type"),
+            "{error}"
+        );
+
+        // Headers outside the rule (user-agent, which botocore never signs) are fine.
+        let mut headers = headers_of(listing);
+        headers.insert("user-agent", HeaderValue::from_static("Boto3/1.44.8"));
+        check(listing, &headers, b"", NOW).unwrap();
     }
 
     #[test]

@@ -91,4 +91,23 @@ assert error_code(lambda: client("sagemaker-a2i-runtime", "not the secret").desc
     "InvalidSignatureException",
     403,
 )
+# A full InputContent (3 MiB of UTF-8) of non-ASCII text: boto3 escapes each such character as
+# \uXXXX, so the request body is three times the content, and it is still taken.
+LIMIT = 3 * 1024 * 1024
+frame = json.dumps({"taskObject": ""})
+content = json.dumps({"taskObject": "\u00e9" * ((LIMIT - len(frame)) // 2)}, ensure_ascii=False)
+assert LIMIT - 1 <= len(content.encode()) <= LIMIT, len(content.encode())
+big = a2i.start_human_loop(
+    HumanLoopName="boto-big", FlowDefinitionArn=FLOW, HumanLoopInput={"InputContent": content}
+)
+assert big["HumanLoopArn"].endswith("/boto-big"), big
+assert a2i.describe_human_loop(HumanLoopName="boto-big")["HumanLoopStatus"] == "InProgress"
+# Past the limit: the model's length error, not a size or serialization error.
+too_big = json.dumps({"taskObject": "\u00e9" * (LIMIT // 2)}, ensure_ascii=False)
+assert error_code(
+    lambda: a2i.start_human_loop(
+        HumanLoopName="boto-too-big", FlowDefinitionArn=FLOW, HumanLoopInput={"InputContent": too_big}
+    )
+) == ("ValidationException", 400)
+
 print("boto3 runtime conformance: ok")

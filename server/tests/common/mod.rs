@@ -38,8 +38,33 @@ pub struct Api {
     /// The worker in team "reviewers".
     pub worker: loupe_engine::accounts::UserId,
     client: reqwest::Client,
+    /// The server's process, when it runs in one of its own (benches measuring its memory).
+    pub server_pid: Option<u32>,
+    _server: Option<tokio::process::Child>,
     _db: TestDatabase,
     _dir: tempfile::TempDir,
+}
+
+async fn wait_until_ready(base: &str) {
+    for _ in 0..600 {
+        if let Ok(response) = reqwest::get(format!("{base}/readyz")).await
+            && response.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the server at {base} did not become ready");
+}
+
+/// Resident memory of a process, in KiB (0 when it cannot be read).
+pub fn resident_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// What came back: status, `X-Amzn-ErrorType`, body.
@@ -71,13 +96,38 @@ impl Api {
             ACCOUNT,
         ];
         args.extend_from_slice(extra);
-        let Some(Command::Serve(args)) = Cli::try_parse_from(args).unwrap().command else {
-            panic!("serve expected")
+        // `LOUPE_BENCH_SERVER_BIN` names a `loupe` binary to run as a process of its own, so a
+        // bench can read the server's memory apart from its own.
+        let (addr, server) = match std::env::var("LOUPE_BENCH_SERVER_BIN") {
+            Ok(binary) => {
+                let port = {
+                    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+                    probe.local_addr().unwrap().port()
+                };
+                let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+                let bind = addr.to_string();
+                let child = tokio::process::Command::new(binary)
+                    .args(&args[1..])
+                    .args(["--bind", &bind])
+                    .env("LOUPE_LOG", "warn")
+                    .stdout(std::process::Stdio::null())
+                    .kill_on_drop(true)
+                    .spawn()
+                    .unwrap();
+                wait_until_ready(&format!("http://{addr}")).await;
+                (addr, Some(child))
+            }
+            Err(_) => {
+                let Some(Command::Serve(args)) = Cli::try_parse_from(args).unwrap().command else {
+                    panic!("serve expected")
+                };
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let running = loupe_server::start(&args, listener, LoginPolicy::default())
+                    .await
+                    .unwrap();
+                (running.addr, None)
+            }
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let running = loupe_server::start(&args, listener, LoginPolicy::default())
-            .await
-            .unwrap();
 
         // A key, a worker team, a template and a custom flow definition, straight in the store.
         let (store, _) = store::open(&db.url).await.unwrap();
@@ -131,8 +181,8 @@ impl Api {
             .await
             .unwrap();
         Self {
-            base: format!("http://{}", running.addr),
-            host: running.addr.to_string(),
+            base: format!("http://{addr}"),
+            host: addr.to_string(),
             key: key.id,
             secret,
             store,
@@ -141,6 +191,8 @@ impl Api {
             reviews,
             worker,
             client: reqwest::Client::new(),
+            server_pid: server.as_ref().and_then(tokio::process::Child::id),
+            _server: server,
             _db: db,
             _dir: dir,
         }

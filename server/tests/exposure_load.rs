@@ -1,0 +1,204 @@
+//! The memory budget under a bounded loopback load: the `loupe` binary in a process of its own,
+//! 100 concurrent anonymous sign-ins and 150 slow 8 MB bodies at once, while `/healthz` is
+//! polled. Its resident memory must stay under the configured budget and every health check must
+//! answer within 100 ms.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+
+const BUDGET_MIB: u64 = 256;
+
+fn resident_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+async fn free_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+async fn wait_ready(base: &str) {
+    for _ in 0..300 {
+        if let Ok(response) = reqwest::get(format!("{base}/readyz")).await
+            && response.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("loupe did not become ready");
+}
+
+/// One anonymous sign-in, from an address of its own (so no per-address limit spares the
+/// server a hash), for an account that does not exist (which costs a hash all the same).
+async fn sign_in(base: String, n: u8) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from([127, 0, 1, n]))
+        .build()
+        .unwrap();
+    let _ = client
+        .post(format!("{base}/auth/login"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("email", format!("guess{n}@example.org")),
+            ("password", "a wrong guess".into()),
+        ])
+        .send()
+        .await;
+}
+
+/// A body of 8 MB sent at 64 KiB every 200 ms: to the API unsigned, to a page route with a
+/// length over its cap, and chunked (no length) to a page route.
+async fn slow_body(addr: String, kind: usize) {
+    let Ok(mut stream) = TcpStream::connect(&addr).await else {
+        return;
+    };
+    let head = match kind % 3 {
+        0 => "POST /human-loops HTTP/1.1\r\nHost: loupe\r\ncontent-type: application/json\r\n\
+              content-length: 8388608\r\n\r\n"
+            .to_owned(),
+        1 => "POST /api/admin/people HTTP/1.1\r\nHost: loupe\r\n\
+              content-type: application/x-www-form-urlencoded\r\ncontent-length: 8388608\r\n\r\n"
+            .to_owned(),
+        _ => "POST /api/admin/people HTTP/1.1\r\nHost: loupe\r\n\
+              content-type: application/x-www-form-urlencoded\r\ntransfer-encoding: chunked\r\n\r\n"
+            .to_owned(),
+    };
+    if stream.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    let chunk = vec![b'a'; 64 * 1024];
+    let chunked = kind % 3 == 2;
+    for _ in 0..128 {
+        let sent = if chunked {
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(&chunk);
+            framed.extend_from_slice(b"\r\n");
+            stream.write_all(&framed).await
+        } else {
+            stream.write_all(&chunk).await
+        };
+        if sent.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_floods_stay_within_the_memory_budget_and_health_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().await;
+    let addr = format!("127.0.0.1:{port}");
+    let base = format!("http://{addr}");
+    let database = format!("sqlite://{}", dir.path().join("loupe.db").display());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args([
+            "serve",
+            "--database-url",
+            &database,
+            "--bind",
+            &addr,
+            "--key-file",
+            dir.path().join("loupe.key").to_str().unwrap(),
+            "--site-root",
+            dir.path().to_str().unwrap(),
+            "--output-root",
+            dir.path().join("outputs").to_str().unwrap(),
+            "--admin-password",
+            "the admin password 123",
+            "--memory-budget-mib",
+            &BUDGET_MIB.to_string(),
+        ])
+        .env("LOUPE_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let pid = child.id().unwrap();
+    wait_ready(&base).await;
+    let idle_kib = resident_kib(pid);
+
+    let running = Arc::new(AtomicBool::new(true));
+    let sampler = {
+        let running = running.clone();
+        tokio::spawn(async move {
+            let mut peak = 0;
+            while running.load(Ordering::Relaxed) {
+                peak = peak.max(resident_kib(pid));
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            peak
+        })
+    };
+    let health = {
+        let running = running.clone();
+        let base = base.clone();
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let (mut slowest, mut checks) = (Duration::ZERO, 0);
+            while running.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                let answered = client
+                    .get(format!("{base}/healthz"))
+                    .timeout(Duration::from_secs(2))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                assert!(answered, "a health check failed");
+                slowest = slowest.max(started.elapsed());
+                checks += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            (slowest, checks)
+        })
+    };
+
+    let mut load = Vec::new();
+    for n in 0..150 {
+        load.push(tokio::spawn(slow_body(addr.clone(), n)));
+    }
+    for n in 1..=100 {
+        load.push(tokio::spawn(sign_in(base.clone(), n)));
+    }
+    let flood = tokio::time::timeout(Duration::from_secs(60), async {
+        for task in load {
+            let _ = task.await;
+        }
+    })
+    .await;
+    running.store(false, Ordering::Relaxed);
+    let peak_kib = sampler.await.unwrap();
+    let (slowest, checks) = health.await.unwrap();
+    let _ = child.kill().await;
+    eprintln!(
+        "idle {} MiB, peak {} MiB under load; {checks} health checks, slowest {slowest:?}",
+        idle_kib / 1024,
+        peak_kib / 1024
+    );
+    assert!(flood.is_ok(), "the load did not finish within a minute");
+    assert!(
+        peak_kib < BUDGET_MIB * 1024,
+        "resident memory peaked at {} MiB, over the {BUDGET_MIB} MiB budget",
+        peak_kib / 1024
+    );
+    assert!(checks > 10);
+    assert!(
+        slowest < Duration::from_millis(100),
+        "a health check took {slowest:?}"
+    );
+}
