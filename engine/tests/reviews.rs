@@ -598,6 +598,160 @@ async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend)
     }
 }
 
+/// Submits of one batch lock their loops in one global order, so batches never deadlock on
+/// PostgreSQL. 24 workers on two engines (eight batching writers) answer 300 loops of `TaskCount`
+/// 3, so every batch holds submits for several loops that other batches hold too. Every claim
+/// and submit succeeds, no loop gets more answers than it asked for, and (on PostgreSQL) the
+/// database counted no deadlock.
+async fn submits_in_concurrent_batches_never_deadlock(backend: Backend) {
+    const LOOPS: usize = 300;
+    let b = Arc::new(Bench::new(backend, 24).await);
+    b.custom_flow("mixed", 3).await;
+    for n in 0..LOOPS {
+        b.start("mixed", &format!("item-{n:03}"), json!({"n": n}))
+            .await
+            .unwrap();
+    }
+    let stats = match backend {
+        Backend::Postgres => {
+            use sqlx::Connection as _;
+            let mut conn = sqlx::PgConnection::connect(&b.db.url).await.unwrap();
+            let others = backends_besides(&mut conn).await;
+            let deadlocks = deadlocks_so_far(&mut conn).await;
+            Some((conn, others, deadlocks))
+        }
+        Backend::Sqlite => None,
+    };
+    // The workers' engines get pools of their own, closed at the end: a PostgreSQL backend
+    // flushes its statistics when it exits.
+    let mut pools = Vec::new();
+    let mut engines = Vec::new();
+    for _ in 0..2 {
+        let (store, pool) = loupe_engine::store::open(&b.db.url).await.unwrap();
+        pools.push(pool);
+        engines.push(Arc::new(Reviews::new(
+            store,
+            Arc::new(b.clock.clone()),
+            Account::new(REGION, ACCOUNT).unwrap(),
+            TaskLimits::default(),
+        )));
+    }
+    let mut handles = Vec::new();
+    for (n, &worker) in b.workers.iter().enumerate() {
+        let reviews = engines[n % 2].clone();
+        handles.push(tokio::spawn(async move {
+            let mut answered = 0;
+            let mut failures = Vec::new();
+            loop {
+                let task = match reviews.claim_next(worker, None).await {
+                    Ok(Some(task)) => task,
+                    Ok(None) => break,
+                    Err(error) => {
+                        failures.push(format!("claim: {error}"));
+                        break;
+                    }
+                };
+                match reviews
+                    .submit(task.task_id, worker, &json!({"by": n}), None)
+                    .await
+                {
+                    Ok(_) => answered += 1,
+                    Err(error) => failures.push(format!("submit: {error}")),
+                }
+            }
+            (answered, failures)
+        }));
+    }
+    let mut answered = 0;
+    let mut failures = Vec::new();
+    for handle in handles {
+        let (a, f) = handle.await.unwrap();
+        answered += a;
+        failures.extend(f);
+    }
+    drop(engines);
+    for pool in pools {
+        match pool {
+            loupe_engine::store::Pool::Postgres(pool) => pool.close().await,
+            loupe_engine::store::Pool::Sqlite(pool) => pool.close().await,
+        }
+    }
+    // The workers' backends are gone (their statistics flushed as they exited); allow for the
+    // statistics' delay all the same.
+    let deadlocks = match stats {
+        Some((mut conn, others, before)) => {
+            for _ in 0..100 {
+                if backends_besides(&mut conn).await <= others {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            let mut after = deadlocks_so_far(&mut conn).await;
+            for _ in 0..15 {
+                if after != before {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                after = deadlocks_so_far(&mut conn).await;
+            }
+            after - before
+        }
+        None => 0,
+    };
+    assert_eq!(deadlocks, 0, "PostgreSQL counted deadlocks");
+    assert_eq!(
+        failures,
+        Vec::<String>::new(),
+        "every claim and submit succeeds"
+    );
+    assert_eq!(answered, LOOPS * 3, "every task answered once");
+    let loops = b
+        .store
+        .list_loops(&LoopQuery {
+            limit: 500,
+            ..LoopQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(loops.len(), LOOPS);
+    for human_loop in &loops {
+        assert_eq!(human_loop.status, HumanLoopStatus::Completed);
+        let tasks = b.store.tasks_of(human_loop.id).await.unwrap();
+        let answers = tasks
+            .iter()
+            .filter(|t| t.status == TaskStatus::Submitted)
+            .count();
+        assert_eq!(
+            answers, 3,
+            "{}: no more answers than TaskCount",
+            human_loop.name
+        );
+    }
+}
+
+/// Connections to the test database other than `conn`.
+async fn backends_besides(conn: &mut sqlx::PgConnection) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(conn)
+    .await
+    .unwrap()
+}
+
+/// Deadlocks PostgreSQL detected in the test database so far (a fresh snapshot each time).
+async fn deadlocks_so_far(conn: &mut sqlx::PgConnection) -> i64 {
+    sqlx::query("SELECT pg_stat_clear_snapshot()")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
 /// A worker's queue counts the loops they could still take a task of: a loop they hold,
 /// answered or declined is not counted for them, a loop of `TaskCount` 2 counts once, and the
 /// count stops at its cap.
@@ -1582,6 +1736,7 @@ test_on_both_backends!(
     concurrent_starts_share_commits_and_keep_their_own_outcomes,
     claims_never_double_book_under_contention,
     concurrent_claims_and_submits_keep_their_own_outcomes,
+    submits_in_concurrent_batches_never_deadlock,
     queue_counts_are_per_worker,
     only_team_members_see_a_flow,
     a_task_past_its_time_limit_returns_to_the_pool,

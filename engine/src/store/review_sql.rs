@@ -1,10 +1,14 @@
 //! The review engine's queries, shared by both backends and instantiated once per backend by
-//! `review_sql_store!`. Only two fragments differ: the row lock taken on a loop before its tasks
-//! change (`FOR UPDATE` on PostgreSQL; SQLite needs none because its write transactions begin
-//! `IMMEDIATE` and so run one at a time), and `SKIP LOCKED` for the claim queue.
+//! `review_sql_store!`. Only a few fragments differ, chiefly the row lock taken on a loop before
+//! its tasks change (`FOR UPDATE` on PostgreSQL; SQLite needs none because its write
+//! transactions begin `IMMEDIATE` and so run one at a time), and `SKIP LOCKED` for the claim
+//! queue.
 //!
 //! Locking rule on PostgreSQL: every transaction that changes a loop's tasks first locks the
 //! loop's row, so counting "was this the last answer?" always sees the other writers' commits.
+//! A transaction that changes several loops locks them all in id order before it writes
+//! anything (a batch of submits, deleting a flow definition) or takes one loop per transaction
+//! (the sweeps, expiry), so no two transactions wait for each other's loops.
 //! Claims lock only the task row (`SKIP LOCKED`), and `UNIQUE (loop_id, worker_id)` keeps a
 //! worker from holding two tasks of one loop even when two claims race.
 
@@ -34,6 +38,7 @@ macro_rules! review_sql_store {
         $conn:ty,
         for_update = $for_update:literal,
         for_update_of_loop = $for_update_of_loop:literal,
+        lock_batch_loops = $lock_batch_loops:literal,
         skip_locked = $skip_locked:literal,
         claim_savepoint = $claim_savepoint:literal,
         name_prefix = ($prefix_match:literal, $prefix_wildcard:literal),
@@ -505,6 +510,51 @@ macro_rules! review_sql_store {
                     tx.commit().await?;
                 }
                 Ok(done)
+            }
+
+            /// Removes a `Deleting` flow definition and its loop records once none of its loops
+            /// is open, in a transaction of its own. The loops are locked in one statement, in
+            /// id order, before any row (or trigger-kept counter) changes, as every transaction
+            /// that changes several loops does. Returns whether the flow went.
+            async fn review_remove_flow_if_done(
+                &self,
+                flow: i64,
+            ) -> Result<bool, $crate::store::StoreError> {
+                // Cheap check first: a flow with work in progress keeps its loops unlocked.
+                let open: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM human_loops \
+                     WHERE flow_id = $1 AND status IN ('InProgress', 'Stopping')",
+                )
+                .bind(flow)
+                .fetch_one(&self.pool)
+                .await?;
+                if open > 0 {
+                    return Ok(false);
+                }
+                let mut tx = self.begin_write().await?;
+                let statuses: Vec<String> = sqlx::query_scalar(concat!(
+                    "SELECT status FROM human_loops WHERE flow_id = $1 ORDER BY id ",
+                    $for_update
+                ))
+                .bind(flow)
+                .fetch_all(&mut *tx)
+                .await?;
+                if statuses.iter().any(|s| s == "InProgress" || s == "Stopping") {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM human_loops WHERE flow_id = $1")
+                    .bind(flow)
+                    .execute(&mut *tx)
+                    .await?;
+                let removed = sqlx::query(
+                    "DELETE FROM flow_definitions WHERE id = $1 AND status = 'Deleting'",
+                )
+                .bind(flow)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok(removed > 0)
             }
 
             /// One claim, on the caller's write transaction: the first of `flows` with a task
@@ -1420,22 +1470,22 @@ macro_rules! review_sql_store {
                 .bind(now.as_millis())
                 .execute(&mut *tx)
                 .await?;
-                // Loops no worker has touched are stopped and deleted at once (spec 3.2.4).
-                let untouched: Vec<i64> = sqlx::query_scalar(
+                // Loops no worker has touched are stopped and deleted at once (spec 3.2.4). They
+                // are locked in this one statement, in id order, before any of them changes.
+                let untouched: Vec<i64> = sqlx::query_scalar(concat!(
                     "SELECT l.id FROM human_loops l WHERE l.flow_id = $1 \
                      AND l.status IN ('InProgress', 'Stopping') AND NOT EXISTS ( \
                        SELECT 1 FROM tasks t WHERE t.loop_id = l.id \
                        AND t.status IN ('Accepted', 'Submitted')) \
-                     ORDER BY l.id",
-                )
+                     ORDER BY l.id ",
+                    $for_update
+                ))
                 .bind(flow)
                 .fetch_all(&mut *tx)
                 .await?;
                 for id in &untouched {
-                    let loop_id = $crate::loops::LoopId(*id);
-                    Self::review_lock_loop(&mut *tx, loop_id).await?;
                     Self::review_finish(&mut *tx,
-                        loop_id,
+                        $crate::loops::LoopId(*id),
                         &$crate::lifecycle::Ending::Stopped,
                         now,
                         finisher,
@@ -1446,51 +1496,28 @@ macro_rules! review_sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let open: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM human_loops \
-                     WHERE flow_id = $1 AND status IN ('InProgress', 'Stopping')",
-                )
-                .bind(flow)
-                .fetch_one(&mut *tx)
-                .await?;
-                if open == 0 {
-                    sqlx::query("DELETE FROM human_loops WHERE flow_id = $1")
-                        .bind(flow)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("DELETE FROM flow_definitions WHERE id = $1")
-                        .bind(flow)
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 tx.commit().await?;
                 Ok($crate::store::review::FlowDeletion {
                     stopped_loops: untouched.len() as u64,
-                    removed: open == 0,
+                    removed: self.review_remove_flow_if_done(flow).await?,
                 })
             }
 
             async fn purge_deleted_flows(&self) -> Result<u64, $crate::store::StoreError> {
-                let mut tx = self.begin_write().await?;
                 let flows: Vec<i64> = sqlx::query_scalar(
                     "SELECT f.id FROM flow_definitions f WHERE f.status = 'Deleting' \
                      AND NOT EXISTS (SELECT 1 FROM human_loops l WHERE l.flow_id = f.id \
                        AND l.status IN ('InProgress', 'Stopping'))",
                 )
-                .fetch_all(&mut *tx)
+                .fetch_all(&self.pool)
                 .await?;
-                for flow in &flows {
-                    sqlx::query("DELETE FROM human_loops WHERE flow_id = $1")
-                        .bind(flow)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("DELETE FROM flow_definitions WHERE id = $1")
-                        .bind(flow)
-                        .execute(&mut *tx)
-                        .await?;
+                let mut purged = 0;
+                for flow in flows {
+                    if self.review_remove_flow_if_done(flow).await? {
+                        purged += 1;
+                    }
                 }
-                tx.commit().await?;
-                Ok(flows.len() as u64)
+                Ok(purged)
             }
 
             async fn start_loops(
@@ -1906,6 +1933,29 @@ macro_rules! review_sql_store {
                 use $crate::store::review::{TaskDone, TaskWork};
                 use $crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
+                // Before anything else (the counter rows kept by triggers included), lock every
+                // loop the batch's submits touch, in one statement, in id order: PostgreSQL
+                // takes the row locks above the sort. Every batch then takes loop locks in one
+                // global order, so two batches with submits for the same loops queue instead
+                // of deadlocking. The ids vary per batch, so the statement is not cached.
+                if $lock_batch_loops {
+                    let tasks: Vec<String> = work
+                        .iter()
+                        .filter_map(|item| match item {
+                            TaskWork::Submit { task, .. } => Some(task.0.to_string()),
+                            TaskWork::Claim { .. } => None,
+                        })
+                        .collect();
+                    if !tasks.is_empty() {
+                        let sql = format!(
+                            "SELECT l.id FROM human_loops l WHERE l.id IN \
+                             (SELECT loop_id FROM tasks WHERE id IN ({})) ORDER BY l.id {}",
+                            tasks.join(", "),
+                            $for_update_of_loop
+                        );
+                        sqlx::query(&sql).persistent(false).fetch_all(&mut *tx).await?;
+                    }
+                }
                 let mut done = Vec::with_capacity(work.len());
                 for item in work {
                     let outcome = match item {
