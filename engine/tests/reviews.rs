@@ -752,6 +752,87 @@ async fn deadlocks_so_far(conn: &mut sqlx::PgConnection) -> i64 {
         .unwrap()
 }
 
+/// A submit whose response was lost is sent again by the worker's client: the same worker with
+/// an equal answer (as JSON, whatever the key order) is told it succeeded, with the loop's
+/// current status, and nothing is written twice. Another answer, or another worker, is refused.
+async fn a_retried_submit_succeeds_once_and_writes_nothing_more(backend: Backend) {
+    let b = Bench::new(backend, 3).await;
+    let [w1, w2, w3] = b.workers[..] else {
+        panic!()
+    };
+    b.custom_flow("retried", 1).await;
+    b.start("retried", "single", json!({})).await.unwrap();
+    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let answer = json!({"category": {"label": "a"}, "note": "sure"});
+    let receipt = b
+        .reviews
+        .submit(task.task_id, w1, &answer, None)
+        .await
+        .unwrap();
+    assert_eq!(receipt.loop_status, HumanLoopStatus::Completed);
+    let written = |b: &Bench| {
+        let store = b.store.clone();
+        async move {
+            let lines = store
+                .cost_lines(T0, T0.plus(Duration::from_secs(3600)))
+                .await
+                .unwrap()
+                .len();
+            let events = store.events_after(0, 100).await.unwrap().len();
+            let outputs = store.pending_output_count().await.unwrap();
+            (lines, events, outputs)
+        }
+    };
+    assert_eq!(written(&b).await, (1, 1, 1));
+
+    b.clock.advance(Duration::from_secs(1));
+    let same = json!({"note": "sure", "category": {"label": "a"}});
+    let again = b.reviews.submit(task.task_id, w1, &same, None).await;
+    assert_eq!(again.unwrap().loop_status, HumanLoopStatus::Completed);
+    assert_eq!(
+        written(&b).await,
+        (1, 1, 1),
+        "no second cost line, output or event"
+    );
+    let other = b
+        .reviews
+        .submit(task.task_id, w1, &json!({"category": {"label": "b"}}), None)
+        .await;
+    assert!(
+        matches!(other, Err(ReviewError::Refused(TaskRefusal::NotHeld))),
+        "{other:?}"
+    );
+    let stranger = b.reviews.submit(task.task_id, w2, &answer, None).await;
+    assert!(
+        matches!(stranger, Err(ReviewError::Refused(TaskRefusal::NotHeld))),
+        "{stranger:?}"
+    );
+
+    // The status is the loop's as it is now, not as it was at the first submit.
+    b.custom_flow("retried-twice", 2).await;
+    b.start("retried-twice", "double", json!({})).await.unwrap();
+    let first = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let second = b.reviews.claim_next(w3, None).await.unwrap().unwrap();
+    let receipt = b
+        .reviews
+        .submit(first.task_id, w2, &answer, None)
+        .await
+        .unwrap();
+    assert_eq!(receipt.loop_status, HumanLoopStatus::InProgress);
+    let again = b.reviews.submit(first.task_id, w2, &answer, None).await;
+    assert_eq!(again.unwrap().loop_status, HumanLoopStatus::InProgress);
+    b.reviews
+        .submit(second.task_id, w3, &answer, None)
+        .await
+        .unwrap();
+    let late = b.reviews.submit(first.task_id, w2, &answer, None).await;
+    assert_eq!(late.unwrap().loop_status, HumanLoopStatus::Completed);
+    assert_eq!(written(&b).await, (3, 2, 2));
+    b.tick().await;
+    let output = b.output_of("double").await.unwrap();
+    assert_eq!(output["humanAnswers"].as_array().unwrap().len(), 2);
+}
+
 /// A worker's queue counts the loops they could still take a task of: a loop they hold,
 /// answered or declined is not counted for them, a loop of `TaskCount` 2 counts once, and the
 /// count stops at its cap.
@@ -1737,6 +1818,7 @@ test_on_both_backends!(
     claims_never_double_book_under_contention,
     concurrent_claims_and_submits_keep_their_own_outcomes,
     submits_in_concurrent_batches_never_deadlock,
+    a_retried_submit_succeeds_once_and_writes_nothing_more,
     queue_counts_are_per_worker,
     only_team_members_see_a_flow,
     a_task_past_its_time_limit_returns_to_the_pool,

@@ -692,13 +692,25 @@ macro_rules! review_sql_store {
                 .rows_affected();
                 if submitted == 0 {
                     let row = sqlx::query(
-                        "SELECT status, worker_id, deadline_at FROM tasks WHERE id = $1",
+                        "SELECT status, worker_id, deadline_at, answer FROM tasks WHERE id = $1",
                     )
                     .bind(task.0)
                     .fetch_one(&mut *conn)
                     .await?;
-                    let held = row.try_get::<String, _>("status")? == "Accepted"
-                        && row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
+                    let status_now: String = row.try_get("status")?;
+                    let theirs = row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
+                    // A client retrying a submit whose response was lost: this answer is
+                    // already in. Say so (with the loop's status now) and write nothing more.
+                    if status_now == "Submitted" && theirs {
+                        let stored: Option<String> = row.try_get("answer")?;
+                        let same = stored
+                            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                            .is_some_and(|stored| stored == *answer);
+                        if same {
+                            return Ok($crate::store::review::SubmitReceipt { loop_status: status });
+                        }
+                    }
+                    let held = status_now == "Accepted" && theirs;
                     let late = row
                         .try_get::<Option<i64>, _>("deadline_at")?
                         .is_none_or(|deadline| deadline <= now.as_millis());
