@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use loupe_engine::accounts::{Email, Role, UserId};
 use loupe_engine::arns::Account;
-use loupe_engine::clock::{ManualClock, Timestamp};
+use loupe_engine::clock::{Clock, ManualClock, Timestamp};
 use loupe_engine::dashboard;
 use loupe_engine::flows::TaskLimits;
+use loupe_engine::instances::InstanceId;
+use loupe_engine::keys::MasterKey;
 use loupe_engine::lifecycle::worker_id;
 use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskId, TaskStatus};
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
@@ -22,6 +24,7 @@ use loupe_engine::task_uis::HumanTaskUiStatus;
 use loupe_engine::teams::{NewTeam, TeamUpdate, WorkteamName};
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
+use loupe_engine::webhooks::{self, NewWebhook, WebhookName, WebhookSecret, WebhookUrl};
 use serde_json::{Value, json};
 
 const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
@@ -1668,6 +1671,137 @@ async fn outputs_survive_a_restart_and_a_failing_store(backend: Backend) {
     );
 }
 
+/// Starts a loop on `flow` and has the first worker answer it: its output waits in the outbox.
+async fn answered_loop(b: &Bench, flow: &str, name: &str) {
+    b.start(flow, name, json!({"name": name})).await.unwrap();
+    let w = b.workers[0];
+    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+    b.reviews
+        .submit(task.task_id, w, &json!({"ok": true}), None)
+        .await
+        .unwrap();
+}
+
+/// Output leases end with their holder. Instance A leases an output.json and dies before
+/// writing it (it stops beating its heartbeat): 11 s on, instance B's pass writes it, long
+/// before A's 60 s lease would have run out. A live A's lease is left alone, and a restarted A
+/// (same id) takes its own lease back at once.
+async fn an_output_leased_by_a_gone_instance_is_written_by_another(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("leased", 1).await;
+    let now = || Clock::now(&b.clock);
+    let a = InstanceId::parse("replica-a:3000").unwrap();
+    let other = InstanceId::parse("replica-b:3000").unwrap();
+    let replica_b = b.replica().await.with_instance(other.clone());
+    b.store.start_instance(&a, now()).await.unwrap();
+    b.store.start_instance(&other, now()).await.unwrap();
+    let lease = Duration::from_secs(60);
+
+    answered_loop(&b, "leased", "first").await;
+    // The first step of A's pass: the file is A's to write now.
+    let leased = b
+        .store
+        .lease_outputs(now(), now().plus(lease), 64, Some(&a))
+        .await
+        .unwrap();
+    assert_eq!(leased.len(), 1);
+    b.clock.advance(Duration::from_secs(11));
+    b.store.heartbeat(&a, now()).await.unwrap();
+    b.store.heartbeat(&other, now()).await.unwrap();
+    let work = replica_b.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(work.outputs_written, 0, "A is alive: its lease holds");
+    // A dies: only B beats from now on.
+    b.clock.advance(Duration::from_secs(11));
+    b.store.heartbeat(&other, now()).await.unwrap();
+    let work = replica_b.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(work.outputs_written, 1, "A's lease ended with A");
+    assert!(b.output_of("first").await.is_some());
+    assert_eq!(b.store.pending_output_count().await.unwrap(), 0);
+
+    // A restarts under the same id: what it leased before is its own again at once.
+    answered_loop(&b, "leased", "second").await;
+    b.store.heartbeat(&a, now()).await.unwrap();
+    let leased = b
+        .store
+        .lease_outputs(now(), now().plus(lease), 64, Some(&a))
+        .await
+        .unwrap();
+    assert_eq!(leased.len(), 1);
+    let work = replica_b.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(work.outputs_written, 0, "A's lease holds while A lives");
+    b.clock.advance(Duration::from_secs(1));
+    let restarted = b.replica().await.with_instance(a.clone());
+    b.store.start_instance(&a, now()).await.unwrap();
+    let work = restarted.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(
+        work.outputs_written, 1,
+        "a restarted A takes its lease back at once"
+    );
+    assert!(b.output_of("second").await.is_some());
+}
+
+/// Webhook deliveries leased by an instance end with it the same way; this leases through the
+/// store as the server's deliverer does.
+async fn a_delivery_leased_by_a_gone_instance_goes_to_another(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("hooked", 1).await;
+    let now = || Clock::now(&b.clock);
+    let name = WebhookName::parse("ops").unwrap();
+    b.store
+        .create_webhook(&NewWebhook {
+            secret: webhooks::seal_secret(
+                &MasterKey::generate(),
+                &name,
+                &WebhookSecret::generate(),
+            ),
+            name,
+            url: WebhookUrl::parse("http://127.0.0.1:9/hook").unwrap(),
+            flow: None,
+            created_at: now(),
+        })
+        .await
+        .unwrap();
+    let a = InstanceId::parse("replica-a:3000").unwrap();
+    let other = InstanceId::parse("replica-b:3000").unwrap();
+    b.store.start_instance(&a, now()).await.unwrap();
+    b.store.start_instance(&other, now()).await.unwrap();
+    answered_loop(&b, "hooked", "item").await;
+    // The event waits for its output file.
+    b.reviews.run_due_work(&b.outputs).await.unwrap();
+    let lease = |holder: &InstanceId| {
+        let (store, holder, at) = (b.store.clone(), holder.clone(), now());
+        async move {
+            store
+                .lease_deliveries(at, at.plus(Duration::from_secs(60)), 32, Some(&holder))
+                .await
+                .unwrap()
+                .iter()
+                .map(|d| d.attempt)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(lease(&a).await, [1]);
+    b.clock.advance(Duration::from_secs(11));
+    b.store.heartbeat(&a, now()).await.unwrap();
+    b.store.heartbeat(&other, now()).await.unwrap();
+    assert_eq!(
+        lease(&other).await,
+        Vec::<i64>::new(),
+        "A is alive: its lease holds"
+    );
+    b.clock.advance(Duration::from_secs(11));
+    b.store.heartbeat(&other, now()).await.unwrap();
+    assert_eq!(lease(&other).await, [2], "A's lease ended with A");
+    // B restarts under the same id: its lease is its own again at once.
+    b.clock.advance(Duration::from_secs(1));
+    b.store.start_instance(&other, now()).await.unwrap();
+    assert_eq!(
+        lease(&other).await,
+        [3],
+        "a restarted B takes its lease back at once"
+    );
+}
+
 async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
     let b = Bench::new(backend, 1).await;
     b.custom_flow("uses-classify", 1).await;
@@ -1807,6 +1941,8 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
 }
 
 test_on_both_backends!(
+    an_output_leased_by_a_gone_instance_is_written_by_another,
+    a_delivery_leased_by_a_gone_instance_goes_to_another,
     deactivating_a_worker_returns_their_tasks_at_once,
     a_deleted_task_ui_keeps_serving_its_flows_loops,
     outputs_survive_a_restart_and_a_failing_store,

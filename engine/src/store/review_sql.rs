@@ -2181,14 +2181,92 @@ macro_rules! review_sql_store {
                 Ok(ended)
             }
 
+            async fn heartbeat(
+                &self,
+                instance: &$crate::instances::InstanceId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
+                sqlx::query(
+                    "INSERT INTO instances (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
+                     ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn start_instance(
+                &self,
+                instance: &$crate::instances::InstanceId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let forget_before = now.as_millis().saturating_sub(
+                    i64::try_from($crate::instances::FORGET_AFTER.as_millis()).unwrap_or(i64::MAX),
+                );
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM instances WHERE heartbeat_at < $1")
+                    .bind(forget_before)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO instances (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
+                     ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, \
+                       heartbeat_at = excluded.heartbeat_at",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                // Whatever an earlier run of this instance leased died with it.
+                sqlx::query(
+                    "UPDATE output_outbox SET leased_by = NULL, next_attempt_at = $2 \
+                     WHERE leased_by = $1 AND done_at IS NULL",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET leased_by = NULL, next_attempt_at = $2 \
+                     WHERE leased_by = $1 AND delivered_at IS NULL AND gave_up_at IS NULL",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn lease_outputs(
                 &self,
                 now: $crate::clock::Timestamp,
                 lease_until: $crate::clock::Timestamp,
                 limit: u32,
+                holder: Option<&$crate::instances::InstanceId>,
             ) -> Result<Vec<$crate::store::review::PendingOutput>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
+                // Leases of instances that stopped beating end now: their files are due at once
+                // instead of when the lease runs out. (Rows another runner is releasing are
+                // skipped, not waited for.)
+                sqlx::query(concat!(
+                    "UPDATE output_outbox SET leased_by = NULL, next_attempt_at = $1 \
+                     WHERE id IN (SELECT o.id FROM output_outbox o \
+                       WHERE o.leased_by IS NOT NULL AND o.done_at IS NULL \
+                         AND NOT EXISTS (SELECT 1 FROM instances i \
+                           WHERE i.id = o.leased_by AND i.heartbeat_at >= $2) ",
+                    $skip_locked,
+                    ")"
+                ))
+                .bind(now.as_millis())
+                .bind($crate::instances::alive_after(now).as_millis())
+                .execute(&mut *tx)
+                .await?;
                 let rows = sqlx::query(concat!(
                     "SELECT id, loop_name, uri, body, attempts FROM output_outbox \
                      WHERE done_at IS NULL AND next_attempt_at <= $1 \
@@ -2203,11 +2281,12 @@ macro_rules! review_sql_store {
                 for row in &rows {
                     let id: i64 = row.try_get("id")?;
                     sqlx::query(
-                        "UPDATE output_outbox SET next_attempt_at = $2, attempts = attempts + 1 \
-                         WHERE id = $1",
+                        "UPDATE output_outbox SET next_attempt_at = $2, attempts = attempts + 1, \
+                         leased_by = $3 WHERE id = $1",
                     )
                     .bind(id)
                     .bind(lease_until.as_millis())
+                    .bind(holder.map(|h| h.as_str()))
                     .execute(&mut *tx)
                     .await?;
                     leased.push($crate::store::review::PendingOutput {
@@ -2230,7 +2309,8 @@ macro_rules! review_sql_store {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
                 sqlx::query(
-                    "UPDATE output_outbox SET done_at = $2, last_error = NULL WHERE id = $1",
+                    "UPDATE output_outbox SET done_at = $2, last_error = NULL, leased_by = NULL \
+                     WHERE id = $1",
                 )
                 .bind(id)
                 .bind(now.as_millis())
@@ -2248,8 +2328,8 @@ macro_rules! review_sql_store {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
                 sqlx::query(
-                    "UPDATE output_outbox SET last_error = $2, next_attempt_at = $3 \
-                     WHERE id = $1 AND done_at IS NULL",
+                    "UPDATE output_outbox SET last_error = $2, next_attempt_at = $3, \
+                     leased_by = NULL WHERE id = $1 AND done_at IS NULL",
                 )
                 .bind(id)
                 .bind(error)
@@ -2603,9 +2683,25 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
                 lease_until: $crate::clock::Timestamp,
                 limit: u32,
+                holder: Option<&$crate::instances::InstanceId>,
             ) -> Result<Vec<$crate::webhooks::PendingDelivery>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
+                // Leases of instances that stopped beating end now (as in `lease_outputs`).
+                sqlx::query(concat!(
+                    "UPDATE webhook_deliveries SET leased_by = NULL, next_attempt_at = $1 \
+                     WHERE id IN (SELECT d.id FROM webhook_deliveries d \
+                       WHERE d.leased_by IS NOT NULL \
+                         AND d.delivered_at IS NULL AND d.gave_up_at IS NULL \
+                         AND NOT EXISTS (SELECT 1 FROM instances i \
+                           WHERE i.id = d.leased_by AND i.heartbeat_at >= $2) ",
+                    $skip_locked,
+                    ")"
+                ))
+                .bind(now.as_millis())
+                .bind($crate::instances::alive_after(now).as_millis())
+                .execute(&mut *tx)
+                .await?;
                 // Due, and the output.json its event announces (if any) is written: a receiver
                 // that fetches the output on the event finds it.
                 let ids: Vec<i64> = sqlx::query_scalar(concat!(
@@ -2626,11 +2722,12 @@ macro_rules! review_sql_store {
                 for id in ids {
                     let row = sqlx::query(
                         "UPDATE webhook_deliveries SET next_attempt_at = $2, \
-                         attempts = attempts + 1 WHERE id = $1 \
+                         attempts = attempts + 1, leased_by = $3 WHERE id = $1 \
                          RETURNING attempts, event_id, webhook_id, created_at",
                     )
                     .bind(id)
                     .bind(lease_until.as_millis())
+                    .bind(holder.map(|h| h.as_str()))
                     .fetch_one(&mut *tx)
                     .await?;
                     let event_id: String = row.try_get("event_id")?;
@@ -2674,14 +2771,14 @@ macro_rules! review_sql_store {
                 let query = match outcome {
                     AttemptOutcome::Delivered { status } => sqlx::query(
                         "UPDATE webhook_deliveries SET delivered_at = $2, last_status = $3, \
-                         last_error = NULL WHERE id = $1",
+                         last_error = NULL, leased_by = NULL WHERE id = $1",
                     )
                     .bind(id)
                     .bind(now.as_millis())
                     .bind(i64::from(*status)),
                     AttemptOutcome::Failed { status, error } => sqlx::query(
                         "UPDATE webhook_deliveries SET last_status = $2, last_error = $3, \
-                         next_attempt_at = COALESCE($4, next_attempt_at), \
+                         next_attempt_at = COALESCE($4, next_attempt_at), leased_by = NULL, \
                          gave_up_at = CASE WHEN $4 IS NULL THEN $5 ELSE NULL END \
                          WHERE id = $1 AND delivered_at IS NULL",
                     )
