@@ -4,11 +4,14 @@
 //!
 //! A write waits for its batch's commit before it returns, so "done" always means "on disk".
 //! Each write in a batch either succeeds, or is refused having written nothing, or fails the
-//! batch as a whole; a failed batch (say, a flow definition vanished under one of its starts, or
-//! two PostgreSQL batches deadlocked) is retried one write per transaction, so one bad write
-//! cannot fail its neighbours.
+//! batch as a whole. A batch that PostgreSQL rolled back as a deadlock victim or for a
+//! serialization failure is run again a few times after a short random pause (the other
+//! transaction is done by then); any other failed batch (say, a flow definition vanished under
+//! one of its starts) is retried one write per transaction, each with the same second chances,
+//! so one bad write cannot fail its neighbours and a lost race never reaches a caller.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio::sync::{Mutex, mpsc, oneshot};
@@ -20,6 +23,9 @@ use crate::store::{Store, StoreError, TaskDone, TaskWork};
 /// Most writes per transaction: keeps bind parameters (10 per loop start) far below both
 /// backends' limits and a batch's latency low.
 pub const MAX_BATCH: usize = 256;
+
+/// Times a transaction that lost a deadlock or serialization race is run again.
+const TRANSIENT_RETRIES: u32 = 3;
 
 /// One kind of write that can share a transaction with others of its kind.
 #[async_trait]
@@ -97,9 +103,34 @@ impl<B: Batch> GroupCommit<B> {
     }
 }
 
+/// Commits `jobs`, again after a short random pause while the database reports a transient
+/// failure (nothing of the batch was committed then).
+async fn commit_retrying<B: Batch>(
+    batch: &B,
+    jobs: &[B::Job],
+) -> Result<Vec<Result<B::Outcome, StoreError>>, StoreError> {
+    let mut retries = 0;
+    loop {
+        match batch.commit(jobs).await {
+            Err(error) if error.is_transient() && retries < TRANSIENT_RETRIES => {
+                retries += 1;
+                tracing::debug!(%error, retries, "batch lost a race; running it again");
+                tokio::time::sleep(backoff(retries)).await;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// Up to 20 ms, 40 ms, 80 ms: random, so two batches that collided do not collide again.
+fn backoff(retries: u32) -> Duration {
+    use rand::Rng as _;
+    Duration::from_millis(rand::thread_rng().gen_range(1..=10u64 << retries.min(6)))
+}
+
 async fn run<B: Batch>(batch: &B, taken: Vec<(B::Job, Reply<B>)>) {
     let (jobs, replies): (Vec<_>, Vec<_>) = taken.into_iter().unzip();
-    match batch.commit(&jobs).await {
+    match commit_retrying(batch, &jobs).await {
         Ok(outcomes) if outcomes.len() == jobs.len() => {
             for (reply, outcome) in replies.into_iter().zip(outcomes) {
                 let _ = reply.send(outcome);
@@ -118,7 +149,7 @@ async fn run<B: Batch>(batch: &B, taken: Vec<(B::Job, Reply<B>)>) {
         }
         Err(_) => {
             for (job, reply) in jobs.iter().zip(replies) {
-                let outcome = match batch.commit(std::slice::from_ref(job)).await {
+                let outcome = match commit_retrying(batch, std::slice::from_ref(job)).await {
                     Ok(mut outcomes) => outcomes.pop().unwrap_or_else(|| {
                         Err(StoreError::Corrupt("a write without an outcome".to_owned()))
                     }),
@@ -160,5 +191,94 @@ impl Batch for TaskWorkBatches {
         jobs: &[TaskWork],
     ) -> Result<Vec<Result<TaskDone, StoreError>>, StoreError> {
         self.store.task_work(jobs, &self.finisher).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    /// What PostgreSQL answers a deadlock victim.
+    #[derive(Debug)]
+    struct Deadlock;
+
+    impl std::fmt::Display for Deadlock {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("deadlock detected")
+        }
+    }
+
+    impl std::error::Error for Deadlock {}
+
+    impl sqlx::error::DatabaseError for Deadlock {
+        fn message(&self) -> &str {
+            "deadlock detected"
+        }
+        fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+            Some("40P01".into())
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    /// Doubles its jobs, after losing `losses` deadlocks.
+    struct Unlucky {
+        losses: u32,
+        commits: Arc<AtomicU32>,
+    }
+
+    #[async_trait]
+    impl Batch for Unlucky {
+        type Job = u32;
+        type Outcome = u32;
+        async fn commit(&self, jobs: &[u32]) -> Result<Vec<Result<u32, StoreError>>, StoreError> {
+            if self.commits.fetch_add(1, Ordering::SeqCst) < self.losses {
+                return Err(StoreError::Database(sqlx::Error::Database(Box::new(
+                    Deadlock,
+                ))));
+            }
+            Ok(jobs.iter().map(|job| Ok(job * 2)).collect())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_deadlock_victim_is_run_again_before_its_caller_hears_of_it() {
+        let commits = Arc::new(AtomicU32::new(0));
+        let writes = GroupCommit::spawn(
+            Unlucky {
+                losses: TRANSIENT_RETRIES,
+                commits: commits.clone(),
+            },
+            1,
+        );
+        assert_eq!(writes.run(21).await.unwrap(), 42);
+        assert_eq!(commits.load(Ordering::SeqCst), TRANSIENT_RETRIES + 1);
+    }
+
+    #[tokio::test]
+    async fn a_transaction_that_keeps_losing_fails_after_a_few_tries() {
+        let commits = Arc::new(AtomicU32::new(0));
+        let writes = GroupCommit::spawn(
+            Unlucky {
+                losses: u32::MAX,
+                commits: commits.clone(),
+            },
+            1,
+        );
+        let error = writes.run(21).await.unwrap_err();
+        assert!(error.is_transient(), "{error}");
+        assert_eq!(commits.load(Ordering::SeqCst), TRANSIENT_RETRIES + 1);
     }
 }

@@ -15,6 +15,7 @@ pub mod event_feed;
 pub mod events;
 pub mod flows;
 pub mod group_commit;
+pub mod instances;
 pub mod keys;
 pub mod lifecycle;
 pub mod loop_requests;

@@ -20,6 +20,7 @@ use crate::conditions::{
 };
 use crate::flows::{FlowDefinitionSpec, FlowDefinitionStatus, RequestError, TaskLimits};
 use crate::group_commit::{GroupCommit, LoopStarts, TaskWorkBatches};
+use crate::instances::InstanceId;
 use crate::lifecycle::OutputFinisher;
 use crate::loops::{
     ClaimedTask, ContentClassifier, FlowDefinition, FlowId, HumanLoop, InputDigest,
@@ -141,7 +142,8 @@ enum FlowRules {
     Custom(CustomFlowConditions),
 }
 
-/// How long a leased output write may take before another runner retries it.
+/// How long a leased output write may take before another runner retries it, while its
+/// instance lives (a gone instance's leases end at once).
 const OUTPUT_LEASE: Duration = Duration::from_secs(60);
 /// Work taken per scheduler run and kind, so one run stays short.
 const SWEEP_LIMIT: u32 = 500;
@@ -155,6 +157,9 @@ pub struct Reviews {
     starter: GroupCommit<LoopStarts>,
     /// Claims and submits.
     desk: GroupCommit<TaskWorkBatches>,
+    /// The instance this engine runs in, named on the output files it leases: see
+    /// [`Reviews::with_instance`].
+    instance: Option<InstanceId>,
     rules: RwLock<HashMap<(FlowId, Timestamp), Arc<FlowRules>>>,
     /// Flow definitions as recently read, for starts: see [`FLOW_CACHE_TTL`].
     flows: RwLock<HashMap<FlowDefinitionName, (std::time::Instant, Arc<StartableFlow>)>>,
@@ -202,9 +207,18 @@ impl Reviews {
             clock,
             account,
             limits,
+            instance: None,
             rules: RwLock::new(HashMap::new()),
             flows: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// Makes the output files this engine's scheduled work leases ones of `instance`: the lease
+    /// ends as soon as the instance stops beating its heartbeat (see [`crate::instances`]).
+    /// Without one, a lease only runs out (after 60 s).
+    pub fn with_instance(mut self, instance: InstanceId) -> Self {
+        self.instance = Some(instance);
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -868,7 +882,7 @@ impl Reviews {
         }
         let leased = self
             .store
-            .lease_outputs(now, now.plus(OUTPUT_LEASE), 64)
+            .lease_outputs(now, now.plus(OUTPUT_LEASE), 64, self.instance.as_ref())
             .await?;
         for output in leased {
             let body = bytes::Bytes::from(output.body.into_bytes());

@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use loupe_engine::accounts::{Email, Role, UserId};
 use loupe_engine::arns::Account;
-use loupe_engine::clock::{ManualClock, Timestamp};
+use loupe_engine::clock::{Clock, ManualClock, Timestamp};
 use loupe_engine::dashboard;
 use loupe_engine::flows::TaskLimits;
+use loupe_engine::instances::InstanceId;
+use loupe_engine::keys::MasterKey;
 use loupe_engine::lifecycle::worker_id;
 use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskId, TaskStatus};
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
@@ -22,6 +24,7 @@ use loupe_engine::task_uis::HumanTaskUiStatus;
 use loupe_engine::teams::{NewTeam, TeamUpdate, WorkteamName};
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
+use loupe_engine::webhooks::{self, NewWebhook, WebhookName, WebhookSecret, WebhookUrl};
 use serde_json::{Value, json};
 
 const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
@@ -596,6 +599,241 @@ async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend)
         let output = b.output_of(name).await.expect("output.json written");
         assert_eq!(output["humanAnswers"].as_array().unwrap().len(), 2);
     }
+}
+
+/// Submits of one batch lock their loops in one global order, so batches never deadlock on
+/// PostgreSQL. 24 workers on two engines (eight batching writers) answer 300 loops of `TaskCount`
+/// 3, so every batch holds submits for several loops that other batches hold too. Every claim
+/// and submit succeeds, no loop gets more answers than it asked for, and (on PostgreSQL) the
+/// database counted no deadlock.
+async fn submits_in_concurrent_batches_never_deadlock(backend: Backend) {
+    const LOOPS: usize = 300;
+    let b = Arc::new(Bench::new(backend, 24).await);
+    b.custom_flow("mixed", 3).await;
+    for n in 0..LOOPS {
+        b.start("mixed", &format!("item-{n:03}"), json!({"n": n}))
+            .await
+            .unwrap();
+    }
+    let stats = match backend {
+        Backend::Postgres => {
+            use sqlx::Connection as _;
+            let mut conn = sqlx::PgConnection::connect(&b.db.url).await.unwrap();
+            let others = backends_besides(&mut conn).await;
+            let deadlocks = deadlocks_so_far(&mut conn).await;
+            Some((conn, others, deadlocks))
+        }
+        Backend::Sqlite => None,
+    };
+    // The workers' engines get pools of their own, closed at the end: a PostgreSQL backend
+    // flushes its statistics when it exits.
+    let mut pools = Vec::new();
+    let mut engines = Vec::new();
+    for _ in 0..2 {
+        let (store, pool) = loupe_engine::store::open(&b.db.url).await.unwrap();
+        pools.push(pool);
+        engines.push(Arc::new(Reviews::new(
+            store,
+            Arc::new(b.clock.clone()),
+            Account::new(REGION, ACCOUNT).unwrap(),
+            TaskLimits::default(),
+        )));
+    }
+    let mut handles = Vec::new();
+    for (n, &worker) in b.workers.iter().enumerate() {
+        let reviews = engines[n % 2].clone();
+        handles.push(tokio::spawn(async move {
+            let mut answered = 0;
+            let mut failures = Vec::new();
+            loop {
+                let task = match reviews.claim_next(worker, None).await {
+                    Ok(Some(task)) => task,
+                    Ok(None) => break,
+                    Err(error) => {
+                        failures.push(format!("claim: {error}"));
+                        break;
+                    }
+                };
+                match reviews
+                    .submit(task.task_id, worker, &json!({"by": n}), None)
+                    .await
+                {
+                    Ok(_) => answered += 1,
+                    Err(error) => failures.push(format!("submit: {error}")),
+                }
+            }
+            (answered, failures)
+        }));
+    }
+    let mut answered = 0;
+    let mut failures = Vec::new();
+    for handle in handles {
+        let (a, f) = handle.await.unwrap();
+        answered += a;
+        failures.extend(f);
+    }
+    drop(engines);
+    for pool in pools {
+        match pool {
+            loupe_engine::store::Pool::Postgres(pool) => pool.close().await,
+            loupe_engine::store::Pool::Sqlite(pool) => pool.close().await,
+        }
+    }
+    // The workers' backends are gone (their statistics flushed as they exited); allow for the
+    // statistics' delay all the same.
+    let deadlocks = match stats {
+        Some((mut conn, others, before)) => {
+            for _ in 0..100 {
+                if backends_besides(&mut conn).await <= others {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            let mut after = deadlocks_so_far(&mut conn).await;
+            for _ in 0..15 {
+                if after != before {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                after = deadlocks_so_far(&mut conn).await;
+            }
+            after - before
+        }
+        None => 0,
+    };
+    assert_eq!(deadlocks, 0, "PostgreSQL counted deadlocks");
+    assert_eq!(
+        failures,
+        Vec::<String>::new(),
+        "every claim and submit succeeds"
+    );
+    assert_eq!(answered, LOOPS * 3, "every task answered once");
+    let loops = b
+        .store
+        .list_loops(&LoopQuery {
+            limit: 500,
+            ..LoopQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(loops.len(), LOOPS);
+    for human_loop in &loops {
+        assert_eq!(human_loop.status, HumanLoopStatus::Completed);
+        let tasks = b.store.tasks_of(human_loop.id).await.unwrap();
+        let answers = tasks
+            .iter()
+            .filter(|t| t.status == TaskStatus::Submitted)
+            .count();
+        assert_eq!(
+            answers, 3,
+            "{}: no more answers than TaskCount",
+            human_loop.name
+        );
+    }
+}
+
+/// Connections to the test database other than `conn`.
+async fn backends_besides(conn: &mut sqlx::PgConnection) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(conn)
+    .await
+    .unwrap()
+}
+
+/// Deadlocks PostgreSQL detected in the test database so far (a fresh snapshot each time).
+async fn deadlocks_so_far(conn: &mut sqlx::PgConnection) -> i64 {
+    sqlx::query("SELECT pg_stat_clear_snapshot()")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
+/// A submit whose response was lost is sent again by the worker's client: the same worker with
+/// an equal answer (as JSON, whatever the key order) is told it succeeded, with the loop's
+/// current status, and nothing is written twice. Another answer, or another worker, is refused.
+async fn a_retried_submit_succeeds_once_and_writes_nothing_more(backend: Backend) {
+    let b = Bench::new(backend, 3).await;
+    let [w1, w2, w3] = b.workers[..] else {
+        panic!()
+    };
+    b.custom_flow("retried", 1).await;
+    b.start("retried", "single", json!({})).await.unwrap();
+    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let answer = json!({"category": {"label": "a"}, "note": "sure"});
+    let receipt = b
+        .reviews
+        .submit(task.task_id, w1, &answer, None)
+        .await
+        .unwrap();
+    assert_eq!(receipt.loop_status, HumanLoopStatus::Completed);
+    let written = |b: &Bench| {
+        let store = b.store.clone();
+        async move {
+            let lines = store
+                .cost_lines(T0, T0.plus(Duration::from_secs(3600)))
+                .await
+                .unwrap()
+                .len();
+            let events = store.events_after(0, 100).await.unwrap().len();
+            let outputs = store.pending_output_count().await.unwrap();
+            (lines, events, outputs)
+        }
+    };
+    assert_eq!(written(&b).await, (1, 1, 1));
+
+    b.clock.advance(Duration::from_secs(1));
+    let same = json!({"note": "sure", "category": {"label": "a"}});
+    let again = b.reviews.submit(task.task_id, w1, &same, None).await;
+    assert_eq!(again.unwrap().loop_status, HumanLoopStatus::Completed);
+    assert_eq!(
+        written(&b).await,
+        (1, 1, 1),
+        "no second cost line, output or event"
+    );
+    let other = b
+        .reviews
+        .submit(task.task_id, w1, &json!({"category": {"label": "b"}}), None)
+        .await;
+    assert!(
+        matches!(other, Err(ReviewError::Refused(TaskRefusal::NotHeld))),
+        "{other:?}"
+    );
+    let stranger = b.reviews.submit(task.task_id, w2, &answer, None).await;
+    assert!(
+        matches!(stranger, Err(ReviewError::Refused(TaskRefusal::NotHeld))),
+        "{stranger:?}"
+    );
+
+    // The status is the loop's as it is now, not as it was at the first submit.
+    b.custom_flow("retried-twice", 2).await;
+    b.start("retried-twice", "double", json!({})).await.unwrap();
+    let first = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let second = b.reviews.claim_next(w3, None).await.unwrap().unwrap();
+    let receipt = b
+        .reviews
+        .submit(first.task_id, w2, &answer, None)
+        .await
+        .unwrap();
+    assert_eq!(receipt.loop_status, HumanLoopStatus::InProgress);
+    let again = b.reviews.submit(first.task_id, w2, &answer, None).await;
+    assert_eq!(again.unwrap().loop_status, HumanLoopStatus::InProgress);
+    b.reviews
+        .submit(second.task_id, w3, &answer, None)
+        .await
+        .unwrap();
+    let late = b.reviews.submit(first.task_id, w2, &answer, None).await;
+    assert_eq!(late.unwrap().loop_status, HumanLoopStatus::Completed);
+    assert_eq!(written(&b).await, (3, 2, 2));
+    b.tick().await;
+    let output = b.output_of("double").await.unwrap();
+    assert_eq!(output["humanAnswers"].as_array().unwrap().len(), 2);
 }
 
 /// A worker's queue counts the loops they could still take a task of: a loop they hold,
@@ -1433,6 +1671,137 @@ async fn outputs_survive_a_restart_and_a_failing_store(backend: Backend) {
     );
 }
 
+/// Starts a loop on `flow` and has the first worker answer it: its output waits in the outbox.
+async fn answered_loop(b: &Bench, flow: &str, name: &str) {
+    b.start(flow, name, json!({"name": name})).await.unwrap();
+    let w = b.workers[0];
+    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+    b.reviews
+        .submit(task.task_id, w, &json!({"ok": true}), None)
+        .await
+        .unwrap();
+}
+
+/// Output leases end with their holder. Instance A leases an output.json and dies before
+/// writing it (it stops beating its heartbeat): 11 s on, instance B's pass writes it, long
+/// before A's 60 s lease would have run out. A live A's lease is left alone, and a restarted A
+/// (same id) takes its own lease back at once.
+async fn an_output_leased_by_a_gone_instance_is_written_by_another(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("leased", 1).await;
+    let now = || Clock::now(&b.clock);
+    let a = InstanceId::parse("replica-a:3000").unwrap();
+    let other = InstanceId::parse("replica-b:3000").unwrap();
+    let replica_b = b.replica().await.with_instance(other.clone());
+    b.store.start_instance(&a, now()).await.unwrap();
+    b.store.start_instance(&other, now()).await.unwrap();
+    let lease = Duration::from_secs(60);
+
+    answered_loop(&b, "leased", "first").await;
+    // The first step of A's pass: the file is A's to write now.
+    let leased = b
+        .store
+        .lease_outputs(now(), now().plus(lease), 64, Some(&a))
+        .await
+        .unwrap();
+    assert_eq!(leased.len(), 1);
+    b.clock.advance(Duration::from_secs(11));
+    b.store.heartbeat(&a, now()).await.unwrap();
+    b.store.heartbeat(&other, now()).await.unwrap();
+    let work = replica_b.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(work.outputs_written, 0, "A is alive: its lease holds");
+    // A dies: only B beats from now on.
+    b.clock.advance(Duration::from_secs(11));
+    b.store.heartbeat(&other, now()).await.unwrap();
+    let work = replica_b.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(work.outputs_written, 1, "A's lease ended with A");
+    assert!(b.output_of("first").await.is_some());
+    assert_eq!(b.store.pending_output_count().await.unwrap(), 0);
+
+    // A restarts under the same id: what it leased before is its own again at once.
+    answered_loop(&b, "leased", "second").await;
+    b.store.heartbeat(&a, now()).await.unwrap();
+    let leased = b
+        .store
+        .lease_outputs(now(), now().plus(lease), 64, Some(&a))
+        .await
+        .unwrap();
+    assert_eq!(leased.len(), 1);
+    let work = replica_b.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(work.outputs_written, 0, "A's lease holds while A lives");
+    b.clock.advance(Duration::from_secs(1));
+    let restarted = b.replica().await.with_instance(a.clone());
+    b.store.start_instance(&a, now()).await.unwrap();
+    let work = restarted.run_due_work(&b.outputs).await.unwrap();
+    assert_eq!(
+        work.outputs_written, 1,
+        "a restarted A takes its lease back at once"
+    );
+    assert!(b.output_of("second").await.is_some());
+}
+
+/// Webhook deliveries leased by an instance end with it the same way; this leases through the
+/// store as the server's deliverer does.
+async fn a_delivery_leased_by_a_gone_instance_goes_to_another(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("hooked", 1).await;
+    let now = || Clock::now(&b.clock);
+    let name = WebhookName::parse("ops").unwrap();
+    b.store
+        .create_webhook(&NewWebhook {
+            secret: webhooks::seal_secret(
+                &MasterKey::generate(),
+                &name,
+                &WebhookSecret::generate(),
+            ),
+            name,
+            url: WebhookUrl::parse("http://127.0.0.1:9/hook").unwrap(),
+            flow: None,
+            created_at: now(),
+        })
+        .await
+        .unwrap();
+    let a = InstanceId::parse("replica-a:3000").unwrap();
+    let other = InstanceId::parse("replica-b:3000").unwrap();
+    b.store.start_instance(&a, now()).await.unwrap();
+    b.store.start_instance(&other, now()).await.unwrap();
+    answered_loop(&b, "hooked", "item").await;
+    // The event waits for its output file.
+    b.reviews.run_due_work(&b.outputs).await.unwrap();
+    let lease = |holder: &InstanceId| {
+        let (store, holder, at) = (b.store.clone(), holder.clone(), now());
+        async move {
+            store
+                .lease_deliveries(at, at.plus(Duration::from_secs(60)), 32, Some(&holder))
+                .await
+                .unwrap()
+                .iter()
+                .map(|d| d.attempt)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(lease(&a).await, [1]);
+    b.clock.advance(Duration::from_secs(11));
+    b.store.heartbeat(&a, now()).await.unwrap();
+    b.store.heartbeat(&other, now()).await.unwrap();
+    assert_eq!(
+        lease(&other).await,
+        Vec::<i64>::new(),
+        "A is alive: its lease holds"
+    );
+    b.clock.advance(Duration::from_secs(11));
+    b.store.heartbeat(&other, now()).await.unwrap();
+    assert_eq!(lease(&other).await, [2], "A's lease ended with A");
+    // B restarts under the same id: its lease is its own again at once.
+    b.clock.advance(Duration::from_secs(1));
+    b.store.start_instance(&other, now()).await.unwrap();
+    assert_eq!(
+        lease(&other).await,
+        [3],
+        "a restarted B takes its lease back at once"
+    );
+}
+
 async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
     let b = Bench::new(backend, 1).await;
     b.custom_flow("uses-classify", 1).await;
@@ -1574,6 +1943,8 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
 }
 
 test_on_both_backends!(
+    an_output_leased_by_a_gone_instance_is_written_by_another,
+    a_delivery_leased_by_a_gone_instance_goes_to_another,
     deactivating_a_worker_returns_their_tasks_at_once,
     a_deleted_task_ui_keeps_serving_its_flows_loops,
     outputs_survive_a_restart_and_a_failing_store,
@@ -1584,6 +1955,8 @@ test_on_both_backends!(
     concurrent_starts_share_commits_and_keep_their_own_outcomes,
     claims_never_double_book_under_contention,
     concurrent_claims_and_submits_keep_their_own_outcomes,
+    submits_in_concurrent_batches_never_deadlock,
+    a_retried_submit_succeeds_once_and_writes_nothing_more,
     queue_counts_are_per_worker,
     only_team_members_see_a_flow,
     a_task_past_its_time_limit_returns_to_the_pool,

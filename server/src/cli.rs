@@ -109,6 +109,13 @@ pub struct ServeArgs {
     /// start-up log warns while it is on.
     #[arg(long, env = "LOUPE_ALLOW_UNSIGNED_API")]
     pub allow_unsigned_api: bool,
+
+    /// This process's id among the replicas sharing the database; default `<hostname>:<port>`,
+    /// so a restarted replica keeps it. Background work a replica leased goes to the others
+    /// about 10 s after it stops, and back to it at once when it starts again. Every live
+    /// replica needs its own.
+    #[arg(long, env = "LOUPE_INSTANCE_ID", value_parser = loupe_engine::instances::InstanceId::parse)]
+    pub instance_id: Option<loupe_engine::instances::InstanceId>,
 }
 
 /// What one server lets its clients use: memory, connections, time.
@@ -360,5 +367,12 @@ mod tests {
     fn bad_account_ids_and_regions_are_refused() {
         assert!(Cli::try_parse_from(["loupe", "serve", "--account-id", "12345"]).is_err());
         assert!(Cli::try_parse_from(["loupe", "serve", "--region", "US East"]).is_err());
+    }
+
+    #[test]
+    fn an_instance_id_is_optional_and_never_blank() {
+        let cli = Cli::try_parse_from(["loupe", "--instance-id", "web-2:3000"]).unwrap();
+        assert_eq!(cli.serve.instance_id.unwrap().as_str(), "web-2:3000");
+        assert!(Cli::try_parse_from(["loupe", "--instance-id", " "]).is_err());
     }
 }

@@ -119,12 +119,26 @@ pub async fn start_with(
 
     let account = Account::new(&args.region, &args.account_id)
         .map_err(|e| anyhow::anyhow!("region and account id: {e}"))?;
-    let reviews = Arc::new(Reviews::new(
+    // Before any background work: what an earlier run of this instance leased is free again.
+    let instance = args.instance_id.clone().unwrap_or_else(|| {
+        loupe_engine::instances::InstanceId::for_this_host(
+            listener.local_addr().map_or(0, |addr| addr.port()),
+        )
+    });
+    store
+        .start_instance(&instance, clock.now())
+        .await
+        .context("recording this instance")?;
+    tokio::spawn(loupe_engine::instances::beat(
         store.clone(),
         clock.clone(),
-        account,
-        TaskLimits::default(),
+        instance.clone(),
     ));
+    tracing::info!(%instance, "instance started");
+    let reviews = Arc::new(
+        Reviews::new(store.clone(), clock.clone(), account, TaskLimits::default())
+            .with_instance(instance.clone()),
+    );
     let outputs = Arc::new(
         OutputStore::new(args.outputs.store_config()).context("opening the output store")?,
     );
@@ -138,6 +152,7 @@ pub async fn start_with(
         store.clone(),
         master_key.clone(),
         clock.clone(),
+        instance,
     ));
     tokio::spawn(webhook_delivery::run(deliverer, webhook_delivery::INTERVAL));
 

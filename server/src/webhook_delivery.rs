@@ -3,13 +3,15 @@
 //!
 //! It runs on every replica beside the scheduler but in its own task, so a slow receiver
 //! never delays deadlines or outputs, and the request path never waits on it. A lease keeps
-//! other replicas off a delivery while it is in flight; a replica that dies mid-post leaves
-//! the lease to run out and another posts again: at least once, never lost.
+//! other replicas off a delivery while it is in flight; a replica that dies mid-post stops
+//! beating its heartbeat, its lease ends about 10 s later (at once when it starts again) and
+//! another posts again: at least once, never lost.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use loupe_engine::clock::Clock;
+use loupe_engine::instances::InstanceId;
 use loupe_engine::keys::MasterKey;
 use loupe_engine::store::{Store, StoreError};
 use loupe_engine::webhooks::{self, AttemptOutcome, PendingDelivery};
@@ -18,7 +20,8 @@ use loupe_engine::webhooks::{self, AttemptOutcome, PendingDelivery};
 pub const INTERVAL: Duration = Duration::from_secs(1);
 /// A receiver has this long to answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a leased delivery is kept from other replicas; longer than any attempt.
+/// How long a leased delivery is kept from other replicas while its replica lives; longer than
+/// any attempt.
 const LEASE: Duration = Duration::from_secs(60);
 /// Deliveries posted at once by one replica.
 const BATCH: u32 = 32;
@@ -43,10 +46,17 @@ pub struct Deliverer {
     master_key: MasterKey,
     clock: Arc<dyn Clock>,
     client: reqwest::Client,
+    /// Named on the deliveries this process leases.
+    instance: InstanceId,
 }
 
 impl Deliverer {
-    pub fn new(store: Arc<dyn Store>, master_key: MasterKey, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        master_key: MasterKey,
+        clock: Arc<dyn Clock>,
+        instance: InstanceId,
+    ) -> Self {
         let client = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
@@ -61,6 +71,7 @@ impl Deliverer {
             master_key,
             clock,
             client,
+            instance,
         }
     }
 
@@ -69,7 +80,7 @@ impl Deliverer {
         let now = self.clock.now();
         let due = self
             .store
-            .lease_deliveries(now, now.plus(LEASE), BATCH)
+            .lease_deliveries(now, now.plus(LEASE), BATCH, Some(&self.instance))
             .await?;
         let outcomes =
             futures::future::join_all(due.iter().map(|delivery| self.attempt(delivery))).await;

@@ -83,6 +83,20 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl StoreError {
+    /// A PostgreSQL deadlock (SQLSTATE 40P01) or serialization failure (40001): the database
+    /// rolled the transaction back, and running it again is safe and likely to succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Database(error) => error
+                .as_database_error()
+                .and_then(|db| db.code())
+                .is_some_and(|code| code == "40P01" || code == "40001"),
+            _ => false,
+        }
+    }
+}
+
 /// One failed sign-in, to be counted against its account and client address.
 #[derive(Debug, Clone, Copy)]
 pub struct SignInFailure<'a> {

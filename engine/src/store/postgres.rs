@@ -52,6 +52,7 @@ review_sql_store!(
     sqlx::PgConnection,
     for_update = "FOR UPDATE",
     for_update_of_loop = "FOR UPDATE OF l",
+    lock_batch_loops = true,
     skip_locked = "FOR UPDATE SKIP LOCKED",
     claim_savepoint = true,
     name_prefix = ("LIKE", "%"),

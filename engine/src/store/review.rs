@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::accounts::UserId;
 use crate::clock::Timestamp;
+use crate::instances::InstanceId;
 use crate::lifecycle::Finisher;
 use crate::loops::{
     ClaimedTask, FlowDefinition, FlowId, HumanLoop, HumanLoopStatus, LoopId, NewHumanLoop,
@@ -328,12 +329,23 @@ pub trait ReviewStore {
         finisher: &dyn Finisher,
     ) -> Result<u64, StoreError>;
 
-    /// Leases up to `limit` output files due at `now` until `lease_until`.
+    /// Records that `instance` is alive at `now`.
+    async fn heartbeat(&self, instance: &InstanceId, now: Timestamp) -> Result<(), StoreError>;
+    /// An instance starting: its first heartbeat, and the leases an earlier run of it held end
+    /// now (it has nothing in flight yet). Instances silent for [`crate::instances::FORGET_AFTER`]
+    /// are forgotten.
+    async fn start_instance(&self, instance: &InstanceId, now: Timestamp)
+    -> Result<(), StoreError>;
+
+    /// Leases up to `limit` output files due at `now` until `lease_until`, to `holder` (a lease
+    /// without a holder only runs out). Leases of holders gone at `now` (see
+    /// [`crate::instances::HEARTBEAT_TIMEOUT`]) end first, so their files are due at once.
     async fn lease_outputs(
         &self,
         now: Timestamp,
         lease_until: Timestamp,
         limit: u32,
+        holder: Option<&InstanceId>,
     ) -> Result<Vec<PendingOutput>, StoreError>;
     async fn output_written(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;
     async fn output_failed(
@@ -384,12 +396,14 @@ pub trait ReviewStore {
     /// Removes a webhook and its delivery history; false when there was none by that name.
     async fn delete_webhook(&self, name: &WebhookName) -> Result<bool, StoreError>;
     /// Leases up to `limit` deliveries due at `now` (and whose output file is written) until
-    /// `lease_until`, counting the attempt.
+    /// `lease_until`, to `holder`, counting the attempt. Leases of gone holders end first, as in
+    /// [`ReviewStore::lease_outputs`].
     async fn lease_deliveries(
         &self,
         now: Timestamp,
         lease_until: Timestamp,
         limit: u32,
+        holder: Option<&InstanceId>,
     ) -> Result<Vec<PendingDelivery>, StoreError>;
     /// Records how an attempt ended; a failure with no `retry_at` gives the delivery up.
     async fn record_delivery_attempt(

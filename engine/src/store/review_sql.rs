@@ -1,10 +1,14 @@
 //! The review engine's queries, shared by both backends and instantiated once per backend by
-//! `review_sql_store!`. Only two fragments differ: the row lock taken on a loop before its tasks
-//! change (`FOR UPDATE` on PostgreSQL; SQLite needs none because its write transactions begin
-//! `IMMEDIATE` and so run one at a time), and `SKIP LOCKED` for the claim queue.
+//! `review_sql_store!`. Only a few fragments differ, chiefly the row lock taken on a loop before
+//! its tasks change (`FOR UPDATE` on PostgreSQL; SQLite needs none because its write
+//! transactions begin `IMMEDIATE` and so run one at a time), and `SKIP LOCKED` for the claim
+//! queue.
 //!
 //! Locking rule on PostgreSQL: every transaction that changes a loop's tasks first locks the
 //! loop's row, so counting "was this the last answer?" always sees the other writers' commits.
+//! A transaction that changes several loops locks them all in id order before it writes
+//! anything (a batch of submits, deleting a flow definition) or takes one loop per transaction
+//! (the sweeps, expiry), so no two transactions wait for each other's loops.
 //! Claims lock only the task row (`SKIP LOCKED`), and `UNIQUE (loop_id, worker_id)` keeps a
 //! worker from holding two tasks of one loop even when two claims race.
 
@@ -34,6 +38,7 @@ macro_rules! review_sql_store {
         $conn:ty,
         for_update = $for_update:literal,
         for_update_of_loop = $for_update_of_loop:literal,
+        lock_batch_loops = $lock_batch_loops:literal,
         skip_locked = $skip_locked:literal,
         claim_savepoint = $claim_savepoint:literal,
         name_prefix = ($prefix_match:literal, $prefix_wildcard:literal),
@@ -507,6 +512,51 @@ macro_rules! review_sql_store {
                 Ok(done)
             }
 
+            /// Removes a `Deleting` flow definition and its loop records once none of its loops
+            /// is open, in a transaction of its own. The loops are locked in one statement, in
+            /// id order, before any row (or trigger-kept counter) changes, as every transaction
+            /// that changes several loops does. Returns whether the flow went.
+            async fn review_remove_flow_if_done(
+                &self,
+                flow: i64,
+            ) -> Result<bool, $crate::store::StoreError> {
+                // Cheap check first: a flow with work in progress keeps its loops unlocked.
+                let open: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM human_loops \
+                     WHERE flow_id = $1 AND status IN ('InProgress', 'Stopping')",
+                )
+                .bind(flow)
+                .fetch_one(&self.pool)
+                .await?;
+                if open > 0 {
+                    return Ok(false);
+                }
+                let mut tx = self.begin_write().await?;
+                let statuses: Vec<String> = sqlx::query_scalar(concat!(
+                    "SELECT status FROM human_loops WHERE flow_id = $1 ORDER BY id ",
+                    $for_update
+                ))
+                .bind(flow)
+                .fetch_all(&mut *tx)
+                .await?;
+                if statuses.iter().any(|s| s == "InProgress" || s == "Stopping") {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM human_loops WHERE flow_id = $1")
+                    .bind(flow)
+                    .execute(&mut *tx)
+                    .await?;
+                let removed = sqlx::query(
+                    "DELETE FROM flow_definitions WHERE id = $1 AND status = 'Deleting'",
+                )
+                .bind(flow)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok(removed > 0)
+            }
+
             /// One claim, on the caller's write transaction: the first of `flows` with a task
             /// for the worker.
             async fn review_claim(
@@ -642,13 +692,25 @@ macro_rules! review_sql_store {
                 .rows_affected();
                 if submitted == 0 {
                     let row = sqlx::query(
-                        "SELECT status, worker_id, deadline_at FROM tasks WHERE id = $1",
+                        "SELECT status, worker_id, deadline_at, answer FROM tasks WHERE id = $1",
                     )
                     .bind(task.0)
                     .fetch_one(&mut *conn)
                     .await?;
-                    let held = row.try_get::<String, _>("status")? == "Accepted"
-                        && row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
+                    let status_now: String = row.try_get("status")?;
+                    let theirs = row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
+                    // A client retrying a submit whose response was lost: this answer is
+                    // already in. Say so (with the loop's status now) and write nothing more.
+                    if status_now == "Submitted" && theirs {
+                        let stored: Option<String> = row.try_get("answer")?;
+                        let same = stored
+                            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                            .is_some_and(|stored| stored == *answer);
+                        if same {
+                            return Ok($crate::store::review::SubmitReceipt { loop_status: status });
+                        }
+                    }
+                    let held = status_now == "Accepted" && theirs;
                     let late = row
                         .try_get::<Option<i64>, _>("deadline_at")?
                         .is_none_or(|deadline| deadline <= now.as_millis());
@@ -1420,22 +1482,22 @@ macro_rules! review_sql_store {
                 .bind(now.as_millis())
                 .execute(&mut *tx)
                 .await?;
-                // Loops no worker has touched are stopped and deleted at once (spec 3.2.4).
-                let untouched: Vec<i64> = sqlx::query_scalar(
+                // Loops no worker has touched are stopped and deleted at once (spec 3.2.4). They
+                // are locked in this one statement, in id order, before any of them changes.
+                let untouched: Vec<i64> = sqlx::query_scalar(concat!(
                     "SELECT l.id FROM human_loops l WHERE l.flow_id = $1 \
                      AND l.status IN ('InProgress', 'Stopping') AND NOT EXISTS ( \
                        SELECT 1 FROM tasks t WHERE t.loop_id = l.id \
                        AND t.status IN ('Accepted', 'Submitted')) \
-                     ORDER BY l.id",
-                )
+                     ORDER BY l.id ",
+                    $for_update
+                ))
                 .bind(flow)
                 .fetch_all(&mut *tx)
                 .await?;
                 for id in &untouched {
-                    let loop_id = $crate::loops::LoopId(*id);
-                    Self::review_lock_loop(&mut *tx, loop_id).await?;
                     Self::review_finish(&mut *tx,
-                        loop_id,
+                        $crate::loops::LoopId(*id),
                         &$crate::lifecycle::Ending::Stopped,
                         now,
                         finisher,
@@ -1446,51 +1508,28 @@ macro_rules! review_sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let open: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM human_loops \
-                     WHERE flow_id = $1 AND status IN ('InProgress', 'Stopping')",
-                )
-                .bind(flow)
-                .fetch_one(&mut *tx)
-                .await?;
-                if open == 0 {
-                    sqlx::query("DELETE FROM human_loops WHERE flow_id = $1")
-                        .bind(flow)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("DELETE FROM flow_definitions WHERE id = $1")
-                        .bind(flow)
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 tx.commit().await?;
                 Ok($crate::store::review::FlowDeletion {
                     stopped_loops: untouched.len() as u64,
-                    removed: open == 0,
+                    removed: self.review_remove_flow_if_done(flow).await?,
                 })
             }
 
             async fn purge_deleted_flows(&self) -> Result<u64, $crate::store::StoreError> {
-                let mut tx = self.begin_write().await?;
                 let flows: Vec<i64> = sqlx::query_scalar(
                     "SELECT f.id FROM flow_definitions f WHERE f.status = 'Deleting' \
                      AND NOT EXISTS (SELECT 1 FROM human_loops l WHERE l.flow_id = f.id \
                        AND l.status IN ('InProgress', 'Stopping'))",
                 )
-                .fetch_all(&mut *tx)
+                .fetch_all(&self.pool)
                 .await?;
-                for flow in &flows {
-                    sqlx::query("DELETE FROM human_loops WHERE flow_id = $1")
-                        .bind(flow)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("DELETE FROM flow_definitions WHERE id = $1")
-                        .bind(flow)
-                        .execute(&mut *tx)
-                        .await?;
+                let mut purged = 0;
+                for flow in flows {
+                    if self.review_remove_flow_if_done(flow).await? {
+                        purged += 1;
+                    }
                 }
-                tx.commit().await?;
-                Ok(flows.len() as u64)
+                Ok(purged)
             }
 
             async fn start_loops(
@@ -1906,6 +1945,29 @@ macro_rules! review_sql_store {
                 use $crate::store::review::{TaskDone, TaskWork};
                 use $crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
+                // Before anything else (the counter rows kept by triggers included), lock every
+                // loop the batch's submits touch, in one statement, in id order: PostgreSQL
+                // takes the row locks above the sort. Every batch then takes loop locks in one
+                // global order, so two batches with submits for the same loops queue instead
+                // of deadlocking. The ids vary per batch, so the statement is not cached.
+                if $lock_batch_loops {
+                    let tasks: Vec<String> = work
+                        .iter()
+                        .filter_map(|item| match item {
+                            TaskWork::Submit { task, .. } => Some(task.0.to_string()),
+                            TaskWork::Claim { .. } => None,
+                        })
+                        .collect();
+                    if !tasks.is_empty() {
+                        let sql = format!(
+                            "SELECT l.id FROM human_loops l WHERE l.id IN \
+                             (SELECT loop_id FROM tasks WHERE id IN ({})) ORDER BY l.id {}",
+                            tasks.join(", "),
+                            $for_update_of_loop
+                        );
+                        sqlx::query(&sql).persistent(false).fetch_all(&mut *tx).await?;
+                    }
+                }
                 let mut done = Vec::with_capacity(work.len());
                 for item in work {
                     let outcome = match item {
@@ -2119,14 +2181,92 @@ macro_rules! review_sql_store {
                 Ok(ended)
             }
 
+            async fn heartbeat(
+                &self,
+                instance: &$crate::instances::InstanceId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
+                sqlx::query(
+                    "INSERT INTO instances (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
+                     ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn start_instance(
+                &self,
+                instance: &$crate::instances::InstanceId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let forget_before = now.as_millis().saturating_sub(
+                    i64::try_from($crate::instances::FORGET_AFTER.as_millis()).unwrap_or(i64::MAX),
+                );
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM instances WHERE heartbeat_at < $1")
+                    .bind(forget_before)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO instances (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
+                     ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, \
+                       heartbeat_at = excluded.heartbeat_at",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                // Whatever an earlier run of this instance leased died with it.
+                sqlx::query(
+                    "UPDATE output_outbox SET leased_by = NULL, next_attempt_at = $2 \
+                     WHERE leased_by = $1 AND done_at IS NULL",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET leased_by = NULL, next_attempt_at = $2 \
+                     WHERE leased_by = $1 AND delivered_at IS NULL AND gave_up_at IS NULL",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn lease_outputs(
                 &self,
                 now: $crate::clock::Timestamp,
                 lease_until: $crate::clock::Timestamp,
                 limit: u32,
+                holder: Option<&$crate::instances::InstanceId>,
             ) -> Result<Vec<$crate::store::review::PendingOutput>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
+                // Leases of instances that stopped beating end now: their files are due at once
+                // instead of when the lease runs out. (Rows another runner is releasing are
+                // skipped, not waited for.)
+                sqlx::query(concat!(
+                    "UPDATE output_outbox SET leased_by = NULL, next_attempt_at = $1 \
+                     WHERE id IN (SELECT o.id FROM output_outbox o \
+                       WHERE o.leased_by IS NOT NULL AND o.done_at IS NULL \
+                         AND NOT EXISTS (SELECT 1 FROM instances i \
+                           WHERE i.id = o.leased_by AND i.heartbeat_at >= $2) ",
+                    $skip_locked,
+                    ")"
+                ))
+                .bind(now.as_millis())
+                .bind($crate::instances::alive_after(now).as_millis())
+                .execute(&mut *tx)
+                .await?;
                 let rows = sqlx::query(concat!(
                     "SELECT id, loop_name, uri, body, attempts FROM output_outbox \
                      WHERE done_at IS NULL AND next_attempt_at <= $1 \
@@ -2141,11 +2281,12 @@ macro_rules! review_sql_store {
                 for row in &rows {
                     let id: i64 = row.try_get("id")?;
                     sqlx::query(
-                        "UPDATE output_outbox SET next_attempt_at = $2, attempts = attempts + 1 \
-                         WHERE id = $1",
+                        "UPDATE output_outbox SET next_attempt_at = $2, attempts = attempts + 1, \
+                         leased_by = $3 WHERE id = $1",
                     )
                     .bind(id)
                     .bind(lease_until.as_millis())
+                    .bind(holder.map(|h| h.as_str()))
                     .execute(&mut *tx)
                     .await?;
                     leased.push($crate::store::review::PendingOutput {
@@ -2168,7 +2309,8 @@ macro_rules! review_sql_store {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
                 sqlx::query(
-                    "UPDATE output_outbox SET done_at = $2, last_error = NULL WHERE id = $1",
+                    "UPDATE output_outbox SET done_at = $2, last_error = NULL, leased_by = NULL \
+                     WHERE id = $1",
                 )
                 .bind(id)
                 .bind(now.as_millis())
@@ -2186,8 +2328,8 @@ macro_rules! review_sql_store {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
                 sqlx::query(
-                    "UPDATE output_outbox SET last_error = $2, next_attempt_at = $3 \
-                     WHERE id = $1 AND done_at IS NULL",
+                    "UPDATE output_outbox SET last_error = $2, next_attempt_at = $3, \
+                     leased_by = NULL WHERE id = $1 AND done_at IS NULL",
                 )
                 .bind(id)
                 .bind(error)
@@ -2541,9 +2683,25 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
                 lease_until: $crate::clock::Timestamp,
                 limit: u32,
+                holder: Option<&$crate::instances::InstanceId>,
             ) -> Result<Vec<$crate::webhooks::PendingDelivery>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
+                // Leases of instances that stopped beating end now (as in `lease_outputs`).
+                sqlx::query(concat!(
+                    "UPDATE webhook_deliveries SET leased_by = NULL, next_attempt_at = $1 \
+                     WHERE id IN (SELECT d.id FROM webhook_deliveries d \
+                       WHERE d.leased_by IS NOT NULL \
+                         AND d.delivered_at IS NULL AND d.gave_up_at IS NULL \
+                         AND NOT EXISTS (SELECT 1 FROM instances i \
+                           WHERE i.id = d.leased_by AND i.heartbeat_at >= $2) ",
+                    $skip_locked,
+                    ")"
+                ))
+                .bind(now.as_millis())
+                .bind($crate::instances::alive_after(now).as_millis())
+                .execute(&mut *tx)
+                .await?;
                 // Due, and the output.json its event announces (if any) is written: a receiver
                 // that fetches the output on the event finds it.
                 let ids: Vec<i64> = sqlx::query_scalar(concat!(
@@ -2564,11 +2722,12 @@ macro_rules! review_sql_store {
                 for id in ids {
                     let row = sqlx::query(
                         "UPDATE webhook_deliveries SET next_attempt_at = $2, \
-                         attempts = attempts + 1 WHERE id = $1 \
+                         attempts = attempts + 1, leased_by = $3 WHERE id = $1 \
                          RETURNING attempts, event_id, webhook_id, created_at",
                     )
                     .bind(id)
                     .bind(lease_until.as_millis())
+                    .bind(holder.map(|h| h.as_str()))
                     .fetch_one(&mut *tx)
                     .await?;
                     let event_id: String = row.try_get("event_id")?;
@@ -2612,14 +2771,14 @@ macro_rules! review_sql_store {
                 let query = match outcome {
                     AttemptOutcome::Delivered { status } => sqlx::query(
                         "UPDATE webhook_deliveries SET delivered_at = $2, last_status = $3, \
-                         last_error = NULL WHERE id = $1",
+                         last_error = NULL, leased_by = NULL WHERE id = $1",
                     )
                     .bind(id)
                     .bind(now.as_millis())
                     .bind(i64::from(*status)),
                     AttemptOutcome::Failed { status, error } => sqlx::query(
                         "UPDATE webhook_deliveries SET last_status = $2, last_error = $3, \
-                         next_attempt_at = COALESCE($4, next_attempt_at), \
+                         next_attempt_at = COALESCE($4, next_attempt_at), leased_by = NULL, \
                          gave_up_at = CASE WHEN $4 IS NULL THEN $5 ELSE NULL END \
                          WHERE id = $1 AND delivered_at IS NULL",
                     )

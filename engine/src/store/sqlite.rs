@@ -80,6 +80,7 @@ review_sql_store!(
     sqlx::SqliteConnection,
     for_update = "",
     for_update_of_loop = "",
+    lock_batch_loops = false,
     skip_locked = "",
     claim_savepoint = false,
     name_prefix = ("GLOB", "*"),
