@@ -123,7 +123,7 @@ pub struct ServeArgs {
 pub struct LimitArgs {
     /// Memory for the work clients cause, in MiB: a quarter is the budget for request bodies
     /// held at once, a quarter for password hashes computed at once (19 MiB each, at most one
-    /// per core). The default fits a 2 GB machine.
+    /// per core), a quarter for SQLite's page cache. The default fits a 2 GB machine.
     #[arg(long, env = "LOUPE_MEMORY_BUDGET_MIB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(32..))]
     pub memory_budget_mib: u64,
 
@@ -158,6 +158,15 @@ const HASH_MIB: u64 = 19;
 
 impl LimitArgs {
     pub fn body_bytes_in_flight(&self) -> usize {
+        self.quarter_of_budget()
+    }
+
+    /// SQLite's page cache, all connections together.
+    pub fn page_cache_bytes(&self) -> usize {
+        self.quarter_of_budget()
+    }
+
+    fn quarter_of_budget(&self) -> usize {
         usize::try_from(self.memory_budget_mib * 1024 * 1024 / 4).unwrap_or(usize::MAX)
     }
 

@@ -201,9 +201,21 @@ pub enum Pool {
 
 /// Opens the database a URL names (`sqlite://…` or `postgres://…`) and returns its store.
 /// Does not migrate: call [`Store::migrate`].
+/// SQLite page cache shared by a store's connections unless the caller says otherwise.
+pub const DEFAULT_PAGE_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 pub async fn open(url: &str) -> Result<(Arc<dyn Store>, Pool), StoreError> {
+    open_with_cache(url, DEFAULT_PAGE_CACHE_BYTES).await
+}
+
+/// [`open`], with `page_cache_bytes` of SQLite page cache for all connections together
+/// (PostgreSQL keeps its cache in the server, so it ignores this).
+pub async fn open_with_cache(
+    url: &str,
+    page_cache_bytes: usize,
+) -> Result<(Arc<dyn Store>, Pool), StoreError> {
     if url.starts_with("sqlite:") {
-        let store = SqliteStore::open(url).await?;
+        let store = SqliteStore::open(url, page_cache_bytes).await?;
         let pool = Pool::Sqlite(store.pool().clone());
         Ok((Arc::new(store), pool))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {

@@ -18,16 +18,22 @@ pub struct SqliteStore {
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
+/// Connections in the pool.
+const CONNECTIONS: u32 = 8;
+
 impl SqliteStore {
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    /// Opens the file at `url`, giving its connections `page_cache_bytes` of page cache between
+    /// them (each connection keeps a cache of its own; the kernel's file cache is behind them).
+    pub async fn open(url: &str, page_cache_bytes: usize) -> Result<Self, StoreError> {
+        let per_connection_kib = (page_cache_bytes / CONNECTIONS as usize / 1024).max(512);
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            // 64 MiB of page cache per connection: the queue's index stays in memory.
-            .pragma("cache_size", "-65536")
+            // A negative size is in KiB.
+            .pragma("cache_size", format!("-{per_connection_kib}"))
             .pragma("temp_store", "memory");
         if let Some(parent) = options
             .get_filename()
@@ -38,7 +44,7 @@ impl SqliteStore {
                 .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
         }
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(CONNECTIONS)
             .connect_with(options)
             .await?;
         Ok(Self {
