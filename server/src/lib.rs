@@ -102,12 +102,10 @@ pub async fn start_with(
     login_policy: LoginPolicy,
     address_limit: sign_in_throttle::AddressLimit,
 ) -> Result<Running> {
-    let (store, pool) = store::open_with_cache(
-        &args.database.database_url,
-        args.limits.page_cache_bytes(),
-    )
-        .await
-        .with_context(|| format!("opening the database at {}", args.database.database_url))?;
+    let (store, pool) =
+        store::open_with_cache(&args.database.database_url, args.limits.page_cache_bytes())
+            .await
+            .with_context(|| format!("opening the database at {}", args.database.database_url))?;
     store.migrate().await.context("migrating the database")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let first_admin = first_admin::ensure(

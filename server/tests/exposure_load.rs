@@ -3,6 +3,8 @@
 //! polled. Its resident memory must stay under the configured budget and every health check must
 //! answer within 100 ms.
 
+mod common;
+
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,15 +14,6 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 const BUDGET_MIB: u64 = 256;
-
-fn resident_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
 
 /// One `GET /healthz` on a fresh connection, answer read to the end.
 fn health_check(addr: &str) -> String {
@@ -38,18 +31,6 @@ fn health_check(addr: &str) -> String {
 async fn free_port() -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     listener.local_addr().unwrap().port()
-}
-
-async fn wait_ready(base: &str) {
-    for _ in 0..300 {
-        if let Ok(response) = reqwest::get(format!("{base}/readyz")).await
-            && response.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("loupe did not become ready");
 }
 
 /// A client for one anonymous sign-in, from an address of its own (so no per-address limit
@@ -147,8 +128,8 @@ async fn anonymous_floods_stay_within_the_memory_budget_and_health_answers() {
         .spawn()
         .unwrap();
     let pid = child.id().unwrap();
-    wait_ready(&base).await;
-    let idle_kib = resident_kib(pid);
+    common::wait_until_ready(&base).await;
+    let idle_kib = common::resident_kib(pid);
 
     let clients: Vec<reqwest::Client> = (1..=100).map(sign_in_client).collect();
     let running = Arc::new(AtomicBool::new(true));
@@ -157,7 +138,7 @@ async fn anonymous_floods_stay_within_the_memory_budget_and_health_answers() {
         tokio::spawn(async move {
             let mut peak = 0;
             while running.load(Ordering::Relaxed) {
-                peak = peak.max(resident_kib(pid));
+                peak = peak.max(common::resident_kib(pid));
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             peak

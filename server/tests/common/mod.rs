@@ -45,7 +45,8 @@ pub struct Api {
     _dir: tempfile::TempDir,
 }
 
-async fn wait_until_ready(base: &str) {
+/// Waits until the server at `base` answers `/readyz`.
+pub async fn wait_until_ready(base: &str) {
     for _ in 0..600 {
         if let Ok(response) = reqwest::get(format!("{base}/readyz")).await
             && response.status().is_success()
