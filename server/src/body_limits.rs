@@ -162,6 +162,10 @@ pub async fn limit(State(limits): State<BodyLimits>, request: Request, next: Nex
     }
     let has_body = announced.is_some_and(|length| length > 0)
         || request.headers().contains_key(header::TRANSFER_ENCODING);
+    // Most requests (GETs) have no body: nothing to guard, and no timer to arm per request.
+    if !has_body {
+        return next.run(request).await;
+    }
     let (parts, body) = request.into_parts();
     let body = Body::new(http_body_util::Limited::new(
         Deadline::new(body, limits.deadline),
@@ -169,7 +173,7 @@ pub async fn limit(State(limits): State<BodyLimits>, request: Request, next: Nex
     ));
     let request = Request::from_parts(parts, body);
     let permit = match route {
-        BodyRoute::Ui { cap } if has_body => {
+        BodyRoute::Ui { cap } => {
             match limits.reserve(announced.map_or(cap, |n| n as usize)).await {
                 Ok(permit) => Some(permit),
                 Err(Busy) => return busy(route),
