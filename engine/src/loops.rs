@@ -212,6 +212,19 @@ pub struct Task {
     pub answer: Option<Value>,
 }
 
+/// A worker's task page saw the template's frame leave Loupe's document: a script or a link
+/// navigated it to another page, which may have carried the task's input or answers away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameDeparture {
+    pub task: TaskId,
+    pub slot: u8,
+    pub worker: UserId,
+    /// How often this worker's page saw it on this task.
+    pub times: i64,
+    pub first_at: Timestamp,
+    pub last_at: Timestamp,
+}
+
 /// A task a worker has just claimed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimedTask {

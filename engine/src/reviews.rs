@@ -853,6 +853,19 @@ impl Reviews {
             .await?)
     }
 
+    /// The worker's task page saw the template's frame leave Loupe's document: kept for the
+    /// admin, who is the one who can fix the template.
+    pub async fn report_frame_departure(
+        &self,
+        task: TaskId,
+        worker: UserId,
+    ) -> Result<(), ReviewError> {
+        Ok(self
+            .store
+            .record_frame_departure(task, worker, self.now())
+            .await?)
+    }
+
     // --- Scheduled work -------------------------------------------------------------------
 
     /// Everything time makes due: held tasks past their deadline, or held by someone no longer

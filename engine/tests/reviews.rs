@@ -1049,6 +1049,62 @@ async fn release_and_decline(backend: Backend) {
     assert_eq!(statuses, vec![TaskStatus::Expired, TaskStatus::Expired]);
 }
 
+/// A task page's report that its frame left Loupe's document is kept once per task and worker,
+/// counted, and only taken from the worker who holds the task.
+async fn frame_departures_are_kept_for_the_holder_only(backend: Backend) {
+    let b = Bench::new(backend, 2).await;
+    b.custom_flow("leaky", 2).await;
+    b.start("leaky", "item", json!({})).await.unwrap();
+    let [w1, w2] = b.workers[..] else { panic!() };
+    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let first = b.clock.now();
+    b.reviews
+        .report_frame_departure(task.task_id, w1)
+        .await
+        .unwrap();
+    b.clock.advance(Duration::from_secs(30));
+    b.reviews
+        .report_frame_departure(task.task_id, w1)
+        .await
+        .unwrap();
+    for (task, worker) in [
+        (task.task_id, w2),
+        (TaskId(task.task_id.0 + 1), w1),
+        (TaskId(999_999), w1),
+    ] {
+        assert!(matches!(
+            b.reviews.report_frame_departure(task, worker).await,
+            Err(ReviewError::Refused(TaskRefusal::NotHeld))
+        ));
+    }
+    let departures = b.store.frame_departures_of(task.loop_id).await.unwrap();
+    assert_eq!(departures.len(), 1);
+    let departure = &departures[0];
+    assert_eq!(
+        (departure.task, departure.slot, departure.worker),
+        (task.task_id, 1, w1)
+    );
+    assert_eq!(departure.times, 2);
+    assert_eq!(departure.first_at, first);
+    assert_eq!(departure.last_at.as_millis() - first.as_millis(), 30_000);
+    // A released task is no longer the worker's to report on; what was kept stays.
+    b.reviews.release(task.task_id, w1).await.unwrap();
+    assert!(
+        b.reviews
+            .report_frame_departure(task.task_id, w1)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        b.store
+            .frame_departures_of(task.loop_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 async fn an_expired_loop_fails_and_keeps_its_answers(backend: Backend) {
     let b = Bench::new(backend, 2).await;
     b.custom_flow("short-lived", 3).await;
@@ -1961,6 +2017,7 @@ test_on_both_backends!(
     only_team_members_see_a_flow,
     a_task_past_its_time_limit_returns_to_the_pool,
     release_and_decline,
+    frame_departures_are_kept_for_the_holder_only,
     an_expired_loop_fails_and_keeps_its_answers,
     stop_waits_for_holders_and_delete_needs_a_final_state,
     deleting_a_flow_stops_untouched_loops_and_waits_for_the_rest,

@@ -10,6 +10,8 @@
 //! - `POST /work/api/tasks/{id}/submit`, body `{"answer": {...}, "timeSpentInSeconds": 12.5}`.
 //! - `POST /work/api/tasks/{id}/release` (back to the pool) and `/decline` (never offered
 //!   this loop again).
+//! - `POST /work/api/tasks/{id}/frame-left`: the task page saw the template's frame leave
+//!   Loupe's document (navigated elsewhere); recorded for the admin's loop page.
 //!
 //! Errors are `{"error": "...", "code": "..."}`: 401 `SignInRequired`, 404 `NotFound`, 409
 //! `NotHeld` / `TimeUp` / `Conflict`, 400 `BadRequest`, 503 `Unavailable`.
@@ -45,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/work/api/tasks/{id}/submit", post(submit))
         .route("/work/api/tasks/{id}/release", post(release))
         .route("/work/api/tasks/{id}/decline", post(decline))
+        .route("/work/api/tasks/{id}/frame-left", post(frame_left))
 }
 
 /// The worker API's one error type, in its JSON shape.
@@ -291,5 +294,17 @@ async fn decline(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, WorkerApiError> {
     state.reviews.decline(TaskId(id), user.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn frame_left(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, WorkerApiError> {
+    state
+        .reviews
+        .report_frame_departure(TaskId(id), user.id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -167,6 +167,17 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
     assert!(!html.contains("<script>alert"));
     assert!(task["secondsLeft"].as_f64().unwrap() > 0.0);
 
+    // The task page reports a frame that left Loupe's document; only while the task is held.
+    let (status, body) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/{id}/frame-left"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
     let (status, refused) = call(
         &client,
         &token,
@@ -198,6 +209,16 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(again["code"], "NotHeld");
+    let (status, late) = call(
+        &client,
+        &token,
+        Method::POST,
+        format!("{base}/work/api/tasks/{id}/frame-left"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(late["code"], "NotHeld");
     let (status, _) = call(
         &client,
         &token,

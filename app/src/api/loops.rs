@@ -54,6 +54,16 @@ pub struct TaskInfo {
     pub answer: Option<String>,
 }
 
+/// A worker's task page saw the template's frame leave Loupe's document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrameDepartureInfo {
+    pub slot: u8,
+    pub worker: String,
+    pub times: i64,
+    pub first: String,
+    pub last: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoopInfo {
     pub name: String,
@@ -70,6 +80,7 @@ pub struct LoopInfo {
     /// Pretty-printed activation report, for built-in task types.
     pub activation: Option<String>,
     pub tasks: Vec<TaskInfo>,
+    pub frame_departures: Vec<FrameDepartureInfo>,
     /// What the answers cost at the flow's task price (public crowd only), in dollars.
     pub cost: String,
     pub output_uri: Option<String>,
@@ -210,6 +221,11 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
         .tasks_of(human_loop.id)
         .await
         .map_err(store_error)?;
+    let departures = services
+        .store
+        .frame_departures_of(human_loop.id)
+        .await
+        .map_err(store_error)?;
     let emails: HashMap<_, _> = services
         .store
         .list_users()
@@ -240,6 +256,22 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
         .output_uri
         .as_deref()
         .and_then(|uri| services.same_origin_links().grant(uri).ok());
+    let email_of = |worker: loupe_engine::accounts::UserId| {
+        emails
+            .get(&worker)
+            .cloned()
+            .unwrap_or_else(|| format!("worker {}", worker.0))
+    };
+    let frame_departures = departures
+        .into_iter()
+        .map(|d| FrameDepartureInfo {
+            slot: d.slot,
+            worker: email_of(d.worker),
+            times: d.times,
+            first: d.first_at.to_second_utc(),
+            last: d.last_at.to_second_utc(),
+        })
+        .collect();
     let status = human_loop.status;
     Ok(Some(LoopInfo {
         arn: services
@@ -270,12 +302,7 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
             .map(|t| TaskInfo {
                 slot: t.slot,
                 status: t.status.as_str().to_owned(),
-                worker: t.worker.map(|w| {
-                    emails
-                        .get(&w)
-                        .cloned()
-                        .unwrap_or_else(|| format!("worker {}", w.0))
-                }),
+                worker: t.worker.map(email_of),
                 accepted: t
                     .accepted_at
                     .map(loupe_engine::clock::Timestamp::to_second_utc),
@@ -288,6 +315,7 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
                 answer: t.answer.as_ref().map(pretty),
             })
             .collect(),
+        frame_departures,
         cost: format!("${cost}"),
         output_uri: human_loop.output_uri.clone(),
         output_link,

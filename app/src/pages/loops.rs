@@ -202,6 +202,30 @@ pub fn LoopDetailPage() -> impl IntoView {
                             }}
                         </dd>
                     </dl>
+                    {(!info.frame_departures.is_empty()).then(|| view! {
+                        <section class="alert-panel" role="alert" data-testid="frame-departures">
+                            <h2>"The template left its frame"</h2>
+                            <p>
+                                "A worker's task page saw this loop's template navigate its frame to another page "
+                                "(a script setting "<code>"location"</code>", or a link). That page may have received the "
+                                "task's input and what the worker had entered. Loupe blanked the frame; fix the template."
+                            </p>
+                            <table class="grid">
+                                <thead><tr><th>"#"</th><th>"Worker"</th><th>"Times"</th><th>"First (UTC)"</th><th>"Last (UTC)"</th></tr></thead>
+                                <tbody>
+                                    {info.frame_departures.iter().map(|d| view! {
+                                        <tr>
+                                            <td class="num">{d.slot}</td>
+                                            <td>{d.worker.clone()}</td>
+                                            <td class="num">{d.times}</td>
+                                            <td>{d.first.clone()}</td>
+                                            <td>{d.last.clone()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    })}
                     <h2>"Tasks"</h2>
                     <table class="grid" data-testid="loop-tasks">
                         <thead><tr><th>"#"</th><th>"Status"</th><th>"Worker"</th><th>"Accepted"</th><th>"Submitted"</th><th>"Time spent"</th></tr></thead>

@@ -9,6 +9,8 @@ pub mod flow_form;
 pub mod flows;
 #[cfg(feature = "hydrate")]
 pub mod frame_message;
+#[cfg(feature = "hydrate")]
+pub mod frame_watch;
 pub mod invite;
 pub mod keys;
 pub mod login;

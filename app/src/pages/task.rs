@@ -80,6 +80,8 @@ enum Phase {
     Failed(String),
     /// The task is done with (answered or declined) but the next one could not be loaded.
     Stranded(String),
+    /// The template's frame left Loupe's document and was blanked; the task is still held.
+    Left,
 }
 
 #[component]
@@ -146,6 +148,8 @@ fn Workspace(view: TaskView) -> impl IntoView {
         }
     };
     let busy = move || !hydrated.get() || !matches!(phase.get(), Phase::Working);
+    let cannot_let_go =
+        move || !hydrated.get() || !matches!(phase.get(), Phase::Working | Phase::Left);
     let frame_title = format!("Task: {title}");
     let limit = clock(i64::from(time_limit_seconds));
     let status = move || {
@@ -165,6 +169,24 @@ fn Workspace(view: TaskView) -> impl IntoView {
             <p class="task-status field-error" role="alert" data-testid="task-error">
                 {message}" "<A href="/work">"Back to your queues"</A>
             </p>
+        }.into_any()),
+        Phase::Left => Some(view! {
+            <div class="task-status field-error" role="alert" data-testid="frame-left">
+                <p>
+                    "This task's template opened another page inside the task, so Loupe closed it. "
+                    "Anything entered in it is gone, and your admin has been told."
+                </p>
+                <p>
+                    <button type="button" data-testid="show-again"
+                        on:click=move |_| {
+                            #[cfg(feature = "hydrate")]
+                            controls.show_again();
+                        }>
+                        "Show the task again"
+                    </button>
+                    " or release or decline it."
+                </p>
+            </div>
         }.into_any()),
     }
     };
@@ -194,14 +216,14 @@ fn Workspace(view: TaskView) -> impl IntoView {
                         }>
                         "Submit "<kbd>"Enter"</kbd>
                     </button>
-                    <button type="button" data-testid="release" disabled=busy
+                    <button type="button" data-testid="release" disabled=cannot_let_go
                         on:click=move |_| {
                             #[cfg(feature = "hydrate")]
                             controls.release();
                         }>
                         "Release "<kbd>"Esc"</kbd>
                     </button>
-                    <button type="button" data-testid="decline" disabled=busy
+                    <button type="button" data-testid="decline" disabled=cannot_let_go
                         on:click=move |_| {
                             #[cfg(feature = "hydrate")]
                             controls.decline();
@@ -233,6 +255,10 @@ fn Workspace(view: TaskView) -> impl IntoView {
                 sandbox="allow-scripts"
                 node_ref=frame
                 data-testid="task-frame"
+                on:load=move |_| {
+                    #[cfg(feature = "hydrate")]
+                    controls.frame_loaded();
+                }
             ></iframe>
         </div>
     }

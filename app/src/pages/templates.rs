@@ -66,6 +66,10 @@ fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl I
     let form = NodeRef::<leptos::html::Form>::new();
     let frame = NodeRef::<leptos::html::Iframe>::new();
     let (answer, set_answer) = signal(None::<String>);
+    // The template navigated the preview away from Loupe's frame document.
+    let (left, set_left) = signal(false);
+    #[cfg(feature = "hydrate")]
+    let watch = crate::pages::frame_watch::FrameWatch::new(frame, move || set_left.set(true));
     Effect::new(move |_| {
         if let Some(answer) = preview.get() {
             set_last.set(Some(answer.map_err(|e| e.to_string())));
@@ -87,13 +91,16 @@ fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl I
             && let Some(form) = form.get()
         {
             set_answer.set(None);
+            set_left.set(false);
+            #[cfg(feature = "hydrate")]
+            watch.rearm();
             let _ = form.submit();
         }
     });
     #[cfg(feature = "hydrate")]
     {
         let messages = window_event_listener(leptos::ev::message, move |event| {
-            preview_message(&event, frame, set_answer);
+            preview_message(&event, frame, watch, set_answer);
         });
         on_cleanup(move || messages.remove());
     }
@@ -115,7 +122,18 @@ fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl I
                 sandbox="allow-scripts"
                 node_ref=frame
                 data-testid="preview-frame"
+                on:load=move |_| {
+                    #[cfg(feature = "hydrate")]
+                    watch.loaded();
+                }
             ></iframe>
+            {move || left.get().then(|| view! {
+                <p class="field-error" role="alert" data-testid="preview-left">
+                    "This template navigated its frame to another page (a script setting "<code>"location"</code>
+                    ", or a link), which can carry a task's input and answers to another host. Loupe blanked "
+                    "the preview; a worker's task page does the same and reports it on the loop's page."
+                </p>
+            })}
             {move || answer.get().map(|json| view! {
                 <section class="preview-answer" aria-live="polite" data-testid="preview-answer">
                     <h3>"The answer this form sends"</h3>
@@ -135,12 +153,14 @@ fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl I
 fn preview_message(
     event: &web_sys::MessageEvent,
     frame: NodeRef<leptos::html::Iframe>,
+    watch: crate::pages::frame_watch::FrameWatch,
     set_answer: WriteSignal<Option<String>>,
 ) {
     use wasm_bindgen::JsValue;
     let Some(message) = crate::pages::frame_message::FrameMessage::read(event, frame) else {
         return;
     };
+    watch.heard(&message.kind);
     let Some(element) = frame.get_untracked() else {
         return;
     };

@@ -254,6 +254,19 @@ pub trait ReviewStore {
     async fn list_loops(&self, query: &LoopQuery) -> Result<Vec<HumanLoop>, StoreError>;
     async fn tasks_of(&self, loop_id: LoopId) -> Result<Vec<Task>, StoreError>;
     async fn find_task(&self, id: TaskId) -> Result<Option<Task>, StoreError>;
+    /// Records that the task page of `worker`, who holds `task`, saw its frame leave Loupe's
+    /// document. Refused with `NotHeld` when the worker does not hold the task.
+    async fn record_frame_departure(
+        &self,
+        task: TaskId,
+        worker: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The frame departures seen on a loop's tasks, by slot.
+    async fn frame_departures_of(
+        &self,
+        loop_id: LoopId,
+    ) -> Result<Vec<crate::loops::FrameDeparture>, StoreError>;
     /// The tasks `worker` holds whose time has not run out, with their flow definitions,
     /// soonest deadline first.
     async fn held_tasks(

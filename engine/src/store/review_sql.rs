@@ -68,11 +68,11 @@ macro_rules! review_sql_store {
             };
             use $crate::store::StoreError;
 
-            fn corrupt(what: impl std::fmt::Display) -> StoreError {
+            pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
                 StoreError::Corrupt(what.to_string())
             }
 
-            fn ts(row: &$row, column: &str) -> Result<Timestamp, StoreError> {
+            pub fn ts(row: &$row, column: &str) -> Result<Timestamp, StoreError> {
                 Ok(Timestamp::from_millis(row.try_get(column)?))
             }
 
@@ -1811,6 +1811,64 @@ macro_rules! review_sql_store {
                     .fetch_optional(&self.pool)
                     .await?;
                 row.as_ref().map(review_rows::task).transpose()
+            }
+
+            async fn record_frame_departure(
+                &self,
+                task: $crate::loops::TaskId,
+                worker: $crate::accounts::UserId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                // Only the holder's page may report: anyone else could fill the admin's page.
+                let recorded = sqlx::query(
+                    "INSERT INTO frame_departures (task_id, worker_id, times, first_at, last_at) \
+                     SELECT id, worker_id, 1, $3, $3 FROM tasks \
+                     WHERE id = $1 AND worker_id = $2 AND status = 'Accepted' \
+                     ON CONFLICT (task_id, worker_id) DO UPDATE \
+                     SET times = frame_departures.times + 1, last_at = excluded.last_at",
+                )
+                .bind(task.0)
+                .bind(worker.0)
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                if recorded == 0 {
+                    return Err($crate::store::StoreError::Refused(
+                        $crate::store::review::TaskRefusal::NotHeld,
+                    ));
+                }
+                Ok(())
+            }
+
+            async fn frame_departures_of(
+                &self,
+                loop_id: $crate::loops::LoopId,
+            ) -> Result<Vec<$crate::loops::FrameDeparture>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT d.task_id, t.slot, d.worker_id, d.times, d.first_at, d.last_at \
+                     FROM frame_departures d JOIN tasks t ON t.id = d.task_id \
+                     WHERE t.loop_id = $1 ORDER BY t.slot, d.first_at",
+                )
+                .bind(loop_id.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::loops::FrameDeparture {
+                            task: $crate::loops::TaskId(row.try_get("task_id")?),
+                            slot: u8::try_from(row.try_get::<i64, _>("slot")?)
+                                .map_err(review_rows::corrupt)?,
+                            worker: $crate::accounts::UserId(row.try_get("worker_id")?),
+                            times: row.try_get("times")?,
+                            first_at: review_rows::ts(row, "first_at")?,
+                            last_at: review_rows::ts(row, "last_at")?,
+                        })
+                    })
+                    .collect()
             }
 
             async fn held_tasks(

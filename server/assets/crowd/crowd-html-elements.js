@@ -1948,6 +1948,8 @@ dialog.lp-modal::backdrop{background:rgba(16,24,40,.45)}
     if (m.type === 'loupe:submit') { state.busyUntil = 0; submitFirst(null); }
     else if (m.type === 'loupe:expired') expire();
     else if (m.type === 'loupe:pick') pickDigit(Number(m.index));
+    // The page asks after each load whether its frame still shows this document.
+    else if (m.type === 'loupe:ping') post({ type: 'loupe:here' });
   }
   function onClick(e) {
     const b = e.target.closest && e.target.closest(SUBMIT_SEL);

@@ -5,7 +5,8 @@
 //! Messages with the frame (see `server/assets/crowd/README.md`): the page sends
 //! `loupe:submit`, `loupe:pick` and `loupe:expired`; the frame sends `loupe:answer`,
 //! `loupe:invalid` and `loupe:key` (keys pressed while the frame has focus). Only messages
-//! whose source is this page's own frame are read.
+//! whose source is this page's own frame are read. A frame that navigates away from Loupe's
+//! document is blanked and reported ([`FrameWatch`]).
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -21,6 +22,7 @@ use web_sys::{KeyboardEvent, MessageEvent, Request, RequestInit, Response, Visib
 
 use super::Phase;
 use crate::pages::frame_message::FrameMessage;
+use crate::pages::frame_watch::FrameWatch;
 
 /// Where this browser session's count of submitted tasks is kept.
 const DONE_KEY: &str = "loupe.tasks-done";
@@ -83,6 +85,7 @@ pub struct Controls {
     announcement: RwSignal<String>,
     active: StoredValue<ActiveTime>,
     navigate: StoredValue<Navigate, LocalStorage>,
+    watch: FrameWatch,
 }
 
 pub struct Start {
@@ -111,6 +114,7 @@ impl Controls {
         if document().visibility_state() == VisibilityState::Visible {
             active.show(now);
         }
+        let watch = frame_left_watch(start.task_id, start.frame, start.phase, start.announcement);
         let controls = Self {
             task_id: start.task_id,
             flow: StoredValue::new(start.flow),
@@ -124,6 +128,7 @@ impl Controls {
             navigate: StoredValue::new_local(Box::new(move |path: &str| {
                 navigate(path, NavigateOptions::default())
             })),
+            watch,
         };
         // After hydration: the server rendered "0 done" and hydration keeps its text.
         Effect::new(move |_| {
@@ -165,7 +170,7 @@ impl Controls {
                 }
                 let answerable = matches!(
                     controls.phase.get_untracked(),
-                    Phase::Working | Phase::Failed(_)
+                    Phase::Working | Phase::Failed(_) | Phase::Left
                 );
                 if left == 0 && answerable {
                     controls.expire();
@@ -204,6 +209,32 @@ impl Controls {
         matches!(self.phase.try_get_untracked(), Some(Phase::Working))
     }
 
+    /// Release and decline stay open when the frame left: the task is still the worker's.
+    fn can_let_go(&self) -> bool {
+        matches!(
+            self.phase.try_get_untracked(),
+            Some(Phase::Working | Phase::Left)
+        )
+    }
+
+    /// The frame's `load` event.
+    pub fn frame_loaded(self) {
+        self.watch.loaded();
+    }
+
+    /// After the frame left: load the task's own document into it again (what was entered
+    /// in it is gone).
+    pub fn show_again(self) {
+        if self.phase.get_untracked() != Phase::Left {
+            return;
+        }
+        self.watch.rearm();
+        self.phase.set(Phase::Working);
+        if let Some(frame) = self.frame.get_untracked() {
+            frame.set_src(&format!("/work/frame/{}", self.task_id));
+        }
+    }
+
     /// Whether the page these controls belong to is still shown: async work that finishes
     /// after the worker moved on must neither touch it nor navigate.
     fn alive(&self) -> bool {
@@ -218,7 +249,7 @@ impl Controls {
     }
 
     pub fn release(self) {
-        if !self.working() {
+        if !self.can_let_go() {
             return;
         }
         self.phase.set(Phase::Busy("Releasing the task…"));
@@ -235,7 +266,7 @@ impl Controls {
     }
 
     pub fn decline(self) {
-        if !self.working() {
+        if !self.can_let_go() {
             return;
         }
         self.phase.set(Phase::Busy("Declining the task…"));
@@ -266,6 +297,7 @@ impl Controls {
         let Some(message) = FrameMessage::read(event, self.frame) else {
             return;
         };
+        self.watch.heard(&message.kind);
         let field = |name: &str| message.field(name);
         match message.kind.as_str() {
             "loupe:answer" => {
@@ -434,6 +466,36 @@ impl Controls {
             let _ = frame.post_message(message, "*");
         }
     }
+}
+
+/// Watches the task's frame; when it leaves Loupe's document, the page says so and tells the
+/// server, which keeps it for the admin's loop page.
+fn frame_left_watch(
+    task_id: i64,
+    frame: NodeRef<Iframe>,
+    phase: RwSignal<Phase>,
+    announcement: RwSignal<String>,
+) -> FrameWatch {
+    FrameWatch::new(frame, move || {
+        if !matches!(
+            phase.try_get_untracked(),
+            Some(Phase::Working | Phase::Failed(_))
+        ) {
+            return;
+        }
+        phase.set(Phase::Left);
+        announcement
+            .set("The task's page was closed: its template opened another page.".to_owned());
+        spawn_local(async move {
+            let url = format!("/work/api/tasks/{task_id}/frame-left");
+            match post(&url, None).await {
+                Ok((status, _)) if is_success(status) => {}
+                outcome => {
+                    leptos::logging::warn!("the frame report was not kept: {}", reason(outcome))
+                }
+            }
+        });
+    })
 }
 
 fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
