@@ -27,6 +27,7 @@ pub mod passwords;
 pub mod people;
 pub mod pricing;
 pub mod reviews;
+pub mod s3_names;
 pub mod spend;
 pub mod store;
 pub mod task_uis;

@@ -17,6 +17,7 @@ use crate::arns::FlowDefinitionArn;
 use crate::clock::Timestamp;
 use crate::conditions::RequestSource;
 use crate::names::{FlowDefinitionName, HumanLoopName, MAX_NAME_CHARS};
+use crate::s3_names;
 
 /// The name A2I gives every loop's answers file.
 pub const OUTPUT_FILE_NAME: &str = "output.json";
@@ -39,7 +40,7 @@ impl S3OutputPath {
     /// bucket (virtual-hosted or path style, any endpoint), so it is refused here; checking flow
     /// definitions with this function at creation keeps such paths from failing loops later.
     /// Trailing slashes go, so that joining adds exactly one `/` (spec 7.1). The rest is held to
-    /// the rules `output_store` applies to every key, so that a path accepted here can always be
+    /// the rules [`s3_names`] hold every written key to, so that a path accepted here can always be
     /// written: S3's bucket naming rules, no empty, `.` or `..` segment, no control character,
     /// and at most [`MAX_PREFIX_BYTES`].
     pub fn parse(raw: &str) -> Result<Self, S3PathError> {
@@ -50,7 +51,7 @@ impl S3OutputPath {
         if bucket.is_empty() {
             return Err(S3PathError::MissingBucket(raw.to_owned()));
         }
-        if let Err(rule) = check_bucket(bucket) {
+        if let Err(rule) = s3_names::check_bucket(bucket) {
             return Err(S3PathError::InvalidBucket {
                 path: raw.to_owned(),
                 bucket: bucket.to_owned(),
@@ -121,7 +122,7 @@ pub enum S3PathError {
 pub const MAX_PREFIX_BYTES: usize =
     1024 - (1 + MAX_NAME_CHARS + 21 + MAX_NAME_CHARS + 1 + OUTPUT_FILE_NAME.len());
 
-/// The key rules of `output_store` for the prefix, minus its trailing slashes; empty is fine.
+/// The key rules of [`s3_names`] for the prefix, minus its trailing slashes; empty is fine.
 fn check_prefix(prefix: &str) -> Result<(), &'static str> {
     if prefix.len() > MAX_PREFIX_BYTES {
         return Err("it is longer than 864 bytes, which leaves no room for the rest of the key");
@@ -129,43 +130,7 @@ fn check_prefix(prefix: &str) -> Result<(), &'static str> {
     if prefix.is_empty() {
         return Ok(());
     }
-    for segment in prefix.split('/') {
-        if segment.is_empty() {
-            return Err("it has an empty segment (`//` or a leading `/`)");
-        }
-        if segment == "." || segment == ".." {
-            return Err("it has a `.` or `..` segment");
-        }
-        if segment.chars().any(char::is_control) {
-            return Err("it holds a control character, such as a line break");
-        }
-    }
-    Ok(())
-}
-
-/// S3's rules for general-purpose bucket names; the error is the rule broken.
-fn check_bucket(bucket: &str) -> Result<(), &'static str> {
-    if !(3..=63).contains(&bucket.len()) {
-        return Err("it must be 3 to 63 characters long");
-    }
-    if !bucket
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-    {
-        return Err("it may hold only lower-case letters, digits, dots and hyphens");
-    }
-    let alphanumeric =
-        |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    if !alphanumeric(bucket.bytes().next()) || !alphanumeric(bucket.bytes().last()) {
-        return Err("it must begin and end with a letter or digit");
-    }
-    if bucket.contains("..") {
-        return Err("it must not hold two dots in a row");
-    }
-    if bucket.parse::<std::net::Ipv4Addr>().is_ok() {
-        return Err("it must not look like an IP address");
-    }
-    Ok(())
+    s3_names::check_key_segments(prefix)
 }
 
 /// Where a loop's output.json goes:

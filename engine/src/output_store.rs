@@ -20,8 +20,7 @@ use object_store::{
     Attribute, Attributes, ObjectStore, ObjectStoreExt as _, PutOptions, PutPayload,
 };
 
-/// S3's own limit on an object key, in UTF-8 bytes.
-const MAX_KEY_BYTES: usize = 1024;
+use crate::s3_names::{self, MAX_KEY_BYTES};
 
 /// Everything that can go wrong in this module: a malformed URI, or the backend failing.
 #[derive(Debug, thiserror::Error)]
@@ -106,35 +105,11 @@ impl std::str::FromStr for S3Uri {
     }
 }
 
-/// S3's general-purpose bucket naming rules. They also keep a bucket a safe single directory
-/// name for the directory backend (no `/`, never `.` or `..`).
 fn validate_bucket(bucket: &str) -> Result<(), OutputStoreError> {
-    let invalid = |reason| OutputStoreError::InvalidBucket {
+    s3_names::check_bucket(bucket).map_err(|reason| OutputStoreError::InvalidBucket {
         bucket: bucket.to_owned(),
         reason,
-    };
-    if !(3..=63).contains(&bucket.len()) {
-        return Err(invalid("it must be 3 to 63 characters long"));
-    }
-    if !bucket
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-    {
-        return Err(invalid(
-            "it may hold only lowercase letters, digits, dots and hyphens",
-        ));
-    }
-    let alnum = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    if !alnum(bucket.bytes().next()) || !alnum(bucket.bytes().last()) {
-        return Err(invalid("it must begin and end with a letter or digit"));
-    }
-    if bucket.contains("..") {
-        return Err(invalid("it must not hold two dots in a row"));
-    }
-    if bucket.parse::<std::net::Ipv4Addr>().is_ok() {
-        return Err(invalid("it must not look like an IP address"));
-    }
-    Ok(())
+    })
 }
 
 fn validate_key(key: &str) -> Result<(), OutputStoreError> {
@@ -145,20 +120,7 @@ fn validate_key(key: &str) -> Result<(), OutputStoreError> {
     if key.len() > MAX_KEY_BYTES {
         return Err(invalid("it is longer than 1024 bytes"));
     }
-    for segment in key.split('/') {
-        // Also catches a leading or trailing `/`, which object_store would silently strip and
-        // so write a different object than the URI names.
-        if segment.is_empty() {
-            return Err(invalid("it has an empty path segment"));
-        }
-        if segment == "." || segment == ".." {
-            return Err(invalid("it has a `.` or `..` segment"));
-        }
-        if segment.chars().any(|c| c.is_ascii_control()) {
-            return Err(invalid("it holds a control character"));
-        }
-    }
-    Ok(())
+    s3_names::check_key_segments(key).map_err(invalid)
 }
 
 /// How to reach the place output files go; chosen once in the server's configuration.
