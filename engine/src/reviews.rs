@@ -685,8 +685,7 @@ impl Reviews {
     /// answer (see [`Reviews::held_tasks`]), from one read of their queues.
     pub async fn work_overview(&self, worker: UserId) -> Result<WorkOverview, ReviewError> {
         let flows = self.store.flows_for_worker(worker).await?;
-        let mut held = self.store.held_tasks(worker, self.now()).await?;
-        held.retain(|(_, flow)| flows.iter().any(|queue| queue.id == *flow));
+        let held = self.held_in(worker, &flows).await?;
         Ok(WorkOverview {
             queues: self.summaries_of(worker, flows).await?,
             held,
@@ -834,6 +833,16 @@ impl Reviews {
     /// soonest deadline first: what a worker can go back to.
     pub async fn held_tasks(&self, worker: UserId) -> Result<Vec<(Task, FlowId)>, ReviewError> {
         let queues = self.store.flows_for_worker(worker).await?;
+        self.held_in(worker, &queues).await
+    }
+
+    /// The held tasks of `worker` whose flows are among `queues`: a task held by someone their
+    /// team no longer gets the flow for is not theirs to go back to.
+    async fn held_in(
+        &self,
+        worker: UserId,
+        queues: &[FlowDefinition],
+    ) -> Result<Vec<(Task, FlowId)>, ReviewError> {
         let mut held = self.store.held_tasks(worker, self.now()).await?;
         held.retain(|(_, flow)| queues.iter().any(|queue| queue.id == *flow));
         Ok(held)
