@@ -7,9 +7,18 @@ use std::fmt::Write as _;
 use crate::accounts::UserId;
 use crate::clock::Timestamp;
 use crate::pricing::MilliUsd;
-use crate::store::review::CostLine;
 
 const DAY_MILLIS: i64 = 86_400_000;
+
+/// One paid task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostLine {
+    pub flow_name: String,
+    pub loop_name: String,
+    pub worker: UserId,
+    pub amount_millis: i64,
+    pub recorded_at: Timestamp,
+}
 
 /// Money and work in one group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -24,7 +24,7 @@ mod sqlite;
 
 pub use postgres::PostgresStore;
 pub use review::{
-    CostLine, FlowDeletion, LoopQuery, NewFlowDefinition, PendingOutput, ReviewStore, StoredEvent,
+    FlowDeletion, LoopQuery, NewFlowDefinition, PendingOutput, ReviewStore, StoredEvent,
     SubmitReceipt, TaskDone, TaskRefusal, TaskWork,
 };
 pub use sqlite::SqliteStore;

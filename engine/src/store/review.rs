@@ -98,16 +98,6 @@ pub struct StoredEvent {
     pub created_at: Timestamp,
 }
 
-/// One paid task.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CostLine {
-    pub flow_name: String,
-    pub loop_name: String,
-    pub worker: UserId,
-    pub amount_millis: i64,
-    pub recorded_at: Timestamp,
-}
-
 /// What a submit did to the loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SubmitReceipt {
@@ -384,8 +374,11 @@ pub trait ReviewStore {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<crate::audit::ApiCall>, StoreError>;
-    async fn cost_lines(&self, from: Timestamp, to: Timestamp)
-    -> Result<Vec<CostLine>, StoreError>;
+    async fn cost_lines(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<crate::spend::CostLine>, StoreError>;
     /// Worker pay in `[from, to)` summed by flow, by worker and by UTC day, in the database.
     async fn spend_summary(
         &self,

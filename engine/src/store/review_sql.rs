@@ -2547,7 +2547,7 @@ macro_rules! review_sql_store {
                 &self,
                 from: $crate::clock::Timestamp,
                 to: $crate::clock::Timestamp,
-            ) -> Result<Vec<$crate::store::review::CostLine>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::spend::CostLine>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT flow_name, loop_name, worker_id, amount_millis, recorded_at \
@@ -2560,7 +2560,7 @@ macro_rules! review_sql_store {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok($crate::store::review::CostLine {
+                        Ok($crate::spend::CostLine {
                             flow_name: row.try_get("flow_name")?,
                             loop_name: row.try_get("loop_name")?,
                             worker: $crate::accounts::UserId(row.try_get("worker_id")?),
