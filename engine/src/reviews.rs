@@ -46,7 +46,7 @@ use crate::workteam_requests;
 pub enum ReviewError {
     /// A request that breaks a rule: `ValidationException`.
     #[error("{0}")]
-    Validation(String),
+    Validation(Violation),
     /// A malformed or invalid Create request, already in the API's vocabulary.
     #[error("{0}")]
     Request(#[from] RequestError),
@@ -62,6 +62,42 @@ pub enum ReviewError {
     Refused(TaskRefusal),
     #[error("{0}")]
     Store(StoreError),
+}
+
+/// A rule a request breaks, and the request member it is about when there is one, so that a form
+/// can put the message at its field without reading the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The member in the API's spelling, such as `HumanLoopConfig.WorkteamArn`.
+    pub member: Option<&'static str>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.member {
+            Some(member) => write!(f, "{member}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl ReviewError {
+    /// `member` breaks a rule.
+    fn invalid(member: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation(Violation {
+            member: Some(member),
+            message: message.into(),
+        })
+    }
+
+    /// The request as a whole breaks a rule.
+    fn refused_request(message: impl Into<String>) -> Self {
+        Self::Validation(Violation {
+            member: None,
+            message: message.into(),
+        })
+    }
 }
 
 impl From<StoreError> for ReviewError {
@@ -406,19 +442,21 @@ impl Reviews {
         let ui = config.human_task_ui_arn.name();
         let usable = self.store.find_task_ui(ui).await?;
         if usable.is_none_or(|ui| ui.status != HumanTaskUiStatus::Active) {
-            return Err(ReviewError::Validation(format!(
-                "HumanLoopConfig.HumanTaskUiArn: human task UI {ui} does not exist"
-            )));
+            return Err(ReviewError::invalid(
+                "HumanLoopConfig.HumanTaskUiArn",
+                format!("human task UI {ui} does not exist"),
+            ));
         }
         if let WorkteamRef::Private(team) = config.workteam_arn.team()
             && self.store.find_team(team).await?.is_none()
         {
-            return Err(ReviewError::Validation(format!(
-                "HumanLoopConfig.WorkteamArn: work team {team} does not exist"
-            )));
+            return Err(ReviewError::invalid(
+                "HumanLoopConfig.WorkteamArn",
+                format!("work team {team} does not exist"),
+            ));
         }
         S3OutputPath::parse(&spec.output_config.s3_output_path)
-            .map_err(|e| ReviewError::Validation(format!("OutputConfig.S3OutputPath: {e}")))?;
+            .map_err(|e| ReviewError::invalid("OutputConfig.S3OutputPath", e.to_string()))?;
         rules_of(&spec, custom_conditions)?;
         let flow = NewFlowDefinition {
             spec,
@@ -517,18 +555,20 @@ impl Reviews {
         input_content: &str,
     ) -> Result<ActivationDecision, ReviewError> {
         let input: Value = serde_json::from_str(input_content).map_err(|e| {
-            ReviewError::Validation(format!("HumanLoopInput.InputContent: not valid JSON: {e}"))
+            ReviewError::invalid(
+                "HumanLoopInput.InputContent",
+                format!("not valid JSON: {e}"),
+            )
         })?;
         let rules = self.rules(flow)?;
         match &*rules {
             FlowRules::BuiltIn { source, conditions } => {
                 let input = to_a2i_case(input);
                 let response = input.get("aiServiceResponse").ok_or_else(|| {
-                    ReviewError::Validation(
-                        "HumanLoopInput.InputContent: a flow definition with a \
-                         HumanLoopRequestSource needs {\"aiServiceRequest\": …, \
-                         \"aiServiceResponse\": …}"
-                            .to_owned(),
+                    ReviewError::invalid(
+                        "HumanLoopInput.InputContent",
+                        "a flow definition with a HumanLoopRequestSource needs \
+                         {\"aiServiceRequest\": …, \"aiServiceResponse\": …}",
                     )
                 })?;
                 let report = match conditions {
@@ -541,7 +581,7 @@ impl Reviews {
                         conditions
                             .evaluate(inference)
                             .map_err(|e| {
-                                ReviewError::Validation(format!("HumanLoopInput.InputContent: {e}"))
+                                ReviewError::invalid("HumanLoopInput.InputContent", e.to_string())
                             })?
                             .report()
                     }
@@ -577,15 +617,15 @@ impl Reviews {
         request: StartRequest,
     ) -> Result<StartResponse, ReviewError> {
         if request.input_content.len() > MAX_INPUT_CONTENT_BYTES {
-            return Err(ReviewError::Validation(format!(
-                "HumanLoopInput.InputContent: Member must have length less than or equal to \
-                 {MAX_INPUT_CONTENT_BYTES}"
-            )));
+            return Err(ReviewError::invalid(
+                "HumanLoopInput.InputContent",
+                format!("Member must have length less than or equal to {MAX_INPUT_CONTENT_BYTES}"),
+            ));
         }
         let startable = self.recent_flow(&request.flow).await?;
         let flow = &startable.flow;
         if !startable.ui_active {
-            return Err(ReviewError::Validation(format!(
+            return Err(ReviewError::refused_request(format!(
                 "The human task UI {} of flow definition {} was deleted; the flow definition \
                  takes no new human loops",
                 flow.spec.human_loop_config.human_task_ui_arn.name(),
@@ -593,7 +633,7 @@ impl Reviews {
             )));
         }
         if !flow.status.starts_loops() {
-            return Err(ReviewError::Validation(format!(
+            return Err(ReviewError::refused_request(format!(
                 "Flow definition {} is {}, not Active",
                 request.flow,
                 flow.status.as_str()
@@ -605,10 +645,9 @@ impl Reviews {
                 .content_classifiers
                 .contains(&ContentClassifier::FreeOfPersonallyIdentifiableInformation)
         {
-            return Err(ReviewError::Validation(
-                "DataAttributes.ContentClassifiers: loops on the public crowd must declare \
-                 FreeOfPersonallyIdentifiableInformation"
-                    .to_owned(),
+            return Err(ReviewError::invalid(
+                "DataAttributes.ContentClassifiers",
+                "loops on the public crowd must declare FreeOfPersonallyIdentifiableInformation",
             ));
         }
         let decision = self.decide(flow, &request.input_content)?;
@@ -990,16 +1029,16 @@ fn rules_of(
                 .map(|text| CompiledConditions::compile(source, text))
                 .transpose()
                 .map_err(|e| {
-                    ReviewError::Validation(format!(
+                    ReviewError::invalid(
                         "HumanLoopActivationConfig.HumanLoopActivationConditionsConfig.\
-                         HumanLoopActivationConditions: {e}"
-                    ))
+                         HumanLoopActivationConditions",
+                        e.to_string(),
+                    )
                 })?;
             if custom_conditions.is_some() {
-                return Err(ReviewError::Validation(
+                return Err(ReviewError::refused_request(
                     "custom activation rules apply only to flow definitions without a \
-                     HumanLoopRequestSource"
-                        .to_owned(),
+                     HumanLoopRequestSource",
                 ));
             }
             Ok(FlowRules::BuiltIn { source, conditions })
@@ -1008,7 +1047,7 @@ fn rules_of(
             None => Ok(FlowRules::Custom(CustomFlowConditions::always())),
             Some(text) => CustomFlowConditions::parse(text)
                 .map(FlowRules::Custom)
-                .map_err(|e| ReviewError::Validation(format!("custom activation rule: {e}"))),
+                .map_err(|e| ReviewError::refused_request(format!("custom activation rule: {e}"))),
         },
     }
 }

@@ -354,7 +354,9 @@ async fn starts_are_idempotent_and_conflicts_are_refused(backend: Backend) {
             content_classifiers: vec![],
         })
         .await;
-    assert!(matches!(not_json, Err(ReviewError::Validation(ref m)) if m.contains("InputContent")));
+    assert!(
+        matches!(not_json, Err(ReviewError::Validation(ref m)) if m.to_string().contains("InputContent"))
+    );
 }
 
 async fn loops_are_listed_by_name_prefix_and_page(backend: Backend) {
@@ -1298,7 +1300,7 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
         })
         .await;
     assert!(
-        matches!(no_pii_flag, Err(ReviewError::Validation(ref m)) if m.contains("FreeOfPersonallyIdentifiableInformation"))
+        matches!(no_pii_flag, Err(ReviewError::Validation(ref m)) if m.to_string().contains("FreeOfPersonallyIdentifiableInformation"))
     );
     b.start("paid", "item", json!({})).await.unwrap();
     for &w in &b.workers {
@@ -1519,6 +1521,12 @@ async fn invalid_flow_definitions_name_the_member(backend: Backend) {
         .await
         .unwrap_err();
     assert!(error.to_string().contains("WorkteamArn"), "{error}");
+    // The member travels as data, for a form to put the message at its field.
+    let ReviewError::Validation(violation) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(violation.member, Some("HumanLoopConfig.WorkteamArn"));
+    assert_eq!(violation.message, "work team nobody does not exist");
     request["HumanLoopConfig"]["WorkteamArn"] = json!(format!(
         "arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers"
     ));
@@ -1531,6 +1539,10 @@ async fn invalid_flow_definitions_name_the_member(backend: Backend) {
         .await
         .unwrap_err();
     assert!(error.to_string().contains("HumanTaskUiArn"), "{error}");
+    assert!(matches!(
+        &error,
+        ReviewError::Validation(v) if v.member == Some("HumanLoopConfig.HumanTaskUiArn")
+    ));
     request["HumanLoopConfig"]["HumanTaskUiArn"] = json!(format!(
         "arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/classify"
     ));
@@ -1879,7 +1891,7 @@ async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
     // Its flows take no new loops; the loop in hand carries on.
     let refused = b.start("other", "after", json!({})).await;
     assert!(
-        matches!(refused, Err(ReviewError::Validation(ref m)) if m.contains("was deleted")),
+        matches!(refused, Err(ReviewError::Validation(ref m)) if m.to_string().contains("was deleted")),
         "{refused:?}"
     );
     b.reviews

@@ -67,7 +67,7 @@ impl From<ReviewError> for WorkerApiError {
             ReviewError::NotFound(message) => Self::NotFound(message),
             ReviewError::Refused(refusal) => Self::Refused(refusal),
             ReviewError::Conflict(message) => Self::Conflict(message),
-            ReviewError::Validation(message) => Self::BadRequest(message),
+            ReviewError::Validation(violation) => Self::BadRequest(violation.to_string()),
             ReviewError::Request(error) => Self::BadRequest(error.to_string()),
             ReviewError::Store(error) => {
                 tracing::error!(%error, "worker API call failed on the database");

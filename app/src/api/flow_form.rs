@@ -456,9 +456,10 @@ pub async fn create_flow(
                 message: v.rule.to_string(),
             })
             .collect(),
-        Err(ReviewError::Validation(message)) => vec![FieldError {
-            field: field_of(&message).to_owned(),
-            message,
+        // The member names the field; the message at the field need not repeat it.
+        Err(ReviewError::Validation(violation)) => vec![FieldError {
+            field: violation.member.map_or("form", field_of).to_owned(),
+            message: violation.message,
         }],
         Err(ReviewError::Conflict(message)) => vec![FieldError {
             field: "name".to_owned(),
@@ -544,10 +545,17 @@ mod tests {
     #[test]
     fn members_map_to_their_fields_in_either_casing() {
         assert_eq!(field_of("humanLoopConfig.taskCount"), "task_count");
+        // The members the engine names in its own checks.
+        assert_eq!(field_of("HumanLoopConfig.HumanTaskUiArn"), "ui");
+        assert_eq!(field_of("HumanLoopConfig.WorkteamArn"), "team");
+        assert_eq!(field_of("OutputConfig.S3OutputPath"), "output_path");
         assert_eq!(
-            field_of("HumanLoopConfig.HumanTaskUiArn: human task UI x does not exist"),
-            "ui"
+            field_of(
+                "HumanLoopActivationConfig.HumanLoopActivationConditionsConfig.\
+                 HumanLoopActivationConditions"
+            ),
+            "conditions"
         );
-        assert_eq!(field_of("custom activation rule"), "form");
+        assert_eq!(field_of("SomethingElse"), "form");
     }
 }

@@ -148,7 +148,7 @@ impl AwsError {
         let rest = protocol == Protocol::RestJson;
         let (kind, message) = match error {
             ReviewError::Request(error) => return Self::from_request(error, protocol),
-            ReviewError::Validation(message) => (ErrorKind::Validation, message),
+            ReviewError::Validation(violation) => (ErrorKind::Validation, violation.to_string()),
             ReviewError::NotFound(message) if rest => (ErrorKind::ResourceNotFound, message),
             ReviewError::NotFound(message) => (ErrorKind::SageMakerResourceNotFound, message),
             ReviewError::Conflict(message) if rest => (ErrorKind::Conflict, message),
