@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use leptos::html::Iframe;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
 /// How long a loaded frame has to answer. The bundle's listener exists before the load event
 /// fires, so a real frame answers within milliseconds; this allows for a busy machine.
@@ -48,12 +47,7 @@ impl FrameWatch {
         self.loads.update_value(|loads| *loads += 1);
         let load = self.loads.get_value();
         self.answered.set_value(false);
-        if let Some(window) = self.frame.get_untracked().and_then(|f| f.content_window()) {
-            let ping = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&ping, &"type".into(), &"loupe:ping".into());
-            // The frame's origin is opaque, so no target origin can name it.
-            let _ = window.post_message(&JsValue::from(ping), "*");
-        }
+        crate::pages::frame_message::post(self.frame, "loupe:ping", &[]);
         set_timeout(
             move || {
                 let still_this_load = self.loads.try_get_value() == Some(load);

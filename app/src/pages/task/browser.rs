@@ -21,7 +21,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{KeyboardEvent, MessageEvent, Request, RequestInit, Response, VisibilityState};
 
 use super::Phase;
-use crate::pages::frame_message::FrameMessage;
+use crate::pages::frame_message::{self, FrameMessage};
 use crate::pages::frame_watch::FrameWatch;
 
 /// Where this browser session's count of submitted tasks is kept.
@@ -244,7 +244,7 @@ impl Controls {
     /// Submit asks the frame for its answer: the form validates itself, then answers.
     pub fn submit(self) {
         if self.working() {
-            self.post_to_frame(&message("loupe:submit", &[]));
+            self.post_to_frame("loupe:submit", &[]);
         }
     }
 
@@ -290,7 +290,7 @@ impl Controls {
         self.phase.set(Phase::Expired);
         self.announcement
             .set("Time is up. The task went back to the queue.".to_owned());
-        self.post_to_frame(&message("loupe:expired", &[]));
+        self.post_to_frame("loupe:expired", &[]);
     }
 
     fn on_message(self, event: &MessageEvent) {
@@ -369,7 +369,7 @@ impl Controls {
             }
             digit @ ("1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9") if !typing => {
                 let index = digit.parse::<u32>().unwrap_or(1) - 1;
-                self.post_to_frame(&message("loupe:pick", &[("index", JsValue::from(index))]));
+                self.post_to_frame("loupe:pick", &[("index", JsValue::from(index))]);
             }
             _ => {}
         }
@@ -460,11 +460,8 @@ impl Controls {
         );
     }
 
-    fn post_to_frame(self, message: &JsValue) {
-        if let Some(frame) = self.frame.get_untracked().and_then(|f| f.content_window()) {
-            // The frame's origin is opaque, so no target origin can name it.
-            let _ = frame.post_message(message, "*");
-        }
+    fn post_to_frame(self, kind: &str, fields: &[(&str, JsValue)]) {
+        frame_message::post(self.frame, kind, fields);
     }
 }
 
@@ -496,15 +493,6 @@ fn frame_left_watch(
             }
         });
     })
-}
-
-fn message(kind: &str, fields: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&object, &"type".into(), &JsValue::from_str(kind));
-    for (name, value) in fields {
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
-    }
-    object.into()
 }
 
 /// Why a call failed, in words for the worker.
