@@ -12,6 +12,7 @@ use crate::accounts::UserId;
 use crate::clock::Timestamp;
 use crate::instances::InstanceId;
 use crate::lifecycle::Finisher;
+pub use crate::lifecycle::TaskRefusal;
 use crate::loops::{
     ClaimedTask, FlowDefinition, FlowId, HumanLoop, HumanLoopStatus, LoopId, NewHumanLoop,
     StartOutcome, Task, TaskId,
@@ -24,15 +25,6 @@ use crate::webhooks::{
 };
 
 use super::StoreError;
-
-/// Why a worker's action on a task was refused. The worker UI turns these into messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TaskRefusal {
-    #[error("you do not hold this task")]
-    NotHeld,
-    #[error("the time for this task ran out")]
-    TimeUp,
-}
 
 /// A flow definition about to be stored.
 #[derive(Debug, Clone)]

@@ -182,51 +182,6 @@ macro_rules! review_sql_store {
 
         /// Steps shared by several operations, each run on the caller's transaction.
         impl $store {
-            async fn review_lock_loop(
-                conn: &mut $conn,
-                loop_id: $crate::loops::LoopId,
-            ) -> Result<Option<$crate::loops::HumanLoopStatus>, $crate::store::StoreError> {
-                let status: Option<String> = sqlx::query_scalar(concat!(
-                    "SELECT status FROM human_loops WHERE id = $1 ",
-                    $for_update
-                ))
-                .bind(loop_id.0)
-                .fetch_optional(&mut *conn)
-                .await?;
-                status
-                    .map(|s| {
-                        $crate::loops::HumanLoopStatus::parse(&s).ok_or_else(|| {
-                            $crate::store::StoreError::Corrupt(format!("loop status {s:?}"))
-                        })
-                    })
-                    .transpose()
-            }
-
-            /// [`review_lock_loop`] for the loop a task belongs to, in one statement.
-            async fn review_lock_loop_of(
-                conn: &mut $conn,
-                task: $crate::loops::TaskId,
-            ) -> Result<
-                Option<($crate::loops::LoopId, $crate::loops::HumanLoopStatus)>,
-                $crate::store::StoreError,
-            > {
-                use sqlx::Row as _;
-                let row = sqlx::query(concat!(
-                    "SELECT id, status FROM human_loops \
-                     WHERE id = (SELECT loop_id FROM tasks WHERE id = $1) ",
-                    $for_update
-                ))
-                .bind(task.0)
-                .fetch_optional(&mut *conn)
-                .await?;
-                let Some(row) = row else { return Ok(None) };
-                let status: String = row.try_get("status")?;
-                let status = $crate::loops::HumanLoopStatus::parse(&status).ok_or_else(|| {
-                    $crate::store::StoreError::Corrupt(format!("loop status {status:?}"))
-                })?;
-                Ok(Some(($crate::loops::LoopId(row.try_get("id")?), status)))
-            }
-
             async fn review_load_loop(
                 conn: &mut $conn,
                 loop_id: $crate::loops::LoopId,
@@ -241,8 +196,8 @@ macro_rules! review_sql_store {
                 row.as_ref().map(review_rows::human_loop).transpose()
             }
 
-            /// Locks the loop a task belongs to (as [`review_lock_loop_of`]) and loads it, in
-            /// one statement.
+            /// Locks the loop a task belongs to and loads it, in one statement. Every
+            /// transaction that changes a loop's tasks starts here or at [`review_lock_load_loop`].
             async fn review_lock_load_loop_of(
                 conn: &mut $conn,
                 task: $crate::loops::TaskId,
@@ -272,83 +227,181 @@ macro_rules! review_sql_store {
                 review_rows::flow(&row)
             }
 
-            async fn review_count_tasks(
+            /// Locks a loop (`FOR UPDATE` on PostgreSQL) and loads it, in one statement.
+            async fn review_lock_load_loop(
                 conn: &mut $conn,
                 loop_id: $crate::loops::LoopId,
-                status: $crate::loops::TaskStatus,
-            ) -> Result<i64, $crate::store::StoreError> {
-                Ok(sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM tasks WHERE loop_id = $1 AND status = $2",
-                )
+            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                let row = sqlx::query(&format!(
+                    "SELECT {LOOP_COLUMNS} FROM human_loops l \
+                     JOIN flow_definitions f ON f.id = l.flow_id WHERE l.id = $1 {}",
+                    $for_update_of_loop
+                ))
                 .bind(loop_id.0)
-                .bind(status.as_str())
-                .fetch_one(&mut *conn)
-                .await?)
+                .fetch_optional(&mut *conn)
+                .await?;
+                row.as_ref().map(review_rows::human_loop).transpose()
             }
 
-            /// Ends a loop that is not terminal yet: status, open tasks, output outbox row and
-            /// event, all on the caller's transaction. Returns false if it had already ended.
-            async fn review_finish(
+            /// A loop's flow definition, and whether `worker` may work on it: it is on the
+            /// public crowd, or the worker is in its team (directly or through a group).
+            async fn review_load_flow_for(
                 conn: &mut $conn,
-                loop_id: $crate::loops::LoopId,
-                ending: &$crate::lifecycle::Ending,
+                flow: $crate::loops::FlowId,
+                worker: $crate::accounts::UserId,
+            ) -> Result<($crate::loops::FlowDefinition, bool), $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let row = sqlx::query(&format!(
+                    "SELECT {FLOW_COLUMNS}, CASE WHEN f.public_crowd = 1 OR f.workteam_name IN ({}) \
+                       THEN 1 ELSE 0 END AS may_work \
+                     FROM flow_definitions f WHERE f.id = $1",
+                    $crate::store::review_sql::worker_teams_sql!("$2")
+                ))
+                .bind(flow.0)
+                .bind(worker.0)
+                .fetch_one(&mut *conn)
+                .await?;
+                let may_work: i32 = row.try_get("may_work")?;
+                Ok((review_rows::flow(&row)?, may_work == 1))
+            }
+
+            /// The loop's state for the lifecycle's transitions: the loop (which the caller
+            /// has locked) and its tasks. With `lock_tasks` (PostgreSQL), the tasks are locked
+            /// too, so a claim (which locks only its task) cannot take one between this read
+            /// and the step's write; a submit in a batch reads without, as no claim can change
+            /// what a submit decides.
+            async fn review_load_state(
+                conn: &mut $conn,
+                human_loop: $crate::loops::HumanLoop,
+                lock_tasks: bool,
+            ) -> Result<$crate::lifecycle::LoopState, $crate::store::StoreError> {
+                let lock = if lock_tasks { $for_update } else { "" };
+                let rows = sqlx::query(&format!(
+                    "SELECT {TASK_COLUMNS} FROM tasks WHERE loop_id = $1 ORDER BY slot {lock}"
+                ))
+                .bind(human_loop.id.0)
+                .fetch_all(&mut *conn)
+                .await?;
+                let tasks = rows.iter().map(review_rows::task).collect::<Result<_, _>>()?;
+                Ok($crate::lifecycle::LoopState { human_loop, tasks })
+            }
+
+            /// Writes a transition's step for the loop in `state` (locked and loaded by the
+            /// caller) on the caller's transaction: the changed tasks (each only over the
+            /// status it was computed from), the decline, the cost line, the loop's status and,
+            /// when it ends, its ending. `flow` is loaded here when the caller has not.
+            async fn review_apply(
+                conn: &mut $conn,
+                state: &$crate::lifecycle::LoopState,
+                flow: Option<&$crate::loops::FlowDefinition>,
+                step: &$crate::lifecycle::Step,
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
-            ) -> Result<bool, $crate::store::StoreError> {
-                let Some(human_loop) = Self::review_load_loop(conn, loop_id).await? else {
-                    return Ok(false);
-                };
-                if human_loop.status.is_terminal() {
-                    return Ok(false);
+            ) -> Result<(), $crate::store::StoreError> {
+                let human_loop = &state.human_loop;
+                for change in &step.tasks {
+                    let task = &change.task;
+                    let written = sqlx::query(
+                        "UPDATE tasks SET status = $2, worker_id = $3, accepted_at = $4, \
+                           deadline_at = $5, submitted_at = $6, time_spent_ms = $7, answer = $8 \
+                         WHERE id = $1 AND status = $9",
+                    )
+                    .bind(task.id.0)
+                    .bind(task.status.as_str())
+                    .bind(task.worker.map(|w| w.0))
+                    .bind(task.accepted_at.map(|t| t.as_millis()))
+                    .bind(task.deadline_at.map(|t| t.as_millis()))
+                    .bind(task.submitted_at.map(|t| t.as_millis()))
+                    .bind(task.time_spent_ms)
+                    .bind(task.answer.as_ref().map(|answer| answer.to_string()))
+                    .bind(change.from.as_str())
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                    if written == 0 {
+                        // The loop (and, where it matters, its tasks) are locked: a bug.
+                        return Err($crate::store::StoreError::Corrupt(format!(
+                            "task {} changed while its loop was locked",
+                            task.id.0
+                        )));
+                    }
                 }
-                let flow = Self::review_load_flow(conn, human_loop.flow_id).await?;
-                Self::review_finish_loaded(conn, &human_loop, &flow, ending, now, finisher)
+                if let Some(worker) = step.declined_by {
+                    sqlx::query(
+                        "INSERT INTO task_declines (loop_id, worker_id, declined_at) \
+                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(human_loop.id.0)
+                    .bind(worker.0)
+                    .bind(now.as_millis())
+                    .execute(&mut *conn)
                     .await?;
-                Ok(true)
+                }
+                let loaded;
+                let flow = match flow {
+                    Some(flow) => flow,
+                    None if step.payment.is_some() || step.ending.is_some() => {
+                        loaded = Self::review_load_flow(&mut *conn, human_loop.flow_id).await?;
+                        &loaded
+                    }
+                    None => return Self::review_set_status(conn, human_loop, step, now).await,
+                };
+                if let Some(payment) = step.payment {
+                    sqlx::query(
+                        "INSERT INTO cost_lines \
+                         (flow_name, loop_name, worker_id, amount_millis, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(flow.name().as_str())
+                    .bind(human_loop.name.as_str())
+                    .bind(payment.worker.0)
+                    .bind(i64::try_from(payment.amount_millis).unwrap_or(i64::MAX))
+                    .bind(now.as_millis())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Self::review_set_status(&mut *conn, human_loop, step, now).await?;
+                if let Some(ending) = &step.ending {
+                    let answers = state.answers_with(&step.tasks);
+                    Self::review_write_ending(conn, human_loop, flow, ending, &answers, now, finisher)
+                        .await?;
+                }
+                Ok(())
             }
 
-            /// [`review_finish`] for a loop the caller has locked and loaded, and knows is not
-            /// terminal.
-            async fn review_finish_loaded(
+            /// The loop's new status of a step that changes it without ending it.
+            async fn review_set_status(
+                conn: &mut $conn,
+                human_loop: &$crate::loops::HumanLoop,
+                step: &$crate::lifecycle::Step,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                if let Some(status) = step.status {
+                    sqlx::query("UPDATE human_loops SET status = $2, updated_at = $3 WHERE id = $1")
+                        .bind(human_loop.id.0)
+                        .bind(status.as_str())
+                        .bind(now.as_millis())
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            /// Writes a loop's ending: its status, the output file for the outbox, the event
+            /// and one delivery per webhook that wants it, all on the caller's transaction.
+            async fn review_write_ending(
                 conn: &mut $conn,
                 human_loop: &$crate::loops::HumanLoop,
                 flow: &$crate::loops::FlowDefinition,
                 ending: &$crate::lifecycle::Ending,
+                answers: &[$crate::loops::SubmittedAnswer],
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<(), $crate::store::StoreError> {
-                use sqlx::Row as _;
-                let loop_id = human_loop.id;
-                let rows = sqlx::query(
-                    "SELECT worker_id, accepted_at, submitted_at, time_spent_ms, answer \
-                     FROM tasks WHERE loop_id = $1 AND status = 'Submitted' \
-                     ORDER BY submitted_at, id",
-                )
-                .bind(loop_id.0)
-                .fetch_all(&mut *conn)
-                .await?;
-                let answers = rows
-                    .iter()
-                    .map(|row| {
-                        let answer: Option<String> = row.try_get("answer")?;
-                        Ok($crate::loops::SubmittedAnswer {
-                            worker: $crate::accounts::UserId(row.try_get("worker_id")?),
-                            accepted_at: row
-                                .try_get::<Option<i64>, _>("accepted_at")?
-                                .map($crate::clock::Timestamp::from_millis),
-                            submitted_at: $crate::clock::Timestamp::from_millis(
-                                row.try_get("submitted_at")?,
-                            ),
-                            time_spent_ms: row.try_get("time_spent_ms")?,
-                            answer: serde_json::from_str(answer.as_deref().unwrap_or("null"))
-                                .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, $crate::store::StoreError>>()?;
                 let snapshot = $crate::lifecycle::LoopSnapshot {
                     human_loop,
                     flow,
-                    answers: &answers,
+                    answers,
                 };
                 let record = finisher.finish(&snapshot, ending, now);
                 let output = record
@@ -359,7 +412,7 @@ macro_rules! review_sql_store {
                     "UPDATE human_loops SET status = $2, failure_code = $3, failure_reason = $4, \
                      completed_at = $5, updated_at = $5, output_uri = $6 WHERE id = $1",
                 )
-                .bind(loop_id.0)
+                .bind(human_loop.id.0)
                 .bind(ending.status().as_str())
                 .bind(ending.failure_code().map(|c| c.as_str()))
                 .bind(ending.failure_reason())
@@ -367,23 +420,6 @@ macro_rules! review_sql_store {
                 .bind(output.map(|o| o.uri.as_str()))
                 .execute(&mut *conn)
                 .await?;
-                let leftover = match ending.failure_code() {
-                    Some($crate::loops::FailureCode::Expired) => "Expired",
-                    _ => "Cancelled",
-                };
-                // A loop completed by its last answer has no open task left.
-                let all_answered = matches!(ending, $crate::lifecycle::Ending::Completed)
-                    && answers.len() >= usize::from(human_loop.task_count);
-                if !all_answered {
-                    sqlx::query(
-                        "UPDATE tasks SET status = $2 WHERE loop_id = $1 \
-                         AND status IN ('Available', 'Accepted')",
-                    )
-                    .bind(loop_id.0)
-                    .bind(leftover)
-                    .execute(&mut *conn)
-                    .await?;
-                }
                 let output_id: Option<i64> = match output {
                     Some(file) => Some(
                         sqlx::query_scalar(
@@ -429,6 +465,47 @@ macro_rules! review_sql_store {
                 Ok(())
             }
 
+            /// Locks and loads the loop a task belongs to, with its tasks locked, and writes the
+            /// step `transition` makes of it, if any. Returns the loop's id when it did.
+            async fn review_transition_of_task(
+                conn: &mut $conn,
+                task: $crate::loops::TaskId,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+                transition: impl FnOnce(&$crate::lifecycle::LoopState) -> Option<$crate::lifecycle::Step>
+                    + Send,
+            ) -> Result<Option<$crate::loops::LoopId>, $crate::store::StoreError> {
+                let Some(human_loop) = Self::review_lock_load_loop_of(&mut *conn, task).await? else {
+                    return Ok(None);
+                };
+                let state = Self::review_load_state(&mut *conn, human_loop, true).await?;
+                let Some(step) = transition(&state) else {
+                    return Ok(None);
+                };
+                Self::review_apply(conn, &state, None, &step, now, finisher).await?;
+                Ok(Some(state.human_loop.id))
+            }
+
+            /// [`review_transition_of_task`] for a loop by id.
+            async fn review_transition_of_loop(
+                conn: &mut $conn,
+                loop_id: $crate::loops::LoopId,
+                now: $crate::clock::Timestamp,
+                finisher: &dyn $crate::lifecycle::Finisher,
+                transition: impl FnOnce(&$crate::lifecycle::LoopState) -> Option<$crate::lifecycle::Step>
+                    + Send,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let Some(human_loop) = Self::review_lock_load_loop(&mut *conn, loop_id).await? else {
+                    return Ok(false);
+                };
+                let state = Self::review_load_state(&mut *conn, human_loop, true).await?;
+                let Some(step) = transition(&state) else {
+                    return Ok(false);
+                };
+                Self::review_apply(conn, &state, None, &step, now, finisher).await?;
+                Ok(true)
+            }
+
             /// Replaces a team's worker groups; every group must exist.
             async fn review_set_team_groups(
                 conn: &mut $conn,
@@ -465,46 +542,23 @@ macro_rules! review_sql_store {
                 Ok(())
             }
 
-            /// After a held task was let go: a stopping loop with nobody left working stops.
-            async fn review_settle_stopping(
-                conn: &mut $conn,
-                loop_id: $crate::loops::LoopId,
-                now: $crate::clock::Timestamp,
-                finisher: &dyn $crate::lifecycle::Finisher,
-            ) -> Result<bool, $crate::store::StoreError> {
-                let held =
-                    Self::review_count_tasks(conn, loop_id, $crate::loops::TaskStatus::Accepted)
-                        .await?;
-                if held > 0 {
-                    return Ok(false);
-                }
-                Self::review_finish(
-                    conn,
-                    loop_id,
-                    &$crate::lifecycle::Ending::Stopped,
-                    now,
-                    finisher,
-                )
-                .await
-            }
-
-            /// Lets go of each task (see [`review_let_go`]) in a transaction of its own, so
-            /// another replica running the same sweep only makes the second update a no-op.
-            /// Returns how many were let go.
+            /// Lets go of each held task as `how` says for it, in a transaction of its own, so
+            /// another replica running the same sweep only finds nothing left to do. Returns
+            /// how many were let go.
             async fn review_let_go_each(
                 &self,
-                tasks: Vec<($crate::loops::TaskId, Option<$crate::accounts::UserId>)>,
-                overdue_at: Option<$crate::clock::Timestamp>,
+                tasks: Vec<($crate::loops::TaskId, $crate::lifecycle::LetGo)>,
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<u64, $crate::store::StoreError> {
                 let mut done = 0;
-                for (task, worker) in tasks {
+                for (task, how) in tasks {
                     let mut tx = self.begin_write().await?;
-                    if Self::review_let_go(&mut *tx, task, worker, overdue_at, now, finisher)
-                        .await?
-                        .is_some()
-                    {
+                    let let_go = Self::review_transition_of_task(&mut *tx, task, now, finisher, |state| {
+                        $crate::lifecycle::transitions::let_go(state, task, how, now)
+                    })
+                    .await?;
+                    if let_go.is_some() {
                         done += 1;
                     }
                     tx.commit().await?;
@@ -566,58 +620,87 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
             ) -> Result<Option<$crate::loops::ClaimedTask>, $crate::store::StoreError> {
                 use sqlx::Row as _;
-                // The deadline is the task's time limit, cut short by the loop's expiry. The
-                // worker's right to the flow is checked in the same statement, so the common
-                // case is one statement.
-                const SQL: &str = concat!(
-                    "UPDATE tasks SET status = 'Accepted', worker_id = $1, accepted_at = $2, \
-                       deadline_at = CASE WHEN available_until < $2 + time_limit_ms \
-                                     THEN available_until ELSE $2 + time_limit_ms END \
-                     WHERE id = ( \
-                       SELECT t.id FROM tasks t \
-                       WHERE t.flow_id = $3 AND t.status = 'Available' AND t.available_until > $2 \
-                         AND EXISTS (SELECT 1 FROM users u \
-                           WHERE u.id = $1 AND u.deactivated_at IS NULL) \
-                         AND EXISTS (SELECT 1 FROM flow_definitions f \
-                           WHERE f.id = $3 AND f.status = 'Active' AND (f.public_crowd = 1 \
-                             OR f.workteam_name IN (",
+                use $crate::lifecycle::transitions::{Offer, claim};
+                // The queue: the oldest task of the flow the worker may take, which is what
+                // `LoopState::offer_for` says for one loop (an available task of an unexpired
+                // loop the worker holds, answered and declined none of), plus the checks the
+                // loop's state does not hold: an active account, and the flow's team. It is
+                // locked, so no other claim takes it meanwhile.
+                const OFFER: &str = concat!(
+                    "SELECT t.id, t.loop_id, t.available_until, t.time_limit_ms, \
+                       (SELECT l.name FROM human_loops l WHERE l.id = t.loop_id) AS loop_name \
+                     FROM tasks t \
+                     WHERE t.flow_id = $2 AND t.status = 'Available' AND t.available_until > $3 \
+                       AND EXISTS (SELECT 1 FROM users u \
+                         WHERE u.id = $1 AND u.deactivated_at IS NULL) \
+                       AND EXISTS (SELECT 1 FROM flow_definitions f \
+                         WHERE f.id = $2 AND f.status = 'Active' AND (f.public_crowd = 1 \
+                           OR f.workteam_name IN (",
                     $crate::store::review_sql::worker_teams_sql!("$1"),
                     "))) \
-                         AND NOT EXISTS (SELECT 1 FROM tasks o \
-                                         WHERE o.loop_id = t.loop_id AND o.worker_id = $1) \
-                         AND NOT EXISTS (SELECT 1 FROM task_declines d \
-                                         WHERE d.loop_id = t.loop_id AND d.worker_id = $1) \
-                       ORDER BY t.id LIMIT 1 ",
-                    $skip_locked,
-                    ") AND status = 'Available' \
-                     RETURNING id, loop_id, accepted_at, deadline_at, \
-                       (SELECT name FROM human_loops l WHERE l.id = tasks.loop_id) AS loop_name"
+                       AND NOT EXISTS (SELECT 1 FROM tasks o \
+                                       WHERE o.loop_id = t.loop_id AND o.worker_id = $1) \
+                       AND NOT EXISTS (SELECT 1 FROM task_declines d \
+                                       WHERE d.loop_id = t.loop_id AND d.worker_id = $1) \
+                     ORDER BY t.id LIMIT 1 ",
+                    $skip_locked
                 );
                 for &flow in flows {
                     // Two claims of one worker racing (in two PostgreSQL transactions) for two
                     // tasks of one loop: the unique key refuses the second, which then looks
                     // again. The savepoint keeps the error from ending the transaction. (SQLite
-                    // has one writer, so the claim's own check sees every other claim.)
+                    // has one writer, so the queue's own check sees every other claim.)
                     let mut attempts = 0;
-                    let row = loop {
+                    let claimed = loop {
                         attempts += 1;
                         if $claim_savepoint {
                             sqlx::query("SAVEPOINT claim").execute(&mut *conn).await?;
                         }
-                        match sqlx::query(SQL)
-                            .bind(worker.0)
-                            .bind(now.as_millis())
-                            .bind(flow.0)
-                            .fetch_optional(&mut *conn)
-                            .await
-                        {
-                            Ok(row) => {
+                        let attempt: Result<_, sqlx::Error> = async {
+                            let Some(row) = sqlx::query(OFFER)
+                                .bind(worker.0)
+                                .bind(flow.0)
+                                .bind(now.as_millis())
+                                .fetch_optional(&mut *conn)
+                                .await?
+                            else {
+                                return Ok(None);
+                            };
+                            let offer = Offer {
+                                task: $crate::loops::TaskId(row.try_get("id")?),
+                                available_until: $crate::clock::Timestamp::from_millis(
+                                    row.try_get("available_until")?,
+                                ),
+                                time_limit_ms: row.try_get("time_limit_ms")?,
+                            };
+                            // The queue only offers unexpired tasks.
+                            let Some(hold) = claim(&offer, worker, now) else {
+                                return Ok(None);
+                            };
+                            sqlx::query(
+                                "UPDATE tasks SET status = 'Accepted', worker_id = $2, \
+                                   accepted_at = $3, deadline_at = $4 \
+                                 WHERE id = $1 AND status = 'Available'",
+                            )
+                            .bind(offer.task.0)
+                            .bind(hold.worker.0)
+                            .bind(hold.accepted_at.as_millis())
+                            .bind(hold.deadline_at.as_millis())
+                            .execute(&mut *conn)
+                            .await?;
+                            let loop_id: i64 = row.try_get("loop_id")?;
+                            let loop_name: String = row.try_get("loop_name")?;
+                            Ok(Some((offer.task, loop_id, loop_name, hold)))
+                        }
+                        .await;
+                        match attempt {
+                            Ok(claimed) => {
                                 if $claim_savepoint {
                                     sqlx::query("RELEASE SAVEPOINT claim")
                                         .execute(&mut *conn)
                                         .await?;
                                 }
-                                break row;
+                                break claimed;
                             }
                             Err(err)
                                 if $claim_savepoint
@@ -634,20 +717,15 @@ macro_rules! review_sql_store {
                             Err(err) => return Err(err.into()),
                         }
                     };
-                    let Some(row) = row else { continue };
-                    let name: String = row.try_get("loop_name")?;
+                    let Some((task_id, loop_id, loop_name, hold)) = claimed else { continue };
                     return Ok(Some($crate::loops::ClaimedTask {
-                        task_id: $crate::loops::TaskId(row.try_get("id")?),
-                        loop_id: $crate::loops::LoopId(row.try_get("loop_id")?),
-                        loop_name: $crate::names::HumanLoopName::parse(&name)
+                        task_id,
+                        loop_id: $crate::loops::LoopId(loop_id),
+                        loop_name: $crate::names::HumanLoopName::parse(&loop_name)
                             .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
                         flow_id: flow,
-                        accepted_at: $crate::clock::Timestamp::from_millis(
-                            row.try_get("accepted_at")?,
-                        ),
-                        deadline_at: $crate::clock::Timestamp::from_millis(
-                            row.try_get("deadline_at")?,
-                        ),
+                        accepted_at: hold.accepted_at,
+                        deadline_at: hold.deadline_at,
                     }));
                 }
                 Ok(None)
@@ -664,151 +742,30 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<$crate::store::review::SubmitReceipt, $crate::store::StoreError> {
-                use sqlx::Row as _;
-                use $crate::loops::{HumanLoopStatus, TaskStatus};
-                use $crate::store::review::TaskRefusal;
+                use $crate::lifecycle::transitions::{Answer, SubmitOutcome, submit};
                 use $crate::store::StoreError;
                 let human_loop = Self::review_lock_load_loop_of(&mut *conn, task)
                     .await?
-                    .ok_or(StoreError::Refused(TaskRefusal::NotHeld))?;
-                let (loop_id, status) = (human_loop.id, human_loop.status);
-                // Still in the flow's team: someone removed from it since the claim is refused.
-                let submitted = sqlx::query(concat!(
-                    "UPDATE tasks SET status = 'Submitted', submitted_at = $3, time_spent_ms = $4, \
-                       answer = $5 \
-                     WHERE id = $1 AND status = 'Accepted' AND worker_id = $2 AND deadline_at > $3 \
-                       AND EXISTS (SELECT 1 FROM flow_definitions f WHERE f.id = tasks.flow_id \
-                         AND (f.public_crowd = 1 OR f.workteam_name IN (",
-                    $crate::store::review_sql::worker_teams_sql!("$2"),
-                    ")))"
-                ))
-                .bind(task.0)
-                .bind(worker.0)
-                .bind(now.as_millis())
-                .bind(time_spent_ms)
-                .bind(answer.to_string())
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-                if submitted == 0 {
-                    let row = sqlx::query(
-                        "SELECT status, worker_id, deadline_at, answer FROM tasks WHERE id = $1",
-                    )
-                    .bind(task.0)
-                    .fetch_one(&mut *conn)
-                    .await?;
-                    let status_now: String = row.try_get("status")?;
-                    let theirs = row.try_get::<Option<i64>, _>("worker_id")? == Some(worker.0);
-                    // A client retrying a submit whose response was lost: this answer is
-                    // already in. Say so (with the loop's status now) and write nothing more.
-                    if status_now == "Submitted" && theirs {
-                        let stored: Option<String> = row.try_get("answer")?;
-                        let same = stored
-                            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-                            .is_some_and(|stored| stored == *answer);
-                        if same {
-                            return Ok($crate::store::review::SubmitReceipt { loop_status: status });
-                        }
-                    }
-                    let held = status_now == "Accepted" && theirs;
-                    let late = row
-                        .try_get::<Option<i64>, _>("deadline_at")?
-                        .is_none_or(|deadline| deadline <= now.as_millis());
-                    return Err(StoreError::Refused(if held && late {
-                        TaskRefusal::TimeUp
-                    } else {
-                        TaskRefusal::NotHeld
-                    }));
-                }
-                // From here on the answer is written: nothing may be refused any more.
-                let flow = Self::review_load_flow(&mut *conn, human_loop.flow_id).await?;
-                // One line per answer; unpaid work (private teams) costs 0 but still counts.
-                let pay = flow.spec.human_loop_config.pay_per_task().map_or(0, |p| p.as_millis());
-                sqlx::query(
-                    "INSERT INTO cost_lines \
-                     (flow_name, loop_name, worker_id, amount_millis, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(flow.name().as_str())
-                .bind(human_loop.name.as_str())
-                .bind(worker.0)
-                .bind(i64::try_from(pay).unwrap_or(i64::MAX))
-                .bind(now.as_millis())
-                .execute(&mut *conn)
-                .await?;
-                // A stop that was asked for wins: the last holder's answer ends it Stopped.
-                let loop_status = if status == HumanLoopStatus::Stopping {
-                    if Self::review_settle_stopping(&mut *conn, loop_id, now, finisher).await? {
-                        HumanLoopStatus::Stopped
-                    } else {
-                        HumanLoopStatus::Stopping
-                    }
-                } else {
-                    // With one task per loop, this answer is the last: no need to count.
-                    let answers = if human_loop.task_count == 1 {
-                        1
-                    } else {
-                        Self::review_count_tasks(&mut *conn, loop_id, TaskStatus::Submitted)
-                            .await?
-                    };
-                    if answers >= i64::from(human_loop.task_count)
-                        && !human_loop.status.is_terminal()
-                    {
-                        Self::review_finish_loaded(
-                            &mut *conn,
-                            &human_loop,
-                            &flow,
-                            &$crate::lifecycle::Ending::Completed,
-                            now,
-                            finisher,
-                        )
-                        .await?;
-                        HumanLoopStatus::Completed
-                    } else {
-                        human_loop.status
+                    .ok_or(StoreError::Refused($crate::lifecycle::TaskRefusal::NotHeld))?;
+                let (flow, may_work) =
+                    Self::review_load_flow_for(&mut *conn, human_loop.flow_id, worker).await?;
+                let state = Self::review_load_state(&mut *conn, human_loop, false).await?;
+                let answer = Answer {
+                    task,
+                    worker,
+                    answer,
+                    time_spent_ms,
+                    now,
+                    may_work,
+                };
+                let loop_status = match submit(&state, &flow, answer).map_err(StoreError::Refused)? {
+                    SubmitOutcome::AlreadyIn => state.human_loop.status,
+                    SubmitOutcome::Accepted(step) => {
+                        Self::review_apply(conn, &state, Some(&flow), &step, now, finisher).await?;
+                        step.status_after(state.human_loop.status)
                     }
                 };
                 Ok($crate::store::review::SubmitReceipt { loop_status })
-            }
-
-            /// Lets go of a held task (release, decline, deadline): back to the pool, or
-            /// cancelled when the loop is stopping. Returns the loop's status, or None when the
-            /// worker did not hold the task.
-            async fn review_let_go(
-                conn: &mut $conn,
-                task: $crate::loops::TaskId,
-                worker: Option<$crate::accounts::UserId>,
-                overdue_at: Option<$crate::clock::Timestamp>,
-                now: $crate::clock::Timestamp,
-                finisher: &dyn $crate::lifecycle::Finisher,
-            ) -> Result<Option<$crate::loops::LoopId>, $crate::store::StoreError> {
-                let Some((loop_id, status)) = Self::review_lock_loop_of(conn, task).await? else {
-                    return Ok(None);
-                };
-                let stopping = status == $crate::loops::HumanLoopStatus::Stopping;
-                let changed = sqlx::query(
-                    "UPDATE tasks SET \
-                       status = CASE WHEN $4 = 1 THEN 'Cancelled' ELSE 'Available' END, \
-                       worker_id = CASE WHEN $4 = 1 THEN worker_id ELSE NULL END, \
-                       accepted_at = CASE WHEN $4 = 1 THEN accepted_at ELSE NULL END, \
-                       deadline_at = CASE WHEN $4 = 1 THEN deadline_at ELSE NULL END \
-                     WHERE id = $1 AND status = 'Accepted' \
-                       AND ($2 IS NULL OR worker_id = $2) AND ($3 IS NULL OR deadline_at <= $3)",
-                )
-                .bind(task.0)
-                .bind(worker.map(|w| w.0))
-                .bind(overdue_at.map(|t| t.as_millis()))
-                .bind(i64::from(stopping))
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-                if changed == 0 {
-                    return Ok(None);
-                }
-                if stopping {
-                    Self::review_settle_stopping(conn, loop_id, now, finisher).await?;
-                }
-                Ok(Some(loop_id))
             }
         }
 
@@ -1482,35 +1439,34 @@ macro_rules! review_sql_store {
                 .bind(now.as_millis())
                 .execute(&mut *tx)
                 .await?;
-                // Loops no worker has touched are stopped and deleted at once (spec 3.2.4). They
-                // are locked in this one statement, in id order, before any of them changes.
-                let untouched: Vec<i64> = sqlx::query_scalar(concat!(
+                // Loops no worker has touched are stopped and deleted at once (spec 3.2.4). The
+                // open ones are locked in this one statement, in id order, before any changes.
+                let open: Vec<i64> = sqlx::query_scalar(concat!(
                     "SELECT l.id FROM human_loops l WHERE l.flow_id = $1 \
-                     AND l.status IN ('InProgress', 'Stopping') AND NOT EXISTS ( \
-                       SELECT 1 FROM tasks t WHERE t.loop_id = l.id \
-                       AND t.status IN ('Accepted', 'Submitted')) \
-                     ORDER BY l.id ",
+                     AND l.status IN ('InProgress', 'Stopping') ORDER BY l.id ",
                     $for_update
                 ))
                 .bind(flow)
                 .fetch_all(&mut *tx)
                 .await?;
-                for id in &untouched {
-                    Self::review_finish(&mut *tx,
-                        $crate::loops::LoopId(*id),
-                        &$crate::lifecycle::Ending::Stopped,
-                        now,
-                        finisher,
-                    )
-                    .await?;
-                    sqlx::query("DELETE FROM human_loops WHERE id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                let mut stopped_loops = 0;
+                for id in open {
+                    let loop_id = $crate::loops::LoopId(id);
+                    if Self::review_transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
+                        $crate::lifecycle::transitions::abandon(state)
+                    })
+                    .await?
+                    {
+                        sqlx::query("DELETE FROM human_loops WHERE id = $1")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        stopped_loops += 1;
+                    }
                 }
                 tx.commit().await?;
                 Ok($crate::store::review::FlowDeletion {
-                    stopped_loops: untouched.len() as u64,
+                    stopped_loops,
                     removed: self.review_remove_flow_if_done(flow).await?,
                 })
             }
@@ -1915,47 +1871,19 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<$crate::loops::HumanLoop, $crate::store::StoreError> {
-                use $crate::loops::{HumanLoopStatus, LoopId, TaskStatus};
                 let mut tx = self.begin_write().await?;
+                let not_found = || {
+                    $crate::store::StoreError::NotFound(format!("no human loop named {name}"))
+                };
                 let id: Option<i64> = sqlx::query_scalar("SELECT id FROM human_loops WHERE name = $1")
                     .bind(name.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
-                let not_found = || {
-                    $crate::store::StoreError::NotFound(format!("no human loop named {name}"))
-                };
-                let loop_id = LoopId(id.ok_or_else(not_found)?);
-                let status = Self::review_lock_loop(&mut *tx, loop_id)
-                    .await?
-                    .ok_or_else(not_found)?;
-                if status == HumanLoopStatus::InProgress {
-                    sqlx::query(
-                        "UPDATE tasks SET status = 'Cancelled' \
-                         WHERE loop_id = $1 AND status = 'Available'",
-                    )
-                    .bind(loop_id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                    let held = Self::review_count_tasks(&mut *tx, loop_id, TaskStatus::Accepted).await?;
-                    if held > 0 {
-                        sqlx::query(
-                            "UPDATE human_loops SET status = 'Stopping', updated_at = $2 \
-                             WHERE id = $1",
-                        )
-                        .bind(loop_id.0)
-                        .bind(now.as_millis())
-                        .execute(&mut *tx)
-                        .await?;
-                    } else {
-                        Self::review_finish(&mut *tx,
-                            loop_id,
-                            &$crate::lifecycle::Ending::Stopped,
-                            now,
-                            finisher,
-                        )
-                        .await?;
-                    }
-                }
+                let loop_id = $crate::loops::LoopId(id.ok_or_else(not_found)?);
+                Self::review_transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
+                    $crate::lifecycle::transitions::stop(state)
+                })
+                .await?;
                 let stopped = Self::review_load_loop(&mut *tx, loop_id)
                     .await?
                     .ok_or_else(not_found)?;
@@ -1967,29 +1895,24 @@ macro_rules! review_sql_store {
                 &self,
                 name: &$crate::names::HumanLoopName,
             ) -> Result<(), $crate::store::StoreError> {
-                // One writer at a time on SQLite; nothing on PostgreSQL.
-                let _writer = self.write_guard().await;
-                let deleted = sqlx::query(
-                    "DELETE FROM human_loops WHERE name = $1 \
-                     AND status IN ('Completed', 'Failed', 'Stopped')",
-                )
-                .bind(name.as_str())
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-                if deleted == 1 {
-                    return Ok(());
-                }
-                match self.find_loop(name).await? {
-                    None => Err($crate::store::StoreError::NotFound(format!(
-                        "no human loop named {name}"
-                    ))),
-                    Some(l) => Err($crate::store::StoreError::Conflict(format!(
-                        "human loop {name} is {}; only Completed, Failed or Stopped loops \
-                         can be deleted",
-                        l.status
-                    ))),
-                }
+                use $crate::store::StoreError;
+                let mut tx = self.begin_write().await?;
+                let not_found = || StoreError::NotFound(format!("no human loop named {name}"));
+                let id: Option<i64> = sqlx::query_scalar("SELECT id FROM human_loops WHERE name = $1")
+                    .bind(name.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let loop_id = $crate::loops::LoopId(id.ok_or_else(not_found)?);
+                let human_loop = Self::review_lock_load_loop(&mut *tx, loop_id)
+                    .await?
+                    .ok_or_else(not_found)?;
+                $crate::lifecycle::transitions::deletable(&human_loop).map_err(StoreError::Conflict)?;
+                sqlx::query("DELETE FROM human_loops WHERE id = $1")
+                    .bind(loop_id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn task_work(
@@ -2062,14 +1985,17 @@ macro_rules! review_sql_store {
                 now: $crate::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<(), $crate::store::StoreError> {
+                use $crate::lifecycle::{LetGo, transitions::let_go};
                 let mut tx = self.begin_write().await?;
-                let released =
-                    Self::review_let_go(&mut *tx, task, Some(worker), None, now, finisher).await?;
+                let released = Self::review_transition_of_task(&mut *tx, task, now, finisher, |state| {
+                    let_go(state, task, LetGo::Release(worker), now)
+                })
+                .await?;
                 tx.commit().await?;
                 match released {
                     Some(_) => Ok(()),
                     None => Err($crate::store::StoreError::Refused(
-                        $crate::store::review::TaskRefusal::NotHeld,
+                        $crate::lifecycle::TaskRefusal::NotHeld,
                     )),
                 }
             }
@@ -2082,42 +2008,21 @@ macro_rules! review_sql_store {
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::StoreError;
+                let refused = || StoreError::Refused($crate::lifecycle::TaskRefusal::NotHeld);
                 let mut tx = self.begin_write().await?;
-                let Some(loop_id) =
-                    Self::review_let_go(&mut *tx, task, Some(worker), None, now, finisher).await?
-                else {
-                    return Err(StoreError::Refused($crate::store::review::TaskRefusal::NotHeld));
-                };
-                sqlx::query(
-                    "INSERT INTO task_declines (loop_id, worker_id, declined_at) \
-                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                )
-                .bind(loop_id.0)
-                .bind(worker.0)
-                .bind(now.as_millis())
-                .execute(&mut *tx)
-                .await?;
-                let declines: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM task_declines WHERE loop_id = $1")
-                        .bind(loop_id.0)
-                        .fetch_one(&mut *tx)
+                let human_loop = Self::review_lock_load_loop_of(&mut *tx, task)
+                    .await?
+                    .ok_or_else(refused)?;
+                let declined: Vec<i64> =
+                    sqlx::query_scalar("SELECT worker_id FROM task_declines WHERE loop_id = $1")
+                        .bind(human_loop.id.0)
+                        .fetch_all(&mut *tx)
                         .await?;
-                let task_count: i64 =
-                    sqlx::query_scalar("SELECT task_count FROM human_loops WHERE id = $1")
-                        .bind(loop_id.0)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                if declines >= task_count {
-                    Self::review_finish(&mut *tx,
-                        loop_id,
-                        &$crate::lifecycle::Ending::expired(format!(
-                            "{declines} workers declined the task"
-                        )),
-                        now,
-                        finisher,
-                    )
-                    .await?;
-                }
+                let declined: Vec<_> = declined.into_iter().map($crate::accounts::UserId).collect();
+                let state = Self::review_load_state(&mut *tx, human_loop, true).await?;
+                let step = $crate::lifecycle::transitions::decline(&state, task, worker, &declined, now)
+                    .ok_or_else(refused)?;
+                Self::review_apply(&mut *tx, &state, None, &step, now, finisher).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -2136,9 +2041,9 @@ macro_rules! review_sql_store {
                 .await?;
                 let held = held
                     .into_iter()
-                    .map(|id| ($crate::loops::TaskId(id), Some(worker)))
+                    .map(|id| ($crate::loops::TaskId(id), $crate::lifecycle::LetGo::Release(worker)))
                     .collect();
-                self.review_let_go_each(held, None, now, finisher).await
+                self.review_let_go_each(held, now, finisher).await
             }
 
             async fn return_overdue_tasks(
@@ -2157,9 +2062,9 @@ macro_rules! review_sql_store {
                 .await?;
                 let overdue = overdue
                     .into_iter()
-                    .map(|id| ($crate::loops::TaskId(id), None))
+                    .map(|id| ($crate::loops::TaskId(id), $crate::lifecycle::LetGo::TimeOut))
                     .collect();
-                self.review_let_go_each(overdue, Some(now), now, finisher).await
+                self.review_let_go_each(overdue, now, finisher).await
             }
 
             async fn return_orphaned_tasks(
@@ -2189,11 +2094,13 @@ macro_rules! review_sql_store {
                     .map(|row| {
                         Ok((
                             $crate::loops::TaskId(row.try_get("id")?),
-                            Some($crate::accounts::UserId(row.try_get("worker_id")?)),
+                            $crate::lifecycle::LetGo::Release($crate::accounts::UserId(
+                                row.try_get("worker_id")?,
+                            )),
                         ))
                     })
                     .collect::<Result<Vec<_>, $crate::store::StoreError>>()?;
-                self.review_let_go_each(orphaned, None, now, finisher).await
+                self.review_let_go_each(orphaned, now, finisher).await
             }
 
             async fn expire_loops(
@@ -2202,7 +2109,6 @@ macro_rules! review_sql_store {
                 limit: u32,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<u64, $crate::store::StoreError> {
-                use $crate::loops::{HumanLoopStatus, LoopId, TaskStatus};
                 let due: Vec<i64> = sqlx::query_scalar(
                     "SELECT id FROM human_loops WHERE status IN ('InProgress', 'Stopping') \
                      AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2",
@@ -2212,25 +2118,14 @@ macro_rules! review_sql_store {
                 .fetch_all(&self.pool)
                 .await?;
                 let mut ended = 0;
+                // One loop per transaction, as every sweep.
                 for id in due {
                     let mut tx = self.begin_write().await?;
-                    let loop_id = LoopId(id);
-                    let status = Self::review_lock_loop(&mut *tx, loop_id).await?;
-                    let ending = match status {
-                        Some(HumanLoopStatus::InProgress) => {
-                            let answers =
-                                Self::review_count_tasks(&mut *tx, loop_id, TaskStatus::Submitted)
-                                    .await?;
-                            Some($crate::lifecycle::Ending::expired(format!(
-                                "TaskAvailabilityLifetimeInSeconds passed with {answers} \
-                                 answer(s) of the required TaskCount"
-                            )))
-                        }
-                        Some(HumanLoopStatus::Stopping) => Some($crate::lifecycle::Ending::Stopped),
-                        _ => None,
-                    };
-                    if let Some(ending) = ending
-                        && Self::review_finish(&mut *tx, loop_id, &ending, now, finisher).await?
+                    let loop_id = $crate::loops::LoopId(id);
+                    if Self::review_transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
+                        $crate::lifecycle::transitions::expire(state, now)
+                    })
+                    .await?
                     {
                         ended += 1;
                     }

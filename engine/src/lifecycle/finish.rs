@@ -1,17 +1,7 @@
-//! How a human loop ends, and what its ending leaves behind (spec 6.2, 6.3, 7).
-//!
-//! The store decides *when* a loop ends (inside the transaction that changes its status); a
-//! [`Finisher`] decides *what* that ending writes: the `output.json` file, if any, and the
-//! status-change event. Both are computed once and stored with the status change, so a crash
-//! never loses them and a retry never writes different bytes.
-//!
-//! Loupe's decisions where AWS is silent (docs/semantics.md, "Lifecycle"):
-//! * A loop ends `Completed` when `TaskCount` distinct workers have submitted.
-//! * A loop whose availability lifetime passes ends `Failed` with `Expired`; a loop that as many
-//!   workers declined as it has tasks ends `Failed` with `Expired` too (Ground Truth's rule).
-//! * Answers are never thrown away: a loop that ends `Failed` or `Stopped` with at least one
-//!   answer still gets an `output.json` holding the answers it has, and its `HumanLoopOutput`.
-//!   A loop with no answers has no output file.
+//! What a loop's ending leaves behind (spec 6.2, 6.3, 7): its `output.json`, if any, and its
+//! status-change event. A [`Finisher`] computes both once, inside the transaction that ends the
+//! loop, so they are stored with the status change: a crash never loses them and a retry never
+//! writes different bytes.
 
 use serde_json::{Map, Value, json};
 
@@ -20,52 +10,10 @@ use crate::arns::Account;
 use crate::clock::Timestamp;
 use crate::conditions::{ActivationReport, to_a2i_case};
 use crate::events::{EventId, FinalStatus, StatusChange};
-use crate::loops::{FailureCode, FlowDefinition, HumanLoop, HumanLoopStatus, SubmittedAnswer};
+use crate::loops::{FlowDefinition, HumanLoop, HumanLoopStatus, SubmittedAnswer};
+
+use super::Ending;
 use crate::output::{HumanAnswer, LoopInput, OutputJson, OutputLocation};
-
-/// How a loop ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ending {
-    Completed,
-    Stopped,
-    Failed { code: FailureCode, reason: String },
-}
-
-impl Ending {
-    pub fn expired(reason: impl Into<String>) -> Self {
-        Self::Failed {
-            code: FailureCode::Expired,
-            reason: reason.into(),
-        }
-    }
-
-    pub fn status(&self) -> HumanLoopStatus {
-        match self {
-            Self::Completed => HumanLoopStatus::Completed,
-            Self::Stopped => HumanLoopStatus::Stopped,
-            Self::Failed { .. } => HumanLoopStatus::Failed,
-        }
-    }
-
-    pub fn failure_code(&self) -> Option<FailureCode> {
-        match self {
-            Self::Failed { code, .. } => Some(*code),
-            _ => None,
-        }
-    }
-
-    pub fn failure_reason(&self) -> Option<&str> {
-        match self {
-            Self::Failed { reason, .. } => Some(reason),
-            _ => None,
-        }
-    }
-
-    /// Completed loops always have an output; the others only when someone answered.
-    pub fn writes_output(&self, answers: usize) -> bool {
-        matches!(self, Self::Completed) || answers > 0
-    }
-}
 
 /// A loop at the moment it ends: what the output and the event are made of.
 #[derive(Debug, Clone, Copy)]
@@ -250,19 +198,5 @@ mod tests {
         assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_eq!(id, worker_id(UserId(7)));
         assert_ne!(id, worker_id(UserId(8)));
-    }
-
-    #[test]
-    fn only_completed_loops_write_output_without_answers() {
-        assert!(Ending::Completed.writes_output(0));
-        assert!(!Ending::Stopped.writes_output(0));
-        assert!(Ending::Stopped.writes_output(1));
-        assert!(!Ending::expired("lifetime passed").writes_output(0));
-        assert!(Ending::expired("lifetime passed").writes_output(2));
-        assert_eq!(
-            Ending::expired("x").failure_code(),
-            Some(FailureCode::Expired)
-        );
-        assert_eq!(Ending::Stopped.status(), HumanLoopStatus::Stopped);
     }
 }
