@@ -1,9 +1,19 @@
 //! Storage: one interface, [`Store`], and one implementation per database backend.
 //!
-//! Both backends run the same SQL text (written in the common subset of SQLite and PostgreSQL,
-//! with `$n` placeholders), generated for each by the `sql_store!` macro in [`sql`], so a query
-//! cannot drift between them. Each backend has its own migrations folder with the same numbered
-//! steps; what differs (connection set-up, locking) lives in `sqlite.rs` and `postgres.rs`.
+//! [`Store`] is the sum of one trait per aggregate, each in a file of its own with its queries:
+//! accounts, sessions and keys (the trait itself, queries in [`sql`]), task UIs
+//! ([`TaskUiStore`]), teams and worker groups ([`TeamStore`]), flow definitions
+//! ([`FlowStore`]), loops and tasks as records ([`LoopStore`]), the work queue and its sweeps
+//! ([`QueueStore`]), the two outboxes and the instances that lease them ([`OutboxStore`]),
+//! events, audit, spend and the dashboard ([`ReportStore`]), and webhooks ([`WebhookStore`]).
+//! Loops change only through `loop_state`, which locks and loads a loop's state, asks
+//! [`crate::lifecycle::transitions`] what to do and writes the step; row decoding is in `rows`.
+//!
+//! Both backends run the same SQL text (the common subset of SQLite and PostgreSQL, `$n`
+//! placeholders): each aggregate's queries are one macro, expanded once per backend with the
+//! few fragments that differ, all listed in `dialect`. Each backend has its own migrations
+//! folder with the same numbered steps (a test checks they stay in step); connection set-up
+//! lives in `sqlite.rs` and `postgres.rs`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,18 +26,32 @@ use crate::keys::{AccessKey, AccessKeyId, SealedSecret};
 use crate::passwords::PasswordHash;
 use crate::teams::{Team, WorkteamName};
 
+mod dialect;
+mod flows;
+mod loop_state;
+mod loops;
+mod outboxes;
 mod postgres;
-pub mod review;
-mod review_sql;
+mod queue;
+mod reports;
+mod rows;
 mod sql;
 mod sqlite;
+mod task_uis;
+mod teams;
+mod webhooks;
 
+pub use crate::lifecycle::TaskRefusal;
+pub use flows::{FlowDeletion, FlowStore, NewFlowDefinition};
+pub use loops::{LoopQuery, LoopStore, NAME_FIRST_MATCHES};
+pub use outboxes::{OutboxStore, PendingOutput};
 pub use postgres::PostgresStore;
-pub use review::{
-    FlowDeletion, LoopQuery, NewFlowDefinition, PendingOutput, ReviewStore, StoredEvent,
-    SubmitReceipt, TaskDone, TaskRefusal, TaskWork,
-};
+pub use queue::{QueueStore, SubmitReceipt, TaskDone, TaskWork};
+pub use reports::{ReportStore, StoredEvent};
 pub use sqlite::SqliteStore;
+pub use task_uis::TaskUiStore;
+pub use teams::TeamStore;
+pub use webhooks::WebhookStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -111,7 +135,19 @@ pub struct SignInFailure<'a> {
 }
 
 #[async_trait]
-pub trait Store: ReviewStore + Send + Sync + fmt::Debug {
+pub trait Store:
+    TaskUiStore
+    + TeamStore
+    + FlowStore
+    + LoopStore
+    + QueueStore
+    + OutboxStore
+    + ReportStore
+    + WebhookStore
+    + Send
+    + Sync
+    + fmt::Debug
+{
     fn backend(&self) -> Backend;
 
     /// Brings the schema up to date; safe to run on every start and from several replicas.

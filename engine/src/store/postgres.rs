@@ -5,7 +5,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::{PgPoolOptions, PgRow};
 
-use super::{Backend, StoreError, review_sql::review_sql_store, sql::sql_store};
+use super::{Backend, StoreError, sql::sql_store};
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
@@ -46,15 +46,4 @@ impl PostgresStore {
 }
 
 sql_store!(PostgresStore, PgRow, Backend::Postgres);
-review_sql_store!(
-    PostgresStore,
-    sqlx::postgres::PgRow,
-    sqlx::PgConnection,
-    for_update = "FOR UPDATE",
-    for_update_of_loop = "FOR UPDATE OF l",
-    lock_batch_loops = true,
-    skip_locked = "FOR UPDATE SKIP LOCKED",
-    claim_savepoint = true,
-    name_prefix = ("LIKE", "%"),
-    id_in_json = "l.id IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)"
-);
+super::dialect::postgres_queries!();

@@ -9,7 +9,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 
-use super::{Backend, StoreError, review_sql::review_sql_store, sql::sql_store};
+use super::{Backend, StoreError, sql::sql_store};
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -80,15 +80,4 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, SqliteRow, Backend::Sqlite);
-review_sql_store!(
-    SqliteStore,
-    sqlx::sqlite::SqliteRow,
-    sqlx::SqliteConnection,
-    for_update = "",
-    for_update_of_loop = "",
-    lock_batch_loops = false,
-    skip_locked = "",
-    claim_savepoint = false,
-    name_prefix = ("GLOB", "*"),
-    id_in_json = "l.id IN (SELECT value FROM json_each(?))"
-);
+super::dialect::sqlite_queries!();

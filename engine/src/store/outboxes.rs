@@ -1,0 +1,361 @@
+//! The two outboxes, output files (`output_outbox`) and webhook deliveries (`webhook_deliveries`),
+//! leased to the instances (`instances`) that write and post them, and those instances' heartbeats.
+
+use async_trait::async_trait;
+
+use crate::clock::Timestamp;
+use crate::instances::InstanceId;
+use crate::webhooks::{AttemptOutcome, PendingDelivery};
+
+use super::StoreError;
+
+/// An output file due for writing, leased to one runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOutput {
+    pub id: i64,
+    pub loop_name: String,
+    pub uri: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+#[async_trait]
+pub trait OutboxStore {
+    /// Records that `instance` is alive at `now`.
+    async fn heartbeat(&self, instance: &InstanceId, now: Timestamp) -> Result<(), StoreError>;
+    /// An instance starting: its first heartbeat, and the leases an earlier run of it held end
+    /// now (it has nothing in flight yet). Instances silent for [`crate::instances::FORGET_AFTER`]
+    /// are forgotten.
+    async fn start_instance(&self, instance: &InstanceId, now: Timestamp)
+    -> Result<(), StoreError>;
+    /// Leases up to `limit` output files due at `now` until `lease_until`, to `holder` (a lease
+    /// without a holder only runs out). Leases of holders gone at `now` (see
+    /// [`crate::instances::HEARTBEAT_TIMEOUT`]) end first, so their files are due at once.
+    async fn lease_outputs(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+        holder: Option<&InstanceId>,
+    ) -> Result<Vec<PendingOutput>, StoreError>;
+    async fn output_written(&self, id: i64, now: Timestamp) -> Result<(), StoreError>;
+    async fn output_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Output files not written yet.
+    async fn pending_output_count(&self) -> Result<i64, StoreError>;
+    /// Leases up to `limit` deliveries due at `now` (and whose output file is written) until
+    /// `lease_until`, to `holder`, counting the attempt. Leases of gone holders end first, as in
+    /// [`OutboxStore::lease_outputs`].
+    async fn lease_deliveries(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+        holder: Option<&InstanceId>,
+    ) -> Result<Vec<PendingDelivery>, StoreError>;
+    /// Records how an attempt ended; a failure with no `retry_at` gives the delivery up.
+    async fn record_delivery_attempt(
+        &self,
+        id: i64,
+        outcome: &AttemptOutcome,
+        now: Timestamp,
+        retry_at: Option<Timestamp>,
+    ) -> Result<(), StoreError>;
+}
+
+/// Implements [`OutboxStore`] for a backend's store; see [`super::dialect`].
+macro_rules! outboxes_sql {
+    (
+        $store:ty, $row:ty, $conn:ty,
+        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
+         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
+         $prefix_wildcard:literal, $id_in_json:literal]
+    ) => {
+        #[async_trait::async_trait]
+        impl $crate::store::OutboxStore for $store {
+            async fn heartbeat(
+                &self,
+                instance: &$crate::instances::InstanceId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
+                sqlx::query(
+                    "INSERT INTO instances (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
+                     ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn start_instance(
+                &self,
+                instance: &$crate::instances::InstanceId,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let forget_before = now.as_millis().saturating_sub(
+                    i64::try_from($crate::instances::FORGET_AFTER.as_millis()).unwrap_or(i64::MAX),
+                );
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM instances WHERE heartbeat_at < $1")
+                    .bind(forget_before)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO instances (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
+                     ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, \
+                       heartbeat_at = excluded.heartbeat_at",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                // Whatever an earlier run of this instance leased died with it.
+                sqlx::query(
+                    "UPDATE output_outbox SET leased_by = NULL, next_attempt_at = $2 \
+                     WHERE leased_by = $1 AND done_at IS NULL",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET leased_by = NULL, next_attempt_at = $2 \
+                     WHERE leased_by = $1 AND delivered_at IS NULL AND gave_up_at IS NULL",
+                )
+                .bind(instance.as_str())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn lease_outputs(
+                &self,
+                now: $crate::clock::Timestamp,
+                lease_until: $crate::clock::Timestamp,
+                limit: u32,
+                holder: Option<&$crate::instances::InstanceId>,
+            ) -> Result<Vec<$crate::store::PendingOutput>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let mut tx = self.begin_write().await?;
+                // Leases of instances that stopped beating end now: their files are due at once
+                // instead of when the lease runs out. (Rows another runner is releasing are
+                // skipped, not waited for.)
+                sqlx::query(concat!(
+                    "UPDATE output_outbox SET leased_by = NULL, next_attempt_at = $1 \
+                     WHERE id IN (SELECT o.id FROM output_outbox o \
+                       WHERE o.leased_by IS NOT NULL AND o.done_at IS NULL \
+                         AND NOT EXISTS (SELECT 1 FROM instances i \
+                           WHERE i.id = o.leased_by AND i.heartbeat_at >= $2) ",
+                    $skip_locked,
+                    ")"
+                ))
+                .bind(now.as_millis())
+                .bind($crate::instances::alive_after(now).as_millis())
+                .execute(&mut *tx)
+                .await?;
+                let rows = sqlx::query(concat!(
+                    "SELECT id, loop_name, uri, body, attempts FROM output_outbox \
+                     WHERE done_at IS NULL AND next_attempt_at <= $1 \
+                     ORDER BY next_attempt_at, id LIMIT $2 ",
+                    $skip_locked
+                ))
+                .bind(now.as_millis())
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut leased = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let id: i64 = row.try_get("id")?;
+                    sqlx::query(
+                        "UPDATE output_outbox SET next_attempt_at = $2, attempts = attempts + 1, \
+                         leased_by = $3 WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(lease_until.as_millis())
+                    .bind(holder.map(|h| h.as_str()))
+                    .execute(&mut *tx)
+                    .await?;
+                    leased.push($crate::store::PendingOutput {
+                        id,
+                        loop_name: row.try_get("loop_name")?,
+                        uri: row.try_get("uri")?,
+                        body: row.try_get("body")?,
+                        attempts: row.try_get::<i64, _>("attempts")? + 1,
+                    });
+                }
+                tx.commit().await?;
+                Ok(leased)
+            }
+
+            async fn output_written(
+                &self,
+                id: i64,
+                now: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
+                sqlx::query(
+                    "UPDATE output_outbox SET done_at = $2, last_error = NULL, leased_by = NULL \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(now.as_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn output_failed(
+                &self,
+                id: i64,
+                error: &str,
+                retry_at: $crate::clock::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
+                sqlx::query(
+                    "UPDATE output_outbox SET last_error = $2, next_attempt_at = $3, \
+                     leased_by = NULL WHERE id = $1 AND done_at IS NULL",
+                )
+                .bind(id)
+                .bind(error)
+                .bind(retry_at.as_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn pending_output_count(&self) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM output_outbox WHERE done_at IS NULL")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn lease_deliveries(
+                &self,
+                now: $crate::clock::Timestamp,
+                lease_until: $crate::clock::Timestamp,
+                limit: u32,
+                holder: Option<&$crate::instances::InstanceId>,
+            ) -> Result<Vec<$crate::webhooks::PendingDelivery>, $crate::store::StoreError> {
+                use sqlx::Row as _;
+                let mut tx = self.begin_write().await?;
+                // Leases of instances that stopped beating end now (as in `lease_outputs`).
+                sqlx::query(concat!(
+                    "UPDATE webhook_deliveries SET leased_by = NULL, next_attempt_at = $1 \
+                     WHERE id IN (SELECT d.id FROM webhook_deliveries d \
+                       WHERE d.leased_by IS NOT NULL \
+                         AND d.delivered_at IS NULL AND d.gave_up_at IS NULL \
+                         AND NOT EXISTS (SELECT 1 FROM instances i \
+                           WHERE i.id = d.leased_by AND i.heartbeat_at >= $2) ",
+                    $skip_locked,
+                    ")"
+                ))
+                .bind(now.as_millis())
+                .bind($crate::instances::alive_after(now).as_millis())
+                .execute(&mut *tx)
+                .await?;
+                // Due, and the output.json its event announces (if any) is written: a receiver
+                // that fetches the output on the event finds it.
+                let ids: Vec<i64> = sqlx::query_scalar(concat!(
+                    "SELECT d.id FROM webhook_deliveries d \
+                     WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL \
+                     AND d.next_attempt_at <= $1 \
+                     AND NOT EXISTS (SELECT 1 FROM loop_events e \
+                         JOIN output_outbox o ON o.id = e.output_id \
+                         WHERE e.event_id = d.event_id AND o.done_at IS NULL) \
+                     ORDER BY d.next_attempt_at, d.id LIMIT $2 ",
+                    $skip_locked
+                ))
+                .bind(now.as_millis())
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut leased = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let row = sqlx::query(
+                        "UPDATE webhook_deliveries SET next_attempt_at = $2, \
+                         attempts = attempts + 1, leased_by = $3 WHERE id = $1 \
+                         RETURNING attempts, event_id, webhook_id, created_at",
+                    )
+                    .bind(id)
+                    .bind(lease_until.as_millis())
+                    .bind(holder.map(|h| h.as_str()))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let event_id: String = row.try_get("event_id")?;
+                    let webhook_id: i64 = row.try_get("webhook_id")?;
+                    let target = sqlx::query(
+                        "SELECT w.name, w.url, w.secret, e.payload FROM webhooks w, loop_events e \
+                         WHERE w.id = $1 AND e.event_id = $2",
+                    )
+                    .bind(webhook_id)
+                    .bind(&event_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    leased.push($crate::webhooks::PendingDelivery {
+                        id,
+                        webhook: target.try_get("name")?,
+                        url: target.try_get("url")?,
+                        secret: $crate::keys::SealedSecret::from_stored(
+                            target.try_get("secret")?,
+                        ),
+                        event_id,
+                        payload: target.try_get("payload")?,
+                        attempt: row.try_get("attempts")?,
+                        created_at: $crate::clock::Timestamp::from_millis(
+                            row.try_get("created_at")?,
+                        ),
+                    });
+                }
+                tx.commit().await?;
+                Ok(leased)
+            }
+
+            async fn record_delivery_attempt(
+                &self,
+                id: i64,
+                outcome: &$crate::webhooks::AttemptOutcome,
+                now: $crate::clock::Timestamp,
+                retry_at: Option<$crate::clock::Timestamp>,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::webhooks::AttemptOutcome;
+                let _writer = self.write_guard().await;
+                let query = match outcome {
+                    AttemptOutcome::Delivered { status } => sqlx::query(
+                        "UPDATE webhook_deliveries SET delivered_at = $2, last_status = $3, \
+                         last_error = NULL, leased_by = NULL WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(now.as_millis())
+                    .bind(i64::from(*status)),
+                    AttemptOutcome::Failed { status, error } => sqlx::query(
+                        "UPDATE webhook_deliveries SET last_status = $2, last_error = $3, \
+                         next_attempt_at = COALESCE($4, next_attempt_at), leased_by = NULL, \
+                         gave_up_at = CASE WHEN $4 IS NULL THEN $5 ELSE NULL END \
+                         WHERE id = $1 AND delivered_at IS NULL",
+                    )
+                    .bind(id)
+                    .bind(status.map(i64::from))
+                    .bind(error.as_str())
+                    .bind(retry_at.map(|at| at.as_millis()))
+                    .bind(now.as_millis()),
+                };
+                query.execute(&self.pool).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use outboxes_sql;
