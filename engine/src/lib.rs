@@ -28,6 +28,7 @@ pub mod people;
 pub mod pricing;
 pub mod reviews;
 pub mod s3_names;
+pub mod sign_in;
 pub mod spend;
 pub mod store;
 pub mod task_uis;

@@ -1943,8 +1943,8 @@ async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
 }
 
 async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
-    use loupe_engine::accounts::{self, LoginError, LoginPolicy};
     use loupe_engine::people::{self, PeopleError};
+    use loupe_engine::sign_in::{self, LoginError, LoginPolicy};
     let b = Bench::new(backend, 2).await;
     b.custom_flow("held", 1).await;
     b.start("held", "item", json!({})).await.unwrap();
@@ -1975,7 +1975,7 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
         failure_delay: Duration::ZERO,
         ..LoginPolicy::default()
     };
-    let denied = accounts::log_in(
+    let denied = sign_in::log_in(
         &*b.store,
         &b.clock,
         &policy,
@@ -1993,7 +1993,7 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
     assert!(!user.accepts_session_from(Timestamp::from_millis(T0.as_millis() - 1)));
     assert!(user.accepts_session_from(T0));
     assert!(
-        accounts::log_in(
+        sign_in::log_in(
             &*b.store,
             &b.clock,
             &policy,

@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
-use loupe_engine::accounts::{self, Email, LoginError, LoginPolicy, Role};
+use loupe_engine::accounts::{self, Email, Role};
 use loupe_engine::clock::{Clock, ManualClock, SystemClock, Timestamp};
 use loupe_engine::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::passwords;
+use loupe_engine::sign_in::{self, LoginError, LoginPolicy};
 use loupe_engine::store::{Backend, NewUser, Store, StoreError};
 use loupe_engine::teams::{Team, WorkteamName};
 use loupe_engine::test_on_both_backends;
@@ -112,7 +113,7 @@ async fn sign_in_checks_the_password(backend: Backend) {
     add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
     let policy = quick_policy();
 
-    let user = accounts::log_in(
+    let user = sign_in::log_in(
         &*store,
         &clock,
         &policy,
@@ -123,12 +124,12 @@ async fn sign_in_checks_the_password(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(user.last_login_at, Some(T0));
-    let wrong = accounts::log_in(&*store, &clock, &policy, "ann@example.org", "nope", CLIENT).await;
+    let wrong = sign_in::log_in(&*store, &clock, &policy, "ann@example.org", "nope", CLIENT).await;
     assert!(
         matches!(wrong, Err(LoginError::InvalidCredentials)),
         "{wrong:?}"
     );
-    let unknown = accounts::log_in(
+    let unknown = sign_in::log_in(
         &*store,
         &clock,
         &policy,
@@ -153,7 +154,7 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
         let store = store.clone();
         let clock = clock.clone();
         async move {
-            accounts::log_in(
+            sign_in::log_in(
                 &*store,
                 &clock,
                 &policy,
@@ -185,7 +186,7 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
     ));
     // ...but the lock is that address's alone: the person signs in from anywhere else at once,
     // and that success does not lift the lock on the guessing address.
-    let elsewhere = accounts::log_in(
+    let elsewhere = sign_in::log_in(
         &*store,
         &clock,
         &policy,
@@ -239,7 +240,7 @@ async fn a_failed_sign_in_costs_time(backend: Backend) {
         ..quick_policy()
     };
     let started = std::time::Instant::now();
-    let result = accounts::log_in(
+    let result = sign_in::log_in(
         &*store,
         &SystemClock,
         &policy,
@@ -355,7 +356,7 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
     // No password signs in before the invitation is accepted.
     let clock = ManualClock::new(T0);
     for guess in ["!invited", PASSWORD] {
-        let denied = accounts::log_in(
+        let denied = sign_in::log_in(
             &*store,
             &clock,
             &quick_policy(),
@@ -400,7 +401,7 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
     let set_at = T0.plus(Duration::from_secs(60));
     assert_eq!(user.sessions_valid_after, Some(set_at));
     assert!(!user.accepts_session_from(T0) && user.accepts_session_from(set_at));
-    let signed_in = accounts::log_in(
+    let signed_in = sign_in::log_in(
         &*store,
         &clock,
         &quick_policy(),
@@ -425,7 +426,7 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
         Err(PeopleError::InvitationExpired(at)) if at == late.expires_at
     ));
     assert!(
-        accounts::log_in(
+        sign_in::log_in(
             &*store,
             &clock,
             &quick_policy(),

@@ -9,8 +9,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use loupe_app::session::SignedIn;
-use loupe_engine::accounts::{self, LoginError, User, UserId};
+use loupe_engine::accounts::{User, UserId};
 use loupe_engine::clock::Timestamp;
+use loupe_engine::sign_in::{self, LoginError};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -42,7 +43,7 @@ pub async fn login(
         let until = state.clock.now().plus(wait).plus(Duration::from_secs(60));
         return back_to_login(&form, "address", Some(until.to_minute_utc()));
     }
-    let result = accounts::log_in(
+    let result = sign_in::log_in(
         &*state.store,
         &*state.clock,
         &state.login_policy,

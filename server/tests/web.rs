@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use clap::Parser as _;
-use loupe_engine::accounts::{Email, LoginPolicy, Role};
+use loupe_engine::accounts::{Email, Role};
 use loupe_engine::clock::{Clock, SystemClock};
 use loupe_engine::passwords;
+use loupe_engine::sign_in::LoginPolicy;
 use loupe_engine::store::{self, Backend, NewUser};
 use loupe_engine::teams::WorkteamName;
 use loupe_engine::test_on_both_backends;

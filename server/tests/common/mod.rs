@@ -6,12 +6,12 @@
 use std::sync::Arc;
 
 use clap::Parser as _;
-use loupe_engine::accounts::LoginPolicy;
 use loupe_engine::arns::Account;
 use loupe_engine::clock::{Clock, SystemClock};
 use loupe_engine::flows::TaskLimits;
 use loupe_engine::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::reviews::Reviews;
+use loupe_engine::sign_in::LoginPolicy;
 use loupe_engine::store::{self, Backend, NewUser};
 use loupe_engine::testing::TestDatabase;
 use loupe_server::aws::sigv4::{self, Credential, RequestParts};
