@@ -91,6 +91,29 @@ fn fresh_loop(task_count: u8) -> LoopState {
     LoopState { human_loop, tasks }
 }
 
+/// The state once `step` is written, as the store writes it: the model of `loop_state`.
+fn after(state: &LoopState, step: &Step, now: Timestamp) -> LoopState {
+    let mut next = state.clone();
+    for change in &step.tasks {
+        if let Some(task) = next.tasks.iter_mut().find(|t| t.id == change.task.id) {
+            *task = change.task.clone();
+        }
+    }
+    if let Some(status) = step.status {
+        next.human_loop.status = status;
+        next.human_loop.updated_at = now;
+    }
+    if let Some(ending) = &step.ending {
+        let human_loop = &mut next.human_loop;
+        human_loop.status = ending.status();
+        human_loop.failure_code = ending.failure_code();
+        human_loop.failure_reason = ending.failure_reason().map(str::to_owned);
+        human_loop.completed_at = Some(now);
+        human_loop.updated_at = now;
+    }
+    next
+}
+
 /// A loop under test, with what the store keeps beside it.
 struct Run {
     state: LoopState,
@@ -125,7 +148,7 @@ impl Run {
             self.declined.push(worker);
         }
         self.payments.extend(step.payment);
-        self.state = self.state.after(step, self.now);
+        self.state = after(&self.state, step, self.now);
     }
 
     /// Claims as the store does: the queue's offer, then the claim.

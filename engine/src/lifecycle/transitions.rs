@@ -191,12 +191,7 @@ impl LoopState {
         let mut submitted: Vec<&Task> = self
             .tasks
             .iter()
-            .map(|task| {
-                changes
-                    .iter()
-                    .find(|change| change.task.id == task.id)
-                    .map_or(task, |change| &change.task)
-            })
+            .map(|task| as_changed(task, changes))
             .filter(|task| task.status == TaskStatus::Submitted)
             .collect();
         submitted.sort_by_key(|task| (task.submitted_at, task.id));
@@ -213,29 +208,14 @@ impl LoopState {
             })
             .collect()
     }
+}
 
-    /// The state once `step` is written, as the store writes it.
-    pub fn after(&self, step: &Step, now: Timestamp) -> LoopState {
-        let mut next = self.clone();
-        for change in &step.tasks {
-            if let Some(task) = next.tasks.iter_mut().find(|t| t.id == change.task.id) {
-                *task = change.task.clone();
-            }
-        }
-        if let Some(status) = step.status {
-            next.human_loop.status = status;
-            next.human_loop.updated_at = now;
-        }
-        if let Some(ending) = &step.ending {
-            let human_loop = &mut next.human_loop;
-            human_loop.status = ending.status();
-            human_loop.failure_code = ending.failure_code();
-            human_loop.failure_reason = ending.failure_reason().map(str::to_owned);
-            human_loop.completed_at = Some(now);
-            human_loop.updated_at = now;
-        }
-        next
-    }
+/// `task` as `changes` leave it.
+fn as_changed<'a>(task: &'a Task, changes: &'a [TaskChange]) -> &'a Task {
+    changes
+        .iter()
+        .find(|change| change.task.id == task.id)
+        .map_or(task, |change| &change.task)
 }
 
 /// A step being built: changes so far over the state they start from.
@@ -254,13 +234,10 @@ impl<'a> Draft<'a> {
 
     /// The loop's tasks with the changes so far.
     fn tasks(&self) -> impl Iterator<Item = &Task> {
-        self.state.tasks.iter().map(|task| {
-            self.step
-                .tasks
-                .iter()
-                .find(|change| change.task.id == task.id)
-                .map_or(task, |change| &change.task)
-        })
+        self.state
+            .tasks
+            .iter()
+            .map(|task| as_changed(task, &self.step.tasks))
     }
 
     fn count(&self, status: TaskStatus) -> usize {
