@@ -23,7 +23,7 @@ use loupe_engine::flows::TaskLimits;
 use loupe_engine::loops::FlowId;
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
 use loupe_engine::passwords;
-use loupe_engine::reviews::{Reviews, StartRequest};
+use loupe_engine::services::{Reviews, StartRequest};
 use loupe_engine::store::{Backend, NewUser, Pool, Store};
 use loupe_engine::teams::WorkteamName;
 use loupe_engine::testing::TestDatabase;

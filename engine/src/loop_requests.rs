@@ -19,7 +19,7 @@ use crate::flows::validation::{
 };
 use crate::loops::{ContentClassifier, LoopId, MAX_INPUT_CONTENT_BYTES};
 use crate::names::{FlowDefinitionName, HumanLoopName};
-use crate::reviews::StartRequest;
+use crate::services::StartRequest;
 
 /// `MaxResults` when the caller gives none (AWS does not say; moto uses 100 too).
 pub const DEFAULT_MAX_RESULTS: u32 = 100;

@@ -18,7 +18,7 @@ use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskI
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
 use loupe_engine::output_store::{OutputStore, OutputStoreConfig};
 use loupe_engine::passwords;
-use loupe_engine::reviews::{ReviewError, Reviews, StartRequest};
+use loupe_engine::services::{ReviewError, Reviews, StartRequest};
 use loupe_engine::store::{Backend, LoopQuery, NewUser, Store, StoreError, TaskRefusal};
 use loupe_engine::task_uis::HumanTaskUiStatus;
 use loupe_engine::teams::{NewTeam, TeamUpdate, WorkteamName};
@@ -192,7 +192,7 @@ impl Bench {
         Some(serde_json::from_slice(&bytes).unwrap())
     }
 
-    async fn tick(&self) -> loupe_engine::reviews::DueWork {
+    async fn tick(&self) -> loupe_engine::services::DueWork {
         self.reviews.run_due_work(&self.outputs).await.unwrap()
     }
 }

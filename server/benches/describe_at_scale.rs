@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use load::{drive, env_number};
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
-use loupe_engine::reviews::StartRequest;
+use loupe_engine::services::StartRequest;
 use loupe_engine::store::Backend;
 use serde_json::json;
 

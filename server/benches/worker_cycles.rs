@@ -25,7 +25,7 @@ use load::{backends, drive, env_number};
 use loupe_engine::accounts::{Email, Role};
 use loupe_engine::clock::{Clock, SystemClock};
 use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
-use loupe_engine::reviews::StartRequest;
+use loupe_engine::services::StartRequest;
 use loupe_engine::store::{Backend, NewUser};
 use loupe_engine::teams::WorkteamName;
 use serde_json::{Value, json};

@@ -34,7 +34,7 @@ use loupe_engine::clock::{Clock, SystemClock};
 use loupe_engine::flows::TaskLimits;
 use loupe_engine::keys::MasterKey;
 use loupe_engine::output_store::OutputStore;
-use loupe_engine::reviews::Reviews;
+use loupe_engine::services::Reviews;
 use loupe_engine::sign_in::LoginPolicy;
 use loupe_engine::store::{self, Store};
 use tokio::net::TcpListener;

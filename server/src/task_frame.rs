@@ -20,7 +20,7 @@ use axum::{Extension, Form, Router};
 use loupe_app::session::SignedIn;
 use loupe_engine::lifecycle::task_input;
 use loupe_engine::loops::{FlowDefinition, HumanLoop, TaskId};
-use loupe_engine::reviews::ReviewError;
+use loupe_engine::services::ReviewError;
 use loupe_engine::templates::frame::{ELEMENTS_PATH, frame_document, header_policy};
 use loupe_engine::templates::{self, TemplateError};
 use sha2::{Digest, Sha256};

@@ -30,7 +30,7 @@ use loupe_engine::clock::Timestamp;
 use loupe_engine::lifecycle::task_input;
 use loupe_engine::loops::{ClaimedTask, TaskId};
 use loupe_engine::names::FlowDefinitionName;
-use loupe_engine::reviews::{QueueSummary, ReviewError};
+use loupe_engine::services::{QueueSummary, ReviewError};
 use loupe_engine::store::TaskRefusal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

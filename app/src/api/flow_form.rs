@@ -332,7 +332,7 @@ pub async fn create_flow(
 ) -> Result<CreateFlowOutcome, ServerFnError> {
     use super::services;
     use loupe_engine::flows::RequestError;
-    use loupe_engine::reviews::ReviewError;
+    use loupe_engine::services::ReviewError;
     use serde_json::{Map, Value, json};
     crate::session::require_admin()?;
     let mut errors = Vec::new();

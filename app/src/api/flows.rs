@@ -82,7 +82,7 @@ fn seconds(total: u32) -> String {
 pub async fn flow_detail(name: String) -> Result<Option<FlowInfo>, ServerFnError> {
     use super::services;
     use loupe_engine::names::FlowDefinitionName;
-    use loupe_engine::reviews::ReviewError;
+    use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let Ok(name) = FlowDefinitionName::parse(&name) else {
         return Ok(None);

@@ -23,7 +23,7 @@ mod server {
     use leptos::prelude::*;
     use loupe_engine::blob_links::{LinkSigner, SignedLinks};
     use loupe_engine::clock::Clock;
-    use loupe_engine::reviews::Reviews;
+    use loupe_engine::services::Reviews;
     use loupe_engine::store::{Store, StoreError};
 
     /// What server functions reach through Leptos context; the server provides it per request.

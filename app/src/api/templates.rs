@@ -78,7 +78,7 @@ pub async fn list_templates() -> Result<Vec<TemplateRow>, ServerFnError> {
 pub async fn template_detail(name: String) -> Result<Option<TemplateInfo>, ServerFnError> {
     use super::services;
     use loupe_engine::names::HumanTaskUiName;
-    use loupe_engine::reviews::ReviewError;
+    use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let Ok(name) = HumanTaskUiName::parse(&name) else {
         return Ok(None);
@@ -153,7 +153,7 @@ pub async fn create_template(
 ) -> Result<CreateOutcome, ServerFnError> {
     use super::services;
     use loupe_engine::flows::RequestError;
-    use loupe_engine::reviews::ReviewError;
+    use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let request = serde_json::json!({
         "HumanTaskUiName": name.trim(),

@@ -147,7 +147,7 @@ pub struct TaskView {
 #[server(prefix = "/api", endpoint = "work/task")]
 pub async fn held_task(task_id: i64) -> Result<Option<TaskView>, ServerFnError> {
     use loupe_engine::loops::TaskId;
-    use loupe_engine::reviews::ReviewError;
+    use loupe_engine::services::ReviewError;
     let user = crate::session::require_user()?;
     let services = super::services()?;
     let (task, _, flow) = match services.reviews.held_task(TaskId(task_id), user.id).await {
@@ -169,8 +169,8 @@ pub async fn held_task(task_id: i64) -> Result<Option<TaskView>, ServerFnError> 
 }
 
 #[cfg(feature = "ssr")]
-fn review_error(error: loupe_engine::reviews::ReviewError) -> ServerFnError {
-    use loupe_engine::reviews::ReviewError;
+fn review_error(error: loupe_engine::services::ReviewError) -> ServerFnError {
+    use loupe_engine::services::ReviewError;
     match error {
         ReviewError::Store(error) => super::store_error(error),
         other => ServerFnError::new(other.to_string()),

@@ -13,7 +13,7 @@ use loupe_engine::clock::Timestamp;
 use loupe_engine::flows::RequestError;
 use loupe_engine::flows::validation::{MemberPath, Members, Rule, Shown, Violations};
 use loupe_engine::names::{FlowDefinitionName, HumanTaskUiName, NameError};
-use loupe_engine::reviews::ReviewError;
+use loupe_engine::services::ReviewError;
 use serde_json::{Map, Value, json};
 
 use super::authn::Signed;

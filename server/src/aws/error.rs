@@ -11,7 +11,7 @@
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use loupe_engine::flows::RequestError;
-use loupe_engine::reviews::ReviewError;
+use loupe_engine::services::ReviewError;
 use serde_json::json;
 
 /// The error shapes Loupe returns, named as AWS names them.

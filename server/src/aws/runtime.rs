@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use loupe_engine::flows::RequestError;
 use loupe_engine::loop_requests::{self, ListRequest};
 use loupe_engine::loops::HumanLoop;
-use loupe_engine::reviews::ReviewError;
+use loupe_engine::services::ReviewError;
 use loupe_engine::store::LoopQuery;
 use serde_json::{Map, Value, json};
 

@@ -10,7 +10,7 @@ use loupe_engine::arns::Account;
 use loupe_engine::clock::{Clock, SystemClock};
 use loupe_engine::flows::TaskLimits;
 use loupe_engine::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
-use loupe_engine::reviews::Reviews;
+use loupe_engine::services::Reviews;
 use loupe_engine::sign_in::LoginPolicy;
 use loupe_engine::store::{self, Backend, NewUser};
 use loupe_engine::testing::TestDatabase;

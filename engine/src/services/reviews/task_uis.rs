@@ -1,0 +1,111 @@
+//! Human task UIs: create, read, render and delete (a UI that flows still use is retired first).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{ReviewError, Reviews};
+use crate::names::HumanTaskUiName;
+use crate::task_uis::{
+    HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus, RenderRequest, TemplateSource,
+};
+use crate::templates::{self, ReadGrants, TemplateError};
+
+/// What `RenderUiTemplate` answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedTemplate {
+    pub content: String,
+    pub errors: Vec<TemplateError>,
+}
+
+impl Reviews {
+    pub async fn create_task_ui(&self, request: &Value) -> Result<HumanTaskUi, ReviewError> {
+        let spec = HumanTaskUiSpec::parse(request)?;
+        Ok(self.store.create_task_ui(&spec, self.now()).await?)
+    }
+
+    pub async fn find_task_ui(&self, name: &HumanTaskUiName) -> Result<HumanTaskUi, ReviewError> {
+        self.store
+            .find_task_ui(name)
+            .await?
+            .ok_or_else(|| ReviewError::NotFound(format!("Human task UI {name} does not exist")))
+    }
+
+    /// `RenderUiTemplate`: the template (given, or a stored UI's) rendered against
+    /// `Task.Input`. A template that does not parse or render is not an error of the call: it
+    /// comes back in `errors`, with empty content, as A2I answers.
+    pub async fn render_ui_template(
+        &self,
+        request: &Value,
+        grants: Arc<dyn ReadGrants>,
+    ) -> Result<RenderedTemplate, ReviewError> {
+        let request = RenderRequest::parse(request, &self.account)?;
+        let content = match request.source {
+            TemplateSource::Inline(content) => content,
+            TemplateSource::Stored(Some(name), _) => {
+                self.find_task_ui(&name).await?.spec.ui_template.content
+            }
+            TemplateSource::Stored(None, arn) => {
+                return Err(ReviewError::NotFound(format!(
+                    "Human task UI {arn} does not exist"
+                )));
+            }
+        };
+        Ok(
+            match templates::render(&content, &request.task_input, grants) {
+                Ok(content) => RenderedTemplate {
+                    content,
+                    errors: Vec::new(),
+                },
+                Err(error) => RenderedTemplate {
+                    content: String::new(),
+                    errors: vec![error],
+                },
+            },
+        )
+    }
+
+    /// `DeleteHumanTaskUi`: gone from lists at once, and no new flow definition may use it
+    /// (spec 3.3.4). A UI that flow definitions still use stays readable, as `Deleting`, so their
+    /// loops can still be worked on; starts on those flows are refused. It goes for good when the
+    /// last such flow is removed.
+    pub async fn delete_task_ui(&self, name: &HumanTaskUiName) -> Result<(), ReviewError> {
+        let ui = self.find_task_ui(name).await?;
+        if ui.status == HumanTaskUiStatus::Deleting {
+            return Err(ReviewError::NotFound(format!(
+                "Human task UI {name} does not exist"
+            )));
+        }
+        if self.flows_using(name).await? {
+            self.store.retire_task_ui(name).await?;
+        } else {
+            self.store.delete_task_ui(name).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn flows_using(&self, ui: &HumanTaskUiName) -> Result<bool, ReviewError> {
+        Ok(self
+            .store
+            .list_flows()
+            .await?
+            .iter()
+            .any(|flow| flow.spec.human_loop_config.human_task_ui_arn.name() == ui))
+    }
+
+    /// Removes retired task UIs that no flow definition uses any more.
+    pub(super) async fn purge_retired_task_uis(&self) -> Result<(), ReviewError> {
+        let flows = self.store.list_flows().await?;
+        let in_use: std::collections::HashSet<&HumanTaskUiName> = flows
+            .iter()
+            .map(|flow| flow.spec.human_loop_config.human_task_ui_arn.name())
+            .collect();
+        // Retired UIs are not listed; look them up by the names flows no longer hold.
+        for ui in self.store.retired_task_uis().await? {
+            if !in_use.contains(&ui) {
+                self.store.delete_task_ui(&ui).await?;
+            }
+        }
+        Ok(())
+    }
+}
