@@ -25,7 +25,7 @@ pub use server::*;
 mod server {
     use http::StatusCode;
     use leptos::prelude::*;
-    use loupe_engine::accounts::User;
+    use loupe_engine::domain::accounts::User;
 
     use super::{CurrentViewer, Viewer};
 

@@ -16,16 +16,16 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use loupe_engine::accounts::{Email, Role, UserId};
-use loupe_engine::arns::Account;
-use loupe_engine::clock::SystemClock;
-use loupe_engine::flows::TaskLimits;
-use loupe_engine::loops::FlowId;
-use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
-use loupe_engine::passwords;
+use loupe_engine::domain::accounts::{Email, Role, UserId};
+use loupe_engine::domain::arns::Account;
+use loupe_engine::domain::clock::SystemClock;
+use loupe_engine::domain::flows::TaskLimits;
+use loupe_engine::domain::loops::FlowId;
+use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::domain::passwords;
+use loupe_engine::domain::teams::WorkteamName;
 use loupe_engine::services::{Reviews, StartRequest};
 use loupe_engine::store::{Backend, NewUser, Pool, Store};
-use loupe_engine::teams::WorkteamName;
 use loupe_engine::testing::TestDatabase;
 use serde_json::json;
 
@@ -69,7 +69,7 @@ async fn setup(backend: Backend, workers: usize) -> Setup {
                 password_hash: hash.clone(),
                 role: Role::Worker,
                 teams: vec![WorkteamName::parse("reviewers").unwrap()],
-                created_at: loupe_engine::clock::Timestamp::from_millis(0),
+                created_at: loupe_engine::domain::clock::Timestamp::from_millis(0),
             })
             .await
             .unwrap();
@@ -164,7 +164,7 @@ async fn execute(pool: &Pool, sql: &str) {
 /// engine would measure the start path again, slowly.
 async fn seed_queue(setup: &Setup, flow: FlowId, tasks: usize) {
     let loops = tasks.div_ceil(3);
-    let now = loupe_engine::clock::Clock::now(&SystemClock).as_millis();
+    let now = loupe_engine::domain::clock::Clock::now(&SystemClock).as_millis();
     let expires = now + 864_000_000;
     execute(
         &setup.pool,

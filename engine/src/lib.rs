@@ -2,39 +2,26 @@
 //!
 //! Everything that enters from outside is parsed into a type of this crate at the edge
 //! (`Email::parse`, `WorkteamName::parse`, ...), so code inside never re-validates.
+//!
+//! The folders are the layers, each using only those below it:
+//!
+//! * [`services`]: the front door the API and the UIs call.
+//! * [`requests`]: API requests read into typed values.
+//! * [`lifecycle`]: the loop and task rules as pure transitions.
+//! * [`conditions`], [`templates`], [`output`]: activation conditions, worker templates, and
+//!   output.json with where it goes.
+//! * [`store`]: the database behind one interface per aggregate.
+//! * [`infra`]: group commit and server instances.
+//! * [`domain`]: the resources and their rules as plain types.
 
-pub mod accounts;
-pub mod arns;
-pub mod audit;
-pub mod blob_links;
-pub mod clock;
 pub mod conditions;
-pub mod dashboard;
-pub mod digest;
-pub mod event_feed;
-pub mod events;
-pub mod flows;
-pub mod group_commit;
-pub mod instances;
-pub mod keys;
+pub mod domain;
+pub mod infra;
 pub mod lifecycle;
-pub mod loop_requests;
-pub mod loops;
-pub mod names;
 pub mod output;
-pub mod output_store;
-pub mod passwords;
-pub mod people;
-pub mod pricing;
-pub mod s3_names;
+pub mod requests;
 pub mod services;
-pub mod sign_in;
-pub mod spend;
 pub mod store;
-pub mod task_uis;
-pub mod teams;
 pub mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod webhooks;
-pub mod workteam_requests;

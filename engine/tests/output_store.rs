@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use loupe_engine::output_store::{OutputStore, OutputStoreConfig, OutputStoreError};
+use loupe_engine::output::writer::{OutputStore, OutputStoreConfig, OutputStoreError};
 
 const JSON: &str = "application/json";
 const OUTPUT: &[u8] = br#"{"flowDefinitionArn":"arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow","humanAnswers":[]}"#;

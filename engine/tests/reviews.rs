@@ -6,25 +6,27 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use loupe_engine::accounts::{Email, Role, UserId};
-use loupe_engine::arns::Account;
-use loupe_engine::clock::{Clock, ManualClock, Timestamp};
-use loupe_engine::dashboard;
-use loupe_engine::flows::TaskLimits;
-use loupe_engine::instances::InstanceId;
-use loupe_engine::keys::MasterKey;
+use loupe_engine::domain::accounts::{Email, Role, UserId};
+use loupe_engine::domain::arns::Account;
+use loupe_engine::domain::clock::{Clock, ManualClock, Timestamp};
+use loupe_engine::domain::dashboard;
+use loupe_engine::domain::flows::TaskLimits;
+use loupe_engine::domain::keys::MasterKey;
+use loupe_engine::domain::loops::{
+    ContentClassifier, FailureCode, HumanLoopStatus, TaskId, TaskStatus,
+};
+use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
+use loupe_engine::domain::passwords;
+use loupe_engine::domain::task_uis::HumanTaskUiStatus;
+use loupe_engine::domain::teams::{NewTeam, TeamUpdate, WorkteamName};
+use loupe_engine::domain::webhooks::{self, NewWebhook, WebhookName, WebhookSecret, WebhookUrl};
+use loupe_engine::infra::instances::InstanceId;
 use loupe_engine::lifecycle::worker_id;
-use loupe_engine::loops::{ContentClassifier, FailureCode, HumanLoopStatus, TaskId, TaskStatus};
-use loupe_engine::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
-use loupe_engine::output_store::{OutputStore, OutputStoreConfig};
-use loupe_engine::passwords;
+use loupe_engine::output::writer::{OutputStore, OutputStoreConfig};
 use loupe_engine::services::{ReviewError, Reviews, StartRequest};
 use loupe_engine::store::{Backend, LoopQuery, NewUser, Store, StoreError, TaskRefusal};
-use loupe_engine::task_uis::HumanTaskUiStatus;
-use loupe_engine::teams::{NewTeam, TeamUpdate, WorkteamName};
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
-use loupe_engine::webhooks::{self, NewWebhook, WebhookName, WebhookSecret, WebhookUrl};
 use serde_json::{Value, json};
 
 const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
@@ -365,7 +367,7 @@ async fn loops_are_listed_by_name_prefix_and_page(backend: Backend) {
     for name in ["invoice-1", "invoice-2", "invoice-10", "receipt-1"] {
         assert!(b.start("lists", name, json!({"name": name})).await.unwrap());
     }
-    let names = |loops: Vec<loupe_engine::loops::HumanLoop>| {
+    let names = |loops: Vec<loupe_engine::domain::loops::HumanLoop>| {
         let mut names: Vec<String> = loops.into_iter().map(|l| l.name.to_string()).collect();
         names.sort();
         names
@@ -1327,7 +1329,7 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
         .spend_summary(T0, T0.plus(Duration::from_secs(60)))
         .await
         .unwrap();
-    let paid = loupe_engine::spend::SpendRow {
+    let paid = loupe_engine::domain::spend::SpendRow {
         amount_millis: 72,
         tasks: 2,
     };
@@ -1353,7 +1355,7 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
         )
         .await
         .unwrap();
-    assert_eq!(empty, loupe_engine::spend::SpendSummary::default());
+    assert_eq!(empty, loupe_engine::domain::spend::SpendSummary::default());
     b.tick().await;
     let output = b.output_of("item").await.unwrap();
     assert!(
@@ -1363,7 +1365,7 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
 
     // The dashboard's figures, on both databases.
     b.start("paid", "still-open", json!({})).await.unwrap();
-    let now = loupe_engine::clock::Clock::now(&b.clock);
+    let now = loupe_engine::domain::clock::Clock::now(&b.clock);
     let (day, month) = dashboard::day_and_month_start(now);
     let data = b
         .store
@@ -1390,7 +1392,10 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
     assert!(data.oldest_open.is_some_and(|at| at <= now));
     assert_eq!(
         data.spend_today,
-        [("paid".to_owned(), loupe_engine::pricing::MilliUsd::new(72))]
+        [(
+            "paid".to_owned(),
+            loupe_engine::domain::pricing::MilliUsd::new(72)
+        )]
     );
     assert_eq!(data.spend_month, data.spend_today);
     assert_eq!(data.busiest_workers.len(), 2);
@@ -1943,8 +1948,8 @@ async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
 }
 
 async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
-    use loupe_engine::people::{self, PeopleError};
-    use loupe_engine::sign_in::{self, LoginError, LoginPolicy};
+    use loupe_engine::services::people::{self, PeopleError};
+    use loupe_engine::services::sign_in::{self, LoginError, LoginPolicy};
     let b = Bench::new(backend, 2).await;
     b.custom_flow("held", 1).await;
     b.start("held", "item", json!({})).await.unwrap();

@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use loupe_engine::accounts::{self, Email, Role};
-use loupe_engine::clock::{Clock, ManualClock, SystemClock, Timestamp};
-use loupe_engine::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
-use loupe_engine::passwords;
-use loupe_engine::sign_in::{self, LoginError, LoginPolicy};
+use loupe_engine::domain::accounts::{self, Email, Role};
+use loupe_engine::domain::clock::{Clock, ManualClock, SystemClock, Timestamp};
+use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::domain::passwords;
+use loupe_engine::domain::teams::{Team, WorkteamName};
+use loupe_engine::services::sign_in::{self, LoginError, LoginPolicy};
 use loupe_engine::store::{Backend, NewUser, Store, StoreError};
-use loupe_engine::teams::{Team, WorkteamName};
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
 
@@ -330,8 +330,8 @@ async fn migrating_twice_is_harmless(backend: Backend) {
 }
 
 async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
-    use loupe_engine::accounts::NewPassword;
-    use loupe_engine::people::{self, INVITATION_LIFETIME, InvitationToken, PeopleError};
+    use loupe_engine::domain::accounts::NewPassword;
+    use loupe_engine::services::people::{self, INVITATION_LIFETIME, InvitationToken, PeopleError};
     let db = TestDatabase::create(backend).await;
     let (store, _) = db.open().await;
     let team = WorkteamName::parse("reviewers").unwrap();

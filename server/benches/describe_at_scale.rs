@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use load::{drive, env_number};
-use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName};
 use loupe_engine::services::StartRequest;
 use loupe_engine::store::Backend;
 use serde_json::json;

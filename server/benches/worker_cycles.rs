@@ -22,12 +22,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use load::{backends, drive, env_number};
-use loupe_engine::accounts::{Email, Role};
-use loupe_engine::clock::{Clock, SystemClock};
-use loupe_engine::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::domain::accounts::{Email, Role};
+use loupe_engine::domain::clock::{Clock, SystemClock};
+use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::domain::teams::WorkteamName;
 use loupe_engine::services::StartRequest;
 use loupe_engine::store::{Backend, NewUser};
-use loupe_engine::teams::WorkteamName;
 use serde_json::{Value, json};
 
 /// Concurrent starts while seeding; the engine group-commits them.
@@ -77,7 +77,7 @@ async fn sign_in(api: &common::Api, email: &str) -> Worker {
 
 async fn workers(api: &Arc<common::Api>, count: usize) -> Vec<Worker> {
     let team = WorkteamName::parse("reviewers").unwrap();
-    let hash = loupe_engine::passwords::hash("worker password 123".into()).await;
+    let hash = loupe_engine::domain::passwords::hash("worker password 123".into()).await;
     let mut out = vec![sign_in(api, "w@test.local").await];
     for n in 1..count {
         let email = format!("worker{n}@bench.local");

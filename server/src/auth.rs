@@ -9,9 +9,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use loupe_app::session::SignedIn;
-use loupe_engine::accounts::{User, UserId};
-use loupe_engine::clock::Timestamp;
-use loupe_engine::sign_in::{self, LoginError};
+use loupe_engine::domain::accounts::{User, UserId};
+use loupe_engine::domain::clock::Timestamp;
+use loupe_engine::services::sign_in::{self, LoginError};
 use serde::Deserialize;
 use tower_sessions::Session;
 

@@ -1,5 +1,5 @@
 //! Serves the objects that templates reach through `grant_read_access`: a signed, expiring link
-//! (see `loupe_engine::blob_links`) is the only credential, so worker pages and API previews
+//! (see `loupe_engine::templates::blob_links`) is the only credential, so worker pages and API previews
 //! can load images and documents from the output store or directory on Loupe's own origin.
 //!
 //! The objects are someone else's bytes: they are sent with a sandboxing Content-Security-Policy
@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use loupe_engine::blob_links::{self, LinkSigner};
-use loupe_engine::keys::MasterKey;
+use loupe_engine::domain::keys::MasterKey;
+use loupe_engine::templates::blob_links::{self, LinkSigner};
 
 use crate::AppState;
 

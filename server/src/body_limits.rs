@@ -25,7 +25,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::aws::error::{AwsError, ErrorKind, Protocol};
 
 /// A2I's limit on `InputContent`: 3 MiB (Loupe counts its UTF-8 bytes).
-pub const MAX_INPUT_CONTENT: usize = loupe_engine::loops::MAX_INPUT_CONTENT_BYTES;
+pub const MAX_INPUT_CONTENT: usize = loupe_engine::domain::loops::MAX_INPUT_CONTENT_BYTES;
 /// StartHumanLoop (and Loupe's dry run of it): `InputContent` at its limit even when every
 /// byte of it arrives JSON-escaped as `\uXXXX` (6 bytes for a control character or a
 /// two-byte character; boto3 escapes all non-ASCII text so), plus the other members.

@@ -114,8 +114,8 @@ pub struct ServeArgs {
     /// so a restarted replica keeps it. Background work a replica leased goes to the others
     /// about 10 s after it stops, and back to it at once when it starts again. Every live
     /// replica needs its own.
-    #[arg(long, env = "LOUPE_INSTANCE_ID", value_parser = loupe_engine::instances::InstanceId::parse)]
-    pub instance_id: Option<loupe_engine::instances::InstanceId>,
+    #[arg(long, env = "LOUPE_INSTANCE_ID", value_parser = loupe_engine::infra::instances::InstanceId::parse)]
+    pub instance_id: Option<loupe_engine::infra::instances::InstanceId>,
 }
 
 /// What one server lets its clients use: memory, connections, time.
@@ -222,8 +222,8 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
-    pub fn store_config(&self) -> loupe_engine::output_store::OutputStoreConfig {
-        use loupe_engine::output_store::OutputStoreConfig;
+    pub fn store_config(&self) -> loupe_engine::output::writer::OutputStoreConfig {
+        use loupe_engine::output::writer::OutputStoreConfig;
         match &self.s3_endpoint {
             None => OutputStoreConfig::Directory {
                 root: self.output_root.clone(),

@@ -3,13 +3,13 @@
 use std::io::BufRead as _;
 
 use anyhow::{Context as _, Result};
-use loupe_engine::accounts::{Email, NewPassword, Role};
-use loupe_engine::clock::{Clock, SystemClock};
-use loupe_engine::keys::{self, AccessKey, AccessKeyId};
-use loupe_engine::passwords;
+use loupe_engine::domain::accounts::{Email, NewPassword, Role};
+use loupe_engine::domain::clock::{Clock, SystemClock};
+use loupe_engine::domain::keys::{self, AccessKey, AccessKeyId};
+use loupe_engine::domain::passwords;
+use loupe_engine::domain::teams::WorkteamName;
+use loupe_engine::domain::webhooks::{Webhook, WebhookName};
 use loupe_engine::store::{self, NewUser, Store};
-use loupe_engine::teams::WorkteamName;
-use loupe_engine::webhooks::{Webhook, WebhookName};
 use serde_json::json;
 
 use crate::cli::{DatabaseArgs, KeyFileArgs, KeysCommand, UserCommand, WebhooksCommand};
@@ -171,7 +171,7 @@ pub async fn webhooks(command: WebhooksCommand) -> Result<()> {
                 None
             };
             let master = master_key(&keys)?;
-            let (new_webhook, secret) = loupe_engine::webhooks::prepare(
+            let (new_webhook, secret) = loupe_engine::domain::webhooks::prepare(
                 &master,
                 &name,
                 &url,

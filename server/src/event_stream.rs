@@ -17,8 +17,8 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use futures::Stream;
-use loupe_engine::clock::Clock;
-use loupe_engine::event_feed::SeqTracker;
+use loupe_engine::domain::clock::Clock;
+use loupe_engine::services::event_feed::SeqTracker;
 use loupe_engine::store::{Store, StoredEvent};
 use serde_json::Value;
 use tokio::sync::broadcast;
@@ -243,7 +243,7 @@ fn sse_event(event: &StoredEvent) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use loupe_engine::clock::Timestamp;
+    use loupe_engine::domain::clock::Timestamp;
 
     fn event(flow: &str, status: &str) -> StoredEvent {
         StoredEvent {

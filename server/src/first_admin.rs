@@ -1,9 +1,9 @@
 //! A fresh installation needs someone who can sign in: make sure an admin exists.
 
 use anyhow::{Context as _, Result};
-use loupe_engine::accounts::{Email, NewPassword, Role};
-use loupe_engine::clock::Clock;
-use loupe_engine::passwords;
+use loupe_engine::domain::accounts::{Email, NewPassword, Role};
+use loupe_engine::domain::clock::Clock;
+use loupe_engine::domain::passwords;
 use loupe_engine::store::{NewUser, Store, StoreError};
 use rand::Rng as _;
 

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use loupe_engine::keys::MasterKey;
+use loupe_engine::domain::keys::MasterKey;
 
 pub fn load_master_key(from_env: Option<&str>, key_file: &Path) -> Result<MasterKey> {
     if let Some(raw) = from_env {

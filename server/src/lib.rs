@@ -29,13 +29,13 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use loupe_engine::arns::Account;
-use loupe_engine::clock::{Clock, SystemClock};
-use loupe_engine::flows::TaskLimits;
-use loupe_engine::keys::MasterKey;
-use loupe_engine::output_store::OutputStore;
+use loupe_engine::domain::arns::Account;
+use loupe_engine::domain::clock::{Clock, SystemClock};
+use loupe_engine::domain::flows::TaskLimits;
+use loupe_engine::domain::keys::MasterKey;
+use loupe_engine::output::writer::OutputStore;
 use loupe_engine::services::Reviews;
-use loupe_engine::sign_in::LoginPolicy;
+use loupe_engine::services::sign_in::LoginPolicy;
 use loupe_engine::store::{self, Store};
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion as _;
@@ -122,7 +122,7 @@ pub async fn start_with(
         .map_err(|e| anyhow::anyhow!("region and account id: {e}"))?;
     // Before any background work: what an earlier run of this instance leased is free again.
     let instance = args.instance_id.clone().unwrap_or_else(|| {
-        loupe_engine::instances::InstanceId::for_this_host(
+        loupe_engine::infra::instances::InstanceId::for_this_host(
             listener.local_addr().map_or(0, |addr| addr.port()),
         )
     });
@@ -130,7 +130,7 @@ pub async fn start_with(
         .start_instance(&instance, clock.now())
         .await
         .context("recording this instance")?;
-    tokio::spawn(loupe_engine::instances::beat(
+    tokio::spawn(loupe_engine::infra::instances::beat(
         store.clone(),
         clock.clone(),
         instance.clone(),
@@ -204,7 +204,7 @@ pub async fn start_with(
     let health = router::health_only(state.clone());
     let app = router::build(state, sessions);
     connections::raise_open_file_limit();
-    loupe_engine::passwords::configure(args.limits.hashes_at_once());
+    loupe_engine::domain::passwords::configure(args.limits.hashes_at_once());
     let limits = args.limits.connections();
     tracing::info!(
         connections = limits.effective_max(),

@@ -1,6 +1,6 @@
 use anyhow::Result;
 use clap::Parser as _;
-use loupe_engine::sign_in::LoginPolicy;
+use loupe_engine::services::sign_in::LoginPolicy;
 use loupe_server::cli::{Cli, Command, ServeArgs};
 use loupe_server::first_admin::FirstAdmin;
 use loupe_server::{commands, start};

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use loupe_engine::output_store::OutputStore;
+use loupe_engine::output::writer::OutputStore;
 use loupe_engine::services::Reviews;
 
 /// How often due work is looked for: deadlines are honoured to within this.

@@ -7,7 +7,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use loupe_app::session::SignedIn;
-use loupe_engine::spend::{self, Period};
+use loupe_engine::domain::spend::{self, Period};
 use serde::Deserialize;
 
 use crate::AppState;

@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use loupe_app::session::SignedIn;
+use loupe_engine::domain::loops::{FlowDefinition, HumanLoop, TaskId};
 use loupe_engine::lifecycle::task_input;
-use loupe_engine::loops::{FlowDefinition, HumanLoop, TaskId};
 use loupe_engine::services::ReviewError;
 use loupe_engine::templates::frame::{ELEMENTS_PATH, frame_document, header_policy};
 use loupe_engine::templates::{self, TemplateError};
@@ -84,8 +84,8 @@ pub async fn render_for_worker(
 }
 
 /// `grant_read_access` links relative to this origin, so the frame loads them from Loupe.
-fn same_origin_links(state: &AppState) -> Arc<loupe_engine::blob_links::SignedLinks> {
-    Arc::new(loupe_engine::blob_links::SignedLinks {
+fn same_origin_links(state: &AppState) -> Arc<loupe_engine::templates::blob_links::SignedLinks> {
+    Arc::new(loupe_engine::templates::blob_links::SignedLinks {
         signer: crate::blobs::signer(&state.master_key),
         base: String::new(),
         clock: state.clock.clone(),

@@ -10,11 +10,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use loupe_engine::clock::Clock;
-use loupe_engine::instances::InstanceId;
-use loupe_engine::keys::MasterKey;
+use loupe_engine::domain::clock::Clock;
+use loupe_engine::domain::keys::MasterKey;
+use loupe_engine::domain::webhooks::{self, AttemptOutcome, PendingDelivery};
+use loupe_engine::infra::instances::InstanceId;
 use loupe_engine::store::{Store, StoreError};
-use loupe_engine::webhooks::{self, AttemptOutcome, PendingDelivery};
 
 /// How often due deliveries are looked for.
 pub const INTERVAL: Duration = Duration::from_secs(1);

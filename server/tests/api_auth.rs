@@ -1,8 +1,8 @@
 //! Who may call the AWS-compatible API: keys from the store, on SQLite and PostgreSQL.
 
 use axum::http::{HeaderMap, HeaderValue};
-use loupe_engine::clock::Timestamp;
-use loupe_engine::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::domain::clock::Timestamp;
+use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;

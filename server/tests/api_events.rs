@@ -10,13 +10,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use axum::routing::post;
 use common::Api;
-use loupe_engine::clock::{Clock, SystemClock};
-use loupe_engine::names::FlowDefinitionName;
-use loupe_engine::store::Backend;
-use loupe_engine::test_on_both_backends;
-use loupe_engine::webhooks::{
+use loupe_engine::domain::clock::{Clock, SystemClock};
+use loupe_engine::domain::names::FlowDefinitionName;
+use loupe_engine::domain::webhooks::{
     self, DeliveryState, NewWebhook, WebhookName, WebhookSecret, WebhookUrl,
 };
+use loupe_engine::store::Backend;
+use loupe_engine::test_on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

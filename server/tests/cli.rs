@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Stdio;
 
-use loupe_engine::keys::{AccessKeyId, MasterKey};
+use loupe_engine::domain::keys::{AccessKeyId, MasterKey};
 use loupe_engine::store::{self, Backend};
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;

@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use clap::Parser as _;
-use loupe_engine::accounts::{Email, Role};
-use loupe_engine::clock::{Clock, SystemClock};
-use loupe_engine::passwords;
-use loupe_engine::sign_in::LoginPolicy;
+use loupe_engine::domain::accounts::{Email, Role};
+use loupe_engine::domain::clock::{Clock, SystemClock};
+use loupe_engine::domain::passwords;
+use loupe_engine::domain::teams::WorkteamName;
+use loupe_engine::services::sign_in::LoginPolicy;
 use loupe_engine::store::{self, Backend, NewUser};
-use loupe_engine::teams::WorkteamName;
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
 use loupe_server::cli::{Cli, Command};

@@ -245,7 +245,7 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
 }
 
 async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend) {
-    use loupe_engine::clock::{Clock, SystemClock};
+    use loupe_engine::domain::clock::{Clock, SystemClock};
     let api = common::Api::spawn(backend, &[]).await;
     let base = api.base.clone();
     let (status, _, body) = api
@@ -255,9 +255,10 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
     // Someone in no team: no queue, nothing to claim, and no way into another worker's task.
     api.store
         .create_user(loupe_engine::store::NewUser {
-            email: loupe_engine::accounts::Email::parse("outsider@test.local").unwrap(),
-            password_hash: loupe_engine::passwords::hash("worker password 123".into()).await,
-            role: loupe_engine::accounts::Role::Worker,
+            email: loupe_engine::domain::accounts::Email::parse("outsider@test.local").unwrap(),
+            password_hash: loupe_engine::domain::passwords::hash("worker password 123".into())
+                .await,
+            role: loupe_engine::domain::accounts::Role::Worker,
             teams: Vec::new(),
             created_at: SystemClock.now(),
         })

@@ -21,8 +21,8 @@ pub struct KeyRow {
 }
 
 #[cfg(feature = "ssr")]
-impl From<loupe_engine::teams::Team> for TeamRow {
-    fn from(team: loupe_engine::teams::Team) -> Self {
+impl From<loupe_engine::domain::teams::Team> for TeamRow {
+    fn from(team: loupe_engine::domain::teams::Team) -> Self {
         Self {
             name: team.name.to_string(),
             description: team.description,
@@ -43,7 +43,7 @@ pub async fn list_teams() -> Result<Vec<TeamRow>, ServerFnError> {
 #[server(prefix = "/api", endpoint = "admin/keys")]
 pub async fn list_access_keys() -> Result<Vec<KeyRow>, ServerFnError> {
     use super::{services, store_error};
-    use loupe_engine::clock::Timestamp;
+    use loupe_engine::domain::clock::Timestamp;
     crate::session::require_admin()?;
     let keys = services()?
         .store

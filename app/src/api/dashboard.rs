@@ -35,10 +35,10 @@ pub struct DashboardView {
 #[server(prefix = "/api", endpoint = "admin/dashboard")]
 pub async fn dashboard() -> Result<DashboardView, ServerFnError> {
     use super::{services, store_error};
-    use loupe_engine::dashboard::{
+    use loupe_engine::domain::dashboard::{
         self, HOURS, day_and_month_start, humane, median_time_to_complete, per_hour, window_start,
     };
-    use loupe_engine::pricing::MilliUsd;
+    use loupe_engine::domain::pricing::MilliUsd;
     crate::session::require_admin()?;
     let services = services()?;
     let now = services.clock.now();

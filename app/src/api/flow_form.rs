@@ -116,9 +116,9 @@ pub struct CreateFlowOutcome {
 pub async fn new_flow_form() -> Result<FlowFormOptions, ServerFnError> {
     use super::{services, store_error};
     use loupe_engine::conditions::RequestSource;
-    use loupe_engine::flows::TaskType;
-    use loupe_engine::pricing::allowed_prices;
-    use loupe_engine::task_uis::HumanTaskUiStatus;
+    use loupe_engine::domain::flows::TaskType;
+    use loupe_engine::domain::pricing::allowed_prices;
+    use loupe_engine::domain::task_uis::HumanTaskUiStatus;
     crate::session::require_admin()?;
     let services = services()?;
     let account = services.reviews.account();
@@ -331,7 +331,7 @@ pub async fn create_flow(
     tags: String,
 ) -> Result<CreateFlowOutcome, ServerFnError> {
     use super::services;
-    use loupe_engine::flows::RequestError;
+    use loupe_engine::domain::validation::RequestError;
     use loupe_engine::services::ReviewError;
     use serde_json::{Map, Value, json};
     crate::session::require_admin()?;

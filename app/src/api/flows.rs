@@ -43,7 +43,7 @@ pub struct FlowInfo {
 }
 
 #[cfg(feature = "ssr")]
-fn task_type(flow: &loupe_engine::loops::FlowDefinition) -> String {
+fn task_type(flow: &loupe_engine::domain::loops::FlowDefinition) -> String {
     flow.spec
         .human_loop_request_source
         .map(|s| s.aws_managed_human_loop_request_source.to_string())
@@ -74,14 +74,14 @@ pub async fn list_flows() -> Result<Vec<FlowRow>, ServerFnError> {
 fn seconds(total: u32) -> String {
     format!(
         "{} ({total} s)",
-        loupe_engine::dashboard::humane(std::time::Duration::from_secs(u64::from(total)))
+        loupe_engine::domain::dashboard::humane(std::time::Duration::from_secs(u64::from(total)))
     )
 }
 
 #[server(prefix = "/api", endpoint = "admin/flow")]
 pub async fn flow_detail(name: String) -> Result<Option<FlowInfo>, ServerFnError> {
     use super::services;
-    use loupe_engine::names::FlowDefinitionName;
+    use loupe_engine::domain::names::FlowDefinitionName;
     use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let Ok(name) = FlowDefinitionName::parse(&name) else {
@@ -147,7 +147,7 @@ pub async fn flow_detail(name: String) -> Result<Option<FlowInfo>, ServerFnError
 #[server(prefix = "/api", endpoint = "admin/flow-delete")]
 pub async fn delete_flow(name: String) -> Result<(), ServerFnError> {
     use super::services;
-    use loupe_engine::names::FlowDefinitionName;
+    use loupe_engine::domain::names::FlowDefinitionName;
     crate::session::require_admin()?;
     let name = FlowDefinitionName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
     services()?

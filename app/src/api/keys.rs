@@ -53,16 +53,19 @@ pub async fn create_key(name: String) -> Result<Made, ServerFnError> {
     use super::{services, store_error};
     crate::session::require_admin()?;
     let services = services()?;
-    let (key, sealed, secret) =
-        match loupe_engine::keys::issue(&services.master_key, &name, services.clock.now()) {
-            Ok(made) => made,
-            Err(error) => {
-                return Ok(Made {
-                    made: None,
-                    error: Some(error.to_string()),
-                });
-            }
-        };
+    let (key, sealed, secret) = match loupe_engine::domain::keys::issue(
+        &services.master_key,
+        &name,
+        services.clock.now(),
+    ) {
+        Ok(made) => made,
+        Err(error) => {
+            return Ok(Made {
+                made: None,
+                error: Some(error.to_string()),
+            });
+        }
+    };
     services
         .store
         .create_access_key(&key, &sealed)
@@ -80,7 +83,7 @@ pub async fn create_key(name: String) -> Result<Made, ServerFnError> {
 #[server(prefix = "/api", endpoint = "admin/key-revoke")]
 pub async fn revoke_key(id: String) -> Result<(), ServerFnError> {
     use super::services;
-    use loupe_engine::keys::AccessKeyId;
+    use loupe_engine::domain::keys::AccessKeyId;
     crate::session::require_admin()?;
     let services = services()?;
     let id = AccessKeyId::parse(&id).map_err(|e| ServerFnError::new(e.to_string()))?;
@@ -133,7 +136,7 @@ pub async fn add_webhook(name: String, url: String, flow: String) -> Result<Made
     use loupe_engine::store::StoreError;
     crate::session::require_admin()?;
     let services = services()?;
-    let (webhook, secret) = match loupe_engine::webhooks::prepare(
+    let (webhook, secret) = match loupe_engine::domain::webhooks::prepare(
         &services.master_key,
         &name,
         &url,
@@ -168,7 +171,7 @@ pub async fn add_webhook(name: String, url: String, flow: String) -> Result<Made
 #[server(prefix = "/api", endpoint = "admin/webhook-remove")]
 pub async fn remove_webhook(name: String) -> Result<(), ServerFnError> {
     use super::{services, store_error};
-    use loupe_engine::webhooks::WebhookName;
+    use loupe_engine::domain::webhooks::WebhookName;
     crate::session::require_admin()?;
     let name = WebhookName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
     services()?

@@ -93,9 +93,9 @@ pub struct LoopInfo {
 #[server(prefix = "/api", endpoint = "admin/loops")]
 pub async fn list_loops(filters: LoopFilters) -> Result<LoopPage, ServerFnError> {
     use super::{services, store_error};
-    use loupe_engine::clock::Timestamp;
-    use loupe_engine::loop_requests::parse_time;
-    use loupe_engine::loops::{HumanLoopStatus, LoopId};
+    use loupe_engine::domain::clock::Timestamp;
+    use loupe_engine::domain::loops::{HumanLoopStatus, LoopId};
+    use loupe_engine::requests::human_loops::parse_time;
     use loupe_engine::store::LoopQuery;
     crate::session::require_admin()?;
     let services = services()?;
@@ -195,7 +195,7 @@ pub async fn list_loops(filters: LoopFilters) -> Result<LoopPage, ServerFnError>
             created: l.created_at.to_second_utc(),
             completed: l
                 .completed_at
-                .map(loupe_engine::clock::Timestamp::to_second_utc),
+                .map(loupe_engine::domain::clock::Timestamp::to_second_utc),
         })
         .collect();
     Ok(page(rows, next, None))
@@ -206,7 +206,7 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
     use std::collections::HashMap;
 
     use super::{services, store_error};
-    use loupe_engine::names::HumanLoopName;
+    use loupe_engine::domain::names::HumanLoopName;
     use loupe_engine::templates::ReadGrants as _;
     crate::session::require_admin()?;
     let Ok(name) = HumanLoopName::parse(&name) else {
@@ -256,7 +256,7 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
         .output_uri
         .as_deref()
         .and_then(|uri| services.same_origin_links().grant(uri).ok());
-    let email_of = |worker: loupe_engine::accounts::UserId| {
+    let email_of = |worker: loupe_engine::domain::accounts::UserId| {
         emails
             .get(&worker)
             .cloned()
@@ -293,7 +293,7 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
         expires: human_loop.expires_at.to_second_utc(),
         completed: human_loop
             .completed_at
-            .map(loupe_engine::clock::Timestamp::to_second_utc),
+            .map(loupe_engine::domain::clock::Timestamp::to_second_utc),
         task_count: human_loop.task_count,
         input,
         activation: human_loop.activation.as_ref().map(pretty),
@@ -305,10 +305,10 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
                 worker: t.worker.map(email_of),
                 accepted: t
                     .accepted_at
-                    .map(loupe_engine::clock::Timestamp::to_second_utc),
+                    .map(loupe_engine::domain::clock::Timestamp::to_second_utc),
                 submitted: t
                     .submitted_at
-                    .map(loupe_engine::clock::Timestamp::to_second_utc),
+                    .map(loupe_engine::domain::clock::Timestamp::to_second_utc),
                 time_spent: t
                     .time_spent_ms
                     .map(|ms| format!("{:.1} s", ms as f64 / 1000.0)),
@@ -327,7 +327,7 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
 #[server(prefix = "/api", endpoint = "admin/loop-stop")]
 pub async fn stop_loop(name: String) -> Result<(), ServerFnError> {
     use super::services;
-    use loupe_engine::names::HumanLoopName;
+    use loupe_engine::domain::names::HumanLoopName;
     crate::session::require_admin()?;
     let name = HumanLoopName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
     services()?
@@ -341,7 +341,7 @@ pub async fn stop_loop(name: String) -> Result<(), ServerFnError> {
 #[server(prefix = "/api", endpoint = "admin/loop-delete")]
 pub async fn delete_loop(name: String) -> Result<(), ServerFnError> {
     use super::services;
-    use loupe_engine::names::HumanLoopName;
+    use loupe_engine::domain::names::HumanLoopName;
     crate::session::require_admin()?;
     let name = HumanLoopName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
     services()?

@@ -21,10 +21,10 @@ mod server {
     use std::sync::Arc;
 
     use leptos::prelude::*;
-    use loupe_engine::blob_links::{LinkSigner, SignedLinks};
-    use loupe_engine::clock::Clock;
+    use loupe_engine::domain::clock::Clock;
     use loupe_engine::services::Reviews;
     use loupe_engine::store::{Store, StoreError};
+    use loupe_engine::templates::blob_links::{LinkSigner, SignedLinks};
 
     /// What server functions reach through Leptos context; the server provides it per request.
     #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ mod server {
         /// Signs `grant_read_access` links for rendered templates.
         pub links: LinkSigner,
         /// Seals the secrets of keys and webhooks made in the browser.
-        pub master_key: loupe_engine::keys::MasterKey,
+        pub master_key: loupe_engine::domain::keys::MasterKey,
     }
 
     impl Services {

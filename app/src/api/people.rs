@@ -43,7 +43,7 @@ pub struct AcceptOutcome {
 #[server(prefix = "/api", endpoint = "admin/people")]
 pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
     use super::{services, store_error};
-    use loupe_engine::clock::Timestamp;
+    use loupe_engine::domain::clock::Timestamp;
     use std::collections::HashMap;
     crate::session::require_admin()?;
     let services = services()?;
@@ -106,7 +106,7 @@ pub fn request_origin() -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn invited(invited: loupe_engine::people::Invited) -> InviteOutcome {
+fn invited(invited: loupe_engine::services::people::Invited) -> InviteOutcome {
     InviteOutcome {
         email: invited.user.email.to_string(),
         link: Some(format!(
@@ -127,8 +127,8 @@ pub async fn invite_person(
     team: String,
 ) -> Result<InviteOutcome, ServerFnError> {
     use super::services;
-    use loupe_engine::accounts::{Email, Role};
-    use loupe_engine::teams::WorkteamName;
+    use loupe_engine::domain::accounts::{Email, Role};
+    use loupe_engine::domain::teams::WorkteamName;
     crate::session::require_admin()?;
     let refused = |error: String| InviteOutcome {
         email: email.clone(),
@@ -154,7 +154,9 @@ pub async fn invite_person(
     let services = services()?;
     let now = services.clock.now();
     Ok(
-        match loupe_engine::people::invite(&*services.store, now, parsed, role, teams).await {
+        match loupe_engine::services::people::invite(&*services.store, now, parsed, role, teams)
+            .await
+        {
             Ok(made) => invited(made),
             Err(e) => refused(e.to_string()),
         },
@@ -165,12 +167,12 @@ pub async fn invite_person(
 #[server(prefix = "/api", endpoint = "admin/people-link")]
 pub async fn new_invitation_link(id: i64) -> Result<InviteOutcome, ServerFnError> {
     use super::services;
-    use loupe_engine::accounts::UserId;
+    use loupe_engine::domain::accounts::UserId;
     crate::session::require_admin()?;
     let services = services()?;
     let now = services.clock.now();
     Ok(
-        match loupe_engine::people::reinvite(&*services.store, now, UserId(id)).await {
+        match loupe_engine::services::people::reinvite(&*services.store, now, UserId(id)).await {
             Ok(made) => invited(made),
             Err(e) => InviteOutcome {
                 email: String::new(),
@@ -186,11 +188,11 @@ pub async fn new_invitation_link(id: i64) -> Result<InviteOutcome, ServerFnError
 #[server(prefix = "/api", endpoint = "admin/people-deactivate")]
 pub async fn deactivate_person(id: i64) -> Result<u64, ServerFnError> {
     use super::services;
-    use loupe_engine::accounts::UserId;
+    use loupe_engine::domain::accounts::UserId;
     let admin = crate::session::require_admin()?;
     let services = services()?;
     let now = services.clock.now();
-    let returned = loupe_engine::people::deactivate(
+    let returned = loupe_engine::services::people::deactivate(
         &*services.store,
         now,
         UserId(id),
@@ -206,9 +208,9 @@ pub async fn deactivate_person(id: i64) -> Result<u64, ServerFnError> {
 #[server(prefix = "/api", endpoint = "admin/people-reactivate")]
 pub async fn reactivate_person(id: i64) -> Result<(), ServerFnError> {
     use super::services;
-    use loupe_engine::accounts::UserId;
+    use loupe_engine::domain::accounts::UserId;
     crate::session::require_admin()?;
-    loupe_engine::people::reactivate(&*services()?.store, UserId(id))
+    loupe_engine::services::people::reactivate(&*services()?.store, UserId(id))
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
@@ -217,7 +219,7 @@ pub async fn reactivate_person(id: i64) -> Result<(), ServerFnError> {
 #[server(prefix = "/api", endpoint = "invitation")]
 pub async fn check_invitation(token: String) -> Result<InvitationInfo, ServerFnError> {
     use super::services;
-    use loupe_engine::people::{self, InvitationToken};
+    use loupe_engine::services::people::{self, InvitationToken};
     let services = services()?;
     let now = services.clock.now();
     let found = match InvitationToken::parse(&token) {
@@ -246,8 +248,8 @@ pub async fn accept_invitation(
     confirm: String,
 ) -> Result<AcceptOutcome, ServerFnError> {
     use super::services;
-    use loupe_engine::accounts::NewPassword;
-    use loupe_engine::people::{self, InvitationToken};
+    use loupe_engine::domain::accounts::NewPassword;
+    use loupe_engine::services::people::{self, InvitationToken};
     let refused = |password_error: Option<String>, error: Option<String>| AcceptOutcome {
         password_error,
         error,

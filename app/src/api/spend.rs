@@ -29,7 +29,7 @@ pub struct SpendView {
 #[server(prefix = "/api", endpoint = "admin/spend")]
 pub async fn spend_report(from: String, to: String) -> Result<SpendView, ServerFnError> {
     use super::{services, store_error};
-    use loupe_engine::spend::{Period, SpendRow, day_label};
+    use loupe_engine::domain::spend::{Period, SpendRow, day_label};
     use std::collections::HashMap;
     crate::session::require_admin()?;
     let services = services()?;

@@ -45,8 +45,8 @@ fn outcome<E: std::fmt::Display>(result: Result<(), E>) -> TeamChange {
 }
 
 #[cfg(feature = "ssr")]
-fn team_name(raw: &str) -> Result<loupe_engine::teams::WorkteamName, String> {
-    loupe_engine::teams::WorkteamName::parse(raw.trim()).map_err(|e| e.to_string())
+fn team_name(raw: &str) -> Result<loupe_engine::domain::teams::WorkteamName, String> {
+    loupe_engine::domain::teams::WorkteamName::parse(raw.trim()).map_err(|e| e.to_string())
 }
 
 /// Worker group names follow the Cognito group rules A2I's member definitions use.
@@ -68,7 +68,7 @@ fn group_name(raw: &str) -> Result<String, String> {
 #[server(prefix = "/api", endpoint = "admin/team-create")]
 pub async fn create_team(name: String, description: String) -> Result<TeamChange, ServerFnError> {
     use super::services;
-    use loupe_engine::teams::NewTeam;
+    use loupe_engine::domain::teams::NewTeam;
     crate::session::require_admin()?;
     let name = match team_name(&name) {
         Ok(name) => name,
@@ -125,7 +125,7 @@ pub async fn team_page(name: String) -> Result<Option<TeamView>, ServerFnError> 
             )
         })
         .collect();
-    let person = |id: &loupe_engine::accounts::UserId| by_id.get(&id.0).cloned();
+    let person = |id: &loupe_engine::domain::accounts::UserId| by_id.get(&id.0).cloned();
     let mut groups = Vec::new();
     for group in &details.groups {
         let members = store
@@ -144,7 +144,7 @@ pub async fn team_page(name: String) -> Result<Option<TeamView>, ServerFnError> 
         .into_iter()
         .filter(|f| {
             matches!(f.spec.human_loop_config.workteam_arn.team(),
-                loupe_engine::arns::WorkteamRef::Private(team) if *team == name)
+                loupe_engine::domain::arns::WorkteamRef::Private(team) if *team == name)
         })
         .map(|f| f.name().to_string())
         .collect();
@@ -181,7 +181,7 @@ pub async fn add_member(team: String, person: i64) -> Result<TeamChange, ServerF
     Ok(outcome(
         services
             .store
-            .add_team_member(&team, loupe_engine::accounts::UserId(person), now)
+            .add_team_member(&team, loupe_engine::domain::accounts::UserId(person), now)
             .await,
     ))
 }
@@ -197,7 +197,7 @@ pub async fn remove_member(team: String, person: i64) -> Result<TeamChange, Serv
     Ok(outcome(
         services()?
             .store
-            .remove_team_member(&team, loupe_engine::accounts::UserId(person))
+            .remove_team_member(&team, loupe_engine::domain::accounts::UserId(person))
             .await,
     ))
 }
@@ -246,7 +246,7 @@ pub async fn change_group_member(
     add: bool,
 ) -> Result<TeamChange, ServerFnError> {
     use super::services;
-    use loupe_engine::accounts::UserId;
+    use loupe_engine::domain::accounts::UserId;
     crate::session::require_admin()?;
     let group = match group_name(&group) {
         Ok(group) => group,

@@ -77,7 +77,7 @@ pub async fn list_templates() -> Result<Vec<TemplateRow>, ServerFnError> {
 #[server(prefix = "/api", endpoint = "admin/template")]
 pub async fn template_detail(name: String) -> Result<Option<TemplateInfo>, ServerFnError> {
     use super::services;
-    use loupe_engine::names::HumanTaskUiName;
+    use loupe_engine::domain::names::HumanTaskUiName;
     use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let Ok(name) = HumanTaskUiName::parse(&name) else {
@@ -152,7 +152,7 @@ pub async fn create_template(
     content: String,
 ) -> Result<CreateOutcome, ServerFnError> {
     use super::services;
-    use loupe_engine::flows::RequestError;
+    use loupe_engine::domain::validation::RequestError;
     use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let request = serde_json::json!({
@@ -220,7 +220,7 @@ fn name_message(rule: &str) -> String {
 #[server(prefix = "/api", endpoint = "admin/template-delete")]
 pub async fn delete_template(name: String) -> Result<(), ServerFnError> {
     use super::services;
-    use loupe_engine::names::HumanTaskUiName;
+    use loupe_engine::domain::names::HumanTaskUiName;
     crate::session::require_admin()?;
     let name = HumanTaskUiName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
     services()?

@@ -98,7 +98,7 @@ pub async fn work_queues() -> Result<QueuesView, ServerFnError> {
 /// queue page, saying so, when nothing waits. A plain form post, so it works without script.
 #[server(prefix = "/api", endpoint = "work/start")]
 pub async fn start_working(flow: String) -> Result<(), ServerFnError> {
-    use loupe_engine::names::FlowDefinitionName;
+    use loupe_engine::domain::names::FlowDefinitionName;
     let user = crate::session::require_user()?;
     let services = super::services()?;
     let flow_id = if flow.is_empty() {
@@ -146,7 +146,7 @@ pub struct TaskView {
 /// A task the signed-in worker holds; `None` when they do not (any more).
 #[server(prefix = "/api", endpoint = "work/task")]
 pub async fn held_task(task_id: i64) -> Result<Option<TaskView>, ServerFnError> {
-    use loupe_engine::loops::TaskId;
+    use loupe_engine::domain::loops::TaskId;
     use loupe_engine::services::ReviewError;
     let user = crate::session::require_user()?;
     let services = super::services()?;

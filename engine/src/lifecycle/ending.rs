@@ -1,6 +1,6 @@
 //! How a loop ends: `Completed`, `Stopped`, or `Failed` with a code and a reason (spec 6.2).
 
-use crate::loops::{FailureCode, HumanLoopStatus, TaskStatus};
+use crate::domain::loops::{FailureCode, HumanLoopStatus, TaskStatus};
 
 /// How a loop ends.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,12 +5,12 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::accounts::UserId;
-use crate::arns::Account;
-use crate::clock::Timestamp;
 use crate::conditions::{ActivationReport, to_a2i_case};
-use crate::events::{EventId, FinalStatus, StatusChange};
-use crate::loops::{FlowDefinition, HumanLoop, HumanLoopStatus, SubmittedAnswer};
+use crate::domain::accounts::UserId;
+use crate::domain::arns::Account;
+use crate::domain::clock::Timestamp;
+use crate::domain::events::{EventId, FinalStatus, StatusChange};
+use crate::domain::loops::{FlowDefinition, HumanLoop, HumanLoopStatus, SubmittedAnswer};
 
 use super::Ending;
 use crate::output::{HumanAnswer, LoopInput, OutputJson, OutputLocation};
@@ -49,7 +49,7 @@ pub trait Finisher: Send + Sync {
 /// The worker id `output.json` shows: 16 hex digits, stable per account and not the database
 /// key itself (A2I's ids look the same, e.g. `7fe4cd6b55282093`).
 pub fn worker_id(worker: UserId) -> String {
-    crate::digest::sha256_hex(format!("loupe-worker/{}", worker.0).as_bytes(), 8)
+    crate::domain::digest::sha256_hex(format!("loupe-worker/{}", worker.0).as_bytes(), 8)
 }
 
 /// The parsed `InputContent` of a loop, keys in A2I's camelCase for built-in task types.

@@ -8,15 +8,15 @@ use super::Ending;
 use super::transitions::{
     self, Answer, LetGo, LoopState, Payment, Step, SubmitOutcome, TaskRefusal,
 };
-use crate::accounts::UserId;
-use crate::arns::Account;
-use crate::clock::Timestamp;
-use crate::flows::{FlowDefinitionSpec, FlowDefinitionStatus, TaskLimits};
-use crate::loops::{
+use crate::domain::accounts::UserId;
+use crate::domain::arns::Account;
+use crate::domain::clock::Timestamp;
+use crate::domain::flows::{FlowDefinitionSpec, FlowDefinitionStatus, TaskLimits};
+use crate::domain::loops::{
     FailureCode, FlowDefinition, FlowId, HumanLoop, HumanLoopStatus, LoopId, Task, TaskId,
     TaskStatus,
 };
-use crate::names::{FlowDefinitionName, HumanLoopName};
+use crate::domain::names::{FlowDefinitionName, HumanLoopName};
 
 const EXPIRES_AT: i64 = 20_000;
 const TIME_LIMIT_MS: i64 = 3_000;

@@ -20,9 +20,9 @@
 
 use serde_json::Value;
 
-use crate::accounts::UserId;
-use crate::clock::Timestamp;
-use crate::loops::{
+use crate::domain::accounts::UserId;
+use crate::domain::clock::Timestamp;
+use crate::domain::loops::{
     FlowDefinition, HumanLoop, HumanLoopStatus, SubmittedAnswer, Task, TaskId, TaskStatus,
 };
 

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::arns::Account;
+use crate::domain::arns::Account;
 
 fn flow(name: &str) -> FlowDefinitionName {
     FlowDefinitionName::parse(name).unwrap()

@@ -3,18 +3,18 @@
 
 use async_trait::async_trait;
 
-use crate::clock::Timestamp;
+use crate::domain::clock::Timestamp;
+use crate::domain::loops::{FlowDefinition, FlowId};
+use crate::domain::names::FlowDefinitionName;
 use crate::lifecycle::Finisher;
-use crate::loops::{FlowDefinition, FlowId};
-use crate::names::FlowDefinitionName;
 
 use super::StoreError;
 
 /// A flow definition about to be stored.
 #[derive(Debug, Clone)]
 pub struct NewFlowDefinition {
-    pub spec: crate::flows::FlowDefinitionSpec,
-    pub status: crate::flows::FlowDefinitionStatus,
+    pub spec: crate::domain::flows::FlowDefinitionSpec,
+    pub status: crate::domain::flows::FlowDefinitionStatus,
     pub failure_reason: Option<String>,
     pub custom_conditions: Option<String>,
     pub created_at: Timestamp,
@@ -108,14 +108,14 @@ macro_rules! flows_sql {
             async fn create_flow(
                 &self,
                 flow: &$crate::store::NewFlowDefinition,
-            ) -> Result<$crate::loops::FlowDefinition, $crate::store::StoreError> {
+            ) -> Result<$crate::domain::loops::FlowDefinition, $crate::store::StoreError> {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
                 let spec = serde_json::to_string(&flow.spec)
                     .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?;
                 let config = &flow.spec.human_loop_config;
                 let team = match config.workteam_arn.team() {
-                    $crate::arns::WorkteamRef::Private(name) => {
+                    $crate::domain::arns::WorkteamRef::Private(name) => {
                         Some(name.as_str().to_ascii_lowercase())
                     }
                     _ => None,
@@ -144,8 +144,8 @@ macro_rules! flows_sql {
 
             async fn find_flow(
                 &self,
-                name: &$crate::names::FlowDefinitionName,
-            ) -> Result<Option<$crate::loops::FlowDefinition>, $crate::store::StoreError> {
+                name: &$crate::domain::names::FlowDefinitionName,
+            ) -> Result<Option<$crate::domain::loops::FlowDefinition>, $crate::store::StoreError> {
                 let row = sqlx::query(&format!(
                     "SELECT {FLOW_COLUMNS} FROM flow_definitions f WHERE f.name = $1"
                 ))
@@ -157,8 +157,8 @@ macro_rules! flows_sql {
 
             async fn find_flow_by_id(
                 &self,
-                id: $crate::loops::FlowId,
-            ) -> Result<Option<$crate::loops::FlowDefinition>, $crate::store::StoreError> {
+                id: $crate::domain::loops::FlowId,
+            ) -> Result<Option<$crate::domain::loops::FlowDefinition>, $crate::store::StoreError> {
                 let row = sqlx::query(&format!(
                     "SELECT {FLOW_COLUMNS} FROM flow_definitions f WHERE f.id = $1"
                 ))
@@ -170,7 +170,7 @@ macro_rules! flows_sql {
 
             async fn list_flows(
                 &self,
-            ) -> Result<Vec<$crate::loops::FlowDefinition>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::loops::FlowDefinition>, $crate::store::StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT {FLOW_COLUMNS} FROM flow_definitions f \
                      ORDER BY f.created_at DESC, f.id DESC"
@@ -182,8 +182,8 @@ macro_rules! flows_sql {
 
             async fn delete_flow(
                 &self,
-                name: &$crate::names::FlowDefinitionName,
-                now: $crate::clock::Timestamp,
+                name: &$crate::domain::names::FlowDefinitionName,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<$crate::store::FlowDeletion, $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
@@ -218,7 +218,7 @@ macro_rules! flows_sql {
                 .await?;
                 let mut stopped_loops = 0;
                 for id in open {
-                    let loop_id = $crate::loops::LoopId(id);
+                    let loop_id = $crate::domain::loops::LoopId(id);
                     if Self::transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
                         $crate::lifecycle::transitions::abandon(state)
                     })

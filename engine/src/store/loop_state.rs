@@ -24,8 +24,8 @@ macro_rules! loop_state_sql {
         impl $store {
             async fn load_loop(
                 conn: &mut $conn,
-                loop_id: $crate::loops::LoopId,
-            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                loop_id: $crate::domain::loops::LoopId,
+            ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
                 let row = sqlx::query(&format!(
                     "SELECT {LOOP_COLUMNS} FROM human_loops l \
                      JOIN flow_definitions f ON f.id = l.flow_id WHERE l.id = $1"
@@ -40,8 +40,8 @@ macro_rules! loop_state_sql {
             /// transaction that changes a loop's tasks starts here or at [`lock_load_loop`].
             async fn lock_load_loop_of(
                 conn: &mut $conn,
-                task: $crate::loops::TaskId,
-            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                task: $crate::domain::loops::TaskId,
+            ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
                 let row = sqlx::query(&format!(
                     "SELECT {LOOP_COLUMNS} FROM human_loops l \
                      JOIN flow_definitions f ON f.id = l.flow_id \
@@ -56,8 +56,8 @@ macro_rules! loop_state_sql {
 
             async fn load_flow(
                 conn: &mut $conn,
-                flow: $crate::loops::FlowId,
-            ) -> Result<$crate::loops::FlowDefinition, $crate::store::StoreError> {
+                flow: $crate::domain::loops::FlowId,
+            ) -> Result<$crate::domain::loops::FlowDefinition, $crate::store::StoreError> {
                 let row = sqlx::query(&format!(
                     "SELECT {FLOW_COLUMNS} FROM flow_definitions f WHERE f.id = $1"
                 ))
@@ -70,8 +70,8 @@ macro_rules! loop_state_sql {
             /// Locks a loop (`FOR UPDATE` on PostgreSQL) and loads it, in one statement.
             async fn lock_load_loop(
                 conn: &mut $conn,
-                loop_id: $crate::loops::LoopId,
-            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                loop_id: $crate::domain::loops::LoopId,
+            ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
                 let row = sqlx::query(&format!(
                     "SELECT {LOOP_COLUMNS} FROM human_loops l \
                      JOIN flow_definitions f ON f.id = l.flow_id WHERE l.id = $1 {}",
@@ -87,9 +87,9 @@ macro_rules! loop_state_sql {
             /// public crowd, or the worker is in its team (directly or through a group).
             async fn load_flow_for(
                 conn: &mut $conn,
-                flow: $crate::loops::FlowId,
-                worker: $crate::accounts::UserId,
-            ) -> Result<($crate::loops::FlowDefinition, bool), $crate::store::StoreError> {
+                flow: $crate::domain::loops::FlowId,
+                worker: $crate::domain::accounts::UserId,
+            ) -> Result<($crate::domain::loops::FlowDefinition, bool), $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let row = sqlx::query(&format!(
                     "SELECT {FLOW_COLUMNS}, CASE WHEN f.public_crowd = 1 OR f.workteam_name IN ({}) \
@@ -112,7 +112,7 @@ macro_rules! loop_state_sql {
             /// what a submit decides.
             async fn load_state(
                 conn: &mut $conn,
-                human_loop: $crate::loops::HumanLoop,
+                human_loop: $crate::domain::loops::HumanLoop,
                 lock_tasks: bool,
             ) -> Result<$crate::lifecycle::LoopState, $crate::store::StoreError> {
                 let lock = if lock_tasks { $for_update } else { "" };
@@ -133,9 +133,9 @@ macro_rules! loop_state_sql {
             async fn apply_step(
                 conn: &mut $conn,
                 state: &$crate::lifecycle::LoopState,
-                flow: Option<&$crate::loops::FlowDefinition>,
+                flow: Option<&$crate::domain::loops::FlowDefinition>,
                 step: &$crate::lifecycle::Step,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<(), $crate::store::StoreError> {
                 let human_loop = &state.human_loop;
@@ -212,9 +212,9 @@ macro_rules! loop_state_sql {
             /// The loop's new status of a step that changes it without ending it.
             async fn set_status(
                 conn: &mut $conn,
-                human_loop: &$crate::loops::HumanLoop,
+                human_loop: &$crate::domain::loops::HumanLoop,
                 step: &$crate::lifecycle::Step,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 if let Some(status) = step.status {
                     sqlx::query("UPDATE human_loops SET status = $2, updated_at = $3 WHERE id = $1")
@@ -231,11 +231,11 @@ macro_rules! loop_state_sql {
             /// and one delivery per webhook that wants it, all on the caller's transaction.
             async fn write_ending(
                 conn: &mut $conn,
-                human_loop: &$crate::loops::HumanLoop,
-                flow: &$crate::loops::FlowDefinition,
+                human_loop: &$crate::domain::loops::HumanLoop,
+                flow: &$crate::domain::loops::FlowDefinition,
                 ending: &$crate::lifecycle::Ending,
-                answers: &[$crate::loops::SubmittedAnswer],
-                now: $crate::clock::Timestamp,
+                answers: &[$crate::domain::loops::SubmittedAnswer],
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<(), $crate::store::StoreError> {
                 let snapshot = $crate::lifecycle::LoopSnapshot {
@@ -309,12 +309,12 @@ macro_rules! loop_state_sql {
             /// step `transition` makes of it, if any. Returns the loop's id when it did.
             async fn transition_of_task(
                 conn: &mut $conn,
-                task: $crate::loops::TaskId,
-                now: $crate::clock::Timestamp,
+                task: $crate::domain::loops::TaskId,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
                 transition: impl FnOnce(&$crate::lifecycle::LoopState) -> Option<$crate::lifecycle::Step>
                     + Send,
-            ) -> Result<Option<$crate::loops::LoopId>, $crate::store::StoreError> {
+            ) -> Result<Option<$crate::domain::loops::LoopId>, $crate::store::StoreError> {
                 let Some(human_loop) = Self::lock_load_loop_of(&mut *conn, task).await? else {
                     return Ok(None);
                 };
@@ -329,8 +329,8 @@ macro_rules! loop_state_sql {
             /// [`transition_of_task`] for a loop by id.
             async fn transition_of_loop(
                 conn: &mut $conn,
-                loop_id: $crate::loops::LoopId,
-                now: $crate::clock::Timestamp,
+                loop_id: $crate::domain::loops::LoopId,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
                 transition: impl FnOnce(&$crate::lifecycle::LoopState) -> Option<$crate::lifecycle::Step>
                     + Send,

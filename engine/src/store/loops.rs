@@ -3,13 +3,13 @@
 
 use async_trait::async_trait;
 
-use crate::accounts::UserId;
-use crate::clock::Timestamp;
-use crate::lifecycle::Finisher;
-use crate::loops::{
+use crate::domain::accounts::UserId;
+use crate::domain::clock::Timestamp;
+use crate::domain::loops::{
     FlowId, HumanLoop, HumanLoopStatus, LoopId, NewHumanLoop, StartOutcome, Task, TaskId,
 };
-use crate::names::HumanLoopName;
+use crate::domain::names::HumanLoopName;
+use crate::lifecycle::Finisher;
 
 use super::StoreError;
 
@@ -60,7 +60,7 @@ pub trait LoopStore {
     async fn frame_departures_of(
         &self,
         loop_id: LoopId,
-    ) -> Result<Vec<crate::loops::FrameDeparture>, StoreError>;
+    ) -> Result<Vec<crate::domain::loops::FrameDeparture>, StoreError>;
     /// `Stopped` at once when nobody holds a task, else `Stopping` until the holders are done.
     async fn stop_loop(
         &self,
@@ -84,15 +84,15 @@ macro_rules! loops_sql {
         impl $crate::store::LoopStore for $store {
             async fn start_loops(
                 &self,
-                loops: &[$crate::loops::NewHumanLoop],
+                loops: &[$crate::domain::loops::NewHumanLoop],
             ) -> Result<
-                Vec<Result<$crate::loops::StartOutcome, $crate::store::StoreError>>,
+                Vec<Result<$crate::domain::loops::StartOutcome, $crate::store::StoreError>>,
                 $crate::store::StoreError,
             > {
                 use std::collections::HashMap;
                 use std::fmt::Write as _;
                 use sqlx::Row as _;
-                use $crate::loops::{LoopId, StartOutcome};
+                use $crate::domain::loops::{LoopId, StartOutcome};
                 use $crate::store::StoreError;
                 if loops.is_empty() {
                     return Ok(Vec::new());
@@ -239,8 +239,8 @@ macro_rules! loops_sql {
 
             async fn find_loop(
                 &self,
-                name: &$crate::names::HumanLoopName,
-            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                name: &$crate::domain::names::HumanLoopName,
+            ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
                 let row = sqlx::query(&format!(
                     "SELECT {LOOP_COLUMNS} FROM human_loops l \
                      JOIN flow_definitions f ON f.id = l.flow_id WHERE l.name = $1"
@@ -253,8 +253,8 @@ macro_rules! loops_sql {
 
             async fn find_loop_by_id(
                 &self,
-                id: $crate::loops::LoopId,
-            ) -> Result<Option<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+                id: $crate::domain::loops::LoopId,
+            ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
                 let mut conn = self.pool.acquire().await?;
                 Self::load_loop(&mut conn, id).await
             }
@@ -262,7 +262,7 @@ macro_rules! loops_sql {
             async fn list_loops(
                 &self,
                 q: &$crate::store::LoopQuery,
-            ) -> Result<Vec<$crate::loops::HumanLoop>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
                 use std::fmt::Write as _;
                 let mut sql = format!(
                     "SELECT {LOOP_COLUMNS} FROM human_loops l \
@@ -354,8 +354,8 @@ macro_rules! loops_sql {
 
             async fn tasks_of(
                 &self,
-                loop_id: $crate::loops::LoopId,
-            ) -> Result<Vec<$crate::loops::Task>, $crate::store::StoreError> {
+                loop_id: $crate::domain::loops::LoopId,
+            ) -> Result<Vec<$crate::domain::loops::Task>, $crate::store::StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT {TASK_COLUMNS} FROM tasks WHERE loop_id = $1 ORDER BY slot"
                 ))
@@ -367,8 +367,8 @@ macro_rules! loops_sql {
 
             async fn find_task(
                 &self,
-                id: $crate::loops::TaskId,
-            ) -> Result<Option<$crate::loops::Task>, $crate::store::StoreError> {
+                id: $crate::domain::loops::TaskId,
+            ) -> Result<Option<$crate::domain::loops::Task>, $crate::store::StoreError> {
                 let row = sqlx::query(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"))
                     .bind(id.0)
                     .fetch_optional(&self.pool)
@@ -378,9 +378,9 @@ macro_rules! loops_sql {
 
             async fn record_frame_departure(
                 &self,
-                task: $crate::loops::TaskId,
-                worker: $crate::accounts::UserId,
-                now: $crate::clock::Timestamp,
+                task: $crate::domain::loops::TaskId,
+                worker: $crate::domain::accounts::UserId,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
                 // Only the holder's page may report: anyone else could fill the admin's page.
@@ -408,8 +408,8 @@ macro_rules! loops_sql {
 
             async fn frame_departures_of(
                 &self,
-                loop_id: $crate::loops::LoopId,
-            ) -> Result<Vec<$crate::loops::FrameDeparture>, $crate::store::StoreError> {
+                loop_id: $crate::domain::loops::LoopId,
+            ) -> Result<Vec<$crate::domain::loops::FrameDeparture>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT d.task_id, t.slot, d.worker_id, d.times, d.first_at, d.last_at \
@@ -421,11 +421,11 @@ macro_rules! loops_sql {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok($crate::loops::FrameDeparture {
-                            task: $crate::loops::TaskId(row.try_get("task_id")?),
+                        Ok($crate::domain::loops::FrameDeparture {
+                            task: $crate::domain::loops::TaskId(row.try_get("task_id")?),
                             slot: u8::try_from(row.try_get::<i64, _>("slot")?)
                                 .map_err(rows::corrupt)?,
-                            worker: $crate::accounts::UserId(row.try_get("worker_id")?),
+                            worker: $crate::domain::accounts::UserId(row.try_get("worker_id")?),
                             times: row.try_get("times")?,
                             first_at: rows::ts(row, "first_at")?,
                             last_at: rows::ts(row, "last_at")?,
@@ -436,10 +436,10 @@ macro_rules! loops_sql {
 
             async fn stop_loop(
                 &self,
-                name: &$crate::names::HumanLoopName,
-                now: $crate::clock::Timestamp,
+                name: &$crate::domain::names::HumanLoopName,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
-            ) -> Result<$crate::loops::HumanLoop, $crate::store::StoreError> {
+            ) -> Result<$crate::domain::loops::HumanLoop, $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
                 let not_found = || {
                     $crate::store::StoreError::NotFound(format!("no human loop named {name}"))
@@ -448,7 +448,7 @@ macro_rules! loops_sql {
                     .bind(name.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
-                let loop_id = $crate::loops::LoopId(id.ok_or_else(not_found)?);
+                let loop_id = $crate::domain::loops::LoopId(id.ok_or_else(not_found)?);
                 Self::transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
                     $crate::lifecycle::transitions::stop(state)
                 })
@@ -462,7 +462,7 @@ macro_rules! loops_sql {
 
             async fn delete_loop(
                 &self,
-                name: &$crate::names::HumanLoopName,
+                name: &$crate::domain::names::HumanLoopName,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
@@ -471,7 +471,7 @@ macro_rules! loops_sql {
                     .bind(name.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
-                let loop_id = $crate::loops::LoopId(id.ok_or_else(not_found)?);
+                let loop_id = $crate::domain::loops::LoopId(id.ok_or_else(not_found)?);
                 let human_loop = Self::lock_load_loop(&mut *tx, loop_id)
                     .await?
                     .ok_or_else(not_found)?;

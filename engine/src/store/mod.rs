@@ -20,11 +20,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::accounts::{Email, LoginRecord, Role, User, UserId};
-use crate::clock::Timestamp;
-use crate::keys::{AccessKey, AccessKeyId, SealedSecret};
-use crate::passwords::PasswordHash;
-use crate::teams::{Team, WorkteamName};
+use crate::domain::accounts::{Email, LoginRecord, Role, User, UserId};
+use crate::domain::clock::Timestamp;
+use crate::domain::keys::{AccessKey, AccessKeyId, SealedSecret};
+use crate::domain::passwords::PasswordHash;
+use crate::domain::teams::{Team, WorkteamName};
 
 mod dialect;
 mod flows;

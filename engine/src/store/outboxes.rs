@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 
-use crate::clock::Timestamp;
-use crate::instances::InstanceId;
-use crate::webhooks::{AttemptOutcome, PendingDelivery};
+use crate::domain::clock::Timestamp;
+use crate::domain::webhooks::{AttemptOutcome, PendingDelivery};
+use crate::infra::instances::InstanceId;
 
 use super::StoreError;
 
@@ -24,13 +24,13 @@ pub trait OutboxStore {
     /// Records that `instance` is alive at `now`.
     async fn heartbeat(&self, instance: &InstanceId, now: Timestamp) -> Result<(), StoreError>;
     /// An instance starting: its first heartbeat, and the leases an earlier run of it held end
-    /// now (it has nothing in flight yet). Instances silent for [`crate::instances::FORGET_AFTER`]
+    /// now (it has nothing in flight yet). Instances silent for [`crate::infra::instances::FORGET_AFTER`]
     /// are forgotten.
     async fn start_instance(&self, instance: &InstanceId, now: Timestamp)
     -> Result<(), StoreError>;
     /// Leases up to `limit` output files due at `now` until `lease_until`, to `holder` (a lease
     /// without a holder only runs out). Leases of holders gone at `now` (see
-    /// [`crate::instances::HEARTBEAT_TIMEOUT`]) end first, so their files are due at once.
+    /// [`crate::infra::instances::HEARTBEAT_TIMEOUT`]) end first, so their files are due at once.
     async fn lease_outputs(
         &self,
         now: Timestamp,
@@ -79,8 +79,8 @@ macro_rules! outboxes_sql {
         impl $crate::store::OutboxStore for $store {
             async fn heartbeat(
                 &self,
-                instance: &$crate::instances::InstanceId,
-                now: $crate::clock::Timestamp,
+                instance: &$crate::infra::instances::InstanceId,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
@@ -97,11 +97,11 @@ macro_rules! outboxes_sql {
 
             async fn start_instance(
                 &self,
-                instance: &$crate::instances::InstanceId,
-                now: $crate::clock::Timestamp,
+                instance: &$crate::infra::instances::InstanceId,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 let forget_before = now.as_millis().saturating_sub(
-                    i64::try_from($crate::instances::FORGET_AFTER.as_millis()).unwrap_or(i64::MAX),
+                    i64::try_from($crate::infra::instances::FORGET_AFTER.as_millis()).unwrap_or(i64::MAX),
                 );
                 let mut tx = self.begin_write().await?;
                 sqlx::query("DELETE FROM instances WHERE heartbeat_at < $1")
@@ -140,10 +140,10 @@ macro_rules! outboxes_sql {
 
             async fn lease_outputs(
                 &self,
-                now: $crate::clock::Timestamp,
-                lease_until: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
+                lease_until: $crate::domain::clock::Timestamp,
                 limit: u32,
-                holder: Option<&$crate::instances::InstanceId>,
+                holder: Option<&$crate::infra::instances::InstanceId>,
             ) -> Result<Vec<$crate::store::PendingOutput>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
@@ -160,7 +160,7 @@ macro_rules! outboxes_sql {
                     ")"
                 ))
                 .bind(now.as_millis())
-                .bind($crate::instances::alive_after(now).as_millis())
+                .bind($crate::infra::instances::alive_after(now).as_millis())
                 .execute(&mut *tx)
                 .await?;
                 let rows = sqlx::query(concat!(
@@ -200,7 +200,7 @@ macro_rules! outboxes_sql {
             async fn output_written(
                 &self,
                 id: i64,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
@@ -219,7 +219,7 @@ macro_rules! outboxes_sql {
                 &self,
                 id: i64,
                 error: &str,
-                retry_at: $crate::clock::Timestamp,
+                retry_at: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
@@ -243,11 +243,11 @@ macro_rules! outboxes_sql {
 
             async fn lease_deliveries(
                 &self,
-                now: $crate::clock::Timestamp,
-                lease_until: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
+                lease_until: $crate::domain::clock::Timestamp,
                 limit: u32,
-                holder: Option<&$crate::instances::InstanceId>,
-            ) -> Result<Vec<$crate::webhooks::PendingDelivery>, $crate::store::StoreError> {
+                holder: Option<&$crate::infra::instances::InstanceId>,
+            ) -> Result<Vec<$crate::domain::webhooks::PendingDelivery>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
                 // Leases of instances that stopped beating end now (as in `lease_outputs`).
@@ -262,7 +262,7 @@ macro_rules! outboxes_sql {
                     ")"
                 ))
                 .bind(now.as_millis())
-                .bind($crate::instances::alive_after(now).as_millis())
+                .bind($crate::infra::instances::alive_after(now).as_millis())
                 .execute(&mut *tx)
                 .await?;
                 // Due, and the output.json its event announces (if any) is written: a receiver
@@ -303,17 +303,17 @@ macro_rules! outboxes_sql {
                     .bind(&event_id)
                     .fetch_one(&mut *tx)
                     .await?;
-                    leased.push($crate::webhooks::PendingDelivery {
+                    leased.push($crate::domain::webhooks::PendingDelivery {
                         id,
                         webhook: target.try_get("name")?,
                         url: target.try_get("url")?,
-                        secret: $crate::keys::SealedSecret::from_stored(
+                        secret: $crate::domain::keys::SealedSecret::from_stored(
                             target.try_get("secret")?,
                         ),
                         event_id,
                         payload: target.try_get("payload")?,
                         attempt: row.try_get("attempts")?,
-                        created_at: $crate::clock::Timestamp::from_millis(
+                        created_at: $crate::domain::clock::Timestamp::from_millis(
                             row.try_get("created_at")?,
                         ),
                     });
@@ -325,11 +325,11 @@ macro_rules! outboxes_sql {
             async fn record_delivery_attempt(
                 &self,
                 id: i64,
-                outcome: &$crate::webhooks::AttemptOutcome,
-                now: $crate::clock::Timestamp,
-                retry_at: Option<$crate::clock::Timestamp>,
+                outcome: &$crate::domain::webhooks::AttemptOutcome,
+                now: $crate::domain::clock::Timestamp,
+                retry_at: Option<$crate::domain::clock::Timestamp>,
             ) -> Result<(), $crate::store::StoreError> {
-                use $crate::webhooks::AttemptOutcome;
+                use $crate::domain::webhooks::AttemptOutcome;
                 let _writer = self.write_guard().await;
                 let query = match outcome {
                     AttemptOutcome::Delivered { status } => sqlx::query(

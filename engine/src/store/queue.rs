@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 use serde_json::Value;
 
-use crate::accounts::UserId;
-use crate::clock::Timestamp;
+use crate::domain::accounts::UserId;
+use crate::domain::clock::Timestamp;
+use crate::domain::loops::{ClaimedTask, FlowDefinition, FlowId, HumanLoopStatus, Task, TaskId};
 use crate::lifecycle::Finisher;
-use crate::loops::{ClaimedTask, FlowDefinition, FlowId, HumanLoopStatus, Task, TaskId};
 
 use super::StoreError;
 
@@ -140,8 +140,8 @@ macro_rules! queue_sql {
             /// how many were let go.
             async fn let_go_each(
                 &self,
-                tasks: Vec<($crate::loops::TaskId, $crate::lifecycle::LetGo)>,
-                now: $crate::clock::Timestamp,
+                tasks: Vec<($crate::domain::loops::TaskId, $crate::lifecycle::LetGo)>,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<u64, $crate::store::StoreError> {
                 let mut done = 0;
@@ -163,10 +163,10 @@ macro_rules! queue_sql {
             /// for the worker.
             async fn claim(
                 conn: &mut $conn,
-                worker: $crate::accounts::UserId,
-                flows: &[$crate::loops::FlowId],
-                now: $crate::clock::Timestamp,
-            ) -> Result<Option<$crate::loops::ClaimedTask>, $crate::store::StoreError> {
+                worker: $crate::domain::accounts::UserId,
+                flows: &[$crate::domain::loops::FlowId],
+                now: $crate::domain::clock::Timestamp,
+            ) -> Result<Option<$crate::domain::loops::ClaimedTask>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 use $crate::lifecycle::transitions::{Offer, claim};
                 // The queue: the oldest task of the flow the worker may take, which is what
@@ -215,8 +215,8 @@ macro_rules! queue_sql {
                                 return Ok(None);
                             };
                             let offer = Offer {
-                                task: $crate::loops::TaskId(row.try_get("id")?),
-                                available_until: $crate::clock::Timestamp::from_millis(
+                                task: $crate::domain::loops::TaskId(row.try_get("id")?),
+                                available_until: $crate::domain::clock::Timestamp::from_millis(
                                     row.try_get("available_until")?,
                                 ),
                                 time_limit_ms: row.try_get("time_limit_ms")?,
@@ -266,10 +266,10 @@ macro_rules! queue_sql {
                         }
                     };
                     let Some((task_id, loop_id, loop_name, hold)) = claimed else { continue };
-                    return Ok(Some($crate::loops::ClaimedTask {
+                    return Ok(Some($crate::domain::loops::ClaimedTask {
                         task_id,
-                        loop_id: $crate::loops::LoopId(loop_id),
-                        loop_name: $crate::names::HumanLoopName::parse(&loop_name)
+                        loop_id: $crate::domain::loops::LoopId(loop_id),
+                        loop_name: $crate::domain::names::HumanLoopName::parse(&loop_name)
                             .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
                         flow_id: flow,
                         accepted_at: hold.accepted_at,
@@ -283,11 +283,11 @@ macro_rules! queue_sql {
             #[allow(clippy::too_many_arguments)]
             async fn submit(
                 conn: &mut $conn,
-                task: $crate::loops::TaskId,
-                worker: $crate::accounts::UserId,
+                task: $crate::domain::loops::TaskId,
+                worker: $crate::domain::accounts::UserId,
                 answer: &serde_json::Value,
                 time_spent_ms: Option<i64>,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<$crate::store::SubmitReceipt, $crate::store::StoreError> {
                 use $crate::lifecycle::transitions::{Answer, SubmitOutcome, submit};
@@ -321,8 +321,8 @@ macro_rules! queue_sql {
         impl $crate::store::QueueStore for $store {
             async fn flows_for_worker(
                 &self,
-                worker: $crate::accounts::UserId,
-            ) -> Result<Vec<$crate::loops::FlowDefinition>, $crate::store::StoreError> {
+                worker: $crate::domain::accounts::UserId,
+            ) -> Result<Vec<$crate::domain::loops::FlowDefinition>, $crate::store::StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT {FLOW_COLUMNS} FROM flow_definitions f \
                      WHERE f.status = 'Active' AND (f.public_crowd = 1 OR f.workteam_name IN ( \
@@ -343,8 +343,8 @@ macro_rules! queue_sql {
 
             async fn available_task_count(
                 &self,
-                flow: $crate::loops::FlowId,
-                now: $crate::clock::Timestamp,
+                flow: $crate::domain::loops::FlowId,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<i64, $crate::store::StoreError> {
                 Ok(sqlx::query_scalar(
                     "SELECT COUNT(*) FROM tasks \
@@ -358,9 +358,9 @@ macro_rules! queue_sql {
 
             async fn available_for_worker(
                 &self,
-                flow: $crate::loops::FlowId,
-                worker: $crate::accounts::UserId,
-                now: $crate::clock::Timestamp,
+                flow: $crate::domain::loops::FlowId,
+                worker: $crate::domain::accounts::UserId,
+                now: $crate::domain::clock::Timestamp,
                 cap: i64,
             ) -> Result<i64, $crate::store::StoreError> {
                 // One row per loop: its lowest available slot. Every condition is an index
@@ -387,10 +387,10 @@ macro_rules! queue_sql {
 
             async fn held_tasks(
                 &self,
-                worker: $crate::accounts::UserId,
-                now: $crate::clock::Timestamp,
+                worker: $crate::domain::accounts::UserId,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<
-                Vec<($crate::loops::Task, $crate::loops::FlowId)>,
+                Vec<($crate::domain::loops::Task, $crate::domain::loops::FlowId)>,
                 $crate::store::StoreError,
             > {
                 use sqlx::Row as _;
@@ -404,7 +404,7 @@ macro_rules! queue_sql {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        let flow = $crate::loops::FlowId(row.try_get("flow_id")?);
+                        let flow = $crate::domain::loops::FlowId(row.try_get("flow_id")?);
                         Ok((rows::task(row)?, flow))
                     })
                     .collect()
@@ -475,9 +475,9 @@ macro_rules! queue_sql {
 
             async fn release_task(
                 &self,
-                task: $crate::loops::TaskId,
-                worker: $crate::accounts::UserId,
-                now: $crate::clock::Timestamp,
+                task: $crate::domain::loops::TaskId,
+                worker: $crate::domain::accounts::UserId,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::lifecycle::{LetGo, transitions::let_go};
@@ -497,9 +497,9 @@ macro_rules! queue_sql {
 
             async fn decline_task(
                 &self,
-                task: $crate::loops::TaskId,
-                worker: $crate::accounts::UserId,
-                now: $crate::clock::Timestamp,
+                task: $crate::domain::loops::TaskId,
+                worker: $crate::domain::accounts::UserId,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::StoreError;
@@ -513,7 +513,7 @@ macro_rules! queue_sql {
                         .bind(human_loop.id.0)
                         .fetch_all(&mut *tx)
                         .await?;
-                let declined: Vec<_> = declined.into_iter().map($crate::accounts::UserId).collect();
+                let declined: Vec<_> = declined.into_iter().map($crate::domain::accounts::UserId).collect();
                 let state = Self::load_state(&mut *tx, human_loop, true).await?;
                 let step = $crate::lifecycle::transitions::decline(&state, task, worker, &declined, now)
                     .ok_or_else(refused)?;
@@ -524,8 +524,8 @@ macro_rules! queue_sql {
 
             async fn release_worker_tasks(
                 &self,
-                worker: $crate::accounts::UserId,
-                now: $crate::clock::Timestamp,
+                worker: $crate::domain::accounts::UserId,
+                now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<u64, $crate::store::StoreError> {
                 let held: Vec<i64> = sqlx::query_scalar(
@@ -536,14 +536,14 @@ macro_rules! queue_sql {
                 .await?;
                 let held = held
                     .into_iter()
-                    .map(|id| ($crate::loops::TaskId(id), $crate::lifecycle::LetGo::Release(worker)))
+                    .map(|id| ($crate::domain::loops::TaskId(id), $crate::lifecycle::LetGo::Release(worker)))
                     .collect();
                 self.let_go_each(held, now, finisher).await
             }
 
             async fn return_overdue_tasks(
                 &self,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
                 limit: u32,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<u64, $crate::store::StoreError> {
@@ -557,14 +557,14 @@ macro_rules! queue_sql {
                 .await?;
                 let overdue = overdue
                     .into_iter()
-                    .map(|id| ($crate::loops::TaskId(id), $crate::lifecycle::LetGo::TimeOut))
+                    .map(|id| ($crate::domain::loops::TaskId(id), $crate::lifecycle::LetGo::TimeOut))
                     .collect();
                 self.let_go_each(overdue, now, finisher).await
             }
 
             async fn return_orphaned_tasks(
                 &self,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
                 limit: u32,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<u64, $crate::store::StoreError> {
@@ -588,8 +588,8 @@ macro_rules! queue_sql {
                     .iter()
                     .map(|row| {
                         Ok((
-                            $crate::loops::TaskId(row.try_get("id")?),
-                            $crate::lifecycle::LetGo::Release($crate::accounts::UserId(
+                            $crate::domain::loops::TaskId(row.try_get("id")?),
+                            $crate::lifecycle::LetGo::Release($crate::domain::accounts::UserId(
                                 row.try_get("worker_id")?,
                             )),
                         ))
@@ -600,7 +600,7 @@ macro_rules! queue_sql {
 
             async fn expire_loops(
                 &self,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
                 limit: u32,
                 finisher: &dyn $crate::lifecycle::Finisher,
             ) -> Result<u64, $crate::store::StoreError> {
@@ -616,7 +616,7 @@ macro_rules! queue_sql {
                 // One loop per transaction, as every sweep.
                 for id in due {
                     let mut tx = self.begin_write().await?;
-                    let loop_id = $crate::loops::LoopId(id);
+                    let loop_id = $crate::domain::loops::LoopId(id);
                     if Self::transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
                         $crate::lifecycle::transitions::expire(state, now)
                     })

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::clock::Timestamp;
+use crate::domain::clock::Timestamp;
 
 use super::StoreError;
 
@@ -23,29 +23,32 @@ pub struct StoredEvent {
 #[async_trait]
 pub trait ReportStore {
     /// Events numbered above `seq`, ascending. On PostgreSQL a number can become visible after
-    /// a higher one: read through an [`crate::event_feed::SeqTracker`].
+    /// a higher one: read through an [`crate::services::event_feed::SeqTracker`].
     async fn events_after(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
     /// The highest event number so far, 0 when there is none.
     async fn last_event_seq(&self) -> Result<i64, StoreError>;
     /// Appends audit lines (one transaction for the batch).
-    async fn record_api_calls(&self, calls: &[crate::audit::ApiCall]) -> Result<(), StoreError>;
+    async fn record_api_calls(
+        &self,
+        calls: &[crate::domain::audit::ApiCall],
+    ) -> Result<(), StoreError>;
     /// Audit lines, newest first, older than the line `before` (an id) when given.
     async fn api_calls(
         &self,
         before: Option<i64>,
         limit: u32,
-    ) -> Result<Vec<crate::audit::ApiCall>, StoreError>;
+    ) -> Result<Vec<crate::domain::audit::ApiCall>, StoreError>;
     async fn cost_lines(
         &self,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<Vec<crate::spend::CostLine>, StoreError>;
+    ) -> Result<Vec<crate::domain::spend::CostLine>, StoreError>;
     /// Worker pay in `[from, to)` summed by flow, by worker and by UTC day, in the database.
     async fn spend_summary(
         &self,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<crate::spend::SpendSummary, StoreError>;
+    ) -> Result<crate::domain::spend::SpendSummary, StoreError>;
     /// The dashboard's figures: loops by status, throughput since `since`, the oldest open
     /// loop, spend since `day_start` and `month_start` by flow, the busiest workers.
     async fn dashboard_data(
@@ -53,7 +56,7 @@ pub trait ReportStore {
         since: Timestamp,
         day_start: Timestamp,
         month_start: Timestamp,
-    ) -> Result<crate::dashboard::DashboardData, StoreError>;
+    ) -> Result<crate::domain::dashboard::DashboardData, StoreError>;
 }
 
 /// Implements [`ReportStore`] for a backend's store; see [`super::dialect`].
@@ -89,7 +92,7 @@ macro_rules! reports_sql {
                             status: row.try_get("status")?,
                             payload: row.try_get("payload")?,
                             output_id: row.try_get("output_id")?,
-                            created_at: $crate::clock::Timestamp::from_millis(
+                            created_at: $crate::domain::clock::Timestamp::from_millis(
                                 row.try_get("created_at")?,
                             ),
                         })
@@ -106,7 +109,7 @@ macro_rules! reports_sql {
 
             async fn record_api_calls(
                 &self,
-                calls: &[$crate::audit::ApiCall],
+                calls: &[$crate::domain::audit::ApiCall],
             ) -> Result<(), $crate::store::StoreError> {
                 if calls.is_empty() {
                     return Ok(());
@@ -135,7 +138,7 @@ macro_rules! reports_sql {
                 &self,
                 before: Option<i64>,
                 limit: u32,
-            ) -> Result<Vec<$crate::audit::ApiCall>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::audit::ApiCall>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT id, at, access_key_id, operation, status, error_type, duration_us \
@@ -147,9 +150,9 @@ macro_rules! reports_sql {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok($crate::audit::ApiCall {
+                        Ok($crate::domain::audit::ApiCall {
                             id: row.try_get("id")?,
-                            at: $crate::clock::Timestamp::from_millis(row.try_get("at")?),
+                            at: $crate::domain::clock::Timestamp::from_millis(row.try_get("at")?),
                             access_key_id: row.try_get("access_key_id")?,
                             operation: row.try_get("operation")?,
                             status: u16::try_from(row.try_get::<i64, _>("status")?)
@@ -163,9 +166,9 @@ macro_rules! reports_sql {
 
             async fn cost_lines(
                 &self,
-                from: $crate::clock::Timestamp,
-                to: $crate::clock::Timestamp,
-            ) -> Result<Vec<$crate::spend::CostLine>, $crate::store::StoreError> {
+                from: $crate::domain::clock::Timestamp,
+                to: $crate::domain::clock::Timestamp,
+            ) -> Result<Vec<$crate::domain::spend::CostLine>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT flow_name, loop_name, worker_id, amount_millis, recorded_at \
@@ -178,12 +181,12 @@ macro_rules! reports_sql {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok($crate::spend::CostLine {
+                        Ok($crate::domain::spend::CostLine {
                             flow_name: row.try_get("flow_name")?,
                             loop_name: row.try_get("loop_name")?,
-                            worker: $crate::accounts::UserId(row.try_get("worker_id")?),
+                            worker: $crate::domain::accounts::UserId(row.try_get("worker_id")?),
                             amount_millis: row.try_get("amount_millis")?,
-                            recorded_at: $crate::clock::Timestamp::from_millis(
+                            recorded_at: $crate::domain::clock::Timestamp::from_millis(
                                 row.try_get("recorded_at")?,
                             ),
                         })
@@ -193,10 +196,10 @@ macro_rules! reports_sql {
 
             async fn spend_summary(
                 &self,
-                from: $crate::clock::Timestamp,
-                to: $crate::clock::Timestamp,
-            ) -> Result<$crate::spend::SpendSummary, $crate::store::StoreError> {
-                use $crate::spend::SpendRow;
+                from: $crate::domain::clock::Timestamp,
+                to: $crate::domain::clock::Timestamp,
+            ) -> Result<$crate::domain::spend::SpendSummary, $crate::store::StoreError> {
+                use $crate::domain::spend::SpendRow;
                 // Three GROUP BYs over the time index; the CAST keeps SUM an integer on both
                 // backends (PostgreSQL's SUM of BIGINT is NUMERIC).
                 let group = |key: &str| {
@@ -226,11 +229,11 @@ macro_rules! reports_sql {
                     amount_millis: amount,
                     tasks,
                 };
-                Ok($crate::spend::SpendSummary {
+                Ok($crate::domain::spend::SpendSummary {
                     by_flow: by_flow.into_iter().map(|(k, a, t)| (k, row(a, t))).collect(),
                     by_worker: by_worker
                         .into_iter()
-                        .map(|(k, a, t)| ($crate::accounts::UserId(k), row(a, t)))
+                        .map(|(k, a, t)| ($crate::domain::accounts::UserId(k), row(a, t)))
                         .collect(),
                     by_day: by_day.into_iter().map(|(k, a, t)| (k, row(a, t))).collect(),
                 })
@@ -238,12 +241,12 @@ macro_rules! reports_sql {
 
             async fn dashboard_data(
                 &self,
-                since: $crate::clock::Timestamp,
-                day_start: $crate::clock::Timestamp,
-                month_start: $crate::clock::Timestamp,
-            ) -> Result<$crate::dashboard::DashboardData, $crate::store::StoreError> {
-                use $crate::clock::Timestamp;
-                use $crate::pricing::MilliUsd;
+                since: $crate::domain::clock::Timestamp,
+                day_start: $crate::domain::clock::Timestamp,
+                month_start: $crate::domain::clock::Timestamp,
+            ) -> Result<$crate::domain::dashboard::DashboardData, $crate::store::StoreError> {
+                use $crate::domain::clock::Timestamp;
+                use $crate::domain::pricing::MilliUsd;
                 // Counters the triggers of migration 0008 keep (a few rows per status and hour),
                 // not a scan of the loops.
                 let loops_by_status: Vec<(String, i64)> = sqlx::query_as(
@@ -275,7 +278,7 @@ macro_rules! reports_sql {
                      ORDER BY completed_at DESC LIMIT $2",
                 )
                 .bind(since.as_millis())
-                .bind(i64::from($crate::dashboard::MEDIAN_SAMPLE))
+                .bind(i64::from($crate::domain::dashboard::MEDIAN_SAMPLE))
                 .fetch_all(&self.pool)
                 .await?;
                 let oldest_open: Option<i64> = sqlx::query_scalar(
@@ -310,7 +313,7 @@ macro_rules! reports_sql {
                 .bind(since.as_millis())
                 .fetch_all(&self.pool)
                 .await?;
-                Ok($crate::dashboard::DashboardData {
+                Ok($crate::domain::dashboard::DashboardData {
                     loops_by_status,
                     started_per_hour,
                     completed_per_hour,

@@ -26,9 +26,9 @@ macro_rules! rows_sql {
             use serde_json::Value;
             use sqlx::Row as _;
 
-            use $crate::accounts::UserId;
-            use $crate::clock::Timestamp;
-            use $crate::loops::{
+            use $crate::domain::accounts::UserId;
+            use $crate::domain::clock::Timestamp;
+            use $crate::domain::loops::{
                 ContentClassifier, FailureCode, FlowDefinition, FlowId, HumanLoop, HumanLoopStatus,
                 LoopId, Task, TaskId, TaskStatus,
             };
@@ -60,7 +60,7 @@ macro_rules! rows_sql {
                 Ok(FlowDefinition {
                     id: FlowId(row.try_get("id")?),
                     spec: serde_json::from_str(&spec).map_err(corrupt)?,
-                    status: $crate::flows::FlowDefinitionStatus::parse(&status)
+                    status: $crate::domain::flows::FlowDefinitionStatus::parse(&status)
                         .ok_or_else(|| corrupt(format!("flow definition status {status:?}")))?,
                     failure_reason: row.try_get("failure_reason")?,
                     custom_conditions: row.try_get("custom_conditions")?,
@@ -77,9 +77,9 @@ macro_rules! rows_sql {
                     serde_json::from_str(&classifiers).map_err(corrupt)?;
                 Ok(HumanLoop {
                     id: LoopId(row.try_get("id")?),
-                    name: $crate::names::HumanLoopName::parse(&name).map_err(corrupt)?,
+                    name: $crate::domain::names::HumanLoopName::parse(&name).map_err(corrupt)?,
                     flow_id: FlowId(row.try_get("flow_id")?),
-                    flow_name: $crate::names::FlowDefinitionName::parse(&flow_name)
+                    flow_name: $crate::domain::names::FlowDefinitionName::parse(&flow_name)
                         .map_err(corrupt)?,
                     status: HumanLoopStatus::parse(&status)
                         .ok_or_else(|| corrupt(format!("loop status {status:?}")))?,
@@ -128,8 +128,10 @@ macro_rules! rows_sql {
                 })
             }
 
-            pub fn task_ui(row: &$row) -> Result<$crate::task_uis::HumanTaskUi, StoreError> {
-                use $crate::task_uis::{
+            pub fn task_ui(
+                row: &$row,
+            ) -> Result<$crate::domain::task_uis::HumanTaskUi, StoreError> {
+                use $crate::domain::task_uis::{
                     HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus, UiTemplate,
                 };
                 let name: String = row.try_get("name")?;
@@ -138,7 +140,7 @@ macro_rules! rows_sql {
                 Ok(HumanTaskUi {
                     id: row.try_get("id")?,
                     spec: HumanTaskUiSpec {
-                        human_task_ui_name: $crate::names::HumanTaskUiName::parse(&name)
+                        human_task_ui_name: $crate::domain::names::HumanTaskUiName::parse(&name)
                             .map_err(corrupt)?,
                         ui_template: UiTemplate {
                             content: row.try_get("template")?,

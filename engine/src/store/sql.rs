@@ -10,60 +10,60 @@ macro_rules! sql_store {
              (SELECT COUNT(*) FROM work_team_members m WHERE m.team_id = t.id) AS member_count";
         const KEY_COLUMNS: &str = "id, name, status, created_at, revoked_at, sealed_secret";
 
-        fn user_from_row(row: &$row) -> Result<$crate::accounts::User, $crate::store::StoreError> {
+        fn user_from_row(row: &$row) -> Result<$crate::domain::accounts::User, $crate::store::StoreError> {
             use sqlx::Row as _;
             use $crate::store::StoreError;
             let email: String = row.try_get("email")?;
             let role: String = row.try_get("role")?;
-            Ok($crate::accounts::User {
-                id: $crate::accounts::UserId(row.try_get("id")?),
-                email: $crate::accounts::Email::parse(&email)
+            Ok($crate::domain::accounts::User {
+                id: $crate::domain::accounts::UserId(row.try_get("id")?),
+                email: $crate::domain::accounts::Email::parse(&email)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                role: $crate::accounts::Role::parse(&role)
+                role: $crate::domain::accounts::Role::parse(&role)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
+                created_at: $crate::domain::clock::Timestamp::from_millis(row.try_get("created_at")?),
                 last_login_at: row
                     .try_get::<Option<i64>, _>("last_login_at")?
-                    .map($crate::clock::Timestamp::from_millis),
+                    .map($crate::domain::clock::Timestamp::from_millis),
                 deactivated_at: row
                     .try_get::<Option<i64>, _>("deactivated_at")?
-                    .map($crate::clock::Timestamp::from_millis),
+                    .map($crate::domain::clock::Timestamp::from_millis),
                 sessions_valid_after: row
                     .try_get::<Option<i64>, _>("sessions_valid_after")?
-                    .map($crate::clock::Timestamp::from_millis),
+                    .map($crate::domain::clock::Timestamp::from_millis),
             })
         }
 
-        fn team_from_row(row: &$row) -> Result<$crate::teams::Team, $crate::store::StoreError> {
+        fn team_from_row(row: &$row) -> Result<$crate::domain::teams::Team, $crate::store::StoreError> {
             use sqlx::Row as _;
             let name: String = row.try_get("name")?;
-            Ok($crate::teams::Team {
-                id: $crate::teams::TeamId(row.try_get("id")?),
-                name: $crate::teams::WorkteamName::parse(&name)
+            Ok($crate::domain::teams::Team {
+                id: $crate::domain::teams::TeamId(row.try_get("id")?),
+                name: $crate::domain::teams::WorkteamName::parse(&name)
                     .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
                 description: row.try_get("description")?,
-                created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
+                created_at: $crate::domain::clock::Timestamp::from_millis(row.try_get("created_at")?),
                 member_count: row.try_get("member_count")?,
             })
         }
 
         fn key_from_row(
             row: &$row,
-        ) -> Result<($crate::keys::AccessKey, $crate::keys::SealedSecret), $crate::store::StoreError> {
+        ) -> Result<($crate::domain::keys::AccessKey, $crate::domain::keys::SealedSecret), $crate::store::StoreError> {
             use sqlx::Row as _;
             let id: String = row.try_get("id")?;
             let status: String = row.try_get("status")?;
-            let key = $crate::keys::AccessKey {
-                id: $crate::keys::AccessKeyId::parse(&id)
+            let key = $crate::domain::keys::AccessKey {
+                id: $crate::domain::keys::AccessKeyId::parse(&id)
                     .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
                 name: row.try_get("name")?,
-                status: $crate::keys::KeyStatus::from_stored(&status),
-                created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
+                status: $crate::domain::keys::KeyStatus::from_stored(&status),
+                created_at: $crate::domain::clock::Timestamp::from_millis(row.try_get("created_at")?),
                 revoked_at: row
                     .try_get::<Option<i64>, _>("revoked_at")?
-                    .map($crate::clock::Timestamp::from_millis),
+                    .map($crate::domain::clock::Timestamp::from_millis),
             };
-            Ok((key, $crate::keys::SealedSecret::from_stored(row.try_get("sealed_secret")?)))
+            Ok((key, $crate::domain::keys::SealedSecret::from_stored(row.try_get("sealed_secret")?)))
         }
 
         #[async_trait::async_trait]
@@ -84,7 +84,7 @@ macro_rules! sql_store {
             async fn create_user(
                 &self,
                 user: $crate::store::NewUser,
-            ) -> Result<$crate::accounts::User, $crate::store::StoreError> {
+            ) -> Result<$crate::domain::accounts::User, $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
                 let email = user.email.clone();
                 let row = sqlx::query(&format!(
@@ -128,8 +128,8 @@ macro_rules! sql_store {
 
             async fn find_user(
                 &self,
-                id: $crate::accounts::UserId,
-            ) -> Result<Option<$crate::accounts::User>, $crate::store::StoreError> {
+                id: $crate::domain::accounts::UserId,
+            ) -> Result<Option<$crate::domain::accounts::User>, $crate::store::StoreError> {
                 let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
                     .bind(id.0)
                     .fetch_optional(&self.pool)
@@ -139,8 +139,8 @@ macro_rules! sql_store {
 
             async fn find_login(
                 &self,
-                email: &$crate::accounts::Email,
-            ) -> Result<Option<$crate::accounts::LoginRecord>, $crate::store::StoreError> {
+                email: &$crate::domain::accounts::Email,
+            ) -> Result<Option<$crate::domain::accounts::LoginRecord>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let row = sqlx::query(&format!(
                     "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
@@ -149,9 +149,9 @@ macro_rules! sql_store {
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
-                Ok(Some($crate::accounts::LoginRecord {
+                Ok(Some($crate::domain::accounts::LoginRecord {
                     user: user_from_row(&row)?,
-                    password_hash: $crate::passwords::PasswordHash::from_stored(
+                    password_hash: $crate::domain::passwords::PasswordHash::from_stored(
                         row.try_get("password_hash")?,
                     ),
                 }))
@@ -159,7 +159,7 @@ macro_rules! sql_store {
 
             async fn list_users(
                 &self,
-            ) -> Result<Vec<$crate::accounts::User>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::accounts::User>, $crate::store::StoreError> {
                 let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
                     .fetch_all(&self.pool)
                     .await?;
@@ -174,9 +174,9 @@ macro_rules! sql_store {
 
             async fn record_login_success(
                 &self,
-                id: $crate::accounts::UserId,
+                id: $crate::domain::accounts::UserId,
                 client: &str,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
@@ -195,10 +195,10 @@ macro_rules! sql_store {
 
             async fn sign_in_lock(
                 &self,
-                id: $crate::accounts::UserId,
+                id: $crate::domain::accounts::UserId,
                 client: &str,
-                now: $crate::clock::Timestamp,
-            ) -> Result<Option<$crate::clock::Timestamp>, $crate::store::StoreError> {
+                now: $crate::domain::clock::Timestamp,
+            ) -> Result<Option<$crate::domain::clock::Timestamp>, $crate::store::StoreError> {
                 let until: Option<i64> = sqlx::query_scalar(
                     "SELECT locked_until FROM sign_in_locks \
                      WHERE user_id = $1 AND client = $2 AND locked_until > $3",
@@ -209,13 +209,13 @@ macro_rules! sql_store {
                 .fetch_optional(&self.pool)
                 .await?
                 .flatten();
-                Ok(until.map($crate::clock::Timestamp::from_millis))
+                Ok(until.map($crate::domain::clock::Timestamp::from_millis))
             }
 
             async fn record_login_failure(
                 &self,
                 failure: &$crate::store::SignInFailure<'_>,
-            ) -> Result<Option<$crate::clock::Timestamp>, $crate::store::StoreError> {
+            ) -> Result<Option<$crate::domain::clock::Timestamp>, $crate::store::StoreError> {
                 // One statement, so concurrent failures from several replicas all count. A lock
                 // that has run out, or failures older than the window, start the count afresh;
                 // every right-hand side reads the row as it was before the update.
@@ -246,12 +246,12 @@ macro_rules! sql_store {
                 .bind(failure.lock_until.as_millis())
                 .fetch_one(&self.pool)
                 .await?;
-                Ok(locked.map($crate::clock::Timestamp::from_millis))
+                Ok(locked.map($crate::domain::clock::Timestamp::from_millis))
             }
 
             async fn list_teams(
                 &self,
-            ) -> Result<Vec<$crate::teams::Team>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::teams::Team>, $crate::store::StoreError> {
                 let rows =
                     sqlx::query(&format!("SELECT {TEAM_COLUMNS} FROM work_teams t ORDER BY t.name"))
                         .fetch_all(&self.pool)
@@ -261,8 +261,8 @@ macro_rules! sql_store {
 
             async fn teams_of(
                 &self,
-                user: $crate::accounts::UserId,
-            ) -> Result<Vec<$crate::teams::Team>, $crate::store::StoreError> {
+                user: $crate::domain::accounts::UserId,
+            ) -> Result<Vec<$crate::domain::teams::Team>, $crate::store::StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT {TEAM_COLUMNS} FROM work_teams t \
                      JOIN work_team_members me ON me.team_id = t.id AND me.user_id = $1 \
@@ -276,8 +276,8 @@ macro_rules! sql_store {
 
             async fn create_access_key(
                 &self,
-                key: &$crate::keys::AccessKey,
-                sealed: &$crate::keys::SealedSecret,
+                key: &$crate::domain::keys::AccessKey,
+                sealed: &$crate::domain::keys::SealedSecret,
             ) -> Result<(), $crate::store::StoreError> {
                 sqlx::query(
                     "INSERT INTO access_keys (id, name, sealed_secret, status, created_at, revoked_at) \
@@ -297,7 +297,7 @@ macro_rules! sql_store {
 
             async fn list_access_keys(
                 &self,
-            ) -> Result<Vec<$crate::keys::AccessKey>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::keys::AccessKey>, $crate::store::StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT {KEY_COLUMNS} FROM access_keys ORDER BY created_at, id"
                 ))
@@ -308,8 +308,8 @@ macro_rules! sql_store {
 
             async fn find_access_key(
                 &self,
-                id: &$crate::keys::AccessKeyId,
-            ) -> Result<Option<($crate::keys::AccessKey, $crate::keys::SealedSecret)>, $crate::store::StoreError>
+                id: &$crate::domain::keys::AccessKeyId,
+            ) -> Result<Option<($crate::domain::keys::AccessKey, $crate::domain::keys::SealedSecret)>, $crate::store::StoreError>
             {
                 let row = sqlx::query(&format!("SELECT {KEY_COLUMNS} FROM access_keys WHERE id = $1"))
                     .bind(id.as_str())
@@ -320,9 +320,9 @@ macro_rules! sql_store {
 
             async fn revoke_access_key(
                 &self,
-                id: &$crate::keys::AccessKeyId,
-                now: $crate::clock::Timestamp,
-            ) -> Result<$crate::keys::AccessKey, $crate::store::StoreError> {
+                id: &$crate::domain::keys::AccessKeyId,
+                now: $crate::domain::clock::Timestamp,
+            ) -> Result<$crate::domain::keys::AccessKey, $crate::store::StoreError> {
                 let row = sqlx::query(&format!(
                     "UPDATE access_keys SET status = 'Inactive', revoked_at = COALESCE(revoked_at, $2) \
                      WHERE id = $1 RETURNING {KEY_COLUMNS}"
@@ -339,8 +339,8 @@ macro_rules! sql_store {
 
             async fn set_deactivated(
                 &self,
-                id: $crate::accounts::UserId,
-                at: Option<$crate::clock::Timestamp>,
+                id: $crate::domain::accounts::UserId,
+                at: Option<$crate::domain::clock::Timestamp>,
             ) -> Result<bool, $crate::store::StoreError> {
                 // Deactivating also ends every session begun so far; reactivating leaves that be.
                 let done = sqlx::query(
@@ -381,7 +381,7 @@ macro_rules! sql_store {
                 &self,
                 token_hash: &str,
             ) -> Result<
-                Option<($crate::store::Invitation, $crate::accounts::User)>,
+                Option<($crate::store::Invitation, $crate::domain::accounts::User)>,
                 $crate::store::StoreError,
             > {
                 use sqlx::Row as _;
@@ -396,7 +396,7 @@ macro_rules! sql_store {
                 .await?;
                 let Some(row) = row else { return Ok(None) };
                 let user = user_from_row(&row)?;
-                let ts = $crate::clock::Timestamp::from_millis;
+                let ts = $crate::domain::clock::Timestamp::from_millis;
                 Ok(Some((
                     $crate::store::Invitation {
                         token_hash: row.try_get("token_hash")?,
@@ -412,9 +412,9 @@ macro_rules! sql_store {
             async fn accept_invitation(
                 &self,
                 token_hash: &str,
-                password_hash: &$crate::passwords::PasswordHash,
-                now: $crate::clock::Timestamp,
-            ) -> Result<Option<$crate::accounts::User>, $crate::store::StoreError> {
+                password_hash: &$crate::domain::passwords::PasswordHash,
+                now: $crate::domain::clock::Timestamp,
+            ) -> Result<Option<$crate::domain::accounts::User>, $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
                 let user: Option<i64> = sqlx::query_scalar(
                     "UPDATE invitations SET accepted_at = $2 \
@@ -447,8 +447,8 @@ macro_rules! sql_store {
 
             async fn open_invitations(
                 &self,
-                now: $crate::clock::Timestamp,
-            ) -> Result<Vec<($crate::accounts::UserId, $crate::clock::Timestamp)>, $crate::store::StoreError>
+                now: $crate::domain::clock::Timestamp,
+            ) -> Result<Vec<($crate::domain::accounts::UserId, $crate::domain::clock::Timestamp)>, $crate::store::StoreError>
             {
                 let rows: Vec<(i64, i64)> = sqlx::query_as(
                     "SELECT user_id, MAX(expires_at) FROM invitations \
@@ -461,8 +461,8 @@ macro_rules! sql_store {
                     .into_iter()
                     .map(|(id, until)| {
                         (
-                            $crate::accounts::UserId(id),
-                            $crate::clock::Timestamp::from_millis(until),
+                            $crate::domain::accounts::UserId(id),
+                            $crate::domain::clock::Timestamp::from_millis(until),
                         )
                     })
                     .collect())

@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 
-use crate::clock::Timestamp;
-use crate::names::HumanTaskUiName;
-use crate::task_uis::{HumanTaskUi, HumanTaskUiSpec};
+use crate::domain::clock::Timestamp;
+use crate::domain::names::HumanTaskUiName;
+use crate::domain::task_uis::{HumanTaskUi, HumanTaskUiSpec};
 
 use super::StoreError;
 
@@ -38,9 +38,9 @@ macro_rules! task_uis_sql {
         impl $crate::store::TaskUiStore for $store {
             async fn create_task_ui(
                 &self,
-                spec: &$crate::task_uis::HumanTaskUiSpec,
-                now: $crate::clock::Timestamp,
-            ) -> Result<$crate::task_uis::HumanTaskUi, $crate::store::StoreError> {
+                spec: &$crate::domain::task_uis::HumanTaskUiSpec,
+                now: $crate::domain::clock::Timestamp,
+            ) -> Result<$crate::domain::task_uis::HumanTaskUi, $crate::store::StoreError> {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;
                 let tags = serde_json::to_string(&spec.tags)
@@ -66,8 +66,9 @@ macro_rules! task_uis_sql {
 
             async fn find_task_ui(
                 &self,
-                name: &$crate::names::HumanTaskUiName,
-            ) -> Result<Option<$crate::task_uis::HumanTaskUi>, $crate::store::StoreError> {
+                name: &$crate::domain::names::HumanTaskUiName,
+            ) -> Result<Option<$crate::domain::task_uis::HumanTaskUi>, $crate::store::StoreError>
+            {
                 let row = sqlx::query(&format!(
                     "SELECT {UI_COLUMNS} FROM human_task_uis WHERE name = $1"
                 ))
@@ -79,7 +80,7 @@ macro_rules! task_uis_sql {
 
             async fn list_task_uis(
                 &self,
-            ) -> Result<Vec<$crate::task_uis::HumanTaskUi>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::task_uis::HumanTaskUi>, $crate::store::StoreError> {
                 let rows = sqlx::query(&format!(
                     "SELECT {UI_COLUMNS} FROM human_task_uis WHERE status = 'Active' \
                      ORDER BY created_at DESC, id DESC"
@@ -91,7 +92,7 @@ macro_rules! task_uis_sql {
 
             async fn retire_task_ui(
                 &self,
-                name: &$crate::names::HumanTaskUiName,
+                name: &$crate::domain::names::HumanTaskUiName,
             ) -> Result<(), $crate::store::StoreError> {
                 let _writer = self.write_guard().await;
                 let changed =
@@ -110,7 +111,8 @@ macro_rules! task_uis_sql {
 
             async fn retired_task_uis(
                 &self,
-            ) -> Result<Vec<$crate::names::HumanTaskUiName>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::names::HumanTaskUiName>, $crate::store::StoreError>
+            {
                 let names: Vec<String> = sqlx::query_scalar(
                     "SELECT name FROM human_task_uis WHERE status = 'Deleting' ORDER BY name",
                 )
@@ -119,7 +121,7 @@ macro_rules! task_uis_sql {
                 names
                     .iter()
                     .map(|n| {
-                        $crate::names::HumanTaskUiName::parse(n)
+                        $crate::domain::names::HumanTaskUiName::parse(n)
                             .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))
                     })
                     .collect()
@@ -127,7 +129,7 @@ macro_rules! task_uis_sql {
 
             async fn delete_task_ui(
                 &self,
-                name: &$crate::names::HumanTaskUiName,
+                name: &$crate::domain::names::HumanTaskUiName,
             ) -> Result<(), $crate::store::StoreError> {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;

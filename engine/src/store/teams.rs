@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 
-use crate::accounts::UserId;
-use crate::clock::Timestamp;
-use crate::teams::{NewTeam, Team, TeamDetails, TeamUpdate, WorkteamName};
+use crate::domain::accounts::UserId;
+use crate::domain::clock::Timestamp;
+use crate::domain::teams::{NewTeam, Team, TeamDetails, TeamUpdate, WorkteamName};
 
 use super::StoreError;
 
@@ -133,8 +133,8 @@ macro_rules! teams_sql {
         impl $crate::store::TeamStore for $store {
             async fn find_team(
                 &self,
-                name: &$crate::teams::WorkteamName,
-            ) -> Result<Option<$crate::teams::Team>, $crate::store::StoreError> {
+                name: &$crate::domain::teams::WorkteamName,
+            ) -> Result<Option<$crate::domain::teams::Team>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let row = sqlx::query(
                     "SELECT t.id, t.name, t.description, t.created_at, \
@@ -146,20 +146,20 @@ macro_rules! teams_sql {
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
-                Ok(Some($crate::teams::Team {
-                    id: $crate::teams::TeamId(row.try_get("id")?),
-                    name: $crate::teams::WorkteamName::parse(&row.try_get::<String, _>("name")?)
+                Ok(Some($crate::domain::teams::Team {
+                    id: $crate::domain::teams::TeamId(row.try_get("id")?),
+                    name: $crate::domain::teams::WorkteamName::parse(&row.try_get::<String, _>("name")?)
                         .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
                     description: row.try_get("description")?,
-                    created_at: $crate::clock::Timestamp::from_millis(row.try_get("created_at")?),
+                    created_at: $crate::domain::clock::Timestamp::from_millis(row.try_get("created_at")?),
                     member_count: row.try_get("member_count")?,
                 }))
             }
 
             async fn team_names_of(
                 &self,
-                worker: $crate::accounts::UserId,
-            ) -> Result<Vec<$crate::teams::WorkteamName>, $crate::store::StoreError> {
+                worker: $crate::domain::accounts::UserId,
+            ) -> Result<Vec<$crate::domain::teams::WorkteamName>, $crate::store::StoreError> {
                 let names: Vec<String> = sqlx::query_scalar(
                     "SELECT t.name FROM work_teams t \
                      JOIN work_team_members m ON m.team_id = t.id WHERE m.user_id = $1 \
@@ -176,7 +176,7 @@ macro_rules! teams_sql {
                 names
                     .iter()
                     .map(|n| {
-                        $crate::teams::WorkteamName::parse(n)
+                        $crate::domain::teams::WorkteamName::parse(n)
                             .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))
                     })
                     .collect()
@@ -185,8 +185,8 @@ macro_rules! teams_sql {
             async fn put_worker_group(
                 &self,
                 name: &str,
-                members: &[$crate::accounts::UserId],
-                now: $crate::clock::Timestamp,
+                members: &[$crate::domain::accounts::UserId],
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
@@ -221,8 +221,8 @@ macro_rules! teams_sql {
 
             async fn create_team(
                 &self,
-                team: &$crate::teams::NewTeam,
-            ) -> Result<$crate::teams::Team, $crate::store::StoreError> {
+                team: &$crate::domain::teams::NewTeam,
+            ) -> Result<$crate::domain::teams::Team, $crate::store::StoreError> {
                 use $crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
                 let taken: Option<i64> =
@@ -262,10 +262,10 @@ macro_rules! teams_sql {
 
             async fn update_team(
                 &self,
-                name: &$crate::teams::WorkteamName,
-                update: &$crate::teams::TeamUpdate,
-                now: $crate::clock::Timestamp,
-            ) -> Result<$crate::teams::Team, $crate::store::StoreError> {
+                name: &$crate::domain::teams::WorkteamName,
+                update: &$crate::domain::teams::TeamUpdate,
+                now: $crate::domain::clock::Timestamp,
+            ) -> Result<$crate::domain::teams::Team, $crate::store::StoreError> {
                 use $crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
                 let id: Option<i64> =
@@ -318,7 +318,7 @@ macro_rules! teams_sql {
 
             async fn delete_team(
                 &self,
-                name: &$crate::teams::WorkteamName,
+                name: &$crate::domain::teams::WorkteamName,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
@@ -349,8 +349,8 @@ macro_rules! teams_sql {
 
             async fn team_details(
                 &self,
-                name: &$crate::teams::WorkteamName,
-            ) -> Result<Option<$crate::teams::TeamDetails>, $crate::store::StoreError> {
+                name: &$crate::domain::teams::WorkteamName,
+            ) -> Result<Option<$crate::domain::teams::TeamDetails>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let Some(team) = self.find_team(name).await? else {
                     return Ok(None);
@@ -375,12 +375,12 @@ macro_rules! teams_sql {
                 .bind(team.id.0)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(Some($crate::teams::TeamDetails {
+                Ok(Some($crate::domain::teams::TeamDetails {
                     notification_topic_arn: row.try_get("notification_topic_arn")?,
                     updated_at: row
                         .try_get::<Option<i64>, _>("updated_at")?
-                        .map($crate::clock::Timestamp::from_millis),
-                    members: members.into_iter().map($crate::accounts::UserId).collect(),
+                        .map($crate::domain::clock::Timestamp::from_millis),
+                    members: members.into_iter().map($crate::domain::accounts::UserId).collect(),
                     groups,
                     member_definitions: row.try_get("member_definitions")?,
                     worker_access: row.try_get("worker_access")?,
@@ -391,9 +391,9 @@ macro_rules! teams_sql {
 
             async fn add_team_member(
                 &self,
-                team: &$crate::teams::WorkteamName,
-                worker: $crate::accounts::UserId,
-                now: $crate::clock::Timestamp,
+                team: &$crate::domain::teams::WorkteamName,
+                worker: $crate::domain::accounts::UserId,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 let _writer = self.write_guard().await;
                 let added = sqlx::query(
@@ -418,8 +418,8 @@ macro_rules! teams_sql {
 
             async fn remove_team_member(
                 &self,
-                team: &$crate::teams::WorkteamName,
-                worker: $crate::accounts::UserId,
+                team: &$crate::domain::teams::WorkteamName,
+                worker: $crate::domain::accounts::UserId,
             ) -> Result<(), $crate::store::StoreError> {
                 let _writer = self.write_guard().await;
                 sqlx::query(
@@ -436,7 +436,7 @@ macro_rules! teams_sql {
             async fn ensure_worker_groups(
                 &self,
                 names: &[String],
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
                 for name in names {
@@ -455,9 +455,9 @@ macro_rules! teams_sql {
 
             async fn remove_team_group(
                 &self,
-                team: &$crate::teams::WorkteamName,
+                team: &$crate::domain::teams::WorkteamName,
                 group: &str,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
@@ -481,7 +481,7 @@ macro_rules! teams_sql {
             async fn worker_group_members(
                 &self,
                 group: &str,
-            ) -> Result<Vec<$crate::accounts::UserId>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::accounts::UserId>, $crate::store::StoreError> {
                 let ids: Vec<i64> = sqlx::query_scalar(
                     "SELECT m.user_id FROM worker_group_members m \
                      JOIN worker_groups g ON g.id = m.group_id WHERE g.name = $1 ORDER BY m.user_id",
@@ -489,14 +489,14 @@ macro_rules! teams_sql {
                 .bind(group)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(ids.into_iter().map($crate::accounts::UserId).collect())
+                Ok(ids.into_iter().map($crate::domain::accounts::UserId).collect())
             }
 
             async fn add_team_group(
                 &self,
-                team: &$crate::teams::WorkteamName,
+                team: &$crate::domain::teams::WorkteamName,
                 group: &str,
-                now: $crate::clock::Timestamp,
+                now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
                 let _writer = self.write_guard().await;

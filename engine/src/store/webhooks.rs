@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::webhooks::{DeliveryRecord, NewWebhook, Webhook, WebhookName};
+use crate::domain::webhooks::{DeliveryRecord, NewWebhook, Webhook, WebhookName};
 
 use super::StoreError;
 
@@ -35,8 +35,8 @@ macro_rules! webhooks_sql {
         impl $crate::store::WebhookStore for $store {
             async fn create_webhook(
                 &self,
-                webhook: &$crate::webhooks::NewWebhook,
-            ) -> Result<$crate::webhooks::Webhook, $crate::store::StoreError> {
+                webhook: &$crate::domain::webhooks::NewWebhook,
+            ) -> Result<$crate::domain::webhooks::Webhook, $crate::store::StoreError> {
                 let _writer = self.write_guard().await;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO webhooks (name, url, secret, flow_name, created_at) \
@@ -52,7 +52,7 @@ macro_rules! webhooks_sql {
                 .map_err($crate::store::conflict_or(|| {
                     format!("a webhook named {} already exists", webhook.name)
                 }))?;
-                Ok($crate::webhooks::Webhook {
+                Ok($crate::domain::webhooks::Webhook {
                     id,
                     name: webhook.name.as_str().to_owned(),
                     url: webhook.url.as_str().to_owned(),
@@ -63,7 +63,7 @@ macro_rules! webhooks_sql {
 
             async fn webhooks(
                 &self,
-            ) -> Result<Vec<$crate::webhooks::Webhook>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::webhooks::Webhook>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT id, name, url, flow_name, created_at FROM webhooks ORDER BY name",
@@ -72,12 +72,12 @@ macro_rules! webhooks_sql {
                 .await?;
                 rows.iter()
                     .map(|row| {
-                        Ok($crate::webhooks::Webhook {
+                        Ok($crate::domain::webhooks::Webhook {
                             id: row.try_get("id")?,
                             name: row.try_get("name")?,
                             url: row.try_get("url")?,
                             flow: row.try_get("flow_name")?,
-                            created_at: $crate::clock::Timestamp::from_millis(
+                            created_at: $crate::domain::clock::Timestamp::from_millis(
                                 row.try_get("created_at")?,
                             ),
                         })
@@ -87,7 +87,7 @@ macro_rules! webhooks_sql {
 
             async fn delete_webhook(
                 &self,
-                name: &$crate::webhooks::WebhookName,
+                name: &$crate::domain::webhooks::WebhookName,
             ) -> Result<bool, $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
                 // Deliveries go with the webhook (no cascade needs foreign keys switched on).
@@ -109,10 +109,11 @@ macro_rules! webhooks_sql {
 
             async fn deliveries(
                 &self,
-                webhook: Option<&$crate::webhooks::WebhookName>,
+                webhook: Option<&$crate::domain::webhooks::WebhookName>,
                 before: Option<i64>,
                 limit: u32,
-            ) -> Result<Vec<$crate::webhooks::DeliveryRecord>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::domain::webhooks::DeliveryRecord>, $crate::store::StoreError>
+            {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT d.id, w.name, d.event_id, d.attempts, d.last_status, d.last_error, \
@@ -126,20 +127,21 @@ macro_rules! webhooks_sql {
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?;
-                let at = |millis: Option<i64>| millis.map($crate::clock::Timestamp::from_millis);
+                let at =
+                    |millis: Option<i64>| millis.map($crate::domain::clock::Timestamp::from_millis);
                 rows.iter()
                     .map(|row| {
-                        Ok($crate::webhooks::DeliveryRecord {
+                        Ok($crate::domain::webhooks::DeliveryRecord {
                             id: row.try_get("id")?,
                             webhook: row.try_get("name")?,
                             event_id: row.try_get("event_id")?,
                             attempts: row.try_get("attempts")?,
                             last_status: row.try_get("last_status")?,
                             last_error: row.try_get("last_error")?,
-                            created_at: $crate::clock::Timestamp::from_millis(
+                            created_at: $crate::domain::clock::Timestamp::from_millis(
                                 row.try_get("created_at")?,
                             ),
-                            next_attempt_at: $crate::clock::Timestamp::from_millis(
+                            next_attempt_at: $crate::domain::clock::Timestamp::from_millis(
                                 row.try_get("next_attempt_at")?,
                             ),
                             delivered_at: at(row.try_get("delivered_at")?),

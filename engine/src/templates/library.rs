@@ -186,13 +186,13 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::names::HumanTaskUiName;
+    use crate::domain::names::HumanTaskUiName;
     use crate::templates::{ReadGrants, render};
 
     struct Links;
     impl ReadGrants for Links {
         fn grant(&self, reference: &str) -> Result<String, String> {
-            crate::blob_links::ObjectRef::parse(reference)
+            crate::templates::blob_links::ObjectRef::parse(reference)
                 .map(|o| format!("/blobs/{}/{}", o.bucket, o.key))
         }
     }

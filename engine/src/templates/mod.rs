@@ -3,6 +3,7 @@
 //! task page, so what an admin previews is what a worker sees.
 
 mod autoescape;
+pub mod blob_links;
 mod filters;
 pub mod frame;
 mod lax;

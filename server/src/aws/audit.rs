@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
-use loupe_engine::audit::ApiCall;
+use loupe_engine::domain::audit::ApiCall;
 use loupe_engine::store::Store;
 use tokio::sync::mpsc;
 

@@ -9,7 +9,7 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, Uri};
-use loupe_engine::keys::{AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::domain::keys::{AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::store::Store;
 use time::OffsetDateTime;
 use tokio::sync::OwnedSemaphorePermit;

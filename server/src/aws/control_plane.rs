@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use loupe_engine::clock::Timestamp;
-use loupe_engine::flows::RequestError;
-use loupe_engine::flows::validation::{MemberPath, Members, Rule, Shown, Violations};
-use loupe_engine::names::{FlowDefinitionName, HumanTaskUiName, NameError};
+use loupe_engine::domain::clock::Timestamp;
+use loupe_engine::domain::names::{FlowDefinitionName, HumanTaskUiName, NameError};
+use loupe_engine::domain::validation::RequestError;
+use loupe_engine::domain::validation::{MemberPath, Members, Rule, Shown, Violations};
 use loupe_engine::services::ReviewError;
 use serde_json::{Map, Value, json};
 
@@ -168,7 +168,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             Ok(reply(json!({})))
         }
         "RenderUiTemplate" => {
-            let grants = std::sync::Arc::new(loupe_engine::blob_links::SignedLinks {
+            let grants = std::sync::Arc::new(loupe_engine::templates::blob_links::SignedLinks {
                 signer: crate::blobs::signer(&state.master_key),
                 base: origin(&state, &headers),
                 clock: state.clock.clone(),
@@ -304,7 +304,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
                 .string("NameContains")
                 .map_err(|e| request_error(e.into()))?;
             if let Some(part) = contains
-                && loupe_engine::teams::WorkteamName::parse(part).is_err()
+                && loupe_engine::domain::teams::WorkteamName::parse(part).is_err()
             {
                 v.push(
                     root.path_of("NameContains"),
@@ -354,7 +354,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
 }
 
 /// `WorkteamName` (letters of either case, digits, hyphens).
-fn workteam_name(request: &Value) -> Result<loupe_engine::teams::WorkteamName, AwsError> {
+fn workteam_name(request: &Value) -> Result<loupe_engine::domain::teams::WorkteamName, AwsError> {
     let root = Members::of_request(request).map_err(|e| request_error(e.into()))?;
     let mut v = Violations::default();
     let path = root.path_of("WorkteamName");
@@ -363,17 +363,19 @@ fn workteam_name(request: &Value) -> Result<loupe_engine::teams::WorkteamName, A
         root.string("WorkteamName")
             .map_err(|e| request_error(e.into()))?,
     );
-    let name = raw.and_then(|raw| match loupe_engine::teams::WorkteamName::parse(raw) {
-        Ok(name) => Some(name),
-        Err(_) => {
-            v.push(
-                path.clone(),
-                Shown::text(raw),
-                Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-            );
-            None
-        }
-    });
+    let name = raw.and_then(
+        |raw| match loupe_engine::domain::teams::WorkteamName::parse(raw) {
+            Ok(name) => Some(name),
+            Err(_) => {
+                v.push(
+                    path.clone(),
+                    Shown::text(raw),
+                    Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
+                );
+                None
+            }
+        },
+    );
     v.finish().map_err(|e| request_error(e.into()))?;
     Ok(name.expect("recorded when absent or invalid"))
 }
@@ -384,7 +386,7 @@ fn workteam_name(request: &Value) -> Result<loupe_engine::teams::WorkteamName, A
 fn workteam_json(
     state: &AppState,
     headers: &HeaderMap,
-    details: &loupe_engine::teams::TeamDetails,
+    details: &loupe_engine::domain::teams::TeamDetails,
 ) -> Value {
     let account = state.reviews.account();
     let team = &details.team;
@@ -526,7 +528,7 @@ impl ListPage {
         v.finish().map_err(|e| request_error(e.into()))?;
         let filters = {
             let text = format!("{operation}|{after:?}|{before:?}|{ascending}");
-            loupe_engine::digest::sha256_hex(text.as_bytes(), 12)
+            loupe_engine::domain::digest::sha256_hex(text.as_bytes(), 12)
         };
         let mut page = Self {
             after,

@@ -10,7 +10,7 @@
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use loupe_engine::flows::RequestError;
+use loupe_engine::domain::validation::RequestError;
 use loupe_engine::services::ReviewError;
 use serde_json::json;
 

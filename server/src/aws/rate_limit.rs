@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use loupe_engine::keys::AccessKeyId;
+use loupe_engine::domain::keys::AccessKeyId;
 
 #[derive(Debug)]
 pub struct KeyRateLimit {

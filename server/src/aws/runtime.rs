@@ -6,9 +6,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use loupe_engine::flows::RequestError;
-use loupe_engine::loop_requests::{self, ListRequest};
-use loupe_engine::loops::HumanLoop;
+use loupe_engine::domain::loops::HumanLoop;
+use loupe_engine::domain::validation::RequestError;
+use loupe_engine::requests::human_loops::{self, ListRequest};
 use loupe_engine::services::ReviewError;
 use loupe_engine::store::LoopQuery;
 use serde_json::{Map, Value, json};
@@ -59,7 +59,7 @@ fn ok(body: Value) -> Response {
 }
 
 async fn start(State(state): State<AppState>, signed: Signed) -> Result<Response, AwsError> {
-    let request = loop_requests::parse_start(&json_body(&signed.body)?, state.reviews.account())
+    let request = human_loops::parse_start(&json_body(&signed.body)?, state.reviews.account())
         .map_err(request_error)?;
     let started = state
         .reviews
@@ -113,7 +113,7 @@ fn describe_body(state: &AppState, human_loop: &HumanLoop) -> Value {
 }
 
 async fn describe_named(state: AppState, name: &str) -> Result<Response, AwsError> {
-    let name = loop_requests::parse_loop_name(name).map_err(request_error)?;
+    let name = human_loops::parse_loop_name(name).map_err(request_error)?;
     let human_loop = state
         .reviews
         .find_human_loop(&name)
@@ -202,7 +202,7 @@ async fn dry_run(
     Path(name): Path<String>,
     signed: Signed,
 ) -> Result<Response, AwsError> {
-    let flow = loupe_engine::names::FlowDefinitionName::parse(&name)
+    let flow = loupe_engine::domain::names::FlowDefinitionName::parse(&name)
         .map_err(|e| AwsError::new(ErrorKind::Validation, e.to_string()))?;
     let body = json_body(&signed.body)?;
     let input = body
@@ -237,7 +237,7 @@ async fn dry_run(
 }
 
 async fn stop(State(state): State<AppState>, signed: Signed) -> Result<Response, AwsError> {
-    let name = loop_requests::parse_stop(&json_body(&signed.body)?).map_err(request_error)?;
+    let name = human_loops::parse_stop(&json_body(&signed.body)?).map_err(request_error)?;
     state
         .reviews
         .stop_human_loop(&name)
@@ -247,7 +247,7 @@ async fn stop(State(state): State<AppState>, signed: Signed) -> Result<Response,
 }
 
 async fn delete_named(state: AppState, name: &str) -> Result<Response, AwsError> {
-    let name = loop_requests::parse_loop_name(name).map_err(request_error)?;
+    let name = human_loops::parse_loop_name(name).map_err(request_error)?;
     match state.reviews.delete_human_loop(&name).await {
         Ok(()) => Ok(ok(json!({}))),
         // Spec 3.1.5 [IMPL]: a loop still running is a validation error, as the DG words it.

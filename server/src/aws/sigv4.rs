@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
-use loupe_engine::digest::hex;
+use loupe_engine::domain::digest::hex;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;

@@ -6,12 +6,12 @@
 use std::sync::Arc;
 
 use clap::Parser as _;
-use loupe_engine::arns::Account;
-use loupe_engine::clock::{Clock, SystemClock};
-use loupe_engine::flows::TaskLimits;
-use loupe_engine::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::domain::arns::Account;
+use loupe_engine::domain::clock::{Clock, SystemClock};
+use loupe_engine::domain::flows::TaskLimits;
+use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::services::Reviews;
-use loupe_engine::sign_in::LoginPolicy;
+use loupe_engine::services::sign_in::LoginPolicy;
 use loupe_engine::store::{self, Backend, NewUser};
 use loupe_engine::testing::TestDatabase;
 use loupe_server::aws::sigv4::{self, Credential, RequestParts};
@@ -36,7 +36,7 @@ pub struct Api {
     /// An engine on the same database, to act as a worker.
     pub reviews: Reviews,
     /// The worker in team "reviewers".
-    pub worker: loupe_engine::accounts::UserId,
+    pub worker: loupe_engine::domain::accounts::UserId,
     client: reqwest::Client,
     /// The server's process, when it runs in one of its own (benches measuring its memory).
     pub server_pid: Option<u32>,
@@ -146,10 +146,11 @@ impl Api {
             .unwrap();
         let worker = store
             .create_user(NewUser {
-                email: loupe_engine::accounts::Email::parse("w@test.local").unwrap(),
-                password_hash: loupe_engine::passwords::hash("worker password 123".into()).await,
-                role: loupe_engine::accounts::Role::Worker,
-                teams: vec![loupe_engine::teams::WorkteamName::parse("reviewers").unwrap()],
+                email: loupe_engine::domain::accounts::Email::parse("w@test.local").unwrap(),
+                password_hash: loupe_engine::domain::passwords::hash("worker password 123".into())
+                    .await,
+                role: loupe_engine::domain::accounts::Role::Worker,
+                teams: vec![loupe_engine::domain::teams::WorkteamName::parse("reviewers").unwrap()],
                 created_at: SystemClock.now(),
             })
             .await

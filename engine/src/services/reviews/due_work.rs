@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::{ReviewError, Reviews};
-use crate::output_store::OutputStore;
+use crate::output::writer::OutputStore;
 
 /// What one run of the scheduled work did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

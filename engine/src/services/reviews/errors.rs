@@ -1,6 +1,6 @@
 //! The engine's one error type for its services, and the rule a request breaks.
 
-use crate::flows::RequestError;
+use crate::domain::validation::RequestError;
 use crate::store::{StoreError, TaskRefusal};
 
 /// The engine's errors, in domain words. The API maps them to AWS error types, the UI to

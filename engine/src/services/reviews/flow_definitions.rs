@@ -6,14 +6,14 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::{ReviewError, Reviews};
-use crate::arns::WorkteamRef;
 use crate::conditions::{CompiledConditions, CustomFlowConditions, RequestSource};
-use crate::flows::{FlowDefinitionSpec, FlowDefinitionStatus};
-use crate::loops::FlowDefinition;
-use crate::names::FlowDefinitionName;
+use crate::domain::arns::WorkteamRef;
+use crate::domain::flows::{FlowDefinitionSpec, FlowDefinitionStatus};
+use crate::domain::loops::FlowDefinition;
+use crate::domain::names::FlowDefinitionName;
+use crate::domain::task_uis::HumanTaskUiStatus;
 use crate::output::S3OutputPath;
 use crate::store::{FlowDeletion, NewFlowDefinition};
-use crate::task_uis::HumanTaskUiStatus;
 
 /// A flow definition as a start needs it: the definition, and whether its task UI is still
 /// active (a retired UI takes no new loops, spec 3.3.4).

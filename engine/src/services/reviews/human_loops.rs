@@ -6,13 +6,13 @@ use serde_json::Value;
 
 use super::flow_definitions::FlowRules;
 use super::{ReviewError, Reviews};
-use crate::arns::HumanLoopArn;
 use crate::conditions::{ActivationReport, HumanLoopActivationOutput, Inference, to_a2i_case};
-use crate::loops::{
+use crate::domain::arns::HumanLoopArn;
+use crate::domain::loops::{
     ContentClassifier, FlowDefinition, HumanLoop, InputDigest, MAX_INPUT_CONTENT_BYTES,
     NewHumanLoop, StartOutcome,
 };
-use crate::names::{FlowDefinitionName, HumanLoopName};
+use crate::domain::names::{FlowDefinitionName, HumanLoopName};
 
 /// `StartHumanLoop`, parsed.
 #[derive(Debug, Clone)]

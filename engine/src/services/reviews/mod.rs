@@ -8,14 +8,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use crate::arns::Account;
-use crate::clock::{Clock, Timestamp};
-use crate::flows::TaskLimits;
-use crate::group_commit::{GroupCommit, LoopStarts, TaskWorkBatches};
-use crate::instances::InstanceId;
+use crate::domain::arns::Account;
+use crate::domain::clock::{Clock, Timestamp};
+use crate::domain::flows::TaskLimits;
+use crate::domain::loops::FlowId;
+use crate::domain::names::FlowDefinitionName;
+use crate::infra::group_commit::{GroupCommit, LoopStarts, TaskWorkBatches};
+use crate::infra::instances::InstanceId;
 use crate::lifecycle::OutputFinisher;
-use crate::loops::FlowId;
-use crate::names::FlowDefinitionName;
 use crate::store::Store;
 
 mod due_work;
@@ -95,7 +95,7 @@ impl Reviews {
     }
 
     /// Makes the output files this engine's scheduled work leases ones of `instance`: the lease
-    /// ends as soon as the instance stops beating its heartbeat (see [`crate::instances`]).
+    /// ends as soon as the instance stops beating its heartbeat (see [`crate::infra::instances`]).
     /// Without one, a lease only runs out (after 60 s).
     pub fn with_instance(mut self, instance: InstanceId) -> Self {
         self.instance = Some(instance);

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{ReviewError, Reviews};
-use crate::names::HumanTaskUiName;
-use crate::task_uis::{
+use crate::domain::names::HumanTaskUiName;
+use crate::domain::task_uis::{
     HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus, RenderRequest, TemplateSource,
 };
 use crate::templates::{self, ReadGrants, TemplateError};

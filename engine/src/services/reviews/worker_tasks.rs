@@ -5,9 +5,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::{ReviewError, Reviews};
-use crate::accounts::UserId;
-use crate::loops::{ClaimedTask, FlowDefinition, FlowId, HumanLoop, Task, TaskId, TaskStatus};
-use crate::names::FlowDefinitionName;
+use crate::domain::accounts::UserId;
+use crate::domain::loops::{
+    ClaimedTask, FlowDefinition, FlowId, HumanLoop, Task, TaskId, TaskStatus,
+};
+use crate::domain::names::FlowDefinitionName;
 use crate::store::{StoreError, SubmitReceipt, TaskDone, TaskWork};
 
 /// A batch answered a claim with a submit's outcome or the other way round.

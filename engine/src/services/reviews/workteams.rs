@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::{ReviewError, Reviews};
-use crate::teams::{NewTeam, TeamDetails, TeamUpdate, WorkteamName};
-use crate::workteam_requests;
+use crate::domain::teams::{NewTeam, TeamDetails, TeamUpdate, WorkteamName};
+use crate::requests::workteams;
 
 fn to_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).expect("plain data serializes")
@@ -14,8 +14,8 @@ impl Reviews {
     /// `CreateWorkteam`: the groups its member definitions name are created (empty) when they
     /// do not exist yet; admins put workers in them.
     pub async fn create_workteam(&self, request: &Value) -> Result<TeamDetails, ReviewError> {
-        let spec = workteam_requests::parse_create(request)?;
-        let groups = workteam_requests::group_names(&spec.member_definitions);
+        let spec = workteams::parse_create(request)?;
+        let groups = workteams::group_names(&spec.member_definitions);
         let now = self.now();
         self.store.ensure_worker_groups(&groups, now).await?;
         self.store
@@ -35,12 +35,12 @@ impl Reviews {
 
     /// `UpdateWorkteam`: member definitions replace the team's groups.
     pub async fn update_workteam(&self, request: &Value) -> Result<TeamDetails, ReviewError> {
-        let change = workteam_requests::parse_update(request)?;
+        let change = workteams::parse_update(request)?;
         let now = self.now();
         let groups = change
             .member_definitions
             .as_ref()
-            .map(|d| workteam_requests::group_names(d));
+            .map(|d| workteams::group_names(d));
         if let Some(groups) = &groups {
             self.store.ensure_worker_groups(groups, now).await?;
         }

@@ -1,0 +1,31 @@
+//! The domain: Loupe's resources and their rules as plain types, with no storage and no HTTP.
+//! Each type is built by its parser, so a value that exists is valid.
+//!
+//! * Names and references: [`names`] (flow definitions, task UIs, loops), [`arns`], [`teams`]
+//!   (work team names and membership).
+//! * What callers define: [`flows`] (flow definitions), [`task_uis`] (worker task templates),
+//!   [`webhooks`], [`keys`] (API access keys), [`accounts`] and [`passwords`] (people who sign in).
+//! * What happens to them: [`loops`] (human loops and tasks as stored), [`events`] (status-change
+//!   events), [`pricing`] and [`spend`] (worker pay), [`dashboard`] (the admin's figures),
+//!   [`audit`] (the API's call log).
+//! * Shared vocabulary: [`validation`] (a request member and the rule it breaks), [`clock`],
+//!   [`digest`].
+
+pub mod accounts;
+pub mod arns;
+pub mod audit;
+pub mod clock;
+pub mod dashboard;
+pub mod digest;
+pub mod events;
+pub mod flows;
+pub mod keys;
+pub mod loops;
+pub mod names;
+pub mod passwords;
+pub mod pricing;
+pub mod spend;
+pub mod task_uis;
+pub mod teams;
+pub mod validation;
+pub mod webhooks;

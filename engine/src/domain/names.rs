@@ -1,0 +1,263 @@
+//! Names of the A2I resources callers create: flow definitions, human task UIs and human loops
+//! (spec 2.1). Work team names allow upper case and live in [`crate::domain::teams::WorkteamName`].
+//!
+//! All three are 1-63 characters of lower-case letters, digits and hyphens, starting and ending
+//! with a letter or digit; runs of hyphens inside are allowed (`a--b`). The model's regexes are
+//! matched against the whole value and are checked by hand here.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Shortest and longest name, in characters, for all three kinds.
+pub const MIN_NAME_CHARS: usize = 1;
+pub const MAX_NAME_CHARS: usize = 63;
+
+/// A rule of spec 2.1 that a rejected name breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRule {
+    /// Shorter than [`MIN_NAME_CHARS`] (the empty name).
+    TooShort,
+    /// Longer than [`MAX_NAME_CHARS`].
+    TooLong,
+    /// Does not match the model's pattern.
+    Pattern,
+}
+
+/// A name that breaks one or more rules. Every broken rule is listed, because AWS reports the
+/// length and the pattern of one member as separate validation errors.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct NameError {
+    /// The API member, e.g. `FlowDefinitionName`.
+    pub field: &'static str,
+    pub value: String,
+    /// The model's regular expression for this kind of name.
+    pub pattern: &'static str,
+    pub broken: Vec<NameRule>,
+}
+
+impl NameError {
+    fn describe(&self) -> String {
+        let length = self.value.chars().count();
+        let reasons: Vec<String> = self
+            .broken
+            .iter()
+            .map(|rule| match rule {
+                NameRule::TooShort => "a name is required".to_owned(),
+                NameRule::TooLong => {
+                    format!("it has {length} characters, more than the {MAX_NAME_CHARS} allowed")
+                }
+                NameRule::Pattern => format!(
+                    "it must match {} (lower-case letters and digits, hyphens only between them)",
+                    self.pattern
+                ),
+            })
+            .collect();
+        format!(
+            "invalid {} {:?}: {}",
+            self.field,
+            self.value,
+            reasons.join("; ")
+        )
+    }
+}
+
+/// Checks a lower-case A2I name. `max_alphanumerics` is the repetition bound some patterns carry
+/// (`{0,62}` allows 63 letters and digits at most); `None` for patterns ending in `*`.
+fn check(
+    field: &'static str,
+    pattern: &'static str,
+    max_alphanumerics: Option<usize>,
+    raw: &str,
+) -> Result<String, NameError> {
+    let length = raw.chars().count();
+    let mut broken = Vec::new();
+    if length < MIN_NAME_CHARS {
+        broken.push(NameRule::TooShort);
+    }
+    if length > MAX_NAME_CHARS {
+        broken.push(NameRule::TooLong);
+    }
+    let alphanumerics = raw
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .count();
+    let matches =
+        is_lower_case_name(raw) && max_alphanumerics.is_none_or(|max| alphanumerics <= max);
+    if !matches {
+        broken.push(NameRule::Pattern);
+    }
+    if broken.is_empty() {
+        Ok(raw.to_owned())
+    } else {
+        Err(NameError {
+            field,
+            value: raw.to_owned(),
+            pattern,
+            broken,
+        })
+    }
+}
+
+/// `[a-z0-9](-*[a-z0-9])*` over the whole value, any length.
+pub fn is_lower_case_name(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !raw.starts_with('-')
+        && !raw.ends_with('-')
+}
+
+macro_rules! lower_case_name {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $pattern:literal, $max_alphanumerics:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// The API member this name travels in.
+            pub const FIELD: &'static str = $field;
+            /// The model's pattern, quoted in error messages.
+            pub const PATTERN: &'static str = $pattern;
+
+            pub fn parse(raw: &str) -> Result<Self, NameError> {
+                check(Self::FIELD, Self::PATTERN, $max_alphanumerics, raw).map(Self)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = NameError;
+
+            fn try_from(raw: String) -> Result<Self, NameError> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(name: $name) -> String {
+                name.0
+            }
+        }
+    };
+}
+
+lower_case_name!(
+    /// A flow definition's name (`[a-z0-9](-*[a-z0-9]){0,62}`, 1-63 characters).
+    FlowDefinitionName,
+    "FlowDefinitionName",
+    "[a-z0-9](-*[a-z0-9]){0,62}",
+    Some(MAX_NAME_CHARS)
+);
+
+lower_case_name!(
+    /// A human task UI's (worker task template's) name (`[a-z0-9](-*[a-z0-9])*`, 1-63 characters).
+    HumanTaskUiName,
+    "HumanTaskUiName",
+    "[a-z0-9](-*[a-z0-9])*",
+    None
+);
+
+lower_case_name!(
+    /// A human loop's name (`^[a-z0-9](-*[a-z0-9])*$`, 1-63 characters), unique per account and
+    /// region. The live service once let a capitalised name through (spec 2.1, [OBS]); Loupe
+    /// enforces the pattern.
+    HumanLoopName,
+    "HumanLoopName",
+    "^[a-z0-9](-*[a-z0-9])*$",
+    None
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: [&str; 6] = ["a", "0", "my-flow", "a--b", "a-1-b", "x9"];
+    const BAD: [&str; 8] = ["-a", "a-", "-", "My-flow", "a_b", "a b", "a.b", "é"];
+
+    #[test]
+    fn all_three_kinds_accept_lower_case_names_with_inner_hyphens() {
+        let max = "a".repeat(63);
+        for good in GOOD.into_iter().chain([max.as_str()]) {
+            assert_eq!(FlowDefinitionName::parse(good).unwrap().as_str(), good);
+            assert_eq!(HumanTaskUiName::parse(good).unwrap().as_str(), good);
+            assert_eq!(HumanLoopName::parse(good).unwrap().as_str(), good);
+        }
+    }
+
+    #[test]
+    fn all_three_kinds_refuse_what_the_pattern_refuses() {
+        for bad in BAD {
+            for err in [
+                FlowDefinitionName::parse(bad).unwrap_err(),
+                HumanTaskUiName::parse(bad).unwrap_err(),
+                HumanLoopName::parse(bad).unwrap_err(),
+            ] {
+                assert_eq!(err.broken, vec![NameRule::Pattern], "{bad:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_empty_name_breaks_both_length_and_pattern() {
+        let err = HumanLoopName::parse("").unwrap_err();
+        assert_eq!(err.broken, vec![NameRule::TooShort, NameRule::Pattern]);
+        assert!(err.to_string().contains("a name is required"), "{err}");
+    }
+
+    #[test]
+    fn sixty_four_characters_are_too_many() {
+        let long = "a".repeat(64);
+        // `{0,62}` caps the letters and digits too, so the flow definition pattern fails as well;
+        // the patterns ending in `*` only fail on length.
+        assert_eq!(
+            FlowDefinitionName::parse(&long).unwrap_err().broken,
+            vec![NameRule::TooLong, NameRule::Pattern]
+        );
+        assert_eq!(
+            HumanTaskUiName::parse(&long).unwrap_err().broken,
+            vec![NameRule::TooLong]
+        );
+        assert_eq!(
+            HumanLoopName::parse(&long).unwrap_err().broken,
+            vec![NameRule::TooLong]
+        );
+        // 63 characters with hyphens: fine for every kind.
+        let hyphens = format!("a{}b", "-".repeat(61));
+        assert!(FlowDefinitionName::parse(&hyphens).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_field_and_the_rule() {
+        let err = FlowDefinitionName::parse("My-Flow").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("FlowDefinitionName"), "{text}");
+        assert!(text.contains("\"My-Flow\""), "{text}");
+        assert!(text.contains("[a-z0-9](-*[a-z0-9]){0,62}"), "{text}");
+        let err = HumanTaskUiName::parse(&"b".repeat(70)).unwrap_err();
+        assert!(err.to_string().contains("70 characters, more than the 63"));
+        assert_eq!(err.field, "HumanTaskUiName");
+        assert_eq!(HumanLoopName::PATTERN, "^[a-z0-9](-*[a-z0-9])*$");
+    }
+
+    #[test]
+    fn names_serialise_as_plain_strings_and_are_checked_when_read_back() {
+        let name = HumanLoopName::parse("loop-0001").unwrap();
+        assert_eq!(serde_json::to_string(&name).unwrap(), "\"loop-0001\"");
+        let back: HumanLoopName = serde_json::from_str("\"loop-0001\"").unwrap();
+        assert_eq!(back, name);
+        assert!(serde_json::from_str::<HumanLoopName>("\"Loop\"").is_err());
+    }
+}

@@ -1,0 +1,118 @@
+//! Work teams: named groups of workers that flow definitions send tasks to.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::clock::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TeamId(pub i64);
+
+/// A work team's name: 1-63 characters, letters, digits and inner hyphens
+/// (SageMaker's `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WorkteamName(String);
+
+impl WorkteamName {
+    pub fn parse(raw: &str) -> Result<Self, InvalidWorkteamName> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 63
+            && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !raw.starts_with('-')
+            && !raw.ends_with('-');
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidWorkteamName(raw.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for WorkteamName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "invalid work team name {0:?}: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit"
+)]
+pub struct InvalidWorkteamName(pub String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: TeamId,
+    pub name: WorkteamName,
+    pub description: String,
+    pub created_at: Timestamp,
+    pub member_count: i64,
+}
+
+/// A team with everything Describe shows: its settings, its workers and its groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamDetails {
+    pub team: Team,
+    /// `NotificationConfiguration.NotificationTopicArn`: kept and shown; Loupe sends no SNS.
+    pub notification_topic_arn: Option<String>,
+    /// Workers who are members directly.
+    pub members: Vec<crate::domain::accounts::UserId>,
+    /// Named worker groups whose members are members too.
+    pub groups: Vec<String>,
+    pub updated_at: Option<Timestamp>,
+    /// `MemberDefinitions` as the API caller sent them (JSON); none for teams made in Loupe.
+    pub member_definitions: Option<String>,
+    /// `WorkerAccessConfiguration` as sent (JSON).
+    pub worker_access: Option<String>,
+    /// `Tags` as sent (JSON).
+    pub tags: Option<String>,
+}
+
+/// A team to create.
+#[derive(Debug, Clone)]
+pub struct NewTeam {
+    pub name: WorkteamName,
+    pub description: String,
+    pub notification_topic_arn: Option<String>,
+    /// Worker groups that must exist already.
+    pub groups: Vec<String>,
+    pub created_at: Timestamp,
+    /// API settings kept for Describe (JSON), see [`TeamDetails`].
+    pub member_definitions: Option<String>,
+    pub worker_access: Option<String>,
+    pub tags: Option<String>,
+}
+
+/// What an update changes; `None` leaves a setting alone.
+#[derive(Debug, Clone, Default)]
+pub struct TeamUpdate {
+    pub description: Option<String>,
+    /// `Some(None)` removes the topic.
+    pub notification_topic_arn: Option<Option<String>>,
+    /// Replaces the team's groups.
+    pub groups: Option<Vec<String>>,
+    /// Replaces the stored `MemberDefinitions` (JSON).
+    pub member_definitions: Option<String>,
+    /// Replaces the stored `WorkerAccessConfiguration` (JSON).
+    pub worker_access: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_sagemaker_pattern() {
+        for good in ["a", "Team-1", "a--b", &"x".repeat(63)] {
+            assert!(WorkteamName::parse(good).is_ok(), "{good}");
+        }
+        for bad in ["", "-a", "a-", "a_b", "a b", &"x".repeat(64)] {
+            assert!(WorkteamName::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
