@@ -11,6 +11,7 @@ use loupe_engine::domain::arns::Account;
 use loupe_engine::domain::clock::{Clock, ManualClock, Timestamp};
 use loupe_engine::domain::dashboard;
 use loupe_engine::domain::flows::TaskLimits;
+use loupe_engine::domain::instances::InstanceId;
 use loupe_engine::domain::keys::MasterKey;
 use loupe_engine::domain::loops::{
     ContentClassifier, FailureCode, HumanLoopStatus, TaskId, TaskStatus,
@@ -20,7 +21,6 @@ use loupe_engine::domain::passwords;
 use loupe_engine::domain::task_uis::HumanTaskUiStatus;
 use loupe_engine::domain::teams::{NewTeam, TeamUpdate, WorkteamName};
 use loupe_engine::domain::webhooks::{self, NewWebhook, WebhookName, WebhookSecret, WebhookUrl};
-use loupe_engine::infra::instances::InstanceId;
 use loupe_engine::lifecycle::worker_id;
 use loupe_engine::output::writer::{OutputStore, OutputStoreConfig};
 use loupe_engine::services::{ReviewError, Reviews, StartRequest};

@@ -114,8 +114,8 @@ pub struct ServeArgs {
     /// so a restarted replica keeps it. Background work a replica leased goes to the others
     /// about 10 s after it stops, and back to it at once when it starts again. Every live
     /// replica needs its own.
-    #[arg(long, env = "LOUPE_INSTANCE_ID", value_parser = loupe_engine::infra::instances::InstanceId::parse)]
-    pub instance_id: Option<loupe_engine::infra::instances::InstanceId>,
+    #[arg(long, env = "LOUPE_INSTANCE_ID", value_parser = loupe_engine::domain::instances::InstanceId::parse)]
+    pub instance_id: Option<loupe_engine::domain::instances::InstanceId>,
 }
 
 /// What one server lets its clients use: memory, connections, time.

@@ -122,7 +122,7 @@ pub async fn start_with(
         .map_err(|e| anyhow::anyhow!("region and account id: {e}"))?;
     // Before any background work: what an earlier run of this instance leased is free again.
     let instance = args.instance_id.clone().unwrap_or_else(|| {
-        loupe_engine::infra::instances::InstanceId::for_this_host(
+        loupe_engine::domain::instances::InstanceId::for_this_host(
             listener.local_addr().map_or(0, |addr| addr.port()),
         )
     });
@@ -130,7 +130,7 @@ pub async fn start_with(
         .start_instance(&instance, clock.now())
         .await
         .context("recording this instance")?;
-    tokio::spawn(loupe_engine::infra::instances::beat(
+    tokio::spawn(loupe_engine::infra::heartbeat::beat(
         store.clone(),
         clock.clone(),
         instance.clone(),

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use loupe_engine::domain::clock::Clock;
+use loupe_engine::domain::instances::InstanceId;
 use loupe_engine::domain::keys::MasterKey;
 use loupe_engine::domain::webhooks::{self, AttemptOutcome, PendingDelivery};
-use loupe_engine::infra::instances::InstanceId;
 use loupe_engine::store::{Store, StoreError};
 
 /// How often due deliveries are looked for.

@@ -1,5 +1,5 @@
 //! People who sign in to Loupe: their identity, role and password rules. Signing in is
-//! [`crate::services::sign_in`].
+//! `services::sign_in`.
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
 //! Human loops and their tasks as stored: statuses, failure codes, what a start records, and what
-//! a worker holds. The transitions between statuses are in [`crate::lifecycle`].
+//! a worker holds. The transitions between statuses are in `lifecycle`, a layer above.
 
 use std::fmt;
 

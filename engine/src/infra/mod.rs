@@ -2,4 +2,4 @@
 //! instances whose heartbeats bound the leases on background work.
 
 pub mod group_commit;
-pub mod instances;
+pub mod heartbeat;

@@ -9,8 +9,8 @@ use crate::conditions::{ActivationReport, to_a2i_case};
 use crate::domain::accounts::UserId;
 use crate::domain::arns::Account;
 use crate::domain::clock::Timestamp;
-use crate::domain::events::{EventId, FinalStatus, StatusChange};
 use crate::domain::loops::{FlowDefinition, HumanLoop, HumanLoopStatus, SubmittedAnswer};
+use crate::output::events::{EventId, FinalStatus, StatusChange};
 
 use super::Ending;
 use crate::output::{HumanAnswer, LoopInput, OutputJson, OutputLocation};

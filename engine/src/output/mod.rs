@@ -9,6 +9,7 @@
 //! compare files byte for byte. Sorting is done here rather than left to `serde_json::Map`, whose
 //! order flips to insertion order if any crate in the build enables `preserve_order`.
 
+pub mod events;
 pub mod s3_names;
 pub mod writer;
 

@@ -19,7 +19,16 @@ use crate::domain::validation::{
     MemberPath, Members, Pattern, ReferenceError, ReferenceKind, RequestError, Rule, Shown,
     StringRule, Violations,
 };
-use crate::services::StartRequest;
+
+/// `StartHumanLoop`, parsed.
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    pub name: HumanLoopName,
+    pub flow: FlowDefinitionName,
+    /// The caller's `InputContent`, a JSON document as text.
+    pub input_content: String,
+    pub content_classifiers: Vec<ContentClassifier>,
+}
 
 /// `MaxResults` when the caller gives none (AWS does not say; moto uses 100 too).
 pub const DEFAULT_MAX_RESULTS: u32 = 100;

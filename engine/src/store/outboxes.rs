@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 
 use crate::domain::clock::Timestamp;
+use crate::domain::instances::InstanceId;
 use crate::domain::webhooks::{AttemptOutcome, PendingDelivery};
-use crate::infra::instances::InstanceId;
 
 use super::StoreError;
 
@@ -24,13 +24,13 @@ pub trait OutboxStore {
     /// Records that `instance` is alive at `now`.
     async fn heartbeat(&self, instance: &InstanceId, now: Timestamp) -> Result<(), StoreError>;
     /// An instance starting: its first heartbeat, and the leases an earlier run of it held end
-    /// now (it has nothing in flight yet). Instances silent for [`crate::infra::instances::FORGET_AFTER`]
+    /// now (it has nothing in flight yet). Instances silent for [`crate::domain::instances::FORGET_AFTER`]
     /// are forgotten.
     async fn start_instance(&self, instance: &InstanceId, now: Timestamp)
     -> Result<(), StoreError>;
     /// Leases up to `limit` output files due at `now` until `lease_until`, to `holder` (a lease
     /// without a holder only runs out). Leases of holders gone at `now` (see
-    /// [`crate::infra::instances::HEARTBEAT_TIMEOUT`]) end first, so their files are due at once.
+    /// [`crate::domain::instances::HEARTBEAT_TIMEOUT`]) end first, so their files are due at once.
     async fn lease_outputs(
         &self,
         now: Timestamp,
@@ -79,7 +79,7 @@ macro_rules! outboxes_sql {
         impl $crate::store::OutboxStore for $store {
             async fn heartbeat(
                 &self,
-                instance: &$crate::infra::instances::InstanceId,
+                instance: &$crate::domain::instances::InstanceId,
                 now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 // One writer at a time on SQLite; nothing on PostgreSQL.
@@ -97,11 +97,11 @@ macro_rules! outboxes_sql {
 
             async fn start_instance(
                 &self,
-                instance: &$crate::infra::instances::InstanceId,
+                instance: &$crate::domain::instances::InstanceId,
                 now: $crate::domain::clock::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
                 let forget_before = now.as_millis().saturating_sub(
-                    i64::try_from($crate::infra::instances::FORGET_AFTER.as_millis()).unwrap_or(i64::MAX),
+                    i64::try_from($crate::domain::instances::FORGET_AFTER.as_millis()).unwrap_or(i64::MAX),
                 );
                 let mut tx = self.begin_write().await?;
                 sqlx::query("DELETE FROM instances WHERE heartbeat_at < $1")
@@ -143,7 +143,7 @@ macro_rules! outboxes_sql {
                 now: $crate::domain::clock::Timestamp,
                 lease_until: $crate::domain::clock::Timestamp,
                 limit: u32,
-                holder: Option<&$crate::infra::instances::InstanceId>,
+                holder: Option<&$crate::domain::instances::InstanceId>,
             ) -> Result<Vec<$crate::store::PendingOutput>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
@@ -160,7 +160,7 @@ macro_rules! outboxes_sql {
                     ")"
                 ))
                 .bind(now.as_millis())
-                .bind($crate::infra::instances::alive_after(now).as_millis())
+                .bind($crate::domain::instances::alive_after(now).as_millis())
                 .execute(&mut *tx)
                 .await?;
                 let rows = sqlx::query(concat!(
@@ -246,7 +246,7 @@ macro_rules! outboxes_sql {
                 now: $crate::domain::clock::Timestamp,
                 lease_until: $crate::domain::clock::Timestamp,
                 limit: u32,
-                holder: Option<&$crate::infra::instances::InstanceId>,
+                holder: Option<&$crate::domain::instances::InstanceId>,
             ) -> Result<Vec<$crate::domain::webhooks::PendingDelivery>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
@@ -262,7 +262,7 @@ macro_rules! outboxes_sql {
                     ")"
                 ))
                 .bind(now.as_millis())
-                .bind($crate::infra::instances::alive_after(now).as_millis())
+                .bind($crate::domain::instances::alive_after(now).as_millis())
                 .execute(&mut *tx)
                 .await?;
                 // Due, and the output.json its event announces (if any) is written: a receiver

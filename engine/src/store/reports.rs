@@ -23,7 +23,7 @@ pub struct StoredEvent {
 #[async_trait]
 pub trait ReportStore {
     /// Events numbered above `seq`, ascending. On PostgreSQL a number can become visible after
-    /// a higher one: read through an [`crate::services::event_feed::SeqTracker`].
+    /// a higher one: read through an `services::event_feed::SeqTracker`.
     async fn events_after(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
     /// The highest event number so far, 0 when there is none.
     async fn last_event_seq(&self) -> Result<i64, StoreError>;

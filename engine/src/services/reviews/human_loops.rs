@@ -13,16 +13,7 @@ use crate::domain::loops::{
     NewHumanLoop, StartOutcome,
 };
 use crate::domain::names::{FlowDefinitionName, HumanLoopName};
-
-/// `StartHumanLoop`, parsed.
-#[derive(Debug, Clone)]
-pub struct StartRequest {
-    pub name: HumanLoopName,
-    pub flow: FlowDefinitionName,
-    /// The caller's `InputContent`, a JSON document as text.
-    pub input_content: String,
-    pub content_classifiers: Vec<ContentClassifier>,
-}
+use crate::requests::human_loops::StartRequest;
 
 /// What a start did.
 #[derive(Debug, Clone, PartialEq)]

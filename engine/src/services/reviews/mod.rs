@@ -11,10 +11,10 @@ use std::sync::{Arc, RwLock};
 use crate::domain::arns::Account;
 use crate::domain::clock::{Clock, Timestamp};
 use crate::domain::flows::TaskLimits;
+use crate::domain::instances::InstanceId;
 use crate::domain::loops::FlowId;
 use crate::domain::names::FlowDefinitionName;
 use crate::infra::group_commit::{GroupCommit, LoopStarts, TaskWorkBatches};
-use crate::infra::instances::InstanceId;
 use crate::lifecycle::OutputFinisher;
 use crate::store::Store;
 
@@ -26,11 +26,12 @@ mod task_uis;
 mod worker_tasks;
 mod workteams;
 
+pub use crate::requests::human_loops::StartRequest;
 pub use due_work::{DueWork, retry_delay};
 pub use errors::{ReviewError, Violation};
 pub use flow_definitions::FLOW_CACHE_TTL;
 use flow_definitions::{FlowRules, StartableFlow};
-pub use human_loops::{ActivationDecision, StartRequest, StartResponse};
+pub use human_loops::{ActivationDecision, StartResponse};
 pub use task_uis::RenderedTemplate;
 pub use worker_tasks::{QUEUE_COUNT_CAP, QueueSummary, WorkOverview};
 
@@ -95,7 +96,7 @@ impl Reviews {
     }
 
     /// Makes the output files this engine's scheduled work leases ones of `instance`: the lease
-    /// ends as soon as the instance stops beating its heartbeat (see [`crate::infra::instances`]).
+    /// ends as soon as the instance stops beating its heartbeat (see [`crate::domain::instances`]).
     /// Without one, a lease only runs out (after 60 s).
     pub fn with_instance(mut self, instance: InstanceId) -> Self {
         self.instance = Some(instance);

@@ -1,19 +1,15 @@
-//! Server processes as instances: each has an id and beats a heartbeat into the database, so
-//! the leases it holds on background work (output files, webhook deliveries) end when it stops
-//! beating instead of when their time runs out.
+//! Server processes as instances: each has an id and beats a heartbeat into the database (see
+//! `infra::heartbeat`), so the leases it holds on background work (output files, webhook
+//! deliveries) end when it stops beating instead of when their time runs out.
 //!
 //! The default id is `<hostname>:<port>`, so a restarted replica is the same instance and takes
 //! its own leases back at once (it has nothing in flight yet). Two live processes must not share
 //! an id: each would take the other's leases back when it starts.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::domain::clock::{Clock, Timestamp};
-use crate::store::Store;
+use crate::domain::clock::Timestamp;
 
-/// How often an instance writes its heartbeat.
-pub const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(1);
 /// An instance whose last heartbeat is older than this counts as gone, and its leases end:
 /// ten missed beats, so a busy database or a long pause does not end a live instance's leases.
 pub const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -71,19 +67,6 @@ impl std::fmt::Display for InstanceId {
 pub fn alive_after(now: Timestamp) -> Timestamp {
     let timeout = i64::try_from(HEARTBEAT_TIMEOUT.as_millis()).unwrap_or(i64::MAX);
     Timestamp::from_millis(now.as_millis().saturating_sub(timeout))
-}
-
-/// Beats `instance`'s heartbeat every [`HEARTBEAT_INTERVAL`], forever. Runs in a task of its own,
-/// so a slow scheduler pass or webhook round never makes a live instance look gone.
-pub async fn beat(store: Arc<dyn Store>, clock: Arc<dyn Clock>, instance: InstanceId) {
-    let mut ticks = tokio::time::interval(HEARTBEAT_INTERVAL);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        if let Err(error) = store.heartbeat(&instance, clock.now()).await {
-            tracing::warn!(%error, %instance, "writing the heartbeat failed; retrying next second");
-        }
-    }
 }
 
 #[cfg(test)]
