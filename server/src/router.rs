@@ -25,7 +25,6 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let services = Services {
-            store: state.store.clone(),
             reviews: state.reviews.clone(),
             clock: state.clock.clone(),
             links: crate::blobs::signer(&state.master_key),

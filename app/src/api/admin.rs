@@ -34,22 +34,26 @@ impl From<loupe_engine::domain::teams::Team> for TeamRow {
 
 #[server(prefix = "/api", endpoint = "admin/teams")]
 pub async fn list_teams() -> Result<Vec<TeamRow>, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     crate::session::require_admin()?;
-    let teams = services()?.store.list_teams().await.map_err(store_error)?;
+    let teams = services()?
+        .reviews
+        .list_teams()
+        .await
+        .map_err(engine_error)?;
     Ok(teams.into_iter().map(TeamRow::from).collect())
 }
 
 #[server(prefix = "/api", endpoint = "admin/keys")]
 pub async fn list_access_keys() -> Result<Vec<KeyRow>, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     use loupe_engine::domain::clock::Timestamp;
     crate::session::require_admin()?;
     let keys = services()?
-        .store
+        .reviews
         .list_access_keys()
         .await
-        .map_err(store_error)?;
+        .map_err(engine_error)?;
     Ok(keys
         .into_iter()
         .map(|key| KeyRow {

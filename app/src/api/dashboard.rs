@@ -34,20 +34,16 @@ pub struct DashboardView {
 
 #[server(prefix = "/api", endpoint = "admin/dashboard")]
 pub async fn dashboard() -> Result<DashboardView, ServerFnError> {
-    use super::{services, store_error};
-    use loupe_engine::domain::dashboard::{
-        self, HOURS, day_and_month_start, humane, median_time_to_complete, per_hour, window_start,
-    };
+    use super::{engine_error, services};
+    use loupe_engine::domain::dashboard::{self, HOURS, humane, median_time_to_complete, per_hour};
     use loupe_engine::domain::pricing::MilliUsd;
     crate::session::require_admin()?;
     let services = services()?;
-    let now = services.clock.now();
-    let (day, month) = day_and_month_start(now);
-    let data = services
-        .store
-        .dashboard_data(window_start(now), day, month)
+    let (now, data) = services
+        .reviews
+        .dashboard_data()
         .await
-        .map_err(store_error)?;
+        .map_err(engine_error)?;
     const ORDER: [&str; 5] = ["InProgress", "Stopping", "Completed", "Failed", "Stopped"];
     let by_status: Vec<(String, i64)> = ORDER
         .iter()

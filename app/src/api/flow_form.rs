@@ -114,7 +114,7 @@ pub struct CreateFlowOutcome {
 
 #[server(prefix = "/api", endpoint = "admin/flow-form")]
 pub async fn new_flow_form() -> Result<FlowFormOptions, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     use loupe_engine::conditions::RequestSource;
     use loupe_engine::domain::flows::TaskType;
     use loupe_engine::domain::pricing::allowed_prices;
@@ -123,10 +123,10 @@ pub async fn new_flow_form() -> Result<FlowFormOptions, ServerFnError> {
     let services = services()?;
     let account = services.reviews.account();
     let mut teams: Vec<Choice> = services
-        .store
+        .reviews
         .list_teams()
         .await
-        .map_err(store_error)?
+        .map_err(engine_error)?
         .into_iter()
         .map(|team| Choice {
             value: account.workteam_arn(&team.name).to_string(),
@@ -144,10 +144,10 @@ pub async fn new_flow_form() -> Result<FlowFormOptions, ServerFnError> {
         label: "Public crowd (paid per task)".to_owned(),
     });
     let mut templates: Vec<Choice> = services
-        .store
+        .reviews
         .list_task_uis()
         .await
-        .map_err(store_error)?
+        .map_err(engine_error)?
         .into_iter()
         .filter(|ui| ui.status == HumanTaskUiStatus::Active)
         .map(|ui| Choice {

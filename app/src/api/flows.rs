@@ -52,9 +52,13 @@ fn task_type(flow: &loupe_engine::domain::loops::FlowDefinition) -> String {
 
 #[server(prefix = "/api", endpoint = "admin/flows")]
 pub async fn list_flows() -> Result<Vec<FlowRow>, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     crate::session::require_admin()?;
-    let mut flows = services()?.store.list_flows().await.map_err(store_error)?;
+    let mut flows = services()?
+        .reviews
+        .list_flows()
+        .await
+        .map_err(engine_error)?;
     flows.sort_by(|a, b| a.name().as_str().cmp(b.name().as_str()));
     Ok(flows
         .iter()

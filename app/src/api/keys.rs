@@ -50,34 +50,28 @@ pub struct AuditRow {
 
 #[server(prefix = "/api", endpoint = "admin/key-create")]
 pub async fn create_key(name: String) -> Result<Made, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, form_message, services};
+    use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let services = services()?;
-    let (key, sealed, secret) = match loupe_engine::domain::keys::issue(
-        &services.master_key,
-        &name,
-        services.clock.now(),
-    ) {
-        Ok(made) => made,
-        Err(error) => {
-            return Ok(Made {
-                made: None,
-                error: Some(error.to_string()),
-            });
-        }
-    };
-    services
-        .store
-        .create_access_key(&key, &sealed)
+    match services
+        .reviews
+        .issue_access_key(&services.master_key, &name)
         .await
-        .map_err(store_error)?;
-    Ok(Made {
-        made: Some(NewSecret {
-            id: key.id.to_string(),
-            secret: secret.expose().to_owned(),
+    {
+        Ok((key, secret)) => Ok(Made {
+            made: Some(NewSecret {
+                id: key.id.to_string(),
+                secret: secret.expose().to_owned(),
+            }),
+            error: None,
         }),
-        error: None,
-    })
+        Err(error @ ReviewError::Validation(_)) => Ok(Made {
+            made: None,
+            error: Some(form_message(&error)),
+        }),
+        Err(error) => Err(engine_error(error)),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "admin/key-revoke")]
@@ -88,23 +82,23 @@ pub async fn revoke_key(id: String) -> Result<(), ServerFnError> {
     let services = services()?;
     let id = AccessKeyId::parse(&id).map_err(|e| ServerFnError::new(e.to_string()))?;
     services
-        .store
-        .revoke_access_key(&id, services.clock.now())
+        .reviews
+        .revoke_access_key(&id)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(|e| ServerFnError::new(super::form_message(&e)))?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "admin/webhooks")]
 pub async fn list_webhooks() -> Result<(Vec<WebhookRow>, Vec<DeliveryRow>), ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     crate::session::require_admin()?;
-    let store = services()?.store;
-    let hooks = store.webhooks().await.map_err(store_error)?;
-    let deliveries = store
+    let reviews = services()?.reviews;
+    let hooks = reviews.webhooks().await.map_err(engine_error)?;
+    let deliveries = reviews
         .deliveries(None, None, 20)
         .await
-        .map_err(store_error)?;
+        .map_err(engine_error)?;
     Ok((
         hooks
             .into_iter()
@@ -132,66 +126,54 @@ pub async fn list_webhooks() -> Result<(Vec<WebhookRow>, Vec<DeliveryRow>), Serv
 
 #[server(prefix = "/api", endpoint = "admin/webhook-add")]
 pub async fn add_webhook(name: String, url: String, flow: String) -> Result<Made, ServerFnError> {
-    use super::services;
-    use loupe_engine::store::StoreError;
+    use super::{engine_error, form_message, services};
+    use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let services = services()?;
-    let (webhook, secret) = match loupe_engine::domain::webhooks::prepare(
-        &services.master_key,
-        &name,
-        &url,
-        Some(&flow),
-        None,
-        services.clock.now(),
-    ) {
-        Ok(prepared) => prepared,
-        Err(error) => {
-            return Ok(Made {
-                made: None,
-                error: Some(error),
-            });
-        }
-    };
-    match services.store.create_webhook(&webhook).await {
-        Ok(stored) => Ok(Made {
+    match services
+        .reviews
+        .add_webhook(&services.master_key, &name, &url, Some(&flow), None)
+        .await
+    {
+        Ok((stored, secret)) => Ok(Made {
             made: Some(NewSecret {
                 id: stored.name,
                 secret: secret.expose().to_owned(),
             }),
             error: None,
         }),
-        Err(StoreError::Conflict(message)) => Ok(Made {
+        Err(error @ (ReviewError::Validation(_) | ReviewError::Conflict(_))) => Ok(Made {
             made: None,
-            error: Some(message),
+            error: Some(form_message(&error)),
         }),
-        Err(error) => Err(super::store_error(error)),
+        Err(error) => Err(engine_error(error)),
     }
 }
 
 #[server(prefix = "/api", endpoint = "admin/webhook-remove")]
 pub async fn remove_webhook(name: String) -> Result<(), ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     use loupe_engine::domain::webhooks::WebhookName;
     crate::session::require_admin()?;
     let name = WebhookName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
     services()?
-        .store
-        .delete_webhook(&name)
+        .reviews
+        .remove_webhook(&name)
         .await
-        .map_err(store_error)?;
+        .map_err(engine_error)?;
     Ok(())
 }
 
 /// API calls, newest first, 50 at a time, older than the call `before` (an id).
 #[server(prefix = "/api", endpoint = "admin/audit")]
 pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditRow>, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     crate::session::require_admin()?;
     let calls = services()?
-        .store
+        .reviews
         .api_calls(before, 50)
         .await
-        .map_err(store_error)?;
+        .map_err(engine_error)?;
     Ok(calls
         .into_iter()
         .map(|c| AuditRow {

@@ -92,14 +92,14 @@ pub struct LoopInfo {
 
 #[server(prefix = "/api", endpoint = "admin/loops")]
 pub async fn list_loops(filters: LoopFilters) -> Result<LoopPage, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     use loupe_engine::domain::clock::Timestamp;
     use loupe_engine::domain::loops::{HumanLoopStatus, LoopId};
     use loupe_engine::requests::human_loops::parse_time;
-    use loupe_engine::store::LoopQuery;
+    use loupe_engine::services::LoopQuery;
     crate::session::require_admin()?;
     let services = services()?;
-    let mut flows = services.store.list_flows().await.map_err(store_error)?;
+    let mut flows = services.reviews.list_flows().await.map_err(engine_error)?;
     flows.sort_by(|a, b| a.name().as_str().cmp(b.name().as_str()));
     let flow_names: Vec<String> = flows.iter().map(|f| f.name().to_string()).collect();
     let page = |rows, next, problem: Option<String>| LoopPage {
@@ -174,10 +174,10 @@ pub async fn list_loops(filters: LoopFilters) -> Result<LoopPage, ServerFnError>
         query.after = Some((Timestamp::from_millis(millis), LoopId(id)));
     }
     let mut loops = services
-        .store
+        .reviews
         .list_loops(&query)
         .await
-        .map_err(store_error)?;
+        .map_err(engine_error)?;
     let next = if loops.len() > PAGE_SIZE as usize {
         loops.truncate(PAGE_SIZE as usize);
         loops
@@ -205,7 +205,7 @@ pub async fn list_loops(filters: LoopFilters) -> Result<LoopPage, ServerFnError>
 pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError> {
     use std::collections::HashMap;
 
-    use super::{services, store_error};
+    use super::{engine_error, services};
     use loupe_engine::domain::names::HumanLoopName;
     use loupe_engine::templates::ReadGrants as _;
     crate::session::require_admin()?;
@@ -213,24 +213,24 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
         return Ok(None);
     };
     let services = services()?;
-    let Some(human_loop) = services.store.find_loop(&name).await.map_err(store_error)? else {
+    let Some(record) = services
+        .reviews
+        .loop_record(&name)
+        .await
+        .map_err(engine_error)?
+    else {
         return Ok(None);
     };
-    let tasks = services
-        .store
-        .tasks_of(human_loop.id)
-        .await
-        .map_err(store_error)?;
-    let departures = services
-        .store
-        .frame_departures_of(human_loop.id)
-        .await
-        .map_err(store_error)?;
+    let loupe_engine::services::LoopRecord {
+        human_loop,
+        tasks,
+        departures,
+    } = record;
     let emails: HashMap<_, _> = services
-        .store
+        .reviews
         .list_users()
         .await
-        .map_err(store_error)?
+        .map_err(engine_error)?
         .into_iter()
         .map(|u| (u.id, u.email.to_string()))
         .collect();

@@ -22,14 +22,13 @@ mod server {
 
     use leptos::prelude::*;
     use loupe_engine::domain::clock::Clock;
-    use loupe_engine::services::Reviews;
-    use loupe_engine::store::{Store, StoreError};
+    use loupe_engine::services::{ReviewError, Reviews};
+    use loupe_engine::store::StoreError;
     use loupe_engine::templates::blob_links::{LinkSigner, SignedLinks};
 
     /// What server functions reach through Leptos context; the server provides it per request.
     #[derive(Debug, Clone)]
     pub struct Services {
-        pub store: Arc<dyn Store>,
         pub reviews: Arc<Reviews>,
         pub clock: Arc<dyn Clock>,
         /// Signs `grant_read_access` links for rendered templates.
@@ -51,6 +50,24 @@ mod server {
 
     pub fn services() -> Result<Services, ServerFnError> {
         use_context::<Services>().ok_or_else(|| ServerFnError::new("server services are missing"))
+    }
+
+    /// An engine error for a server function's caller: a rule broken or a conflict is said as
+    /// the engine says it; a database failure is logged and said generically.
+    pub fn engine_error(error: ReviewError) -> ServerFnError {
+        match error {
+            ReviewError::Store(error) => store_error(error),
+            other => ServerFnError::new(form_message(&other)),
+        }
+    }
+
+    /// The text a form shows for an engine error: a broken rule's message without its member
+    /// (the form puts it at the field).
+    pub fn form_message(error: &ReviewError) -> String {
+        match error {
+            ReviewError::Validation(violation) => violation.message.clone(),
+            other => other.to_string(),
+        }
     }
 
     pub fn store_error(err: StoreError) -> ServerFnError {

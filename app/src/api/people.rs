@@ -42,27 +42,25 @@ pub struct AcceptOutcome {
 
 #[server(prefix = "/api", endpoint = "admin/people")]
 pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     use loupe_engine::domain::clock::Timestamp;
     use std::collections::HashMap;
     crate::session::require_admin()?;
-    let services = services()?;
-    let now = services.clock.now();
-    let store = &services.store;
-    let users = store.list_users().await.map_err(store_error)?;
-    let invited: HashMap<i64, Timestamp> = store
-        .open_invitations(now)
+    let reviews = services()?.reviews;
+    let users = reviews.list_users().await.map_err(engine_error)?;
+    let invited: HashMap<i64, Timestamp> = reviews
+        .open_invitations()
         .await
-        .map_err(store_error)?
+        .map_err(engine_error)?
         .into_iter()
         .map(|(id, until)| (id.0, until))
         .collect();
     let mut rows = Vec::with_capacity(users.len());
     for user in users {
-        let teams = store
+        let teams = reviews
             .team_names_of(user.id)
             .await
-            .map_err(store_error)?
+            .map_err(engine_error)?
             .into_iter()
             .map(|t| t.to_string())
             .collect();
@@ -151,12 +149,8 @@ pub async fn invite_person(
             Err(e) => return Ok(refused(e.to_string())),
         },
     };
-    let services = services()?;
-    let now = services.clock.now();
     Ok(
-        match loupe_engine::services::people::invite(&*services.store, now, parsed, role, teams)
-            .await
-        {
+        match services()?.reviews.invite(parsed, role, teams).await {
             Ok(made) => invited(made),
             Err(e) => refused(e.to_string()),
         },
@@ -169,19 +163,15 @@ pub async fn new_invitation_link(id: i64) -> Result<InviteOutcome, ServerFnError
     use super::services;
     use loupe_engine::domain::accounts::UserId;
     crate::session::require_admin()?;
-    let services = services()?;
-    let now = services.clock.now();
-    Ok(
-        match loupe_engine::services::people::reinvite(&*services.store, now, UserId(id)).await {
-            Ok(made) => invited(made),
-            Err(e) => InviteOutcome {
-                email: String::new(),
-                link: None,
-                expires: None,
-                error: Some(e.to_string()),
-            },
+    Ok(match services()?.reviews.reinvite(UserId(id)).await {
+        Ok(made) => invited(made),
+        Err(e) => InviteOutcome {
+            email: String::new(),
+            link: None,
+            expires: None,
+            error: Some(e.to_string()),
         },
-    )
+    })
 }
 
 /// Stops an account signing in and returns the tasks it holds to the pool at once.
@@ -190,17 +180,11 @@ pub async fn deactivate_person(id: i64) -> Result<u64, ServerFnError> {
     use super::services;
     use loupe_engine::domain::accounts::UserId;
     let admin = crate::session::require_admin()?;
-    let services = services()?;
-    let now = services.clock.now();
-    let returned = loupe_engine::services::people::deactivate(
-        &*services.store,
-        now,
-        UserId(id),
-        admin.id,
-        services.reviews.finisher(),
-    )
-    .await
-    .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let returned = services()?
+        .reviews
+        .deactivate(UserId(id), admin.id)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
     tracing::info!(user = id, by = %admin.email, returned, "account deactivated");
     Ok(returned)
 }
@@ -210,7 +194,9 @@ pub async fn reactivate_person(id: i64) -> Result<(), ServerFnError> {
     use super::services;
     use loupe_engine::domain::accounts::UserId;
     crate::session::require_admin()?;
-    loupe_engine::services::people::reactivate(&*services()?.store, UserId(id))
+    services()?
+        .reviews
+        .reactivate(UserId(id))
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
@@ -219,11 +205,9 @@ pub async fn reactivate_person(id: i64) -> Result<(), ServerFnError> {
 #[server(prefix = "/api", endpoint = "invitation")]
 pub async fn check_invitation(token: String) -> Result<InvitationInfo, ServerFnError> {
     use super::services;
-    use loupe_engine::services::people::{self, InvitationToken};
-    let services = services()?;
-    let now = services.clock.now();
+    use loupe_engine::services::people::InvitationToken;
     let found = match InvitationToken::parse(&token) {
-        Ok(token) => people::invitation(&*services.store, now, &token).await,
+        Ok(token) => services()?.reviews.invitation(&token).await,
         Err(e) => Err(e),
     };
     Ok(match found {
@@ -249,7 +233,7 @@ pub async fn accept_invitation(
 ) -> Result<AcceptOutcome, ServerFnError> {
     use super::services;
     use loupe_engine::domain::accounts::NewPassword;
-    use loupe_engine::services::people::{self, InvitationToken};
+    use loupe_engine::services::people::InvitationToken;
     let refused = |password_error: Option<String>, error: Option<String>| AcceptOutcome {
         password_error,
         error,
@@ -268,9 +252,11 @@ pub async fn accept_invitation(
         Ok(token) => token,
         Err(e) => return Ok(refused(None, Some(e.to_string()))),
     };
-    let services = services()?;
-    let now = services.clock.now();
-    match people::accept(&*services.store, now, &token, password).await {
+    match services()?
+        .reviews
+        .accept_invitation(&token, password)
+        .await
+    {
         Ok(user) => {
             let query = form_urlencoded_pair("email", user.email.as_str());
             leptos_axum::redirect(&format!("/login?welcome=1&{query}"));

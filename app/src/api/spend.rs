@@ -28,7 +28,7 @@ pub struct SpendView {
 /// Spend in the period `from`–`to` (`YYYY-MM-DD`, both included), or this month so far.
 #[server(prefix = "/api", endpoint = "admin/spend")]
 pub async fn spend_report(from: String, to: String) -> Result<SpendView, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     use loupe_engine::domain::spend::{Period, SpendRow, day_label};
     use std::collections::HashMap;
     crate::session::require_admin()?;
@@ -48,15 +48,15 @@ pub async fn spend_report(from: String, to: String) -> Result<SpendView, ServerF
         }
     };
     let summary = services
-        .store
-        .spend_summary(period.from, period.to)
+        .reviews
+        .spend_summary(&period)
         .await
-        .map_err(store_error)?;
+        .map_err(engine_error)?;
     let emails: HashMap<i64, String> = services
-        .store
+        .reviews
         .list_users()
         .await
-        .map_err(store_error)?
+        .map_err(engine_error)?
         .into_iter()
         .map(|u| (u.id.0, u.email.to_string()))
         .collect();

@@ -55,13 +55,13 @@ pub struct CreateOutcome {
 
 #[server(prefix = "/api", endpoint = "admin/templates")]
 pub async fn list_templates() -> Result<Vec<TemplateRow>, ServerFnError> {
-    use super::{services, store_error};
+    use super::{engine_error, services};
     crate::session::require_admin()?;
     let uis = services()?
-        .store
+        .reviews
         .list_task_uis()
         .await
-        .map_err(store_error)?;
+        .map_err(engine_error)?;
     let mut rows: Vec<TemplateRow> = uis
         .into_iter()
         .map(|ui| TemplateRow {

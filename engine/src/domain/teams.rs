@@ -45,6 +45,31 @@ impl fmt::Display for WorkteamName {
 )]
 pub struct InvalidWorkteamName(pub String);
 
+/// The admin pages' rule for a team's description: 1-200 characters once trimmed.
+pub fn parse_team_description(raw: &str) -> Result<String, String> {
+    let description = raw.trim();
+    if description.is_empty() || description.chars().count() > 200 {
+        return Err("A description is 1–200 characters.".to_owned());
+    }
+    Ok(description.to_owned())
+}
+
+/// Worker group names follow the Cognito group rules A2I's member definitions use: 1-128
+/// letters, digits or `+ = , . @ - _`, once trimmed.
+pub fn parse_group_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    let ok = !name.is_empty()
+        && name.chars().count() <= 128
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "+=,.@-_".contains(c));
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err("A group name is 1–128 letters, digits or any of + = , . @ - _ (no spaces).".to_owned())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
     pub id: TeamId,

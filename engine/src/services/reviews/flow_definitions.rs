@@ -75,6 +75,11 @@ pub(super) fn rules_of(
 }
 
 impl Reviews {
+    /// Every flow definition.
+    pub async fn list_flows(&self) -> Result<Vec<FlowDefinition>, ReviewError> {
+        Ok(self.store.list_flows().await?)
+    }
+
     /// `CreateFlowDefinition`, plus Loupe's optional JsonLogic rule for custom flows. The flow
     /// is `Active` at once: everything A2I checks while `Initializing` is checked here.
     pub async fn create_flow_definition(

@@ -18,21 +18,27 @@ use crate::infra::group_commit::{GroupCommit, LoopStarts, TaskWorkBatches};
 use crate::lifecycle::OutputFinisher;
 use crate::store::Store;
 
+mod access;
+mod accounts;
 mod due_work;
 mod errors;
 mod flow_definitions;
 mod human_loops;
+mod reports;
 mod task_uis;
+mod teams;
 mod worker_tasks;
-mod workteams;
 
 pub use crate::requests::human_loops::StartRequest;
+pub use crate::store::LoopQuery;
 pub use due_work::{DueWork, retry_delay};
 pub use errors::{ReviewError, Violation};
 pub use flow_definitions::FLOW_CACHE_TTL;
 use flow_definitions::{FlowRules, StartableFlow};
 pub use human_loops::{ActivationDecision, StartResponse};
+pub use reports::LoopRecord;
 pub use task_uis::RenderedTemplate;
+pub use teams::TeamPage;
 pub use worker_tasks::{QUEUE_COUNT_CAP, QueueSummary, WorkOverview};
 
 pub struct Reviews {

@@ -19,6 +19,11 @@ pub struct RenderedTemplate {
 }
 
 impl Reviews {
+    /// The task UIs that are not being deleted.
+    pub async fn list_task_uis(&self) -> Result<Vec<HumanTaskUi>, ReviewError> {
+        Ok(self.store.list_task_uis().await?)
+    }
+
     pub async fn create_task_ui(&self, request: &Value) -> Result<HumanTaskUi, ReviewError> {
         let spec = HumanTaskUiSpec::parse(request)?;
         Ok(self.store.create_task_ui(&spec, self.now()).await?)

@@ -1,0 +1,72 @@
+//! The people who sign in, as the admin pages manage them: the list, invitations and their
+//! links, deactivation (which returns the person's tasks at once) and reactivation. The rules
+//! are in [`crate::services::people`]; this is their door, on the engine's clock.
+
+use super::{ReviewError, Reviews};
+use crate::domain::accounts::{Email, NewPassword, Role, User, UserId};
+use crate::domain::clock::Timestamp;
+use crate::domain::teams::WorkteamName;
+use crate::services::people::{self, InvitationToken, Invited, PeopleError};
+
+impl Reviews {
+    /// Everyone who signs in, by email.
+    pub async fn list_users(&self) -> Result<Vec<User>, ReviewError> {
+        Ok(self.store.list_users().await?)
+    }
+
+    pub async fn find_user(&self, id: UserId) -> Result<Option<User>, ReviewError> {
+        Ok(self.store.find_user(id).await?)
+    }
+
+    /// The teams `id` is in, directly or through a worker group, by name.
+    pub async fn team_names_of(&self, id: UserId) -> Result<Vec<WorkteamName>, ReviewError> {
+        Ok(self.store.team_names_of(id).await?)
+    }
+
+    /// The people whose invitation link still works now, with when it stops.
+    pub async fn open_invitations(&self) -> Result<Vec<(UserId, Timestamp)>, ReviewError> {
+        Ok(self.store.open_invitations(self.now()).await?)
+    }
+
+    /// An account that cannot sign in until the invitation it comes with is accepted.
+    pub async fn invite(
+        &self,
+        email: Email,
+        role: Role,
+        teams: Vec<WorkteamName>,
+    ) -> Result<Invited, PeopleError> {
+        people::invite(&*self.store, self.now(), email, role, teams).await
+    }
+
+    /// A fresh link for an existing account; earlier open links stop working.
+    pub async fn reinvite(&self, id: UserId) -> Result<Invited, PeopleError> {
+        people::reinvite(&*self.store, self.now(), id).await
+    }
+
+    /// The account an open invitation is for, and when the link stops working.
+    pub async fn invitation(
+        &self,
+        token: &InvitationToken,
+    ) -> Result<(User, Timestamp), PeopleError> {
+        people::invitation(&*self.store, self.now(), token).await
+    }
+
+    /// Sets the account's password and uses the link up.
+    pub async fn accept_invitation(
+        &self,
+        token: &InvitationToken,
+        password: NewPassword,
+    ) -> Result<User, PeopleError> {
+        people::accept(&*self.store, self.now(), token, password).await
+    }
+
+    /// Stops `id` signing in (`by` may not be `id`) and returns their tasks to the pool: how
+    /// many went back.
+    pub async fn deactivate(&self, id: UserId, by: UserId) -> Result<u64, PeopleError> {
+        people::deactivate(&*self.store, self.now(), id, by, &self.finisher).await
+    }
+
+    pub async fn reactivate(&self, id: UserId) -> Result<(), PeopleError> {
+        people::reactivate(&*self.store, id).await
+    }
+}
