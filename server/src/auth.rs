@@ -11,7 +11,7 @@ use axum::{Extension, Form};
 use loupe_app::session::SignedIn;
 use loupe_engine::domain::accounts::{User, UserId};
 use loupe_engine::domain::clock::Timestamp;
-use loupe_engine::services::sign_in::{self, LoginError};
+use loupe_engine::services::sign_in::LoginError;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -43,15 +43,10 @@ pub async fn login(
         let until = state.clock.now().plus(wait).plus(Duration::from_secs(60));
         return back_to_login(&form, "address", Some(until.to_minute_utc()));
     }
-    let result = sign_in::log_in(
-        &*state.store,
-        &*state.clock,
-        &state.login_policy,
-        &form.email,
-        &form.password,
-        &client,
-    )
-    .await;
+    let result = state
+        .reviews
+        .log_in(&state.login_policy, &form.email, &form.password, &client)
+        .await;
     if matches!(
         result,
         Err(LoginError::InvalidCredentials | LoginError::Locked { .. })
@@ -165,7 +160,7 @@ pub async fn load_viewer(
         // Sessions from before this field existed count as the oldest possible.
         let signed_in_at = session.get::<i64>(SIGNED_IN_AT).await.ok().flatten();
         let signed_in_at = Timestamp::from_millis(signed_in_at.unwrap_or(0));
-        match state.store.find_user(UserId(id)).await {
+        match state.reviews.find_user(UserId(id)).await {
             Ok(Some(user)) if user.accepts_session_from(signed_in_at) => {
                 req.extensions_mut().insert(SignedIn(user));
             }

@@ -19,7 +19,7 @@ use axum::routing::get;
 use futures::Stream;
 use loupe_engine::domain::clock::Clock;
 use loupe_engine::services::event_feed::SeqTracker;
-use loupe_engine::store::{Store, StoredEvent};
+use loupe_engine::services::{Reviews, StoredEvent};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
@@ -44,10 +44,10 @@ pub struct EventHub {
 
 impl EventHub {
     /// Starts reading after the newest event stored now.
-    pub async fn spawn(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn spawn(reviews: Arc<Reviews>, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let (sender, _) = broadcast::channel(BUFFER);
-        let tracker = SeqTracker::after(store.last_event_seq().await?);
-        tokio::spawn(poll(store, clock, tracker, sender.clone()));
+        let tracker = SeqTracker::after(reviews.last_event_seq().await?);
+        tokio::spawn(poll(reviews, clock, tracker, sender.clone()));
         Ok(Self { sender })
     }
 
@@ -57,7 +57,7 @@ impl EventHub {
 }
 
 async fn poll(
-    store: Arc<dyn Store>,
+    reviews: Arc<Reviews>,
     clock: Arc<dyn Clock>,
     mut tracker: SeqTracker,
     sender: broadcast::Sender<Arc<StoredEvent>>,
@@ -67,7 +67,7 @@ async fn poll(
     loop {
         ticks.tick().await;
         loop {
-            match store.events_after(tracker.floor(), PAGE).await {
+            match reviews.events_after(tracker.floor(), PAGE).await {
                 Ok(events) => {
                     let full = events.len() == PAGE as usize;
                     let before = tracker.floor();
@@ -177,7 +177,7 @@ async fn stream(
     // Subscribe before replaying, so nothing committed meanwhile falls between the two.
     let live = state.events.subscribe();
     let feed = Feed {
-        store: state.store.clone(),
+        reviews: state.reviews.clone(),
         live,
         filter,
         replay_after: after,
@@ -188,7 +188,7 @@ async fn stream(
 }
 
 struct Feed {
-    store: Arc<dyn Store>,
+    reviews: Arc<Reviews>,
     live: broadcast::Receiver<Arc<StoredEvent>>,
     filter: Filter,
     /// Still replaying from the database, after this number.
@@ -208,7 +208,7 @@ impl Feed {
                 continue;
             }
             if let Some(after) = self.replay_after {
-                match self.store.events_after(after, PAGE).await {
+                match self.reviews.events_after(after, PAGE).await {
                     Ok(page) if page.is_empty() => self.replay_after = None,
                     Ok(page) => {
                         self.replay_after = page.last().map(|e| e.seq);

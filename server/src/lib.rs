@@ -36,7 +36,7 @@ use loupe_engine::domain::keys::MasterKey;
 use loupe_engine::output::writer::OutputStore;
 use loupe_engine::services::Reviews;
 use loupe_engine::services::sign_in::LoginPolicy;
-use loupe_engine::store::{self, Store};
+use loupe_engine::store;
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion as _;
 
@@ -48,7 +48,6 @@ use crate::sessions::Sessions;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub login_policy: LoginPolicy,
     pub master_key: MasterKey,
@@ -164,11 +163,10 @@ pub async fn start_with(
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let audit = aws::audit::AuditLog::spawn(store.clone());
-    let events = event_stream::EventHub::spawn(store.clone(), clock.clone()).await?;
+    let audit = aws::audit::AuditLog::spawn(reviews.clone());
+    let events = event_stream::EventHub::spawn(reviews.clone(), clock.clone()).await?;
     let state = AppState {
         leptos_options,
-        store,
         clock,
         login_policy,
         master_key,

@@ -156,7 +156,7 @@ async fn healthz() -> &'static str {
 
 /// The process can do its work: the database answers.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
+    match tokio::time::timeout(Duration::from_secs(2), state.reviews.check_database()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness check failed");

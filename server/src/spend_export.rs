@@ -44,9 +44,9 @@ pub async fn csv(
         }
     };
     let loaded = async {
-        let lines = state.store.cost_lines(period.from, period.to).await?;
-        let users = state.store.list_users().await?;
-        Ok::<_, loupe_engine::store::StoreError>((lines, users))
+        let lines = state.reviews.cost_lines(&period).await?;
+        let users = state.reviews.list_users().await?;
+        Ok::<_, loupe_engine::services::ReviewError>((lines, users))
     };
     let (lines, users) = match loaded.await {
         Ok(loaded) => loaded,

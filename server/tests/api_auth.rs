@@ -3,6 +3,10 @@
 use axum::http::{HeaderMap, HeaderValue};
 use loupe_engine::domain::clock::Timestamp;
 use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::domain::arns::Account;
+use loupe_engine::domain::clock::SystemClock;
+use loupe_engine::domain::flows::TaskLimits;
+use loupe_engine::services::Reviews;
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
@@ -71,8 +75,14 @@ async fn only_active_keys_with_the_right_secret_get_in(backend: Backend) {
         .create_access_key(&key, &master.seal(&key.id, &secret))
         .await
         .unwrap();
+    let reviews = Reviews::new(
+        store.clone(),
+        std::sync::Arc::new(SystemClock),
+        Account::new("us-east-1", "111122223333").unwrap(),
+        TaskLimits::default(),
+    );
     let auth = Authenticator {
-        store: &*store,
+        reviews: &reviews,
         master_key: &master,
         region: "us-east-1",
         allow_unsigned: false,

@@ -11,7 +11,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use loupe_engine::domain::audit::ApiCall;
-use loupe_engine::store::Store;
+use loupe_engine::services::Reviews;
 use tokio::sync::mpsc;
 
 use super::sigv4::Authorization;
@@ -28,12 +28,12 @@ pub struct AuditLog {
 
 impl AuditLog {
     /// Spawns the writer on the current Tokio runtime.
-    pub fn spawn(store: Arc<dyn Store>) -> Self {
+    pub fn spawn(reviews: Arc<Reviews>) -> Self {
         let (lines, mut receiver) = mpsc::channel::<ApiCall>(QUEUE);
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(BATCH);
             while receiver.recv_many(&mut batch, BATCH).await > 0 {
-                if let Err(error) = store.record_api_calls(&batch).await {
+                if let Err(error) = reviews.record_api_calls(&batch).await {
                     tracing::warn!(%error, lines = batch.len(), "could not store audit lines");
                 }
                 batch.clear();

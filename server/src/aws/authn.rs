@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, Uri};
 use loupe_engine::domain::keys::{AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
-use loupe_engine::store::Store;
+use loupe_engine::services::Reviews;
 use time::OffsetDateTime;
 use tokio::sync::OwnedSemaphorePermit;
 
@@ -42,7 +42,7 @@ impl Caller {
 /// What authentication needs from the server.
 #[derive(Clone, Copy)]
 pub struct Authenticator<'a> {
-    pub store: &'a dyn Store,
+    pub reviews: &'a Reviews,
     pub master_key: &'a MasterKey,
     pub region: &'a str,
     pub allow_unsigned: bool,
@@ -129,7 +129,7 @@ impl Authenticator<'_> {
         let id = AccessKeyId::parse(&authorization.credential.access_key_id)
             .map_err(|_| unrecognized())?;
         let (key, sealed) = self
-            .store
+            .reviews
             .find_access_key(&id)
             .await
             .map_err(|e| AwsError::new(ErrorKind::InternalServer, e.to_string()))?
@@ -183,7 +183,7 @@ impl FromRequest<crate::AppState> for Signed {
             BodyRoute::Ui { cap } => (cap, Protocol::RestJson),
         };
         let auth = Authenticator {
-            store: &*state.store,
+            reviews: &state.reviews,
             master_key: &state.master_key,
             region: &state.region,
             allow_unsigned: state.allow_unsigned_api,

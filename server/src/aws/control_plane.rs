@@ -141,11 +141,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
         }
         "ListHumanTaskUis" => {
             let page = ListPage::parse(&request, "ListHumanTaskUis", false)?;
-            let uis = state
-                .store
-                .list_task_uis()
-                .await
-                .map_err(|e| review_error(ReviewError::Store(e)))?;
+            let uis = state.reviews.list_task_uis().await.map_err(review_error)?;
             let items: Vec<(Timestamp, String, Value)> = uis
                 .iter()
                 .map(|ui| {
@@ -221,11 +217,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
         }
         "ListFlowDefinitions" => {
             let page = ListPage::parse(&request, "ListFlowDefinitions", false)?;
-            let flows = state
-                .store
-                .list_flows()
-                .await
-                .map_err(|e| review_error(ReviewError::Store(e)))?;
+            let flows = state.reviews.list_flows().await.map_err(review_error)?;
             let items: Vec<(Timestamp, String, Value)> = flows
                 .iter()
                 .map(|flow| {
@@ -279,10 +271,10 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
         "DeleteWorkteam" => {
             let name = workteam_name(&request)?;
             state
-                .store
+                .reviews
                 .delete_team(&name)
                 .await
-                .map_err(|e| review_error(e.into()))?;
+                .map_err(review_error)?;
             Ok(reply(json!({"Success": true})))
         }
         "ListWorkteams" => {
@@ -318,11 +310,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
                 &format!("ListWorkteams|{by_name}|{contains:?}"),
                 true,
             )?;
-            let teams = state
-                .store
-                .list_teams()
-                .await
-                .map_err(|e| review_error(ReviewError::Store(e)))?;
+            let teams = state.reviews.list_teams().await.map_err(review_error)?;
             let mut items = Vec::new();
             for team in teams {
                 if contains.is_some_and(|part| !team.name.as_str().contains(part)) {

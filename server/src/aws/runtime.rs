@@ -160,10 +160,10 @@ async fn list(State(state): State<AppState>, signed: Signed) -> Result<Response,
         limit: request.max_results + 1,
     };
     let mut loops = state
-        .store
+        .reviews
         .list_loops(&query)
         .await
-        .map_err(|e| review_error(ReviewError::Store(e)))?;
+        .map_err(review_error)?;
     let more = loops.len() > request.max_results as usize;
     loops.truncate(request.max_results as usize);
     let account = state.reviews.account();

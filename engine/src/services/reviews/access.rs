@@ -3,12 +3,20 @@
 //! holds; only a key's or webhook's secret at its making is ever shown.
 
 use super::{ReviewError, Reviews};
-use crate::domain::keys::{self, AccessKey, AccessKeyId, MasterKey, SecretAccessKey};
+use crate::domain::keys::{self, AccessKey, AccessKeyId, MasterKey, SealedSecret, SecretAccessKey};
 use crate::domain::webhooks::{self, DeliveryRecord, Webhook, WebhookName, WebhookSecret};
 
 impl Reviews {
     pub async fn list_access_keys(&self) -> Result<Vec<AccessKey>, ReviewError> {
         Ok(self.store.list_access_keys().await?)
+    }
+
+    /// A key and its sealed secret, for checking a request's signature.
+    pub async fn find_access_key(
+        &self,
+        id: &AccessKeyId,
+    ) -> Result<Option<(AccessKey, SealedSecret)>, ReviewError> {
+        Ok(self.store.find_access_key(id).await?)
     }
 
     /// A new active key named `name`, and its secret (shown once).

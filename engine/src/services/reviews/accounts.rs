@@ -7,8 +7,20 @@ use crate::domain::accounts::{Email, NewPassword, Role, User, UserId};
 use crate::domain::clock::Timestamp;
 use crate::domain::teams::WorkteamName;
 use crate::services::people::{self, InvitationToken, Invited, PeopleError};
+use crate::services::sign_in::{self, LoginError, LoginPolicy};
 
 impl Reviews {
+    /// Checks an email and password under `policy`; `client` is where the attempt came from.
+    pub async fn log_in(
+        &self,
+        policy: &LoginPolicy,
+        email: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<User, LoginError> {
+        sign_in::log_in(&*self.store, &*self.clock, policy, email, password, client).await
+    }
+
     /// Everyone who signs in, by email.
     pub async fn list_users(&self) -> Result<Vec<User>, ReviewError> {
         Ok(self.store.list_users().await?)

@@ -30,7 +30,7 @@ mod teams;
 mod worker_tasks;
 
 pub use crate::requests::human_loops::StartRequest;
-pub use crate::store::LoopQuery;
+pub use crate::store::{LoopQuery, StoredEvent};
 pub use due_work::{DueWork, retry_delay};
 pub use errors::{ReviewError, Violation};
 pub use flow_definitions::FLOW_CACHE_TTL;
@@ -111,6 +111,11 @@ impl Reviews {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Whether the database answers: the health check.
+    pub async fn check_database(&self) -> Result<(), ReviewError> {
+        Ok(self.store.ping().await?)
     }
 
     pub fn account(&self) -> &Account {

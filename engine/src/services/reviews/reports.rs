@@ -8,7 +8,7 @@ use crate::domain::dashboard::{DashboardData, day_and_month_start, window_start}
 use crate::domain::loops::{FrameDeparture, HumanLoop, Task};
 use crate::domain::names::HumanLoopName;
 use crate::domain::spend::{CostLine, Period, SpendSummary};
-use crate::store::LoopQuery;
+use crate::store::{LoopQuery, StoredEvent};
 
 /// A loop with everything its admin page shows.
 #[derive(Debug, Clone)]
@@ -61,6 +61,25 @@ impl Reviews {
     /// Every accepted answer's pay in `period`.
     pub async fn cost_lines(&self, period: &Period) -> Result<Vec<CostLine>, ReviewError> {
         Ok(self.store.cost_lines(period.from, period.to).await?)
+    }
+
+    /// Appends the API's call log lines (one transaction for the batch).
+    pub async fn record_api_calls(&self, calls: &[ApiCall]) -> Result<(), ReviewError> {
+        Ok(self.store.record_api_calls(calls).await?)
+    }
+
+    /// Status-change events numbered above `seq`, in number order, up to `limit`.
+    pub async fn events_after(
+        &self,
+        seq: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, ReviewError> {
+        Ok(self.store.events_after(seq, limit).await?)
+    }
+
+    /// The highest event number so far, 0 when there is none.
+    pub async fn last_event_seq(&self) -> Result<i64, ReviewError> {
+        Ok(self.store.last_event_seq().await?)
     }
 
     /// API calls, newest first, older than the call `before` (an id) when given.
