@@ -148,13 +148,12 @@ pub async fn start_with(
         scheduler::INTERVAL,
     ));
 
-    let deliverer = Arc::new(webhook_delivery::Deliverer::new(
-        store.clone(),
+    tokio::spawn(webhook_delivery::run(
+        reviews.clone(),
         master_key.clone(),
-        clock.clone(),
-        instance,
+        webhook_delivery::HttpPoster::default(),
+        webhook_delivery::INTERVAL,
     ));
-    tokio::spawn(webhook_delivery::run(deliverer, webhook_delivery::INTERVAL));
 
     let addr = listener.local_addr()?;
     let leptos_options = LeptosOptions::builder()

@@ -1,11 +1,11 @@
 //! Who may call the AWS-compatible API: keys from the store, on SQLite and PostgreSQL.
 
 use axum::http::{HeaderMap, HeaderValue};
-use loupe_engine::domain::clock::Timestamp;
-use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::domain::arns::Account;
 use loupe_engine::domain::clock::SystemClock;
+use loupe_engine::domain::clock::Timestamp;
 use loupe_engine::domain::flows::TaskLimits;
+use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::services::Reviews;
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
