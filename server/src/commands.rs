@@ -4,12 +4,14 @@ use std::io::BufRead as _;
 
 use anyhow::{Context as _, Result};
 use loupe_engine::domain::accounts::{Email, NewPassword, Role};
-use loupe_engine::domain::clock::{Clock, SystemClock};
+use loupe_engine::domain::arns::Account;
+use loupe_engine::domain::clock::SystemClock;
+use loupe_engine::domain::flows::TaskLimits;
 use loupe_engine::domain::keys::{self, AccessKey, AccessKeyId};
-use loupe_engine::domain::passwords;
 use loupe_engine::domain::teams::WorkteamName;
 use loupe_engine::domain::webhooks::{Webhook, WebhookName};
-use loupe_engine::store::{self, NewUser, Store};
+use loupe_engine::services::Reviews;
+use loupe_engine::store::{self, Store};
 use serde_json::json;
 
 use crate::cli::{DatabaseArgs, KeyFileArgs, KeysCommand, UserCommand, WebhooksCommand};
@@ -21,6 +23,19 @@ pub async fn open_store(database: &DatabaseArgs) -> Result<std::sync::Arc<dyn St
         .with_context(|| format!("opening {}", database.database_url))?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// The engine over the migrated database. These commands name no ARNs, so the account is the
+/// one `serve` uses by default.
+async fn open_reviews(database: &DatabaseArgs) -> Result<Reviews> {
+    let store = open_store(database).await?;
+    let account = Account::new("us-east-1", "000000000000").map_err(anyhow::Error::msg)?;
+    Ok(Reviews::new(
+        store,
+        std::sync::Arc::new(SystemClock),
+        account,
+        TaskLimits::default(),
+    ))
 }
 
 pub async fn migrate(database: &DatabaseArgs) -> Result<()> {
@@ -50,16 +65,9 @@ pub async fn user(command: UserCommand) -> Result<()> {
                 .read_line(&mut line)
                 .context("reading the password from standard input")?;
             let password = NewPassword::parse(line.trim_end_matches(['\r', '\n']).to_owned())?;
-            let store = open_store(&database).await?;
-            let hash = passwords::hash(password.expose().to_owned()).await;
-            let user = store
-                .create_user(NewUser {
-                    email,
-                    password_hash: hash,
-                    role,
-                    teams: teams.clone(),
-                    created_at: SystemClock.now(),
-                })
+            let reviews = open_reviews(&database).await?;
+            let user = reviews
+                .add_user(email, role, teams.clone(), password)
                 .await?;
             let teams: Vec<_> = teams.iter().map(|t| t.to_string()).collect();
             if teams.is_empty() {
@@ -75,13 +83,13 @@ pub async fn user(command: UserCommand) -> Result<()> {
             }
         }
         UserCommand::List { database } => {
-            let store = open_store(&database).await?;
+            let reviews = open_reviews(&database).await?;
             println!(
                 "{:<6} {:<32} {:<7} {:<17} TEAMS",
                 "ID", "EMAIL", "ROLE", "LAST SIGN-IN"
             );
-            for user in store.list_users().await? {
-                let teams: Vec<_> = store
+            for user in reviews.list_users().await? {
+                let teams: Vec<_> = reviews
                     .teams_of(user.id)
                     .await?
                     .into_iter()
@@ -113,9 +121,10 @@ pub async fn keys(command: KeysCommand) -> Result<()> {
             keys: key_args,
         } => {
             let master = master_key(&key_args)?;
-            let (key, sealed, secret) = keys::issue(&master, &name, SystemClock.now())?;
-            let store = open_store(&database).await?;
-            store.create_access_key(&key, &sealed).await?;
+            let (key, secret) = open_reviews(&database)
+                .await?
+                .issue_access_key(&master, &name)
+                .await?;
             let out = json!({ "AccessKey": {
                 "AccessKeyId": key.id.as_str(),
                 "SecretAccessKey": secret.expose(),
@@ -125,8 +134,8 @@ pub async fn keys(command: KeysCommand) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
         KeysCommand::List { database } => {
-            let store = open_store(&database).await?;
-            let keys: Vec<_> = store
+            let keys: Vec<_> = open_reviews(&database)
+                .await?
                 .list_access_keys()
                 .await?
                 .iter()
@@ -139,8 +148,10 @@ pub async fn keys(command: KeysCommand) -> Result<()> {
         }
         KeysCommand::Revoke { id, database } => {
             let id = AccessKeyId::parse(&id)?;
-            let store = open_store(&database).await?;
-            let key = store.revoke_access_key(&id, SystemClock.now()).await?;
+            let key = open_reviews(&database)
+                .await?
+                .revoke_access_key(&id)
+                .await?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&json!({ "AccessKey": key_metadata(&key) }))?
@@ -171,17 +182,10 @@ pub async fn webhooks(command: WebhooksCommand) -> Result<()> {
                 None
             };
             let master = master_key(&keys)?;
-            let (new_webhook, secret) = loupe_engine::domain::webhooks::prepare(
-                &master,
-                &name,
-                &url,
-                flow.as_deref(),
-                secret.as_deref(),
-                SystemClock.now(),
-            )
-            .map_err(anyhow::Error::msg)?;
-            let store = open_store(&database).await?;
-            let webhook = store.create_webhook(&new_webhook).await?;
+            let (webhook, secret) = open_reviews(&database)
+                .await?
+                .add_webhook(&master, &name, &url, flow.as_deref(), secret.as_deref())
+                .await?;
             let mut out = webhook_json(&webhook);
             out["Secret"] = json!(secret.expose());
             println!(
@@ -190,8 +194,13 @@ pub async fn webhooks(command: WebhooksCommand) -> Result<()> {
             );
         }
         WebhooksCommand::List { database } => {
-            let store = open_store(&database).await?;
-            let hooks: Vec<_> = store.webhooks().await?.iter().map(webhook_json).collect();
+            let hooks: Vec<_> = open_reviews(&database)
+                .await?
+                .webhooks()
+                .await?
+                .iter()
+                .map(webhook_json)
+                .collect();
             println!(
                 "{}",
                 serde_json::to_string_pretty(&json!({ "Webhooks": hooks }))?
@@ -199,8 +208,7 @@ pub async fn webhooks(command: WebhooksCommand) -> Result<()> {
         }
         WebhooksCommand::Remove { name, database } => {
             let name = WebhookName::parse(&name)?;
-            let store = open_store(&database).await?;
-            if !store.delete_webhook(&name).await? {
+            if !open_reviews(&database).await?.remove_webhook(&name).await? {
                 anyhow::bail!("no webhook is named {name}");
             }
             println!("removed webhook {name}");
@@ -211,8 +219,8 @@ pub async fn webhooks(command: WebhooksCommand) -> Result<()> {
             database,
         } => {
             let name = name.map(|n| WebhookName::parse(&n)).transpose()?;
-            let store = open_store(&database).await?;
-            let rows: Vec<_> = store
+            let rows: Vec<_> = open_reviews(&database)
+                .await?
                 .deliveries(name.as_ref(), None, limit.clamp(1, 1000))
                 .await?
                 .iter()

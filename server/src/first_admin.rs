@@ -2,9 +2,7 @@
 
 use anyhow::{Context as _, Result};
 use loupe_engine::domain::accounts::{Email, NewPassword, Role};
-use loupe_engine::domain::clock::Clock;
-use loupe_engine::domain::passwords;
-use loupe_engine::store::{NewUser, Store, StoreError};
+use loupe_engine::services::{ReviewError, Reviews};
 use rand::Rng as _;
 
 /// What happened at start-up, for the caller to report.
@@ -17,13 +15,8 @@ pub enum FirstAdmin {
     },
 }
 
-pub async fn ensure(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    email: &str,
-    password: Option<&str>,
-) -> Result<FirstAdmin> {
-    if store.count_admins().await? > 0 {
+pub async fn ensure(reviews: &Reviews, email: &str, password: Option<&str>) -> Result<FirstAdmin> {
+    if reviews.count_admins().await? > 0 {
         return Ok(FirstAdmin::AlreadyThere);
     }
     let email = Email::parse(email).context("LOUPE_ADMIN_EMAIL")?;
@@ -37,23 +30,16 @@ pub async fn ensure(
             (NewPassword::parse(generated.clone())?, Some(generated))
         }
     };
-    let hash = passwords::hash(password.expose().to_owned()).await;
-    let created = store
-        .create_user(NewUser {
-            email: email.clone(),
-            password_hash: hash,
-            role: Role::Admin,
-            teams: vec![],
-            created_at: clock.now(),
-        })
-        .await;
-    match created {
+    match reviews
+        .add_user(email.clone(), Role::Admin, vec![], password)
+        .await
+    {
         Ok(_) => Ok(FirstAdmin::Created {
             email,
             generated_password: generated,
         }),
         // Another replica starting at the same moment made it first.
-        Err(StoreError::Conflict(_)) => Ok(FirstAdmin::AlreadyThere),
+        Err(ReviewError::Conflict(_)) => Ok(FirstAdmin::AlreadyThere),
         Err(err) => Err(err.into()),
     }
 }

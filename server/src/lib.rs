@@ -107,13 +107,6 @@ pub async fn start_with(
             .with_context(|| format!("opening the database at {}", args.database.database_url))?;
     store.migrate().await.context("migrating the database")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let first_admin = first_admin::ensure(
-        &*store,
-        &*clock,
-        &args.admin_email,
-        args.admin_password.as_deref(),
-    )
-    .await?;
     let master_key =
         keyring::load_master_key(args.keys.master_key.as_deref(), &args.keys.key_file)?;
 
@@ -139,6 +132,8 @@ pub async fn start_with(
         Reviews::new(store.clone(), clock.clone(), account, TaskLimits::default())
             .with_instance(instance.clone()),
     );
+    let first_admin =
+        first_admin::ensure(&reviews, &args.admin_email, args.admin_password.as_deref()).await?;
     let outputs = Arc::new(
         OutputStore::new(args.outputs.store_config()).context("opening the output store")?,
     );

@@ -5,9 +5,11 @@
 use super::{ReviewError, Reviews};
 use crate::domain::accounts::{Email, NewPassword, Role, User, UserId};
 use crate::domain::clock::Timestamp;
+use crate::domain::passwords;
 use crate::domain::teams::WorkteamName;
 use crate::services::people::{self, InvitationToken, Invited, PeopleError};
 use crate::services::sign_in::{self, LoginError, LoginPolicy};
+use crate::store::NewUser;
 
 impl Reviews {
     /// Checks an email and password under `policy`; `client` is where the attempt came from.
@@ -19,6 +21,32 @@ impl Reviews {
         client: &str,
     ) -> Result<User, LoginError> {
         sign_in::log_in(&*self.store, &*self.clock, policy, email, password, client).await
+    }
+
+    /// An account that signs in with `password` at once (the operator's command line and the
+    /// first admin; people invited from the browser choose their own).
+    pub async fn add_user(
+        &self,
+        email: Email,
+        role: Role,
+        teams: Vec<WorkteamName>,
+        password: NewPassword,
+    ) -> Result<User, ReviewError> {
+        let password_hash = passwords::hash(password.expose().to_owned()).await;
+        Ok(self
+            .store
+            .create_user(NewUser {
+                email,
+                password_hash,
+                role,
+                teams,
+                created_at: self.now(),
+            })
+            .await?)
+    }
+
+    pub async fn count_admins(&self) -> Result<i64, ReviewError> {
+        Ok(self.store.count_admins().await?)
     }
 
     /// Everyone who signs in, by email.
