@@ -8,7 +8,7 @@
 //! would, on the same two cores. Then, signed in as the admin, it times the dashboard and the
 //! loops page (whole server-rendered pages, and the dashboard's data call) one at a time.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/helpers.rs"]
 mod common;
 mod load;
 

@@ -8,7 +8,7 @@
 //! (signature check, validation, conditions, the durable write) is visible as a ratio. The
 //! client signs every request as an SDK would, on the same two cores.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/helpers.rs"]
 mod common;
 mod load;
 

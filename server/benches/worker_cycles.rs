@@ -13,7 +13,7 @@
 //! server runs in a process of its own and the bench also reports its resident memory: idle
 //! after start, at the peak of the sign-ins and cycles, and 30 seconds after the last cycle.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/helpers.rs"]
 mod common;
 mod load;
 

@@ -3,7 +3,9 @@
 //! polled. Its resident memory must stay under the configured budget and every health check must
 //! answer within 100 ms.
 
-mod common;
+// The helpers of the `api` test binary; this one uses the server-spawning part.
+#[path = "api/helpers.rs"]
+mod helpers;
 
 use std::process::Stdio;
 use std::sync::Arc;
@@ -128,8 +130,8 @@ async fn anonymous_floods_stay_within_the_memory_budget_and_health_answers() {
         .spawn()
         .unwrap();
     let pid = child.id().unwrap();
-    common::wait_until_ready(&base).await;
-    let idle_kib = common::resident_kib(pid);
+    helpers::wait_until_ready(&base).await;
+    let idle_kib = helpers::resident_kib(pid);
 
     let clients: Vec<reqwest::Client> = (1..=100).map(sign_in_client).collect();
     let running = Arc::new(AtomicBool::new(true));
@@ -138,7 +140,7 @@ async fn anonymous_floods_stay_within_the_memory_budget_and_health_answers() {
         tokio::spawn(async move {
             let mut peak = 0;
             while running.load(Ordering::Relaxed) {
-                peak = peak.max(common::resident_kib(pid));
+                peak = peak.max(helpers::resident_kib(pid));
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             peak

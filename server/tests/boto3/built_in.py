@@ -1,7 +1,7 @@
 """Built-in task types through boto3: a Rekognition and a Textract flow definition with activation
 conditions, StartHumanLoop with the AI service's output, activation true and false.
 
-Run by server/tests/boto3_conformance.rs (LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET; work team
+Run by server/tests/api/boto3_conformance.rs (LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET; work team
 "reviewers" and task UI "text" exist).
 """
 

@@ -1,7 +1,7 @@
 """SageMaker's task UI (with RenderUiTemplate), flow definition and work team operations through
 the real boto3 client.
 
-Run by server/tests/boto3_conformance.rs with LOUPE_URL, LOUPE_KEY_ID and LOUPE_SECRET set; the
+Run by server/tests/api/boto3_conformance.rs with LOUPE_URL, LOUPE_KEY_ID and LOUPE_SECRET set; the
 server has a private work team named "reviewers".
 """
 

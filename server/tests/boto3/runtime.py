@@ -1,6 +1,6 @@
 """The A2I runtime through the real boto3 client, pointed at a running Loupe.
 
-Run by server/tests/boto3_conformance.rs with LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET and FLOW_ARN set.
+Run by server/tests/api/boto3_conformance.rs with LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET and FLOW_ARN set.
 Exits non-zero (an AssertionError with a message) on the first difference from A2I.
 """
 

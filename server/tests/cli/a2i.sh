@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Task UIs, flow definitions and human loops through the real AWS CLI (v1, from PyPI), pointed at
-# a running Loupe. Run by server/tests/cli_conformance.rs with AWS (the CLI), LOUPE_URL and the
+# a running Loupe. Run by server/tests/api/cli_conformance.rs with AWS (the CLI), LOUPE_URL and the
 # key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. Stops at the first difference.
 set -euo pipefail
 

@@ -2,7 +2,7 @@
 # Work teams and the two built-in task types through the real AWS CLI (v1, from PyPI), pointed at
 # a running Loupe: CreateWorkteam … DeleteWorkteam with Loupe worker groups, a Rekognition and a
 # Textract flow definition with activation conditions, and StartHumanLoop with the AI service's
-# output, activation true and false. Run by server/tests/cli_conformance.rs like a2i.sh.
+# output, activation true and false. Run by server/tests/api/cli_conformance.rs like a2i.sh.
 set -euo pipefail
 source "$(dirname "$0")/expect.sh"
 

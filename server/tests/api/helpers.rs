@@ -1,6 +1,6 @@
 //! What the API tests share: a real server on port 0 over a fresh database, with an access
 //! key, a worker team, a template and a custom flow definition, and an SDK-like signing client.
-// Each test crate uses a different part of this module.
+// `exposure_load` uses only part of this module.
 #![allow(dead_code)]
 
 use std::sync::Arc;

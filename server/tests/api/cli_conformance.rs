@@ -1,8 +1,6 @@
 //! Loupe driven by the real AWS CLI (v1, from PyPI, in the project's `.venv`), on a fresh SQLite
 //! file and a fresh PostgreSQL database. The scripts are in `tests/cli/`.
 
-mod common;
-
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 
@@ -20,7 +18,7 @@ fn aws_cli() -> String {
 
 /// Runs `tests/cli/<script>` against a fresh Loupe; it exits non-zero at the first difference.
 async fn run_script(backend: Backend, script: &str) {
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     let path = format!("{}/tests/cli/{script}", env!("CARGO_MANIFEST_DIR"));
     let output = tokio::process::Command::new("bash")
         .arg(path)
@@ -28,7 +26,7 @@ async fn run_script(backend: Backend, script: &str) {
         .env("LOUPE_URL", &api.base)
         .env("AWS_ACCESS_KEY_ID", api.key.as_str())
         .env("AWS_SECRET_ACCESS_KEY", api.secret.expose())
-        .env("AWS_DEFAULT_REGION", common::REGION)
+        .env("AWS_DEFAULT_REGION", crate::helpers::REGION)
         .env("AWS_CONFIG_FILE", "/dev/null")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env("AWS_PAGER", "")

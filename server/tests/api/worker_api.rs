@@ -1,15 +1,13 @@
 //! The worker API over HTTP with a real session: queues, claim, read, submit, and the refusals,
 //! on SQLite and PostgreSQL.
 
-mod common;
-
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 fn browser() -> reqwest::Client {
-    common::browser()
+    crate::helpers::browser()
 }
 
 /// A signed-in worker's client and its CSRF token.
@@ -18,7 +16,7 @@ async fn signed_in_worker(base: &str) -> (reqwest::Client, String) {
 }
 
 async fn signed_in_as(base: &str, email: &str) -> (reqwest::Client, String) {
-    let (client, token, home) = common::sign_in(base, email, "worker password 123").await;
+    let (client, token, home) = crate::helpers::sign_in(base, email, "worker password 123").await;
     assert_eq!(home, "/work");
     (client, token)
 }
@@ -48,7 +46,7 @@ async fn call(
 /// A junk SigV4 header next to a session cookie: an API request, so the cookie is ignored and
 /// neither the CSRF check nor the session applies.
 async fn a_signature_header_never_rides_on_a_session(backend: Backend) {
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     let base = api.base.clone();
     let (status, _, body) = api.start("item-1", json!({"taskObject": "x"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -79,7 +77,7 @@ async fn a_signature_header_never_rides_on_a_session(backend: Backend) {
 }
 
 async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     let base = api.base.clone();
     let (status, _, body) = api
         .start(
@@ -246,7 +244,7 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
 
 async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend) {
     use loupe_engine::domain::clock::{Clock, SystemClock};
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     let base = api.base.clone();
     let (status, _, body) = api
         .start("item-1", json!({"taskObject": "<b>bold</b> text"}))
@@ -393,7 +391,7 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
 /// The admin's template preview is the worker's frame document, with its policy, for admins
 /// only; a template that does not render says why inside the frame.
 async fn the_template_preview_frame_is_for_admins_and_sandboxed(backend: Backend) {
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     let base = api.base.clone();
     let template = "<script src=\"https://assets.crowd.aws/crowd-html-elements.js\"></script>\
                     <crowd-form><p>{{ task.input.taskObject }}</p></crowd-form>";
@@ -402,7 +400,7 @@ async fn the_template_preview_frame_is_for_admins_and_sandboxed(backend: Backend
         ("input", r#"{"taskObject": "<b>bold</b>"}"#),
     ];
     let (admin, token, home) =
-        common::sign_in(&base, "admin@loupe.local", "admin password 123").await;
+        crate::helpers::sign_in(&base, "admin@loupe.local", "admin password 123").await;
     assert_eq!(home, "/admin");
     let preview = admin
         .post(format!("{base}/admin/preview-frame"))

@@ -1,9 +1,7 @@
 //! The SageMaker control plane over HTTP (AWS JSON 1.1), on SQLite and PostgreSQL: what boto3
 //! cannot send (unknown operations) and the protocol's error shape.
 
-mod common;
-
-use common::Api;
+use crate::helpers::Api;
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 use reqwest::StatusCode;

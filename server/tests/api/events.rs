@@ -1,15 +1,13 @@
 //! Status-change events leaving Loupe: signed webhook deliveries with retries, and the SSE
 //! stream with resume, against a real server on both databases.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::helpers::Api;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use axum::routing::post;
-use common::Api;
 use loupe_engine::domain::clock::{Clock, SystemClock};
 use loupe_engine::domain::names::FlowDefinitionName;
 use loupe_engine::domain::webhooks::{

@@ -1,11 +1,9 @@
 //! The A2I runtime over HTTP, against a real server on port 0, with SigV4-signed requests, on a
 //! fresh SQLite file and a fresh PostgreSQL database.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{ACCOUNT, Api, FLOW_ARN, REGION};
+use crate::helpers::{ACCOUNT, Api, FLOW_ARN, REGION};
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 use reqwest::StatusCode;

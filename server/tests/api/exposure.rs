@@ -2,8 +2,6 @@
 //! deadlines for request heads and bodies, the connection cap with its health reserve, and
 //! cookies that never ride on a SigV4 signature. Raw TCP where a client library would hide it.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use loupe_engine::store::Backend;
@@ -11,7 +9,7 @@ use loupe_engine::test_on_both_backends;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
-fn addr(api: &common::Api) -> String {
+fn addr(api: &crate::helpers::Api) -> String {
     api.base.trim_start_matches("http://").to_owned()
 }
 
@@ -31,7 +29,7 @@ async fn read_for(stream: &mut TcpStream, wait: Duration) -> (String, bool) {
 }
 
 async fn anonymous_bodies_are_refused_before_they_are_read(backend: Backend) {
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     // An 8.3 MB StartHumanLoop without a signature: the answer comes before any of the body.
     let mut stream = TcpStream::connect(addr(&api)).await.unwrap();
     stream
@@ -93,7 +91,7 @@ async fn anonymous_bodies_are_refused_before_they_are_read(backend: Backend) {
 }
 
 async fn silent_and_slow_clients_are_cut_off(backend: Backend) {
-    let api = common::Api::spawn(
+    let api = crate::helpers::Api::spawn(
         backend,
         &["--header-timeout-secs", "1", "--body-timeout-secs", "1"],
     )
@@ -138,7 +136,7 @@ async fn silent_and_slow_clients_are_cut_off(backend: Backend) {
 }
 
 async fn the_connection_cap_refuses_fast_and_health_still_answers(backend: Backend) {
-    let api = common::Api::spawn(backend, &["--max-connections", "4"]).await;
+    let api = crate::helpers::Api::spawn(backend, &["--max-connections", "4"]).await;
     // Four connections that hold their slots with unfinished heads.
     let mut held = Vec::new();
     for _ in 0..4 {
@@ -186,7 +184,7 @@ async fn the_connection_cap_refuses_fast_and_health_still_answers(backend: Backe
 }
 
 async fn a_key_over_its_rate_is_throttled(backend: Backend) {
-    let api = common::Api::spawn(backend, &["--api-requests-per-second", "1"]).await;
+    let api = crate::helpers::Api::spawn(backend, &["--api-requests-per-second", "1"]).await;
     // A burst of twice the rate passes; the next is told to back off, in AWS's words.
     for _ in 0..2 {
         let (status, _, body) = api.call("GET", "/human-loops/nothing", None).await;

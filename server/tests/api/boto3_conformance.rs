@@ -1,8 +1,6 @@
 //! Loupe driven by the real boto3 client (from PyPI, in the project's `.venv`), on a fresh SQLite
 //! file and a fresh PostgreSQL database. The scripts are in `tests/boto3/`.
 
-mod common;
-
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 
@@ -18,7 +16,7 @@ fn python() -> String {
     })
 }
 
-async fn run_script(script: &str, api: &common::Api) {
+async fn run_script(script: &str, api: &crate::helpers::Api) {
     let output = tokio::process::Command::new(python())
         .arg(format!(
             "{}/tests/boto3/{script}",
@@ -27,7 +25,7 @@ async fn run_script(script: &str, api: &common::Api) {
         .env("LOUPE_URL", &api.base)
         .env("LOUPE_KEY_ID", api.key.as_str())
         .env("LOUPE_SECRET", api.secret.expose())
-        .env("FLOW_ARN", common::FLOW_ARN)
+        .env("FLOW_ARN", crate::helpers::FLOW_ARN)
         .env("AWS_CONFIG_FILE", "/dev/null")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .output()
@@ -42,17 +40,17 @@ async fn run_script(script: &str, api: &common::Api) {
 }
 
 async fn boto3_drives_the_runtime(backend: Backend) {
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     run_script("runtime.py", &api).await;
 }
 
 async fn boto3_drives_the_control_plane(backend: Backend) {
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     run_script("control_plane.py", &api).await;
 }
 
 async fn boto3_starts_built_in_task_types(backend: Backend) {
-    let api = common::Api::spawn(backend, &[]).await;
+    let api = crate::helpers::Api::spawn(backend, &[]).await;
     run_script("built_in.py", &api).await;
 }
 
