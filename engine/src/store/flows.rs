@@ -136,7 +136,7 @@ macro_rules! flows_sql {
                 .bind(flow.created_at.as_millis())
                 .fetch_one(&self.pool)
                 .await
-                .map_err($crate::store::conflict_or(|| {
+                .map_err($crate::store::conflict_on($crate::store::UniqueKey::FlowDefinitionName, || {
                     format!("a flow definition named {name} already exists")
                 }))?;
                 rows::flow(&row)

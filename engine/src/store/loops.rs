@@ -128,7 +128,11 @@ macro_rules! loops_sql {
                     .collect();
                 let activations: Vec<Option<String>> = loops
                     .iter()
-                    .map(|l| l.activation.as_ref().map(|a| a.to_string()))
+                    .map(|l| {
+                        l.activation
+                            .as_ref()
+                            .map(|a| serde_json::to_string(a).expect("reports serialize"))
+                    })
                     .collect();
                 let mut query = sqlx::query(&sql);
                 for &i in &order {

@@ -301,10 +301,73 @@ impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<'_, DB> {
     }
 }
 
-/// Turns a unique-key violation into a [`StoreError::Conflict`] with a message in domain words.
-fn conflict_or(what: impl FnOnce() -> String) -> impl FnOnce(sqlx::Error) -> StoreError {
-    move |err| match err.as_database_error() {
-        Some(db) if db.is_unique_violation() => StoreError::Conflict(what()),
+/// The unique keys whose violation means "that name is taken", by the constraint each names on
+/// both backends: PostgreSQL's constraint name, and the `table.column` SQLite's message names
+/// (SQLite reports no constraint name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UniqueKey {
+    UserEmail,
+    WorkTeamName,
+    TaskUiName,
+    FlowDefinitionName,
+    WebhookName,
+    AccessKeyId,
+    /// One worker, one task of a loop.
+    TaskWorker,
+}
+
+impl UniqueKey {
+    const ALL: [Self; 7] = [
+        Self::UserEmail,
+        Self::WorkTeamName,
+        Self::TaskUiName,
+        Self::FlowDefinitionName,
+        Self::WebhookName,
+        Self::AccessKeyId,
+        Self::TaskWorker,
+    ];
+
+    /// PostgreSQL's name for the constraint, and SQLite's `table.column, …` for it.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::UserEmail => ("users_email_key", "users.email"),
+            Self::WorkTeamName => ("work_teams_name_key", "work_teams.name"),
+            Self::TaskUiName => ("human_task_uis_name_key", "human_task_uis.name"),
+            Self::FlowDefinitionName => ("flow_definitions_name_key", "flow_definitions.name"),
+            Self::WebhookName => ("webhooks_name_key", "webhooks.name"),
+            Self::AccessKeyId => ("access_keys_pkey", "access_keys.id"),
+            Self::TaskWorker => (
+                "tasks_loop_id_worker_id_key",
+                "tasks.loop_id, tasks.worker_id",
+            ),
+        }
+    }
+
+    /// The known unique key an error violated, if it is a unique violation of one.
+    pub(crate) fn violated_by(err: &sqlx::Error) -> Option<Self> {
+        let db = err.as_database_error()?;
+        if !db.is_unique_violation() {
+            return None;
+        }
+        match db.constraint() {
+            Some(name) => Self::ALL.into_iter().find(|key| key.names().0 == name),
+            // SQLite: "UNIQUE constraint failed: tasks.loop_id, tasks.worker_id".
+            None => {
+                let columns = db.message().rsplit(": ").next()?;
+                Self::ALL.into_iter().find(|key| key.names().1 == columns)
+            }
+        }
+    }
+}
+
+/// Turns a violation of `key` into a [`StoreError::Conflict`] with a message in domain words;
+/// any other error (another constraint included) stays a database error.
+fn conflict_on(
+    key: UniqueKey,
+    what: impl FnOnce() -> String,
+) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |err| match UniqueKey::violated_by(&err) {
+        Some(violated) if violated == key => StoreError::Conflict(what()),
         _ => StoreError::Database(err),
     }
 }

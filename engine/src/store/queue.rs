@@ -253,9 +253,8 @@ macro_rules! queue_sql {
                             Err(err)
                                 if $claim_savepoint
                                     && attempts < 5
-                                    && err
-                                        .as_database_error()
-                                        .is_some_and(|db| db.is_unique_violation()) =>
+                                    && $crate::store::UniqueKey::violated_by(&err)
+                                        == Some($crate::store::UniqueKey::TaskWorker) =>
                             {
                                 sqlx::query("ROLLBACK TO SAVEPOINT claim")
                                     .execute(&mut *conn)

@@ -99,7 +99,10 @@ macro_rules! rows_sql {
                                 .ok_or_else(|| corrupt(format!("content classifier {c:?}")))
                         })
                         .collect::<Result<_, _>>()?,
-                    activation: opt_json(row, "activation")?,
+                    activation: row
+                        .try_get::<Option<String>, _>("activation")?
+                        .map(|text| serde_json::from_str(&text).map_err(corrupt))
+                        .transpose()?,
                     task_count: u8::try_from(row.try_get::<i64, _>("task_count")?)
                         .map_err(corrupt)?,
                     time_limit_ms: row.try_get("time_limit_ms")?,

@@ -97,7 +97,7 @@ macro_rules! sql_store {
                 .bind(user.created_at.as_millis())
                 .fetch_one(&mut *tx)
                 .await
-                .map_err($crate::store::conflict_or(|| {
+                .map_err($crate::store::conflict_on($crate::store::UniqueKey::UserEmail, || {
                     format!("a user with email {email} already exists")
                 }))?;
                 let created = user_from_row(&row)?;
@@ -291,7 +291,7 @@ macro_rules! sql_store {
                 .bind(key.revoked_at.map(|t| t.as_millis()))
                 .execute(&self.pool)
                 .await
-                .map_err($crate::store::conflict_or(|| format!("access key {} already exists", key.id)))?;
+                .map_err($crate::store::conflict_on($crate::store::UniqueKey::AccessKeyId, || format!("access key {} already exists", key.id)))?;
                 Ok(())
             }
 

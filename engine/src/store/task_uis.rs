@@ -58,9 +58,10 @@ macro_rules! task_uis_sql {
                 .bind(now.as_millis())
                 .fetch_one(&self.pool)
                 .await
-                .map_err($crate::store::conflict_or(|| {
-                    format!("a human task UI named {name} already exists")
-                }))?;
+                .map_err($crate::store::conflict_on(
+                    $crate::store::UniqueKey::TaskUiName,
+                    || format!("a human task UI named {name} already exists"),
+                ))?;
                 rows::task_ui(&row)
             }
 

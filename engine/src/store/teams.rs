@@ -250,7 +250,7 @@ macro_rules! teams_sql {
                 .bind(team.tags.as_deref())
                 .fetch_one(&mut *tx)
                 .await
-                .map_err($crate::store::conflict_or(|| {
+                .map_err($crate::store::conflict_on($crate::store::UniqueKey::WorkTeamName, || {
                     format!("a work team named {} already exists", team.name)
                 }))?;
                 Self::set_team_groups(&mut *tx, id, &team.groups).await?;

@@ -49,9 +49,10 @@ macro_rules! webhooks_sql {
                 .bind(webhook.created_at.as_millis())
                 .fetch_one(&self.pool)
                 .await
-                .map_err($crate::store::conflict_or(|| {
-                    format!("a webhook named {} already exists", webhook.name)
-                }))?;
+                .map_err($crate::store::conflict_on(
+                    $crate::store::UniqueKey::WebhookName,
+                    || format!("a webhook named {} already exists", webhook.name),
+                ))?;
                 Ok($crate::domain::webhooks::Webhook {
                     id,
                     name: webhook.name.as_str().to_owned(),
