@@ -296,7 +296,12 @@ pub async fn loop_detail(name: String) -> Result<Option<LoopInfo>, ServerFnError
             .map(loupe_engine::domain::clock::Timestamp::to_second_utc),
         task_count: human_loop.task_count,
         input,
-        activation: human_loop.activation.as_ref().map(pretty),
+        activation: human_loop
+            .activation
+            .as_ref()
+            .and_then(|report| serde_json::to_value(report).ok())
+            .as_ref()
+            .map(pretty),
         tasks: tasks
             .into_iter()
             .map(|t| TaskInfo {

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::conditions::ActivationReport;
 use crate::domain::accounts::UserId;
 use crate::domain::clock::Timestamp;
 use crate::domain::flows::FlowDefinitionSpec;
@@ -152,8 +153,8 @@ pub struct NewHumanLoop {
     pub input_digest: InputDigest,
     pub content_classifiers: Vec<ContentClassifier>,
     /// For built-in task types: the activation report (condition results, selected response,
-    /// human loop context), as JSON.
-    pub activation: Option<Value>,
+    /// human loop context).
+    pub activation: Option<ActivationReport>,
     pub task_count: u8,
     pub time_limit_ms: i64,
     pub created_at: Timestamp,
@@ -189,7 +190,7 @@ pub struct HumanLoop {
     pub failure_reason: Option<String>,
     pub input_content: String,
     pub content_classifiers: Vec<ContentClassifier>,
-    pub activation: Option<Value>,
+    pub activation: Option<ActivationReport>,
     pub task_count: u8,
     pub time_limit_ms: i64,
     pub created_at: Timestamp,

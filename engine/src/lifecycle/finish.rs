@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::conditions::{ActivationReport, to_a2i_case};
+use crate::conditions::to_a2i_case;
 use crate::domain::accounts::UserId;
 use crate::domain::arns::Account;
 use crate::domain::clock::Timestamp;
@@ -63,13 +63,6 @@ fn parsed_input(human_loop: &HumanLoop, built_in: bool) -> Value {
     }
 }
 
-fn activation_report(human_loop: &HumanLoop) -> Option<ActivationReport> {
-    human_loop
-        .activation
-        .as_ref()
-        .and_then(|value| serde_json::from_value(value.clone()).ok())
-}
-
 /// What the worker template sees as `task.input` (spec 4.7 and 5.1): the parsed input for custom
 /// task types; for built-in ones the AI service request and response, the selected part of the
 /// response and, for Textract, the human loop context.
@@ -84,7 +77,7 @@ pub fn task_input(human_loop: &HumanLoop, flow: &FlowDefinition) -> Value {
         .get("aiServiceResponse")
         .cloned()
         .unwrap_or(Value::Null);
-    match activation_report(human_loop) {
+    match &human_loop.activation {
         Some(report) => report.task_input(request, &response),
         None => input,
     }

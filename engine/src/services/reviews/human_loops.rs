@@ -155,9 +155,7 @@ impl Reviews {
             input_digest: InputDigest::of(&request.input_content),
             input_content: request.input_content,
             content_classifiers: request.content_classifiers,
-            activation: report
-                .as_ref()
-                .map(|r| serde_json::to_value(r).expect("reports serialize")),
+            activation: report.clone(),
             task_count: config.task_count.get(),
             time_limit_ms: i64::from(config.task_time_limit_in_seconds) * 1000,
             created_at: now,
