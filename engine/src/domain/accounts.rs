@@ -20,6 +20,8 @@ impl fmt::Display for UserId {
 /// An email address used as a login name: trimmed and lower-cased, so `Ann@X.org` and
 /// `ann@x.org` are one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+// Read back only through the parser, so a stored or sent value is as valid as a new one.
+#[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
 impl Email {
@@ -176,6 +178,20 @@ pub enum AccountError {
     WeakPassword(String),
 }
 
+impl TryFrom<String> for Email {
+    type Error = AccountError;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Email> for String {
+    fn from(value: Email) -> Self {
+        value.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +223,12 @@ mod tests {
         let err = NewPassword::parse("short".into()).unwrap_err();
         assert!(err.to_string().contains("at least 12"), "{err}");
         assert!(NewPassword::parse("long enough pass".into()).is_ok());
+    }
+
+    #[test]
+    fn emails_read_back_only_through_the_parser() {
+        let email: Email = serde_json::from_str("\"ada@example.com\"").unwrap();
+        assert_eq!(email.as_str(), "ada@example.com");
+        assert!(serde_json::from_str::<Email>("\"not an email\"").is_err());
     }
 }

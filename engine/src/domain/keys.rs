@@ -18,6 +18,8 @@ use crate::domain::clock::Timestamp;
 
 /// `LKIA` followed by 16 characters of base32, 20 in all like an AWS access key id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Read back only through the parser, so a stored or sent value is as valid as a new one.
+#[serde(try_from = "String", into = "String")]
 pub struct AccessKeyId(String);
 
 impl AccessKeyId {
@@ -255,6 +257,20 @@ pub enum KeyError {
     CannotOpen,
 }
 
+impl TryFrom<String> for AccessKeyId {
+    type Error = KeyError;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<AccessKeyId> for String {
+    fn from(value: AccessKeyId) -> Self {
+        value.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,5 +308,13 @@ mod tests {
         let key = MasterKey::generate();
         assert_eq!(MasterKey::from_base64(&key.to_base64()).unwrap().0, key.0);
         assert!(MasterKey::from_base64("c2hvcnQ=").is_err());
+    }
+
+    #[test]
+    fn key_ids_read_back_only_through_the_parser() {
+        let id = AccessKeyId::generate();
+        let text = serde_json::to_string(&id).unwrap();
+        assert_eq!(serde_json::from_str::<AccessKeyId>(&text).unwrap(), id);
+        assert!(serde_json::from_str::<AccessKeyId>("\"AKIAEXAMPLE\"").is_err());
     }
 }

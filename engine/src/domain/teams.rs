@@ -12,6 +12,8 @@ pub struct TeamId(pub i64);
 /// A work team's name: 1-63 characters, letters, digits and inner hyphens
 /// (SageMaker's `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+// Read back only through the parser, so a stored or sent value is as valid as a new one.
+#[serde(try_from = "String", into = "String")]
 pub struct WorkteamName(String);
 
 impl WorkteamName {
@@ -127,6 +129,20 @@ pub struct TeamUpdate {
     pub worker_access: Option<String>,
 }
 
+impl TryFrom<String> for WorkteamName {
+    type Error = InvalidWorkteamName;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<WorkteamName> for String {
+    fn from(value: WorkteamName) -> Self {
+        value.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +155,12 @@ mod tests {
         for bad in ["", "-a", "a-", "a_b", "a b", &"x".repeat(64)] {
             assert!(WorkteamName::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn names_read_back_only_through_the_parser() {
+        let name: WorkteamName = serde_json::from_str("\"reviewers\"").unwrap();
+        assert_eq!(serde_json::to_string(&name).unwrap(), "\"reviewers\"");
+        assert!(serde_json::from_str::<WorkteamName>("\"-not-a-name\"").is_err());
     }
 }
