@@ -29,9 +29,9 @@ use loupe_engine::domain::accounts::User;
 use loupe_engine::domain::clock::Timestamp;
 use loupe_engine::domain::loops::{ClaimedTask, TaskId};
 use loupe_engine::domain::names::FlowDefinitionName;
+use loupe_engine::lifecycle::TaskRefusal;
 use loupe_engine::lifecycle::task_input;
 use loupe_engine::services::{QueueSummary, ReviewError};
-use loupe_engine::store::TaskRefusal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 

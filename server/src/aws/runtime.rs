@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 use loupe_engine::domain::loops::HumanLoop;
 use loupe_engine::domain::validation::RequestError;
 use loupe_engine::requests::human_loops::{self, ListRequest};
+use loupe_engine::services::LoopQuery;
 use loupe_engine::services::ReviewError;
-use loupe_engine::store::LoopQuery;
 use serde_json::{Map, Value, json};
 
 use super::authn::Signed;

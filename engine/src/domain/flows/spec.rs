@@ -28,8 +28,9 @@ use crate::domain::validation::{
     Violations, string_at,
 };
 
-/// The model's limit on `HumanLoopActivationConditions`, in characters.
-pub const MAX_ACTIVATION_CONDITIONS_CHARS: usize = 10_240;
+/// The model's limit on `HumanLoopActivationConditions`, in characters: the conditions
+/// document's own limit, which has its home in [`crate::conditions`].
+pub const MAX_ACTIVATION_CONDITIONS_CHARS: usize = crate::conditions::MAX_DOCUMENT_CHARS;
 /// `TaskKeywords` holds 1-5 keywords.
 pub const MAX_TASK_KEYWORDS: usize = 5;
 
