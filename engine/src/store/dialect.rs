@@ -18,17 +18,30 @@
 /// Expands every aggregate's queries for one backend: `$store`, its row type, its connection
 /// type and its fragments, in the order of the table above.
 macro_rules! for_each_aggregate {
-    ($($backend:tt)*) => {
-        $crate::store::rows::rows_sql!($($backend)*);
-        $crate::store::loop_state::loop_state_sql!($($backend)*);
-        $crate::store::task_uis::task_uis_sql!($($backend)*);
-        $crate::store::teams::teams_sql!($($backend)*);
-        $crate::store::flows::flows_sql!($($backend)*);
-        $crate::store::loops::loops_sql!($($backend)*);
-        $crate::store::queue::queue_sql!($($backend)*);
-        $crate::store::outboxes::outboxes_sql!($($backend)*);
-        $crate::store::reports::reports_sql!($($backend)*);
-        $crate::store::webhooks::webhooks_sql!($($backend)*);
+    (
+        $store:ty, $row:ty, $conn:ty,
+        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
+         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
+         $prefix_wildcard:literal, $id_in_json:literal]
+    ) => {
+        // Each aggregate takes only the differences it has.
+        $crate::store::rows::rows_sql!($row);
+        $crate::store::loop_state::loop_state_sql!($store, $conn, $for_update, $for_update_of_loop);
+        $crate::store::task_uis::task_uis_sql!($store);
+        $crate::store::teams::teams_sql!($store, $conn);
+        $crate::store::flows::flows_sql!($store, $for_update);
+        $crate::store::loops::loops_sql!($store, $prefix_match, $prefix_wildcard, $id_in_json);
+        $crate::store::queue::queue_sql!(
+            $store,
+            $conn,
+            $for_update_of_loop,
+            $lock_batch_loops,
+            $skip_locked,
+            $claim_savepoint
+        );
+        $crate::store::outboxes::outboxes_sql!($store, $skip_locked);
+        $crate::store::reports::reports_sql!($store);
+        $crate::store::webhooks::webhooks_sql!($store);
     };
 }
 

@@ -50,12 +50,7 @@ pub trait FlowStore {
 
 /// Implements [`FlowStore`] for a backend's store; see [`super::dialect`].
 macro_rules! flows_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($store:ty, $for_update:literal) => {
         impl $store {
             /// Removes a `Deleting` flow definition and its loop records once none of its loops
             /// is open, in a transaction of its own. The loops are locked in one statement, in

@@ -15,12 +15,7 @@
 /// The steps every loop-changing operation shares, for a backend's store; see
 /// [`super::dialect`].
 macro_rules! loop_state_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($store:ty, $conn:ty, $for_update:literal, $for_update_of_loop:literal) => {
         impl $store {
             async fn load_loop(
                 conn: &mut $conn,

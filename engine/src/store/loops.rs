@@ -74,12 +74,7 @@ pub trait LoopStore {
 
 /// Implements [`LoopStore`] for a backend's store; see [`super::dialect`].
 macro_rules! loops_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($store:ty, $prefix_match:literal, $prefix_wildcard:literal, $id_in_json:literal) => {
         #[async_trait::async_trait]
         impl $crate::store::LoopStore for $store {
             async fn start_loops(

@@ -69,12 +69,7 @@ pub trait OutboxStore {
 
 /// Implements [`OutboxStore`] for a backend's store; see [`super::dialect`].
 macro_rules! outboxes_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($store:ty, $skip_locked:literal) => {
         #[async_trait::async_trait]
         impl $crate::store::OutboxStore for $store {
             async fn heartbeat(

@@ -128,12 +128,7 @@ pub trait QueueStore {
 
 /// Implements [`QueueStore`] for a backend's store; see [`super::dialect`].
 macro_rules! queue_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($store:ty, $conn:ty, $for_update_of_loop:literal, $lock_batch_loops:literal, $skip_locked:literal, $claim_savepoint:literal) => {
         impl $store {
             /// Lets go of each held task as `how` says for it, in a transaction of its own, so
             /// another replica running the same sweep only finds nothing left to do. Returns

@@ -61,12 +61,7 @@ pub trait ReportStore {
 
 /// Implements [`ReportStore`] for a backend's store; see [`super::dialect`].
 macro_rules! reports_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::ReportStore for $store {
             async fn events_after(

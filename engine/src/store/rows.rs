@@ -4,12 +4,7 @@
 /// Column lists and the `rows` module of decoders, for a backend's store; see
 /// [`super::dialect`].
 macro_rules! rows_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($row:ty) => {
         const FLOW_COLUMNS: &str =
             "f.id, f.spec, f.status, f.failure_reason, f.custom_conditions, f.created_at";
         const LOOP_COLUMNS: &str = "l.id, l.name, l.flow_id, f.name AS flow_name, l.status, \

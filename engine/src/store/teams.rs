@@ -85,12 +85,7 @@ macro_rules! worker_teams_sql {
 
 /// Implements [`TeamStore`] for a backend's store; see [`super::dialect`].
 macro_rules! teams_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($store:ty, $conn:ty) => {
         impl $store {
             /// Replaces a team's worker groups; every group must exist.
             async fn set_team_groups(

@@ -25,12 +25,7 @@ pub trait WebhookStore {
 
 /// Implements [`WebhookStore`] for a backend's store; see [`super::dialect`].
 macro_rules! webhooks_sql {
-    (
-        $store:ty, $row:ty, $conn:ty,
-        [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
-         $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
-         $prefix_wildcard:literal, $id_in_json:literal]
-    ) => {
+    ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::WebhookStore for $store {
             async fn create_webhook(
