@@ -142,7 +142,7 @@ impl Reviews {
             && let Some(flow) = flow
         {
             let queues = self.store.flows_for_worker(worker).await?;
-            if !queues.iter().any(|q| q.id == flow) {
+            if !among(&queues, flow) {
                 return Err(ReviewError::NotFound(
                     "no such queue among your teams' flow definitions".to_owned(),
                 ));
@@ -205,7 +205,7 @@ impl Reviews {
             .ok_or_else(not_found)?;
         // Removed from the flow's team since the claim: no longer theirs to see.
         let queues = self.store.flows_for_worker(worker).await?;
-        if !queues.iter().any(|queue| queue.id == flow.id) {
+        if !among(&queues, flow.id) {
             return Err(not_found());
         }
         Ok((task, human_loop, flow))
@@ -226,7 +226,7 @@ impl Reviews {
         queues: &[FlowDefinition],
     ) -> Result<Vec<(Task, FlowId)>, ReviewError> {
         let mut held = self.store.held_tasks(worker, self.now()).await?;
-        held.retain(|(_, flow)| queues.iter().any(|queue| queue.id == *flow));
+        held.retain(|(_, flow)| among(queues, *flow));
         Ok(held)
     }
 
@@ -256,4 +256,10 @@ impl Reviews {
             .record_frame_departure(task, worker, self.now())
             .await?)
     }
+}
+
+/// Whether `flow` is among a worker's queues: the one test, for claims, held tasks and the task
+/// page, of whether a worker still gets a flow's work (their teams are in `queues` already).
+fn among(queues: &[FlowDefinition], flow: FlowId) -> bool {
+    queues.iter().any(|queue| queue.id == flow)
 }
