@@ -1948,8 +1948,8 @@ async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
 }
 
 async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
-    use loupe_engine::services::people::{self, PeopleError};
-    use loupe_engine::services::sign_in::{self, LoginError, LoginPolicy};
+    use loupe_engine::services::people::PeopleError;
+    use loupe_engine::services::sign_in::{LoginError, LoginPolicy};
     let b = Bench::new(backend, 2).await;
     b.custom_flow("held", 1).await;
     b.start("held", "item", json!({})).await.unwrap();
@@ -1958,12 +1958,10 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
     assert_eq!(b.reviews.claim_next(w2, None).await.unwrap(), None);
 
     assert!(matches!(
-        people::deactivate(&*b.store, T0, w1, w1, b.reviews.finisher()).await,
+        b.reviews.deactivate(w1, w1).await,
         Err(PeopleError::SelfDeactivation)
     ));
-    let returned = people::deactivate(&*b.store, T0, w1, w2, b.reviews.finisher())
-        .await
-        .unwrap();
+    let returned = b.reviews.deactivate(w1, w2).await.unwrap();
     assert_eq!(returned, 1);
     // Back in the pool without waiting for the time limit, and the answer is refused.
     let retaken = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
@@ -1980,37 +1978,36 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
         failure_delay: Duration::ZERO,
         ..LoginPolicy::default()
     };
-    let denied = sign_in::log_in(
-        &*b.store,
-        &b.clock,
-        &policy,
-        user.email.as_str(),
-        "a long test password",
-        "192.0.2.1",
-    )
-    .await;
+    let denied = b
+        .reviews
+        .log_in(
+            &policy,
+            user.email.as_str(),
+            "a long test password",
+            "192.0.2.1",
+        )
+        .await;
     assert!(matches!(denied, Err(LoginError::Deactivated)), "{denied:?}");
 
-    people::reactivate(&*b.store, w1).await.unwrap();
+    b.reviews.reactivate(w1).await.unwrap();
     // Sessions from before the deactivation stay ended; new ones are fine.
     let user = b.store.find_user(w1).await.unwrap().unwrap();
     assert!(user.is_active());
     assert!(!user.accepts_session_from(Timestamp::from_millis(T0.as_millis() - 1)));
     assert!(user.accepts_session_from(T0));
     assert!(
-        sign_in::log_in(
-            &*b.store,
-            &b.clock,
-            &policy,
-            user.email.as_str(),
-            "a long test password",
-            "192.0.2.1",
-        )
-        .await
-        .is_ok()
+        b.reviews
+            .log_in(
+                &policy,
+                user.email.as_str(),
+                "a long test password",
+                "192.0.2.1",
+            )
+            .await
+            .is_ok()
     );
     assert!(matches!(
-        people::reactivate(&*b.store, UserId(999_999)).await,
+        b.reviews.reactivate(UserId(999_999)).await,
         Err(PeopleError::UnknownPerson)
     ));
 }

@@ -1,13 +1,17 @@
 //! Storage behaviour, run against a fresh SQLite file and a fresh PostgreSQL database.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use loupe_engine::domain::accounts::{self, Email, Role};
+use loupe_engine::domain::arns::Account;
 use loupe_engine::domain::clock::{Clock, ManualClock, SystemClock, Timestamp};
+use loupe_engine::domain::flows::TaskLimits;
 use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
 use loupe_engine::domain::passwords;
 use loupe_engine::domain::teams::{Team, WorkteamName};
-use loupe_engine::services::sign_in::{self, LoginError, LoginPolicy};
+use loupe_engine::services::Reviews;
+use loupe_engine::services::sign_in::{LoginError, LoginPolicy};
 use loupe_engine::store::{Backend, NewUser, Store, StoreError};
 use loupe_engine::test_on_both_backends;
 use loupe_engine::testing::TestDatabase;
@@ -16,6 +20,17 @@ const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 const PASSWORD: &str = "a long test password";
 /// The address sign-ins come from (TEST-NET-1).
 const CLIENT: &str = "192.0.2.1";
+
+/// The engine's front door over `store`, on `clock`: where the sign-in and invitation rules are
+/// reached.
+fn door<C: Clock + Clone + 'static>(store: &Arc<dyn Store>, clock: &C) -> Reviews {
+    Reviews::new(
+        store.clone(),
+        Arc::new(clock.clone()),
+        Account::new("us-east-1", "111122223333").unwrap(),
+        TaskLimits::default(),
+    )
+}
 
 fn quick_policy() -> LoginPolicy {
     LoginPolicy {
@@ -113,31 +128,21 @@ async fn sign_in_checks_the_password(backend: Backend) {
     add_user(&*store, "ann@example.org", Role::Admin, &[]).await;
     let policy = quick_policy();
 
-    let user = sign_in::log_in(
-        &*store,
-        &clock,
-        &policy,
-        "Ann@Example.org",
-        PASSWORD,
-        CLIENT,
-    )
-    .await
-    .unwrap();
+    let user = door(&store, &clock)
+        .log_in(&policy, "Ann@Example.org", PASSWORD, CLIENT)
+        .await
+        .unwrap();
     assert_eq!(user.last_login_at, Some(T0));
-    let wrong = sign_in::log_in(&*store, &clock, &policy, "ann@example.org", "nope", CLIENT).await;
+    let wrong = door(&store, &clock)
+        .log_in(&policy, "ann@example.org", "nope", CLIENT)
+        .await;
     assert!(
         matches!(wrong, Err(LoginError::InvalidCredentials)),
         "{wrong:?}"
     );
-    let unknown = sign_in::log_in(
-        &*store,
-        &clock,
-        &policy,
-        "who@example.org",
-        PASSWORD,
-        CLIENT,
-    )
-    .await;
+    let unknown = door(&store, &clock)
+        .log_in(&policy, "who@example.org", PASSWORD, CLIENT)
+        .await;
     assert!(
         matches!(unknown, Err(LoginError::InvalidCredentials)),
         "{unknown:?}"
@@ -154,15 +159,9 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
         let store = store.clone();
         let clock = clock.clone();
         async move {
-            sign_in::log_in(
-                &*store,
-                &clock,
-                &policy,
-                "ann@example.org",
-                password,
-                CLIENT,
-            )
-            .await
+            door(&store, &clock)
+                .log_in(&policy, "ann@example.org", password, CLIENT)
+                .await
         }
     };
 
@@ -186,15 +185,9 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
     ));
     // ...but the lock is that address's alone: the person signs in from anywhere else at once,
     // and that success does not lift the lock on the guessing address.
-    let elsewhere = sign_in::log_in(
-        &*store,
-        &clock,
-        &policy,
-        "ann@example.org",
-        PASSWORD,
-        "198.51.100.7",
-    )
-    .await;
+    let elsewhere = door(&store, &clock)
+        .log_in(&policy, "ann@example.org", PASSWORD, "198.51.100.7")
+        .await;
     assert!(elsewhere.is_ok(), "{elsewhere:?}");
     assert!(matches!(
         attempt(PASSWORD).await,
@@ -240,15 +233,9 @@ async fn a_failed_sign_in_costs_time(backend: Backend) {
         ..quick_policy()
     };
     let started = std::time::Instant::now();
-    let result = sign_in::log_in(
-        &*store,
-        &SystemClock,
-        &policy,
-        "ann@example.org",
-        "bad",
-        CLIENT,
-    )
-    .await;
+    let result = door(&store, &SystemClock)
+        .log_in(&policy, "ann@example.org", "bad", CLIENT)
+        .await;
     assert!(result.is_err());
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
@@ -331,19 +318,20 @@ async fn migrating_twice_is_harmless(backend: Backend) {
 
 async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
     use loupe_engine::domain::accounts::NewPassword;
-    use loupe_engine::services::people::{self, INVITATION_LIFETIME, InvitationToken, PeopleError};
+    use loupe_engine::services::people::{INVITATION_LIFETIME, InvitationToken, PeopleError};
     let db = TestDatabase::create(backend).await;
     let (store, _) = db.open().await;
+    let clock = ManualClock::new(T0);
+    let reviews = door(&store, &clock);
     let team = WorkteamName::parse("reviewers").unwrap();
-    let invited = people::invite(
-        &*store,
-        T0,
-        Email::parse("new@example.org").unwrap(),
-        Role::Worker,
-        vec![team],
-    )
-    .await
-    .unwrap();
+    let invited = reviews
+        .invite(
+            Email::parse("new@example.org").unwrap(),
+            Role::Worker,
+            vec![team],
+        )
+        .await
+        .unwrap();
     assert_eq!(invited.expires_at, T0.plus(INVITATION_LIFETIME));
     assert_eq!(
         team_names(store.teams_of(invited.user.id).await.unwrap()),
@@ -354,17 +342,10 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
         vec![(invited.user.id, invited.expires_at)]
     );
     // No password signs in before the invitation is accepted.
-    let clock = ManualClock::new(T0);
     for guess in ["!invited", PASSWORD] {
-        let denied = sign_in::log_in(
-            &*store,
-            &clock,
-            &quick_policy(),
-            "new@example.org",
-            guess,
-            CLIENT,
-        )
-        .await;
+        let denied = door(&store, &clock)
+            .log_in(&quick_policy(), "new@example.org", guess, CLIENT)
+            .await;
         assert!(
             matches!(denied, Err(LoginError::InvalidCredentials)),
             "{denied:?}"
@@ -380,76 +361,70 @@ async fn invitations_set_a_password_once_before_they_run_out(backend: Backend) {
     );
 
     // A second link replaces the first.
-    let again = people::reinvite(&*store, T0, invited.user.id)
-        .await
-        .unwrap();
+    let again = reviews.reinvite(invited.user.id).await.unwrap();
     assert!(matches!(
-        people::invitation(&*store, T0, &invited.token).await,
+        reviews.invitation(&invited.token).await,
         Err(PeopleError::UnknownInvitation)
     ));
     let password = NewPassword::parse("chosen by the worker".into()).unwrap();
-    let user = people::accept(
-        &*store,
-        T0.plus(Duration::from_secs(60)),
-        &again.token,
-        password.clone(),
-    )
-    .await
-    .unwrap();
+    clock.advance(Duration::from_secs(60));
+    let user = reviews
+        .accept_invitation(&again.token, password.clone())
+        .await
+        .unwrap();
     assert_eq!(user.id, invited.user.id);
     // A password set through a link ends the sessions that began before it.
     let set_at = T0.plus(Duration::from_secs(60));
     assert_eq!(user.sessions_valid_after, Some(set_at));
     assert!(!user.accepts_session_from(T0) && user.accepts_session_from(set_at));
-    let signed_in = sign_in::log_in(
-        &*store,
-        &clock,
-        &quick_policy(),
-        "new@example.org",
-        "chosen by the worker",
-        CLIENT,
-    )
-    .await;
-    assert_eq!(signed_in.unwrap().id, user.id);
-    // Used up.
-    assert!(matches!(
-        people::accept(&*store, T0, &again.token, password.clone()).await,
-        Err(PeopleError::InvitationUsed)
-    ));
-    assert!(store.open_invitations(T0).await.unwrap().is_empty());
-
-    // An expired link says when it ran out and changes nothing.
-    let late = people::reinvite(&*store, T0, user.id).await.unwrap();
-    let after = T0.plus(INVITATION_LIFETIME).plus(Duration::from_secs(1));
-    assert!(matches!(
-        people::accept(&*store, after, &late.token, password).await,
-        Err(PeopleError::InvitationExpired(at)) if at == late.expires_at
-    ));
-    assert!(
-        sign_in::log_in(
-            &*store,
-            &clock,
+    let signed_in = door(&store, &clock)
+        .log_in(
             &quick_policy(),
             "new@example.org",
             "chosen by the worker",
             CLIENT,
         )
-        .await
-        .is_ok()
+        .await;
+    assert_eq!(signed_in.unwrap().id, user.id);
+    // Used up.
+    assert!(matches!(
+        reviews
+            .accept_invitation(&again.token, password.clone())
+            .await,
+        Err(PeopleError::InvitationUsed)
+    ));
+    assert!(reviews.open_invitations().await.unwrap().is_empty());
+
+    // An expired link says when it ran out and changes nothing.
+    let late = reviews.reinvite(user.id).await.unwrap();
+    clock.advance(INVITATION_LIFETIME + Duration::from_secs(1));
+    assert!(matches!(
+        reviews.accept_invitation(&late.token, password).await,
+        Err(PeopleError::InvitationExpired(at)) if at == late.expires_at
+    ));
+    assert!(
+        door(&store, &clock)
+            .log_in(
+                &quick_policy(),
+                "new@example.org",
+                "chosen by the worker",
+                CLIENT,
+            )
+            .await
+            .is_ok()
     );
     assert!(matches!(
-        people::invitation(&*store, T0, &InvitationToken::generate()).await,
+        reviews.invitation(&InvitationToken::generate()).await,
         Err(PeopleError::UnknownInvitation)
     ));
     // Inviting an existing email is a conflict that names it.
-    let twice = people::invite(
-        &*store,
-        T0,
-        Email::parse("new@example.org").unwrap(),
-        Role::Worker,
-        vec![],
-    )
-    .await;
+    let twice = reviews
+        .invite(
+            Email::parse("new@example.org").unwrap(),
+            Role::Worker,
+            vec![],
+        )
+        .await;
     assert!(
         matches!(twice, Err(PeopleError::Conflict(ref m)) if m.contains("new@example.org")),
         "{twice:?}"

@@ -100,7 +100,7 @@ impl From<StoreError> for PeopleError {
 }
 
 /// Makes an account that cannot sign in until its invitation is accepted, and the invitation.
-pub async fn invite(
+pub(crate) async fn invite(
     store: &dyn Store,
     now: Timestamp,
     email: Email,
@@ -121,7 +121,7 @@ pub async fn invite(
 
 /// A fresh link for an existing account (first sign-in or a forgotten password); earlier open
 /// links stop working.
-pub async fn reinvite(
+pub(crate) async fn reinvite(
     store: &dyn Store,
     now: Timestamp,
     id: UserId,
@@ -153,7 +153,7 @@ async fn issue(store: &dyn Store, now: Timestamp, user: User) -> Result<Invited,
 }
 
 /// The account an open invitation is for, or why the link does not work.
-pub async fn invitation(
+pub(crate) async fn invitation(
     store: &dyn Store,
     now: Timestamp,
     token: &InvitationToken,
@@ -173,7 +173,7 @@ pub async fn invitation(
 
 /// Sets the account's password and uses the link up. Two tabs racing with one link: one wins,
 /// the other is told the link was used.
-pub async fn accept(
+pub(crate) async fn accept(
     store: &dyn Store,
     now: Timestamp,
     token: &InvitationToken,
@@ -192,7 +192,7 @@ pub async fn accept(
 
 /// Stops an account from signing in (its open sessions stop working on their next request) and
 /// returns every task it holds to the pool at once. Returns how many tasks went back.
-pub async fn deactivate(
+pub(crate) async fn deactivate(
     store: &dyn Store,
     now: Timestamp,
     id: UserId,
@@ -211,7 +211,7 @@ pub async fn deactivate(
     Ok(store.release_worker_tasks(id, now, finisher).await?)
 }
 
-pub async fn reactivate(store: &dyn Store, id: UserId) -> Result<(), PeopleError> {
+pub(crate) async fn reactivate(store: &dyn Store, id: UserId) -> Result<(), PeopleError> {
     if store.set_deactivated(id, None).await? {
         Ok(())
     } else {

@@ -58,7 +58,7 @@ pub enum LoginError {
 /// Every failure costs `policy.failure_delay`, and an unknown email costs as much hashing as a
 /// known one, so neither timing nor messages tell an attacker which accounts exist... except a
 /// locked account, which says so, because a real user needs to know why the right password fails.
-pub async fn log_in(
+pub(crate) async fn log_in(
     store: &dyn Store,
     clock: &dyn Clock,
     policy: &LoginPolicy,

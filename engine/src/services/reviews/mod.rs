@@ -111,10 +111,6 @@ impl Reviews {
         self
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
     /// Whether the database answers: the health check.
     pub async fn check_database(&self) -> Result<(), ReviewError> {
         Ok(self.store.ping().await?)
@@ -127,10 +123,6 @@ impl Reviews {
     /// The bounds and defaults of task lifetimes and time limits this server applies.
     pub fn limits(&self) -> &TaskLimits {
         &self.limits
-    }
-
-    pub fn finisher(&self) -> &OutputFinisher {
-        &self.finisher
     }
 
     fn now(&self) -> Timestamp {
