@@ -7,20 +7,18 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use loupe_engine::domain::clock::Timestamp;
-use loupe_engine::domain::names::{FlowDefinitionName, HumanTaskUiName, NameError};
+use loupe_engine::domain::names::{FlowDefinitionName, HumanTaskUiName};
 use loupe_engine::domain::validation::RequestError;
-use loupe_engine::domain::validation::{MemberPath, Members, Rule, Shown, Violations};
+use loupe_engine::requests::control_plane::{
+    ListPage, WorkteamFilter, name_member, workteam_filter, workteam_name,
+};
 use loupe_engine::services::ReviewError;
 use serde_json::{Map, Value, json};
 
 use super::authn::Signed;
 use super::error::{AwsError, ErrorKind, Protocol};
 use crate::AppState;
-
-const DEFAULT_MAX_RESULTS: usize = 100;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -125,7 +123,8 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             ))
         }
         "DescribeHumanTaskUi" => {
-            let name = name_member(&request, "HumanTaskUiName", HumanTaskUiName::parse)?;
+            let name = name_member(&request, "HumanTaskUiName", HumanTaskUiName::parse)
+                .map_err(request_error)?;
             let ui = reviews.find_task_ui(&name).await.map_err(review_error)?;
             let origin = origin(&state, &headers);
             Ok(reply(json!({
@@ -140,7 +139,8 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             })))
         }
         "ListHumanTaskUis" => {
-            let page = ListPage::parse(&request, "ListHumanTaskUis", false)?;
+            let page =
+                ListPage::parse(&request, "ListHumanTaskUis", false).map_err(request_error)?;
             let uis = state.reviews.list_task_uis().await.map_err(review_error)?;
             let items: Vec<(Timestamp, String, Value)> = uis
                 .iter()
@@ -156,10 +156,11 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
                     )
                 })
                 .collect();
-            page.respond("HumanTaskUiSummaries", items)
+            Ok(respond(&page, "HumanTaskUiSummaries", items))
         }
         "DeleteHumanTaskUi" => {
-            let name = name_member(&request, "HumanTaskUiName", HumanTaskUiName::parse)?;
+            let name = name_member(&request, "HumanTaskUiName", HumanTaskUiName::parse)
+                .map_err(request_error)?;
             reviews.delete_task_ui(&name).await.map_err(review_error)?;
             Ok(reply(json!({})))
         }
@@ -193,7 +194,8 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             ))
         }
         "DescribeFlowDefinition" => {
-            let name = name_member(&request, "FlowDefinitionName", FlowDefinitionName::parse)?;
+            let name = name_member(&request, "FlowDefinitionName", FlowDefinitionName::parse)
+                .map_err(request_error)?;
             let flow = reviews
                 .find_flow_definition(&name)
                 .await
@@ -216,7 +218,8 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             Ok(reply(Value::Object(body)))
         }
         "ListFlowDefinitions" => {
-            let page = ListPage::parse(&request, "ListFlowDefinitions", false)?;
+            let page =
+                ListPage::parse(&request, "ListFlowDefinitions", false).map_err(request_error)?;
             let flows = state.reviews.list_flows().await.map_err(review_error)?;
             let items: Vec<(Timestamp, String, Value)> = flows
                 .iter()
@@ -233,10 +236,11 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
                     (flow.created_at, flow.name().as_str().to_owned(), summary)
                 })
                 .collect();
-            page.respond("FlowDefinitionSummaries", items)
+            Ok(respond(&page, "FlowDefinitionSummaries", items))
         }
         "DeleteFlowDefinition" => {
-            let name = name_member(&request, "FlowDefinitionName", FlowDefinitionName::parse)?;
+            let name = name_member(&request, "FlowDefinitionName", FlowDefinitionName::parse)
+                .map_err(request_error)?;
             reviews
                 .delete_flow_definition(&name)
                 .await
@@ -253,7 +257,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             ))
         }
         "DescribeWorkteam" => {
-            let name = workteam_name(&request)?;
+            let name = workteam_name(&request).map_err(request_error)?;
             let team = reviews.workteam(&name).await.map_err(review_error)?;
             Ok(reply(
                 json!({"Workteam": workteam_json(&state, &headers, &team)}),
@@ -269,7 +273,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             ))
         }
         "DeleteWorkteam" => {
-            let name = workteam_name(&request)?;
+            let name = workteam_name(&request).map_err(request_error)?;
             state
                 .reviews
                 .delete_team(&name)
@@ -278,38 +282,15 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             Ok(reply(json!({"Success": true})))
         }
         "ListWorkteams" => {
-            let root = Members::of_request(&request).map_err(|e| request_error(e.into()))?;
-            let mut v = Violations::default();
-            let by_name = match root.string("SortBy").map_err(|e| request_error(e.into()))? {
-                None | Some("CreateDate") => false,
-                Some("Name") => true,
-                Some(other) => {
-                    v.push(
-                        root.path_of("SortBy"),
-                        Shown::text(other),
-                        Rule::EnumValueSet(vec!["Name", "CreateDate"]),
-                    );
-                    false
-                }
-            };
-            let contains = root
-                .string("NameContains")
-                .map_err(|e| request_error(e.into()))?;
-            if let Some(part) = contains
-                && loupe_engine::domain::teams::WorkteamName::parse(part).is_err()
-            {
-                v.push(
-                    root.path_of("NameContains"),
-                    Shown::text(part),
-                    Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                );
-            }
-            v.finish().map_err(|e| request_error(e.into()))?;
+            let WorkteamFilter { by_name, contains } =
+                workteam_filter(&request).map_err(request_error)?;
+            let contains = contains.as_deref();
             let page = ListPage::parse(
                 &request,
                 &format!("ListWorkteams|{by_name}|{contains:?}"),
                 true,
-            )?;
+            )
+            .map_err(request_error)?;
             let teams = state.reviews.list_teams().await.map_err(review_error)?;
             let mut items = Vec::new();
             for team in teams {
@@ -328,7 +309,7 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
                     workteam_json(&state, &headers, &details),
                 ));
             }
-            page.respond("Workteams", items)
+            Ok(respond(&page, "Workteams", items))
         }
         "" => Err(err(
             ErrorKind::UnknownOperation,
@@ -339,33 +320,6 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             format!("Loupe does not serve the operation SageMaker.{other}"),
         )),
     }
-}
-
-/// `WorkteamName` (letters of either case, digits, hyphens).
-fn workteam_name(request: &Value) -> Result<loupe_engine::domain::teams::WorkteamName, AwsError> {
-    let root = Members::of_request(request).map_err(|e| request_error(e.into()))?;
-    let mut v = Violations::default();
-    let path = root.path_of("WorkteamName");
-    let raw = v.required(
-        &path,
-        root.string("WorkteamName")
-            .map_err(|e| request_error(e.into()))?,
-    );
-    let name = raw.and_then(
-        |raw| match loupe_engine::domain::teams::WorkteamName::parse(raw) {
-            Ok(name) => Some(name),
-            Err(_) => {
-                v.push(
-                    path.clone(),
-                    Shown::text(raw),
-                    Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                );
-                None
-            }
-        },
-    );
-    v.finish().map_err(|e| request_error(e.into()))?;
-    Ok(name.expect("recorded when absent or invalid"))
 }
 
 /// The `Workteam` structure of Describe, Update and List. A team made in Loupe (not through this
@@ -422,175 +376,13 @@ fn workteam_json(
     body
 }
 
-/// A required name member (`FlowDefinitionName`, `HumanTaskUiName`).
-fn name_member<T>(
-    request: &Value,
-    member: &str,
-    parse: fn(&str) -> Result<T, NameError>,
-) -> Result<T, AwsError> {
-    let root = Members::of_request(request).map_err(|e| request_error(e.into()))?;
-    let mut violations = Violations::default();
-    let path = root.path_of(member);
-    let raw = root.string(member).map_err(|e| request_error(e.into()))?;
-    let name = violations
-        .required(&path, raw)
-        .and_then(|raw| violations.name(&path, parse(raw)));
-    violations.finish().map_err(|e| request_error(e.into()))?;
-    Ok(name.expect("recorded when absent or invalid"))
-}
-
-/// The common members of the SageMaker List operations: time filters (epoch seconds), sort
-/// order (Loupe's default: newest first), page size (default 100) and a token bound to them.
-struct ListPage {
-    after: Option<f64>,
-    before: Option<f64>,
-    ascending: bool,
-    max_results: usize,
-    filters: String,
-    /// The (creation ms, name) the previous page ended with.
-    resume: Option<(i64, String)>,
-}
-
-impl ListPage {
-    fn parse(request: &Value, operation: &str, default_ascending: bool) -> Result<Self, AwsError> {
-        let root = Members::of_request(request).map_err(|e| request_error(e.into()))?;
-        let mut v = Violations::default();
-        let number = |member: &str, v: &mut Violations| -> Option<f64> {
-            match request.get(member) {
-                None | Some(Value::Null) => None,
-                Some(Value::Number(n)) => n.as_f64(),
-                Some(Value::String(s)) => s
-                    .parse::<f64>()
-                    .ok()
-                    .or_else(|| {
-                        time::OffsetDateTime::parse(
-                            s,
-                            &time::format_description::well_known::Rfc3339,
-                        )
-                        .ok()
-                        .map(|t| t.unix_timestamp_nanos() as f64 / 1e9)
-                    })
-                    .or_else(|| {
-                        v.push(
-                            root.path_of(member),
-                            Shown::text(s.clone()),
-                            Rule::Other("Member must be a timestamp".to_owned()),
-                        );
-                        None
-                    }),
-                Some(_) => {
-                    v.push(
-                        root.path_of(member),
-                        Shown::Hidden,
-                        Rule::Other("Member must be a timestamp".to_owned()),
-                    );
-                    None
-                }
-            }
-        };
-        let after = number("CreationTimeAfter", &mut v);
-        let before = number("CreationTimeBefore", &mut v);
-        let ascending = match root
-            .string("SortOrder")
-            .map_err(|e| request_error(e.into()))?
-        {
-            None => default_ascending,
-            Some("Descending") => false,
-            Some("Ascending") => true,
-            Some(other) => {
-                v.push(
-                    root.path_of("SortOrder"),
-                    Shown::text(other),
-                    Rule::EnumValueSet(vec!["Ascending", "Descending"]),
-                );
-                false
-            }
-        };
-        let max_results = root
-            .optional_integer("MaxResults", Some(1), Some(100), &mut v)
-            .map_err(|e| request_error(e.into()))?
-            .map_or(DEFAULT_MAX_RESULTS, |n| n as usize);
-        let token = root
-            .string("NextToken")
-            .map_err(|e| request_error(e.into()))?;
-        v.finish().map_err(|e| request_error(e.into()))?;
-        let filters = {
-            let text = format!("{operation}|{after:?}|{before:?}|{ascending}");
-            loupe_engine::domain::digest::sha256_hex(text.as_bytes(), 12)
-        };
-        let mut page = Self {
-            after,
-            before,
-            ascending,
-            max_results,
-            filters,
-            resume: None,
-        };
-        if let Some(token) = token {
-            page.resume = Some(page.read_token(token)?);
-        }
-        Ok(page)
+/// A List operation's response: the page of `items` and, when there is more, the next token.
+fn respond(page: &ListPage, member: &str, items: Vec<(Timestamp, String, Value)>) -> Response {
+    let (list, next) = page.page(items);
+    let mut body = Map::new();
+    body.insert(member.into(), Value::Array(list));
+    if let Some(token) = next {
+        body.insert("NextToken".into(), token.into());
     }
-
-    fn read_token(&self, raw: &str) -> Result<(i64, String), AwsError> {
-        let invalid = || {
-            let mut v = Violations::default();
-            v.push(
-                MemberPath::root().member("NextToken"),
-                Shown::Hidden,
-                Rule::Other(
-                    "Member must be a token from an earlier call with the same filters".to_owned(),
-                ),
-            );
-            request_error(v.finish().expect_err("one violation").into())
-        };
-        let bytes = B64.decode(raw).map_err(|_| invalid())?;
-        let token: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-        if token["f"] != self.filters.as_str() {
-            return Err(invalid());
-        }
-        match (token["c"].as_i64(), token["n"].as_str()) {
-            (Some(created), Some(name)) => Ok((created, name.to_owned())),
-            _ => Err(invalid()),
-        }
-    }
-
-    /// Filters, sorts (creation time, then name), pages and writes the list response.
-    fn respond(
-        &self,
-        member: &str,
-        mut items: Vec<(Timestamp, String, Value)>,
-    ) -> Result<Response, AwsError> {
-        let after_ms = self.after.map(|s| (s * 1000.0).round() as i64);
-        let before_ms = self.before.map(|s| (s * 1000.0).round() as i64);
-        items.retain(|(at, _, _)| {
-            after_ms.is_none_or(|a| at.as_millis() >= a)
-                && before_ms.is_none_or(|b| at.as_millis() < b)
-        });
-        items.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        if !self.ascending {
-            items.reverse();
-        }
-        if let Some((created, name)) = &self.resume {
-            let key = (Timestamp::from_millis(*created), name.clone());
-            items.retain(|(at, n, _)| {
-                let here = (*at, n.clone());
-                if self.ascending {
-                    here > key
-                } else {
-                    here < key
-                }
-            });
-        }
-        let more = items.len() > self.max_results;
-        items.truncate(self.max_results);
-        let mut body = Map::new();
-        let list: Vec<Value> = items.iter().map(|(_, _, value)| value.clone()).collect();
-        body.insert(member.into(), Value::Array(list));
-        if more && let Some((at, name, _)) = items.last() {
-            let token = json!({"f": self.filters, "c": at.as_millis(), "n": name});
-            body.insert("NextToken".into(), B64.encode(token.to_string()).into());
-        }
-        Ok(reply(Value::Object(body)))
-    }
+    reply(Value::Object(body))
 }

@@ -1,0 +1,247 @@
+//! The SageMaker control plane's requests that are not a resource's own Create: the name of the
+//! resource a Describe or Delete is about, and the members every List operation shares (time
+//! filters, sort order, page size and a page token bound to them), read with AWS's member
+//! messages.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use serde_json::{Value, json};
+
+use crate::domain::clock::Timestamp;
+use crate::domain::digest::sha256_hex;
+use crate::domain::names::NameError;
+use crate::domain::teams::WorkteamName;
+use crate::domain::validation::{MemberPath, Members, RequestError, Rule, Shown, Violations};
+
+/// `MaxResults` when the caller gives none.
+const DEFAULT_MAX_RESULTS: usize = 100;
+
+/// A required name member (`FlowDefinitionName`, `HumanTaskUiName`).
+pub fn name_member<T>(
+    request: &Value,
+    member: &str,
+    parse: fn(&str) -> Result<T, NameError>,
+) -> Result<T, RequestError> {
+    let root = Members::of_request(request)?;
+    let mut violations = Violations::default();
+    let path = root.path_of(member);
+    let raw = root.string(member)?;
+    let name = violations
+        .required(&path, raw)
+        .and_then(|raw| violations.name(&path, parse(raw)));
+    violations.finish()?;
+    Ok(name.expect("recorded when absent or invalid"))
+}
+
+/// `WorkteamName` (letters of either case, digits, hyphens).
+pub fn workteam_name(request: &Value) -> Result<WorkteamName, RequestError> {
+    let root = Members::of_request(request)?;
+    let mut v = Violations::default();
+    let path = root.path_of("WorkteamName");
+    let raw = v.required(&path, root.string("WorkteamName")?);
+    let name = raw.and_then(|raw| match WorkteamName::parse(raw) {
+        Ok(name) => Some(name),
+        Err(_) => {
+            v.push(
+                path.clone(),
+                Shown::text(raw),
+                Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
+            );
+            None
+        }
+    });
+    v.finish()?;
+    Ok(name.expect("recorded when absent or invalid"))
+}
+
+/// `ListWorkteams`' own members: sorted by name (else by creation), and the part of a name
+/// a team must contain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkteamFilter {
+    pub by_name: bool,
+    pub contains: Option<String>,
+}
+
+/// Reads `SortBy` and `NameContains` of `ListWorkteams`.
+pub fn workteam_filter(request: &Value) -> Result<WorkteamFilter, RequestError> {
+    let root = Members::of_request(request)?;
+    let mut v = Violations::default();
+    let by_name = match root.string("SortBy")? {
+        None | Some("CreateDate") => false,
+        Some("Name") => true,
+        Some(other) => {
+            v.push(
+                root.path_of("SortBy"),
+                Shown::text(other),
+                Rule::EnumValueSet(vec!["Name", "CreateDate"]),
+            );
+            false
+        }
+    };
+    let contains = root.string("NameContains")?;
+    if let Some(part) = contains
+        && WorkteamName::parse(part).is_err()
+    {
+        v.push(
+            root.path_of("NameContains"),
+            Shown::text(part),
+            Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
+        );
+    }
+    v.finish()?;
+    Ok(WorkteamFilter {
+        by_name,
+        contains: contains.map(str::to_owned),
+    })
+}
+
+/// The common members of the SageMaker List operations: time filters (epoch seconds), sort
+/// order (Loupe's default: newest first), page size (default 100) and a token bound to them.
+pub struct ListPage {
+    after: Option<f64>,
+    before: Option<f64>,
+    ascending: bool,
+    max_results: usize,
+    filters: String,
+    /// The (creation ms, name) the previous page ended with.
+    resume: Option<(i64, String)>,
+}
+
+impl ListPage {
+    pub fn parse(
+        request: &Value,
+        operation: &str,
+        default_ascending: bool,
+    ) -> Result<Self, RequestError> {
+        let root = Members::of_request(request)?;
+        let mut v = Violations::default();
+        let number = |member: &str, v: &mut Violations| -> Option<f64> {
+            match request.get(member) {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) => n.as_f64(),
+                Some(Value::String(s)) => s
+                    .parse::<f64>()
+                    .ok()
+                    .or_else(|| {
+                        time::OffsetDateTime::parse(
+                            s,
+                            &time::format_description::well_known::Rfc3339,
+                        )
+                        .ok()
+                        .map(|t| t.unix_timestamp_nanos() as f64 / 1e9)
+                    })
+                    .or_else(|| {
+                        v.push(
+                            root.path_of(member),
+                            Shown::text(s.clone()),
+                            Rule::Other("Member must be a timestamp".to_owned()),
+                        );
+                        None
+                    }),
+                Some(_) => {
+                    v.push(
+                        root.path_of(member),
+                        Shown::Hidden,
+                        Rule::Other("Member must be a timestamp".to_owned()),
+                    );
+                    None
+                }
+            }
+        };
+        let after = number("CreationTimeAfter", &mut v);
+        let before = number("CreationTimeBefore", &mut v);
+        let ascending = match root.string("SortOrder")? {
+            None => default_ascending,
+            Some("Descending") => false,
+            Some("Ascending") => true,
+            Some(other) => {
+                v.push(
+                    root.path_of("SortOrder"),
+                    Shown::text(other),
+                    Rule::EnumValueSet(vec!["Ascending", "Descending"]),
+                );
+                false
+            }
+        };
+        let max_results = root
+            .optional_integer("MaxResults", Some(1), Some(100), &mut v)?
+            .map_or(DEFAULT_MAX_RESULTS, |n| n as usize);
+        let token = root.string("NextToken")?;
+        v.finish()?;
+        let filters = {
+            let text = format!("{operation}|{after:?}|{before:?}|{ascending}");
+            sha256_hex(text.as_bytes(), 12)
+        };
+        let mut page = Self {
+            after,
+            before,
+            ascending,
+            max_results,
+            filters,
+            resume: None,
+        };
+        if let Some(token) = token {
+            page.resume = Some(page.read_token(token)?);
+        }
+        Ok(page)
+    }
+
+    fn read_token(&self, raw: &str) -> Result<(i64, String), RequestError> {
+        let invalid = || {
+            let mut v = Violations::default();
+            v.push(
+                MemberPath::root().member("NextToken"),
+                Shown::Hidden,
+                Rule::Other(
+                    "Member must be a token from an earlier call with the same filters".to_owned(),
+                ),
+            );
+            RequestError::from(v.finish().expect_err("one violation"))
+        };
+        let bytes = B64.decode(raw).map_err(|_| invalid())?;
+        let token: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        if token["f"] != self.filters.as_str() {
+            return Err(invalid());
+        }
+        match (token["c"].as_i64(), token["n"].as_str()) {
+            (Some(created), Some(name)) => Ok((created, name.to_owned())),
+            _ => Err(invalid()),
+        }
+    }
+
+    /// Filters, sorts (creation time, then name) and pages `items`: the page, and the token of
+    /// the next one when there is more.
+    pub fn page<T>(&self, mut items: Vec<(Timestamp, String, T)>) -> (Vec<T>, Option<String>) {
+        let after_ms = self.after.map(|s| (s * 1000.0).round() as i64);
+        let before_ms = self.before.map(|s| (s * 1000.0).round() as i64);
+        items.retain(|(at, _, _)| {
+            after_ms.is_none_or(|a| at.as_millis() >= a)
+                && before_ms.is_none_or(|b| at.as_millis() < b)
+        });
+        items.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        if !self.ascending {
+            items.reverse();
+        }
+        if let Some((created, name)) = &self.resume {
+            let key = (Timestamp::from_millis(*created), name.clone());
+            items.retain(|(at, n, _)| {
+                let here = (*at, n.clone());
+                if self.ascending {
+                    here > key
+                } else {
+                    here < key
+                }
+            });
+        }
+        let more = items.len() > self.max_results;
+        items.truncate(self.max_results);
+        let next = match items.last() {
+            Some((at, name, _)) if more => {
+                let token = json!({"f": self.filters, "c": at.as_millis(), "n": name});
+                Some(B64.encode(token.to_string()))
+            }
+            _ => None,
+        };
+        (items.into_iter().map(|(_, _, item)| item).collect(), next)
+    }
+}
