@@ -116,10 +116,6 @@ pub async fn team_page(name: String) -> Result<Option<TeamView>, ServerFnError> 
 pub async fn add_member(team: String, person: i64) -> Result<TeamChange, ServerFnError> {
     use super::services;
     crate::session::require_admin()?;
-    let team = match team_name(&team) {
-        Ok(team) => team,
-        Err(e) => return Ok(TeamChange { error: Some(e) }),
-    };
     Ok(outcome(
         services()?
             .reviews
@@ -132,10 +128,6 @@ pub async fn add_member(team: String, person: i64) -> Result<TeamChange, ServerF
 pub async fn remove_member(team: String, person: i64) -> Result<TeamChange, ServerFnError> {
     use super::services;
     crate::session::require_admin()?;
-    let team = match team_name(&team) {
-        Ok(team) => team,
-        Err(e) => return Ok(TeamChange { error: Some(e) }),
-    };
     Ok(outcome(
         services()?
             .reviews
@@ -148,10 +140,6 @@ pub async fn remove_member(team: String, person: i64) -> Result<TeamChange, Serv
 pub async fn add_group(team: String, group: String) -> Result<TeamChange, ServerFnError> {
     use super::services;
     crate::session::require_admin()?;
-    let team = match team_name(&team) {
-        Ok(team) => team,
-        Err(e) => return Ok(TeamChange { error: Some(e) }),
-    };
     Ok(outcome(
         services()?.reviews.add_team_group(&team, &group).await,
     ))
@@ -161,10 +149,6 @@ pub async fn add_group(team: String, group: String) -> Result<TeamChange, Server
 pub async fn remove_group(team: String, group: String) -> Result<TeamChange, ServerFnError> {
     use super::services;
     crate::session::require_admin()?;
-    let team = match team_name(&team) {
-        Ok(team) => team,
-        Err(e) => return Ok(TeamChange { error: Some(e) }),
-    };
     Ok(outcome(
         services()?.reviews.remove_team_group(&team, &group).await,
     ))

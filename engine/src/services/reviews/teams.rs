@@ -137,28 +137,19 @@ impl Reviews {
         }))
     }
 
-    pub async fn add_team_member(
-        &self,
-        team: &WorkteamName,
-        person: UserId,
-    ) -> Result<(), ReviewError> {
+    pub async fn add_team_member(&self, team: &str, person: UserId) -> Result<(), ReviewError> {
+        let team = &team_named(team)?;
         Ok(self.store.add_team_member(team, person, self.now()).await?)
     }
 
-    pub async fn remove_team_member(
-        &self,
-        team: &WorkteamName,
-        person: UserId,
-    ) -> Result<(), ReviewError> {
+    pub async fn remove_team_member(&self, team: &str, person: UserId) -> Result<(), ReviewError> {
+        let team = &team_named(team)?;
         Ok(self.store.remove_team_member(team, person).await?)
     }
 
     /// Puts a worker group's members on a team, creating the (empty) group when it is new.
-    pub async fn add_team_group(
-        &self,
-        team: &WorkteamName,
-        group: &str,
-    ) -> Result<(), ReviewError> {
+    pub async fn add_team_group(&self, team: &str, group: &str) -> Result<(), ReviewError> {
+        let team = &team_named(team)?;
         let group = parse_group_name(group).map_err(|m| ReviewError::invalid("Group", m))?;
         let now = self.now();
         self.store
@@ -168,11 +159,8 @@ impl Reviews {
     }
 
     /// Takes a group off a team; its members stay in the group.
-    pub async fn remove_team_group(
-        &self,
-        team: &WorkteamName,
-        group: &str,
-    ) -> Result<(), ReviewError> {
+    pub async fn remove_team_group(&self, team: &str, group: &str) -> Result<(), ReviewError> {
+        let team = &team_named(team)?;
         Ok(self
             .store
             .remove_team_group(team, group, self.now())
@@ -214,4 +202,9 @@ pub struct TeamPage {
     pub groups: Vec<(String, Vec<UserId>)>,
     /// The flow definitions that send work to the team, by name.
     pub flows: Vec<FlowDefinitionName>,
+}
+
+/// A team name as a page sends it.
+fn team_named(raw: &str) -> Result<WorkteamName, ReviewError> {
+    WorkteamName::parse(raw.trim()).map_err(|e| ReviewError::invalid("WorkteamName", e.to_string()))
 }
