@@ -3,16 +3,17 @@
 //! Everything that enters from outside is parsed into a type of this crate at the edge
 //! (`Email::parse`, `WorkteamName::parse`, ...), so code inside never re-validates.
 //!
-//! The folders are the layers, each using only those below it:
+//! The folders are the layers, each using only those below it (`tests/layers.rs` checks):
 //!
 //! * [`services`]: the front door the API and the UIs call.
-//! * [`requests`]: API requests read into typed values.
-//! * [`lifecycle`]: the loop and task rules as pure transitions.
-//! * [`conditions`], [`templates`], [`output`]: activation conditions, worker templates, and
-//!   output.json with where it goes.
+//! * [`infra`]: group commit and the instance heartbeat.
 //! * [`store`]: the database behind one interface per aggregate.
-//! * [`infra`]: group commit and server instances.
+//! * [`lifecycle`]: the loop and task rules as pure transitions.
+//! * [`output`]: output.json, status-change events, and where they go.
+//! * [`templates`]: worker task templates.
+//! * [`requests`]: API requests read into typed values.
 //! * [`domain`]: the resources and their rules as plain types.
+//! * [`conditions`]: activation conditions, which need nothing else.
 
 pub mod conditions;
 pub mod domain;
