@@ -5,6 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The region ARNs name when the operator sets none.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// The account id ARNs name when the operator sets none.
+pub const DEFAULT_ACCOUNT_ID: &str = "000000000000";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "loupe",
@@ -80,11 +85,11 @@ pub struct ServeArgs {
     pub site_root: PathBuf,
 
     /// AWS region named in ARNs.
-    #[arg(long, env = "LOUPE_REGION", default_value = "us-east-1", value_parser = parse_region)]
+    #[arg(long, env = "LOUPE_REGION", default_value = DEFAULT_REGION, value_parser = parse_region)]
     pub region: String,
 
     /// 12-digit account id named in ARNs.
-    #[arg(long, env = "LOUPE_ACCOUNT_ID", default_value = "000000000000", value_parser = parse_account_id)]
+    #[arg(long, env = "LOUPE_ACCOUNT_ID", default_value = DEFAULT_ACCOUNT_ID, value_parser = parse_account_id)]
     pub account_id: String,
 
     /// Mark cookies `Secure`; turn on when Loupe is reached over HTTPS (behind a TLS proxy).

@@ -14,7 +14,10 @@ use loupe_engine::services::Reviews;
 use loupe_engine::store::{self, Store};
 use serde_json::json;
 
-use crate::cli::{DatabaseArgs, KeyFileArgs, KeysCommand, UserCommand, WebhooksCommand};
+use crate::cli::{
+    DEFAULT_ACCOUNT_ID, DEFAULT_REGION, DatabaseArgs, KeyFileArgs, KeysCommand, UserCommand,
+    WebhooksCommand,
+};
 use crate::keyring;
 
 pub async fn open_store(database: &DatabaseArgs) -> Result<std::sync::Arc<dyn Store>> {
@@ -29,7 +32,7 @@ pub async fn open_store(database: &DatabaseArgs) -> Result<std::sync::Arc<dyn St
 /// one `serve` uses by default.
 async fn open_reviews(database: &DatabaseArgs) -> Result<Reviews> {
     let store = open_store(database).await?;
-    let account = Account::new("us-east-1", "000000000000").map_err(anyhow::Error::msg)?;
+    let account = Account::new(DEFAULT_REGION, DEFAULT_ACCOUNT_ID).map_err(anyhow::Error::msg)?;
     Ok(Reviews::new(
         store,
         std::sync::Arc::new(SystemClock),

@@ -37,7 +37,7 @@ pub use errors::{ReviewError, Violation};
 pub use flow_definitions::FLOW_CACHE_TTL;
 use flow_definitions::{FlowRules, StartableFlow};
 pub use human_loops::{ActivationDecision, StartResponse};
-pub use outboxes::{DELIVERY_BATCH, DeliveryRound, SignedDelivery, WebhookPoster, retry_delay};
+pub use outboxes::{DeliveryRound, SignedDelivery, WebhookPoster, retry_delay};
 pub use reports::LoopRecord;
 pub use task_uis::RenderedTemplate;
 pub use teams::TeamPage;

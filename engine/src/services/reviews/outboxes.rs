@@ -21,7 +21,7 @@ const OUTPUT_BATCH: u32 = 64;
 /// any attempt.
 const DELIVERY_LEASE: Duration = Duration::from_secs(60);
 /// Deliveries posted at once by one replica.
-pub const DELIVERY_BATCH: u32 = 32;
+const DELIVERY_BATCH: u32 = 32;
 
 /// 1 s, 2 s, 4 s … capped at 5 minutes: a store that is down for a while is not hammered, and
 /// one that comes back is used within minutes.
