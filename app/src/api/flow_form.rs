@@ -10,7 +10,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use super::templates::FieldError;
+pub use super::form_errors::FieldError;
+#[cfg(feature = "ssr")]
+use super::form_errors::FormFields;
 
 /// An option of a `<select>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -331,8 +333,6 @@ pub async fn create_flow(
     tags: String,
 ) -> Result<CreateFlowOutcome, ServerFnError> {
     use super::services;
-    use loupe_engine::domain::validation::RequestError;
-    use loupe_engine::services::ReviewError;
     use serde_json::{Map, Value, json};
     crate::session::require_admin()?;
     let mut errors = Vec::new();
@@ -344,10 +344,7 @@ pub async fn create_flow(
         match raw.parse::<i64>() {
             Ok(n) => Some(json!(n)),
             Err(_) => {
-                errors.push(FieldError {
-                    field: field.to_owned(),
-                    message: "Enter a whole number.".to_owned(),
-                });
+                errors.push(FieldError::at(field, "Enter a whole number."));
                 None
             }
         }
@@ -386,10 +383,7 @@ pub async fn create_flow(
                     json!({ "AmountInUsd": parts }),
                 );
             }
-            None => errors.push(FieldError {
-                field: "price".to_owned(),
-                message: "Pick one of the listed prices.".to_owned(),
-            }),
+            None => errors.push(FieldError::at("price", "Pick one of the listed prices.")),
         }
     }
     let mut request = Map::new();
@@ -419,10 +413,10 @@ pub async fn create_flow(
     for line in tags.lines().map(str::trim).filter(|l| !l.is_empty()) {
         match line.split_once('=') {
             Some((key, value)) => tag_list.push(json!({"Key": key.trim(), "Value": value.trim()})),
-            None => errors.push(FieldError {
-                field: "tags".to_owned(),
-                message: format!("\"{line}\": write each tag as key=value."),
-            }),
+            None => errors.push(FieldError::at(
+                "tags",
+                format!("\"{line}\": write each tag as key=value."),
+            )),
         }
     }
     if !tag_list.is_empty() {
@@ -448,27 +442,7 @@ pub async fn create_flow(
                 errors: Vec::new(),
             });
         }
-        Err(ReviewError::Request(RequestError::Invalid(invalid))) => invalid
-            .violations()
-            .iter()
-            .map(|v| FieldError {
-                field: field_of(v.path.as_str()).to_owned(),
-                message: v.rule.to_string(),
-            })
-            .collect(),
-        // The member names the field; the message at the field need not repeat it.
-        Err(ReviewError::Validation(violation)) => vec![FieldError {
-            field: violation.member.map_or("form", field_of).to_owned(),
-            message: violation.message,
-        }],
-        Err(ReviewError::Conflict(message)) => vec![FieldError {
-            field: "name".to_owned(),
-            message,
-        }],
-        Err(error) => vec![FieldError {
-            field: "form".to_owned(),
-            message: error.to_string(),
-        }],
+        Err(error) => FLOW_FIELDS.errors(error),
     };
     Ok(CreateFlowOutcome {
         created: None,
@@ -492,37 +466,32 @@ fn price_parts(raw: &str) -> Option<serde_json::Value> {
     }))
 }
 
-/// The form field a request member (in any casing) belongs to.
+/// The flow form's fields by the request members they fill.
 #[cfg(feature = "ssr")]
-fn field_of(path: &str) -> &'static str {
-    let path = path.to_ascii_lowercase();
-    let fields = [
-        ("flowdefinitionname", "name"),
-        ("humanlooprequestsource", "source"),
-        ("humanloopactivationconfig", "conditions"),
-        ("humanloopconfig.workteamarn", "team"),
-        ("humanloopconfig.humantaskuiarn", "ui"),
-        ("humanloopconfig.tasktitle", "title"),
-        ("humanloopconfig.taskdescription", "description"),
-        ("humanloopconfig.taskcount", "task_count"),
+const FLOW_FIELDS: FormFields = FormFields::new(
+    &[
+        ("FlowDefinitionName", "name"),
+        ("HumanLoopRequestSource", "source"),
+        ("HumanLoopActivationConfig", "conditions"),
+        ("HumanLoopConfig.WorkteamArn", "team"),
+        ("HumanLoopConfig.HumanTaskUiArn", "ui"),
+        ("HumanLoopConfig.TaskTitle", "title"),
+        ("HumanLoopConfig.TaskDescription", "description"),
+        ("HumanLoopConfig.TaskCount", "task_count"),
         (
-            "humanloopconfig.taskavailabilitylifetimeinseconds",
+            "HumanLoopConfig.TaskAvailabilityLifetimeInSeconds",
             "lifetime",
         ),
-        ("humanloopconfig.tasktimelimitinseconds", "time_limit"),
-        ("humanloopconfig.taskkeywords", "keywords"),
-        ("humanloopconfig.publicworkforcetaskprice", "price"),
-        ("outputconfig.s3outputpath", "output_path"),
-        ("outputconfig.kmskeyid", "kms_key_id"),
-        ("rolearn", "role_arn"),
-        ("tags", "tags"),
-    ];
-    fields
-        .iter()
-        .find(|(prefix, _)| path.starts_with(prefix))
-        .map(|(_, field)| *field)
-        .unwrap_or("form")
-}
+        ("HumanLoopConfig.TaskTimeLimitInSeconds", "time_limit"),
+        ("HumanLoopConfig.TaskKeywords", "keywords"),
+        ("HumanLoopConfig.PublicWorkforceTaskPrice", "price"),
+        ("OutputConfig.S3OutputPath", "output_path"),
+        ("OutputConfig.KmsKeyId", "kms_key_id"),
+        ("RoleArn", "role_arn"),
+        ("Tags", "tags"),
+    ],
+    "name",
+);
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
@@ -544,18 +513,20 @@ mod tests {
 
     #[test]
     fn members_map_to_their_fields_in_either_casing() {
-        assert_eq!(field_of("humanLoopConfig.taskCount"), "task_count");
-        // The members the engine names in its own checks.
-        assert_eq!(field_of("HumanLoopConfig.HumanTaskUiArn"), "ui");
-        assert_eq!(field_of("HumanLoopConfig.WorkteamArn"), "team");
-        assert_eq!(field_of("OutputConfig.S3OutputPath"), "output_path");
-        assert_eq!(
-            field_of(
+        for (member, field) in [
+            ("humanLoopConfig.taskCount", "task_count"),
+            // The members the engine names in its own checks.
+            ("HumanLoopConfig.HumanTaskUiArn", "ui"),
+            ("HumanLoopConfig.WorkteamArn", "team"),
+            ("OutputConfig.S3OutputPath", "output_path"),
+            (
                 "HumanLoopActivationConfig.HumanLoopActivationConditionsConfig.\
-                 HumanLoopActivationConditions"
+                 HumanLoopActivationConditions",
+                "conditions",
             ),
-            "conditions"
-        );
-        assert_eq!(field_of("SomethingElse"), "form");
+            ("SomethingElse", "form"),
+        ] {
+            assert_eq!(FLOW_FIELDS.field_of(member), field, "{member}");
+        }
     }
 }

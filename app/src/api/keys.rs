@@ -4,6 +4,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use super::form_errors::FieldError;
+#[cfg(feature = "ssr")]
+use super::form_errors::FormFields;
+
 /// A secret made just now, to show once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewSecret {
@@ -11,11 +15,45 @@ pub struct NewSecret {
     pub secret: String,
 }
 
-/// What a create call answers: the new secret, or why not.
+/// What a create call answers: the new secret, or why not, at the form's fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Made {
     pub made: Option<NewSecret>,
-    pub error: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+/// The new-key form (one input) and the new-webhook form.
+#[cfg(feature = "ssr")]
+const KEY_FIELDS: FormFields = FormFields::all_at("key_name");
+#[cfg(feature = "ssr")]
+const WEBHOOK_FIELDS: FormFields = FormFields::new(
+    &[
+        ("Name", "hook_name"),
+        ("Url", "hook_url"),
+        ("FlowDefinitionName", "hook_flow"),
+    ],
+    "hook_name",
+)
+.otherwise_at("hook_form");
+
+#[cfg(feature = "ssr")]
+impl Made {
+    fn refused(fields: &FormFields, error: loupe_engine::services::ReviewError) -> Self {
+        Self {
+            made: None,
+            errors: fields.errors(error),
+        }
+    }
+
+    fn secret(id: String, secret: &str) -> Self {
+        Self {
+            made: Some(NewSecret {
+                id,
+                secret: secret.to_owned(),
+            }),
+            errors: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,28 +88,19 @@ pub struct AuditRow {
 
 #[server(prefix = "/api", endpoint = "admin/key-create")]
 pub async fn create_key(name: String) -> Result<Made, ServerFnError> {
-    use super::{engine_error, form_message, services};
-    use loupe_engine::services::ReviewError;
+    use super::services;
     crate::session::require_admin()?;
     let services = services()?;
-    match services
-        .reviews
-        .issue_access_key(&services.master_key, &name)
-        .await
-    {
-        Ok((key, secret)) => Ok(Made {
-            made: Some(NewSecret {
-                id: key.id.to_string(),
-                secret: secret.expose().to_owned(),
-            }),
-            error: None,
-        }),
-        Err(error @ ReviewError::Validation(_)) => Ok(Made {
-            made: None,
-            error: Some(form_message(&error)),
-        }),
-        Err(error) => Err(engine_error(error)),
-    }
+    Ok(
+        match services
+            .reviews
+            .issue_access_key(&services.master_key, &name)
+            .await
+        {
+            Ok((key, secret)) => Made::secret(key.id.to_string(), secret.expose()),
+            Err(error) => Made::refused(&KEY_FIELDS, error),
+        },
+    )
 }
 
 #[server(prefix = "/api", endpoint = "admin/key-revoke")]
@@ -85,7 +114,7 @@ pub async fn revoke_key(id: String) -> Result<(), ServerFnError> {
         .reviews
         .revoke_access_key(&id)
         .await
-        .map_err(|e| ServerFnError::new(super::form_message(&e)))?;
+        .map_err(super::engine_error)?;
     Ok(())
 }
 
@@ -126,28 +155,19 @@ pub async fn list_webhooks() -> Result<(Vec<WebhookRow>, Vec<DeliveryRow>), Serv
 
 #[server(prefix = "/api", endpoint = "admin/webhook-add")]
 pub async fn add_webhook(name: String, url: String, flow: String) -> Result<Made, ServerFnError> {
-    use super::{engine_error, form_message, services};
-    use loupe_engine::services::ReviewError;
+    use super::services;
     crate::session::require_admin()?;
     let services = services()?;
-    match services
-        .reviews
-        .add_webhook(&services.master_key, &name, &url, Some(&flow), None)
-        .await
-    {
-        Ok((stored, secret)) => Ok(Made {
-            made: Some(NewSecret {
-                id: stored.name,
-                secret: secret.expose().to_owned(),
-            }),
-            error: None,
-        }),
-        Err(error @ (ReviewError::Validation(_) | ReviewError::Conflict(_))) => Ok(Made {
-            made: None,
-            error: Some(form_message(&error)),
-        }),
-        Err(error) => Err(engine_error(error)),
-    }
+    Ok(
+        match services
+            .reviews
+            .add_webhook(&services.master_key, &name, &url, Some(&flow), None)
+            .await
+        {
+            Ok((stored, secret)) => Made::secret(stored.name, secret.expose()),
+            Err(error) => Made::refused(&WEBHOOK_FIELDS, error),
+        },
+    )
 }
 
 #[server(prefix = "/api", endpoint = "admin/webhook-remove")]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod dashboard;
 pub mod flow_form;
 pub mod flows;
+pub mod form_errors;
 pub mod keys;
 pub mod loops;
 pub mod people;
@@ -63,7 +64,7 @@ mod server {
 
     /// The text a form shows for an engine error: a broken rule's message without its member
     /// (the form puts it at the field).
-    pub fn form_message(error: &ReviewError) -> String {
+    fn form_message(error: &ReviewError) -> String {
         match error {
             ReviewError::Validation(violation) => violation.message.clone(),
             other => other.to_string(),
@@ -71,7 +72,13 @@ mod server {
     }
 
     pub fn store_error(err: StoreError) -> ServerFnError {
+        ServerFnError::new(store_trouble(&err))
+    }
+
+    /// Logs a database failure and says it the way a page shows it: the details are for the
+    /// operator's log, not the browser.
+    pub fn store_trouble(err: &StoreError) -> &'static str {
         tracing::error!(error = %err, "store call from a server function failed");
-        ServerFnError::new("the database could not answer; try again")
+        "the database could not answer; try again"
     }
 }

@@ -4,6 +4,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use super::form_errors::FieldError;
+#[cfg(feature = "ssr")]
+use super::form_errors::{FormFields, WHOLE_FORM};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     pub id: i64,
@@ -31,22 +35,41 @@ pub struct TeamView {
     pub flows: Vec<String>,
 }
 
-/// A form's answer: done, or a message for the form.
+/// A form's answer: done, or messages for its fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamChange {
-    pub error: Option<String>,
+    pub errors: Vec<FieldError>,
 }
 
+/// The new-team form.
 #[cfg(feature = "ssr")]
-fn outcome<T>(result: Result<T, loupe_engine::services::ReviewError>) -> TeamChange {
-    TeamChange {
-        error: result.err().map(|e| super::form_message(&e)),
-    }
-}
+const TEAM_FIELDS: FormFields = FormFields::new(
+    &[("WorkteamName", "name"), ("Description", "description")],
+    "name",
+);
+
+/// A team page's add-a-person picker, its include-a-group form, and its buttons (which have no
+/// field of their own).
+#[cfg(feature = "ssr")]
+const PERSON_FIELDS: FormFields = FormFields::all_at("person");
+#[cfg(feature = "ssr")]
+const GROUP_FIELDS: FormFields = FormFields::all_at("group");
+#[cfg(feature = "ssr")]
+const PAGE_FIELDS: FormFields = FormFields::all_at(WHOLE_FORM);
 
 #[cfg(feature = "ssr")]
 fn team_name(raw: &str) -> Result<loupe_engine::domain::teams::WorkteamName, String> {
     loupe_engine::domain::teams::WorkteamName::parse(raw.trim()).map_err(|e| e.to_string())
+}
+
+#[cfg(feature = "ssr")]
+fn outcome<T>(
+    fields: &FormFields,
+    result: Result<T, loupe_engine::services::ReviewError>,
+) -> TeamChange {
+    TeamChange {
+        errors: fields.outcome(result),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "admin/team-create")]
@@ -55,13 +78,17 @@ pub async fn create_team(name: String, description: String) -> Result<TeamChange
     crate::session::require_admin()?;
     let name = match team_name(&name) {
         Ok(name) => name,
-        Err(e) => return Ok(TeamChange { error: Some(e) }),
+        Err(e) => {
+            return Ok(TeamChange {
+                errors: vec![FieldError::at("name", e)],
+            });
+        }
     };
     let created = services()?.reviews.create_team(&name, &description).await;
     if created.is_ok() {
         leptos_axum::redirect(&format!("/admin/team/{name}"));
     }
-    Ok(outcome(created))
+    Ok(outcome(&TEAM_FIELDS, created))
 }
 
 #[server(prefix = "/api", endpoint = "admin/team")]
@@ -117,6 +144,7 @@ pub async fn add_member(team: String, person: i64) -> Result<TeamChange, ServerF
     use super::services;
     crate::session::require_admin()?;
     Ok(outcome(
+        &PERSON_FIELDS,
         services()?
             .reviews
             .add_team_member(&team, loupe_engine::domain::accounts::UserId(person))
@@ -129,6 +157,7 @@ pub async fn remove_member(team: String, person: i64) -> Result<TeamChange, Serv
     use super::services;
     crate::session::require_admin()?;
     Ok(outcome(
+        &PAGE_FIELDS,
         services()?
             .reviews
             .remove_team_member(&team, loupe_engine::domain::accounts::UserId(person))
@@ -141,6 +170,7 @@ pub async fn add_group(team: String, group: String) -> Result<TeamChange, Server
     use super::services;
     crate::session::require_admin()?;
     Ok(outcome(
+        &GROUP_FIELDS,
         services()?.reviews.add_team_group(&team, &group).await,
     ))
 }
@@ -150,6 +180,7 @@ pub async fn remove_group(team: String, group: String) -> Result<TeamChange, Ser
     use super::services;
     crate::session::require_admin()?;
     Ok(outcome(
+        &PAGE_FIELDS,
         services()?.reviews.remove_team_group(&team, &group).await,
     ))
 }
@@ -165,6 +196,7 @@ pub async fn change_group_member(
     use loupe_engine::domain::accounts::UserId;
     crate::session::require_admin()?;
     Ok(outcome(
+        &PAGE_FIELDS,
         services()?
             .reviews
             .change_group_member(&group, UserId(person), add)
@@ -181,7 +213,7 @@ pub async fn delete_team(name: String) -> Result<(), ServerFnError> {
         .reviews
         .delete_team(&name)
         .await
-        .map_err(|e| ServerFnError::new(super::form_message(&e)))?;
+        .map_err(super::engine_error)?;
     leptos_axum::redirect("/admin/teams");
     Ok(())
 }

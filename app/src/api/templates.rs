@@ -40,12 +40,9 @@ pub struct Preview {
     pub error: Option<String>,
 }
 
-/// A message for one form field (named as the form names it), or for the whole form (`form`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+pub use super::form_errors::FieldError;
+#[cfg(feature = "ssr")]
+use super::form_errors::FormFields;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateOutcome {
@@ -152,22 +149,12 @@ pub async fn create_template(
     content: String,
 ) -> Result<CreateOutcome, ServerFnError> {
     use super::services;
-    use loupe_engine::domain::validation::RequestError;
     use loupe_engine::services::ReviewError;
     crate::session::require_admin()?;
     let request = serde_json::json!({
         "HumanTaskUiName": name.trim(),
         "UiTemplate": {"Content": content},
     });
-    let field_of = |path: &str| {
-        if path.starts_with("humanTaskUiName") {
-            "name"
-        } else if path.starts_with("uiTemplate") {
-            "content"
-        } else {
-            "form"
-        }
-    };
     let errors = match services()?.reviews.create_task_ui(&request).await {
         Ok(ui) => {
             leptos_axum::redirect(&format!("/admin/template/{}", ui.name()));
@@ -176,31 +163,28 @@ pub async fn create_template(
                 errors: Vec::new(),
             });
         }
-        Err(ReviewError::Request(RequestError::Invalid(invalid))) => invalid
-            .violations()
-            .iter()
-            .map(|v| FieldError {
-                field: field_of(v.path.as_str()).to_owned(),
-                message: match field_of(v.path.as_str()) {
-                    "name" => name_message(&v.rule.to_string()),
-                    _ => v.rule.to_string(),
-                },
-            })
-            .collect(),
-        Err(ReviewError::Conflict(message)) => vec![FieldError {
-            field: "name".to_owned(),
-            message,
-        }],
-        Err(error) => vec![FieldError {
-            field: "form".to_owned(),
-            message: error.to_string(),
-        }],
+        // The model's constraint wording is for API callers; the form gives advice instead.
+        Err(error @ ReviewError::Request(_)) => {
+            let mut errors = TEMPLATE_FIELDS.errors(error);
+            for error in errors.iter_mut().filter(|e| e.field == "name") {
+                error.message = name_message(&error.message);
+            }
+            errors
+        }
+        Err(error) => TEMPLATE_FIELDS.errors(error),
     };
     Ok(CreateOutcome {
         created: None,
         errors,
     })
 }
+
+/// The template form's fields by the request members they fill.
+#[cfg(feature = "ssr")]
+const TEMPLATE_FIELDS: FormFields = FormFields::new(
+    &[("HumanTaskUiName", "name"), ("UiTemplate", "content")],
+    "name",
+);
 
 /// The model's wording for a broken name rule, turned into advice.
 #[cfg(feature = "ssr")]

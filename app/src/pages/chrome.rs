@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::form_errors::FieldError;
+pub use crate::api::form_errors::WHOLE_FORM;
 use crate::session::{csrf_token, use_viewer};
 
 /// The hidden field that proves a form was served by Loupe to this browser.
@@ -107,5 +109,65 @@ fn confirm(message: &str) -> bool {
     {
         let _ = message;
         true
+    }
+}
+
+/// The field messages of a form action's last answer: those the answer carries (`of`), or the
+/// failed call itself as a message at `failed_at` (usually [`WHOLE_FORM`]).
+pub fn answer_errors<T>(
+    answer: Option<Result<T, ServerFnError>>,
+    failed_at: &str,
+    of: impl FnOnce(T) -> Vec<FieldError>,
+) -> Vec<FieldError> {
+    match answer {
+        Some(Ok(answer)) => of(answer),
+        Some(Err(e)) => vec![FieldError::at(failed_at, e.to_string())],
+        None => Vec::new(),
+    }
+}
+
+/// The messages for one field, found by `aria-describedby="{field}-errors"` on its input.
+#[component]
+pub fn FieldMessages(errors: Signal<Vec<FieldError>>, field: &'static str) -> impl IntoView {
+    let id = format!("{field}-errors");
+    move || {
+        let list = FieldError::messages_for(&errors.get(), field);
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class="field-error" role="alert" id=id.clone() data-testid=format!("error-{field}")>
+                    {list.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                </div>
+            }
+        })
+    }
+}
+
+/// A monospace text area for JSON, HTML or Liquid, showing `value` and reporting each edit.
+#[component]
+pub fn CodeArea(
+    id: &'static str,
+    rows: u32,
+    value: ReadSignal<String>,
+    on_edit: impl Fn(String) + 'static,
+    /// The form field it fills, when it is part of a form.
+    #[prop(optional)]
+    name: Option<&'static str>,
+    /// The id of the element holding its messages.
+    #[prop(optional)]
+    described_by: Option<&'static str>,
+    #[prop(optional)] test_id: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <textarea
+            id=id
+            name=name
+            class="code"
+            rows=rows
+            spellcheck="false"
+            data-testid=test_id
+            aria-describedby=described_by
+            prop:value=value
+            on:input=move |ev| on_edit(event_target_value(&ev))
+        >{value.get_untracked()}</textarea>
     }
 }

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use crate::api::flow_form::{
     LabNodeView, LabSample, LabSetup, LabView, conditions_lab_setup, try_conditions,
 };
-use crate::pages::chrome::Loading;
+use crate::pages::chrome::{CodeArea, Loading};
 
 /// Samples and a paste box for the model output, and the live evaluation of `conditions`.
 #[component]
@@ -85,18 +85,11 @@ pub fn ConditionsLab(
                     </select>
                     <p class="hint">{description}</p>
                     <label for="lab-output">"Model output (JSON, as the SDK returns it)"</label>
-                    <textarea
-                        id="lab-output"
-                        class="code"
-                        rows="14"
-                        spellcheck="false"
-                        data-testid="lab-output"
-                        prop:value=ml_output
-                        on:input=move |ev| {
+                    <CodeArea id="lab-output" rows=14 test_id="lab-output" value=ml_output
+                        on_edit=move |text| {
                             set_sample_id.set("own".to_owned());
-                            set_ml_output.set(event_target_value(&ev));
-                        }
-                    >{ml_output.get_untracked()}</textarea>
+                            set_ml_output.set(text);
+                        } />
                 </div>
                 <div class="lab-result" aria-live="polite" data-testid="lab-result">
                     {move || match last.get() {
@@ -260,15 +253,8 @@ fn StandaloneLab(setup: LabSetup) -> impl IntoView {
                 {setup.starting_conditions.iter().map(|(s, _)| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
             </select>
             <label for="lab-conditions">"HumanLoopActivationConditions"</label>
-            <textarea
-                id="lab-conditions"
-                class="code"
-                rows="16"
-                spellcheck="false"
-                data-testid="lab-conditions"
-                prop:value=conditions
-                on:input=move |ev| set_conditions.set(event_target_value(&ev))
-            >{conditions.get_untracked()}</textarea>
+            <CodeArea id="lab-conditions" rows=16 test_id="lab-conditions" value=conditions
+                on_edit=move |text| set_conditions.set(text) />
         </div>
         <ConditionsLab source=source.into() conditions=conditions.into() samples=setup.samples />
     }

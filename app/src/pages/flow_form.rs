@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::flow_form::{CreateFlow, FieldError, FlowFormOptions, new_flow_form};
-use crate::pages::chrome::Loading;
+use crate::api::flow_form::{CreateFlow, FlowFormOptions, new_flow_form};
+use crate::pages::chrome::{CodeArea, FieldMessages, Loading, WHOLE_FORM, answer_errors};
 use crate::pages::conditions_lab::ConditionsLab;
 
 const REKOGNITION: &str = "AWS/Rekognition/DetectModerationLabels/Image/V3";
@@ -25,30 +25,6 @@ pub fn NewFlowPage() -> impl IntoView {
                 options.await.map(|options| view! { <FlowForm options /> })
             })}
         </Suspense>
-    }
-}
-
-fn messages(errors: &[FieldError], field: &str) -> Vec<String> {
-    errors
-        .iter()
-        .filter(|e| e.field == field)
-        .map(|e| e.message.clone())
-        .collect()
-}
-
-/// The messages for one field, tied to it by `aria-describedby`.
-#[component]
-fn Messages(errors: Signal<Vec<FieldError>>, field: &'static str) -> impl IntoView {
-    let id = format!("{field}-errors");
-    move || {
-        let list = messages(&errors.get(), field);
-        (!list.is_empty()).then(|| {
-            view! {
-                <div class="field-error" role="alert" id=id.clone() data-testid=format!("error-{field}")>
-                    {list.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-                </div>
-            }
-        })
     }
 }
 
@@ -77,20 +53,8 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
         set_source.set(new);
     };
     let errors = Signal::derive(move || {
-        create
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|outcome| outcome.errors)
-            .unwrap_or_default()
+        answer_errors(create.value().get(), WHOLE_FORM, |outcome| outcome.errors)
     });
-    let failure = move || {
-        create
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
     let prices = StoredValue::new(options.prices.clone());
     let price_options = move || {
         let current = source.get();
@@ -112,19 +76,19 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
                 <label for="flow-name">"FlowDefinitionName"</label>
                 <p class="hint">"1–63 lower-case letters, digits and hyphens; part of the ARN, so it cannot change."</p>
                 <input id="flow-name" type="text" name="name" required maxlength="63" pattern="[a-z0-9](-*[a-z0-9])*" autocomplete="off" aria-describedby="name-errors" />
-                <Messages errors field="name" />
+                <FieldMessages errors field="name" />
                 <label for="flow-output">"OutputConfig.S3OutputPath"</label>
                 <p class="hint">"Where each loop's "<code>"output.json"</code>" goes: "<code>"s3://bucket/prefix"</code>". Loupe writes to its output directory or to the S3-compatible store it was started with."</p>
                 <input id="flow-output" type="text" name="output_path" required value="s3://loupe-output/reviews" pattern="(s3|https)://.+" aria-describedby="output_path-errors" />
-                <Messages errors field="output_path" />
+                <FieldMessages errors field="output_path" />
                 <label for="flow-kms">"OutputConfig.KmsKeyId (optional)"</label>
                 <p class="hint">"Kept and shown for A2I compatibility; encryption at rest is up to the store."</p>
                 <input id="flow-kms" type="text" name="kms_key_id" aria-describedby="kms_key_id-errors" />
-                <Messages errors field="kms_key_id" />
+                <FieldMessages errors field="kms_key_id" />
                 <label for="flow-role">"RoleArn"</label>
                 <p class="hint">"A2I requires an IAM role. Loupe assumes none; it stores the ARN so that definitions round-trip."</p>
                 <input id="flow-role" type="text" name="role_arn" required value=options.role_arn.clone() aria-describedby="role_arn-errors" />
-                <Messages errors field="role_arn" />
+                <FieldMessages errors field="role_arn" />
             </div>
         </fieldset>
     }
@@ -141,7 +105,7 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
                         view! { <option value=c.value.clone() selected=selected>{c.label.clone()}</option> }
                     }).collect_view()}
                 </select>
-                <Messages errors field="source" />
+                <FieldMessages errors field="source" />
             </div>
         </fieldset>
     }
@@ -152,18 +116,9 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
             <div class="stack">
                 <label for="flow-conditions">"HumanLoopActivationConfig.HumanLoopActivationConditionsConfig.HumanLoopActivationConditions"</label>
                 <p class="hint">"JSON, up to 10,240 characters. Leave empty to review every item. Ignored for custom flows."</p>
-                <textarea
-                    id="flow-conditions"
-                    name="conditions"
-                    class="code"
-                    rows="16"
-                    spellcheck="false"
-                    data-testid="flow-conditions"
-                    aria-describedby="conditions-errors"
-                    prop:value=conditions
-                    on:input=move |ev| set_conditions.set(event_target_value(&ev))
-                >{conditions.get_untracked()}</textarea>
-                <Messages errors field="conditions" />
+                <CodeArea id="flow-conditions" name="conditions" rows=16 test_id="flow-conditions"
+                    described_by="conditions-errors" value=conditions on_edit=move |text| set_conditions.set(text) />
+                <FieldMessages errors field="conditions" />
             </div>
             {move || built_in().then(|| view! {
                 <ConditionsLab source=source.into() conditions=conditions.into() samples=lab.samples.clone() />
@@ -180,19 +135,19 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
                 <select id="flow-ui" name="ui" required aria-describedby="ui-errors">
                     {options.templates.iter().map(|c| view! { <option value=c.value.clone()>{c.label.clone()}</option> }).collect_view()}
                 </select>
-                <Messages errors field="ui" />
+                <FieldMessages errors field="ui" />
                 <label for="flow-title">"HumanLoopConfig.TaskTitle"</label>
                 <p class="hint">"What workers see in their queue; 1–128 characters."</p>
                 <input id="flow-title" type="text" name="title" required maxlength="128" aria-describedby="title-errors" />
-                <Messages errors field="title" />
+                <FieldMessages errors field="title" />
                 <label for="flow-description">"HumanLoopConfig.TaskDescription"</label>
                 <p class="hint">"Instructions in a sentence or two; 1–255 characters."</p>
                 <textarea id="flow-description" name="description" rows="2" required maxlength="255" aria-describedby="description-errors"></textarea>
-                <Messages errors field="description" />
+                <FieldMessages errors field="description" />
                 <label for="flow-keywords">"HumanLoopConfig.TaskKeywords (optional)"</label>
                 <p class="hint">"Up to 5, separated by commas."</p>
                 <input id="flow-keywords" type="text" name="keywords" aria-describedby="keywords-errors" />
-                <Messages errors field="keywords" />
+                <FieldMessages errors field="keywords" />
             </div>
         </fieldset>
     }
@@ -205,26 +160,26 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
                 <select id="flow-team" name="team" required aria-describedby="team-errors">
                     {options.teams.iter().map(|c| view! { <option value=c.value.clone()>{c.label.clone()}</option> }).collect_view()}
                 </select>
-                <Messages errors field="team" />
+                <FieldMessages errors field="team" />
                 <label for="flow-count">"HumanLoopConfig.TaskCount"</label>
                 <p class="hint">"How many different workers answer each item, 1–3."</p>
                 <input id="flow-count" type="number" name="task_count" required min="1" max="3" value="1" aria-describedby="task_count-errors" />
-                <Messages errors field="task_count" />
+                <FieldMessages errors field="task_count" />
                 <label for="flow-price">"HumanLoopConfig.PublicWorkforceTaskPrice.AmountInUsd"</label>
                 <p class="hint">"Per task, paid to public-crowd workers only; the list is the one A2I allows for this task type."</p>
                 <select id="flow-price" name="price" data-testid="flow-price" aria-describedby="price-errors">
                     <option value="">"No price (private team)"</option>
                     {move || price_options().into_iter().map(|p| view! { <option value=p.clone()>{format!("${p}")}</option> }).collect_view()}
                 </select>
-                <Messages errors field="price" />
+                <FieldMessages errors field="price" />
                 <label for="flow-time-limit">"HumanLoopConfig.TaskTimeLimitInSeconds"</label>
                 <p class="hint">{format!("How long a worker has once they take a task; 30–{} s, {} s if empty.", options.max_time_limit, options.default_time_limit)}</p>
                 <input id="flow-time-limit" type="number" name="time_limit" min="30" max=options.max_time_limit.to_string() placeholder=options.default_time_limit.to_string() aria-describedby="time_limit-errors" />
-                <Messages errors field="time_limit" />
+                <FieldMessages errors field="time_limit" />
                 <label for="flow-lifetime">"HumanLoopConfig.TaskAvailabilityLifetimeInSeconds"</label>
                 <p class="hint">{format!("How long a loop waits for workers before it fails as Expired; up to {} s for private teams, {} s if empty.", options.max_private_lifetime, options.default_private_lifetime)}</p>
                 <input id="flow-lifetime" type="number" name="lifetime" min="1" placeholder=options.default_private_lifetime.to_string() aria-describedby="lifetime-errors" />
-                <Messages errors field="lifetime" />
+                <FieldMessages errors field="lifetime" />
             </div>
         </fieldset>
     }
@@ -236,7 +191,7 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
                 <label for="flow-tags">"Tags"</label>
                 <p class="hint">"One "<code>"key=value"</code>" per line, up to 50."</p>
                 <textarea id="flow-tags" name="tags" rows="3" class="code" aria-describedby="tags-errors"></textarea>
-                <Messages errors field="tags" />
+                <FieldMessages errors field="tags" />
             </div>
         </fieldset>
     }
@@ -249,8 +204,7 @@ fn FlowForm(options: FlowFormOptions) -> impl IntoView {
             {template}
             {workers}
             {tags}
-            <Messages errors field="form" />
-            {move || failure().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <FieldMessages errors field="form" />
             <button type="submit" class="primary" data-testid="create-flow" disabled=move || create.pending().get()>
                 {move || if create.pending().get() { "Creating…" } else { "Create flow definition" }}
             </button>

@@ -8,37 +8,42 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::list_access_keys;
+use crate::api::form_errors::FieldError;
 use crate::api::keys::{
     AddWebhook, CreateKey, Made, RemoveWebhook, RevokeKey, audit_log, list_webhooks,
 };
-use crate::pages::chrome::{ConfirmButton, Loading};
+use crate::pages::chrome::{ConfirmButton, FieldMessages, Loading, WHOLE_FORM, answer_errors};
 
-/// The answer to a create: the secret to copy now, or the reason it was refused.
-fn made_view(made: Option<Result<Made, ServerFnError>>, what: &'static str) -> impl IntoView {
-    match made {
-        Some(Ok(Made {
-            made: Some(secret), ..
-        })) => Some(
-            view! {
-                <div class="secret-once" role="status" data-testid=format!("{what}-secret")>
-                    <p><strong>{format!("{what} {} made.", secret.id)}</strong>" Copy the secret now: Loupe shows it only this once."</p>
-                    <code class="secret">{secret.secret}</code>
-                </div>
-            }
-            .into_any(),
-        ),
-        Some(Ok(Made { error: Some(e), .. })) => {
-            Some(view! { <p class="field-error" role="alert">{e}</p> }.into_any())
-        }
-        Some(Err(e)) => Some(view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any()),
-        _ => None,
-    }
+/// The secret a create just made, to copy now.
+fn secret_view(
+    made: Option<Result<Made, ServerFnError>>,
+    what: &'static str,
+) -> Option<impl IntoView> {
+    let secret = made?.ok()?.made?;
+    Some(view! {
+        <div class="secret-once" role="status" data-testid=format!("{what}-secret")>
+            <p><strong>{format!("{what} {} made.", secret.id)}</strong>" Copy the secret now: Loupe shows it only this once."</p>
+            <code class="secret">{secret.secret}</code>
+        </div>
+    })
+}
+
+/// The field messages of a create's last answer; a failed call lands at `failed_at`.
+fn made_errors(made: Option<Result<Made, ServerFnError>>, failed_at: &str) -> Vec<FieldError> {
+    answer_errors(made, failed_at, |made| made.errors)
 }
 
 #[component]
 pub fn KeysPage() -> impl IntoView {
     let create = ServerAction::<CreateKey>::new();
     let revoke = ServerAction::<RevokeKey>::new();
+    let errors = Signal::derive(move || {
+        [
+            made_errors(create.value().get(), "key_name"),
+            answer_errors(revoke.value().get(), WHOLE_FORM, |()| Vec::new()),
+        ]
+        .concat()
+    });
     let keys = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| list_access_keys(),
@@ -49,11 +54,12 @@ pub fn KeysPage() -> impl IntoView {
         <p class="lead">"Access keys sign requests from boto3 and the AWS CLI (SigV4, service "<code>"sagemaker"</code>"). Revoked keys are refused at once."</p>
         <ActionForm action=create attr:class="inline-form">
             <label for="key-name">"New key name"</label>
-            <input id="key-name" type="text" name="name" required maxlength="64" placeholder="ingest-pipeline" />
+            <input id="key-name" type="text" name="name" required maxlength="64" placeholder="ingest-pipeline" aria-describedby="key_name-errors" />
             <button type="submit" class="primary" disabled=move || create.pending().get()>"Create key"</button>
         </ActionForm>
-        {move || made_view(create.value().get(), "Key")}
-        {move || revoke.value().get().and_then(Result::err).map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })}
+        <FieldMessages errors field="key_name" />
+        <FieldMessages errors field="form" />
+        {move || secret_view(create.value().get(), "Key")}
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 keys.await.map(|rows| {
@@ -101,6 +107,13 @@ pub fn KeysPage() -> impl IntoView {
 fn Webhooks() -> impl IntoView {
     let add = ServerAction::<AddWebhook>::new();
     let remove = ServerAction::<RemoveWebhook>::new();
+    let errors = Signal::derive(move || {
+        [
+            made_errors(add.value().get(), "hook_form"),
+            answer_errors(remove.value().get(), "hook_form", |()| Vec::new()),
+        ]
+        .concat()
+    });
     let hooks = Resource::new(
         move || (add.version().get(), remove.version().get()),
         |_| list_webhooks(),
@@ -110,14 +123,18 @@ fn Webhooks() -> impl IntoView {
         <p class="lead">"Status-change events (Completed, Failed, Stopped) are posted to each webhook, signed with its secret, and retried for a day. See "<code>"docs/api.md"</code>" for the signature."</p>
         <ActionForm action=add attr:class="inline-form">
             <label for="hook-name">"Name"</label>
-            <input id="hook-name" type="text" name="name" required placeholder="ops" />
+            <input id="hook-name" type="text" name="name" required placeholder="ops" aria-describedby="hook_name-errors" />
             <label for="hook-url">"URL"</label>
-            <input id="hook-url" type="url" name="url" required placeholder="https://hooks.example.com/a2i" />
+            <input id="hook-url" type="url" name="url" required placeholder="https://hooks.example.com/a2i" aria-describedby="hook_url-errors" />
             <label for="hook-flow">"Only flow (optional)"</label>
-            <input id="hook-flow" type="text" name="flow" placeholder="every flow" />
+            <input id="hook-flow" type="text" name="flow" placeholder="every flow" aria-describedby="hook_flow-errors" />
             <button type="submit" class="primary" disabled=move || add.pending().get()>"Add webhook"</button>
         </ActionForm>
-        {move || made_view(add.value().get(), "Webhook")}
+        <FieldMessages errors field="hook_name" />
+        <FieldMessages errors field="hook_url" />
+        <FieldMessages errors field="hook_flow" />
+        <FieldMessages errors field="hook_form" />
+        {move || secret_view(add.value().get(), "Webhook")}
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 hooks.await.map(|(rows, deliveries)| view! {

@@ -9,22 +9,20 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::admin::list_teams;
 use crate::api::teams::{
-    AddGroup, AddMember, ChangeGroupMember, CreateTeam, DeleteTeam, Person, RemoveGroup,
-    RemoveMember, TeamChange, team_page,
+    AddGroup, AddMember, ChangeGroupMember, CreateTeam, DeleteTeam, FieldError, Person,
+    RemoveGroup, RemoveMember, TeamChange, team_page,
 };
-use crate::pages::chrome::{ConfirmButton, Loading};
+use crate::pages::chrome::{ConfirmButton, FieldMessages, Loading, WHOLE_FORM, answer_errors};
 
-/// The message of a finished action, if it failed.
-fn change_error(value: Option<Result<TeamChange, ServerFnError>>) -> Option<String> {
-    match value? {
-        Ok(TeamChange { error }) => error,
-        Err(e) => Some(e.to_string()),
-    }
+/// The field messages of a team form's last answer.
+fn change_errors(answer: Option<Result<TeamChange, ServerFnError>>) -> Vec<FieldError> {
+    answer_errors(answer, WHOLE_FORM, |change| change.errors)
 }
 
 #[component]
 pub fn TeamsPage() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
+    let errors = Signal::derive(move || change_errors(create.value().get()));
     let teams = Resource::new(move || create.version().get(), |_| list_teams());
     view! {
         <Title text="Work teams" />
@@ -32,12 +30,14 @@ pub fn TeamsPage() -> impl IntoView {
         <p class="lead">"Teams receive the tasks of the flow definitions that name them. A person is in a team directly or through a worker group the team includes."</p>
         <ActionForm action=create attr:class="inline-form" attr:data-testid="team-form">
             <label for="team-name">"WorkteamName"</label>
-            <input id="team-name" type="text" name="name" required maxlength="63" pattern="[a-zA-Z0-9](-*[a-zA-Z0-9])*" placeholder="moderators" autocomplete="off" />
+            <input id="team-name" type="text" name="name" required maxlength="63" pattern="[a-zA-Z0-9](-*[a-zA-Z0-9])*" placeholder="moderators" autocomplete="off" aria-describedby="name-errors" />
             <label for="team-description">"Description"</label>
-            <input id="team-description" type="text" name="description" required maxlength="200" placeholder="Who they are and what they review" />
+            <input id="team-description" type="text" name="description" required maxlength="200" placeholder="Who they are and what they review" aria-describedby="description-errors" />
             <button type="submit" class="primary" disabled=move || create.pending().get()>"Create team"</button>
         </ActionForm>
-        {move || change_error(create.value().get()).map(|e| view! { <p class="field-error" role="alert" data-testid="team-error">{e}</p> })}
+        <FieldMessages errors field="name" />
+        <FieldMessages errors field="description" />
+        <FieldMessages errors field="form" />
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 teams.await.map(|rows| {
@@ -101,23 +101,17 @@ pub fn TeamDetailPage() -> impl IntoView {
         },
         |(name, ..)| team_page(name),
     );
-    let errors = move || {
+    let errors = Signal::derive(move || {
         [
-            change_error(add_member.value().get()),
-            change_error(remove_member.value().get()),
-            change_error(add_group.value().get()),
-            change_error(remove_group.value().get()),
-            change_error(group_member.value().get()),
-            delete
-                .value()
-                .get()
-                .and_then(Result::err)
-                .map(|e| e.to_string()),
+            change_errors(add_member.value().get()),
+            change_errors(remove_member.value().get()),
+            change_errors(add_group.value().get()),
+            change_errors(remove_group.value().get()),
+            change_errors(group_member.value().get()),
+            answer_errors(delete.value().get(), WHOLE_FORM, |()| Vec::new()),
         ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-    };
+        .concat()
+    });
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
@@ -202,7 +196,7 @@ pub fn TeamDetailPage() -> impl IntoView {
     on_confirm=move |name: String| { delete.dispatch(DeleteTeam { name }); } />
                         </div>
                     </div>
-                    {move || errors().into_iter().map(|e| view! { <p class="field-error" role="alert">{e}</p> }).collect_view()}
+                    <FieldMessages errors field="form" />
                     <dl class="facts">
                         <dt>"WorkteamArn"</dt><dd><code data-testid="team-arn">{team.arn}</code></dd>
                         <dt>"Description"</dt><dd>{team.description}</dd>
@@ -217,18 +211,20 @@ pub fn TeamDetailPage() -> impl IntoView {
                     <ActionForm action=add_member attr:class="inline-form">
                         <input type="hidden" name="team" value=member_team />
                         <label for="team-person">"Add a person"</label>
-                        <select id="team-person" name="person" data-testid="team-person">{candidates}</select>
+                        <select id="team-person" name="person" data-testid="team-person" aria-describedby="person-errors">{candidates}</select>
                         <button type="submit" class="primary" disabled=move || add_member.pending().get()>"Add to team"</button>
                     </ActionForm>
+                    <FieldMessages errors field="person" />
                     <h2>"Worker groups"</h2>
                     <p class="hint">"Everyone in a group the team includes gets the team's tasks. API callers name groups in "<code>"MemberDefinitions"</code>"."</p>
                     {groups}
                     <ActionForm action=add_group attr:class="inline-form">
                         <input type="hidden" name="team" value=group_team />
                         <label for="team-group">"Include a group"</label>
-                        <input id="team-group" type="text" name="group" required maxlength="128" placeholder="night-shift" />
+                        <input id="team-group" type="text" name="group" required maxlength="128" placeholder="night-shift" aria-describedby="group-errors" />
                         <button type="submit" class="primary">"Include"</button>
                     </ActionForm>
+                    <FieldMessages errors field="group" />
                 }.into_any())
             })}
         </Transition>

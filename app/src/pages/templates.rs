@@ -8,10 +8,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::templates::{
-    CreateTemplate, DeleteTemplate, FieldError, Preview, list_templates, preview_template,
-    template_detail, template_starters,
+    CreateTemplate, DeleteTemplate, Preview, list_templates, preview_template, template_detail,
+    template_starters,
 };
-use crate::pages::chrome::{ConfirmButton, Loading};
+use crate::pages::chrome::{
+    CodeArea, ConfirmButton, FieldMessages, Loading, WHOLE_FORM, answer_errors,
+};
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
@@ -190,25 +192,6 @@ fn preview_message(
     }
 }
 
-fn errors_for(errors: &[FieldError], field: &str) -> Vec<String> {
-    errors
-        .iter()
-        .filter(|e| e.field == field)
-        .map(|e| e.message.clone())
-        .collect()
-}
-
-#[component]
-fn FieldMessages(messages: Vec<String>, id: &'static str) -> impl IntoView {
-    (!messages.is_empty()).then(|| {
-        view! {
-            <div class="field-error" role="alert" id=id>
-                {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-            </div>
-        }
-    })
-}
-
 #[component]
 pub fn NewTemplatePage() -> impl IntoView {
     let starters = Resource::new(|| (), |_| template_starters());
@@ -250,65 +233,49 @@ pub fn NewTemplatePage() -> impl IntoView {
     }
 }
 
+/// A sample `task.input` and the template rendered against it, side by side with the template.
+#[component]
+fn SamplePreview(
+    content: ReadSignal<String>,
+    input: String,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let (input, set_input) = signal(input);
+    view! {
+        <div class="stack">
+            <label for="sample-input">"Sample task.input (JSON)"</label>
+            {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
+            <CodeArea id="sample-input" rows=8 value=input on_edit=move |text| set_input.set(text) />
+            <LivePreview content input />
+        </div>
+    }
+}
+
 #[component]
 fn TemplateForm(name: String, content: String, input: String) -> impl IntoView {
     let create = ServerAction::<CreateTemplate>::new();
     let (content, set_content) = signal(content);
-    let (input, set_input) = signal(input);
-    let errors = move || {
-        create
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|outcome| outcome.errors)
-            .unwrap_or_default()
-    };
-    let failure = move || {
-        create
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    let errors = Signal::derive(move || {
+        answer_errors(create.value().get(), WHOLE_FORM, |outcome| outcome.errors)
+    });
     view! {
         <div class="editor">
             <ActionForm action=create attr:class="stack" attr:data-testid="template-form">
                 <label for="template-name">"HumanTaskUiName"</label>
                 <p class="hint">"1–63 lower-case letters, digits and hyphens. Part of the template's ARN; it cannot change later."</p>
                 <input id="template-name" type="text" name="name" required value=name autocomplete="off" aria-describedby="name-errors" />
-                {move || view! { <FieldMessages messages=errors_for(&errors(), "name") id="name-errors" /> }}
+                <FieldMessages errors field="name" />
                 <label for="template-content">"UiTemplate.Content"</label>
                 <p class="hint">"HTML with Liquid. Output is HTML-escaped unless piped through "<code>"skip_autoescape"</code>"; use "<code>"grant_read_access"</code>" for S3 objects."</p>
-                <textarea
-                    id="template-content"
-                    name="content"
-                    class="code"
-                    rows="18"
-                    spellcheck="false"
-                    aria-describedby="content-errors"
-                    prop:value=content
-                    on:input=move |ev| set_content.set(event_target_value(&ev))
-                >{content.get_untracked()}</textarea>
-                {move || view! { <FieldMessages messages=errors_for(&errors(), "content") id="content-errors" /> }}
-                {move || view! { <FieldMessages messages=errors_for(&errors(), "form") id="form-errors" /> }}
-                {move || failure().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+                <CodeArea id="template-content" name="content" rows=18 described_by="content-errors"
+                    value=content on_edit=move |text| set_content.set(text) />
+                <FieldMessages errors field="content" />
+                <FieldMessages errors field="form" />
                 <button type="submit" class="primary" disabled=move || create.pending().get()>
                     {move || if create.pending().get() { "Creating…" } else { "Create template" }}
                 </button>
             </ActionForm>
-            <div class="stack">
-                <label for="sample-input">"Sample task.input (JSON)"</label>
-                <p class="hint">"Only for the preview; loops bring their own input."</p>
-                <textarea
-                    id="sample-input"
-                    class="code"
-                    rows="8"
-                    spellcheck="false"
-                    prop:value=input
-                    on:input=move |ev| set_input.set(event_target_value(&ev))
-                >{input.get_untracked()}</textarea>
-                <LivePreview content input />
-            </div>
+            <SamplePreview content input hint="Only for the preview; loops bring their own input." />
         </div>
     }
 }
@@ -332,7 +299,6 @@ pub fn TemplateDetailPage() -> impl IntoView {
                     }.into_any());
                 };
                 let (content, _) = signal(ui.content.clone());
-                let (input, set_input) = signal("{}".to_owned());
                 let name = ui.name.clone();
                 Ok(view! {
                     <Title text=ui.name.clone() />
@@ -355,18 +321,7 @@ pub fn TemplateDetailPage() -> impl IntoView {
                             <h2>"UiTemplate.Content"</h2>
                             <pre class="code" data-testid="template-content"><code>{ui.content}</code></pre>
                         </div>
-                        <div class="stack">
-                            <label for="sample-input">"Sample task.input (JSON)"</label>
-                            <textarea
-                                id="sample-input"
-                                class="code"
-                                rows="8"
-                                spellcheck="false"
-                                prop:value=input
-                                on:input=move |ev| set_input.set(event_target_value(&ev))
-                            >{input.get_untracked()}</textarea>
-                            <LivePreview content input />
-                        </div>
+                        <SamplePreview content input="{}".to_owned() />
                     </div>
                 }.into_any())
             })}
