@@ -15,6 +15,7 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::domain::macros::text_newtype;
 use crate::domain::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName, NameError};
 use crate::domain::teams::WorkteamName;
 
@@ -439,31 +440,9 @@ impl RoleArn {
             Err(ArnError::InvalidRole(raw.to_owned()))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for RoleArn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for RoleArn {
-    type Error = ArnError;
-
-    fn try_from(raw: String) -> Result<Self, ArnError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<RoleArn> for String {
-    fn from(role: RoleArn) -> String {
-        role.0
-    }
-}
+text_newtype!(RoleArn, parsed by ArnError);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArnError {
