@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::domain::arns::{after_arn_service, is_account_id, is_pattern_region};
 use crate::domain::flows::tags::{Tag, read_tags};
 use crate::domain::teams::WorkteamName;
 use crate::domain::validation::{
@@ -96,13 +97,7 @@ fn is_printable_ascii(raw: &str) -> bool {
 }
 
 fn is_topic_arn(raw: &str) -> bool {
-    let Some(rest) = raw.strip_prefix("arn:aws") else {
-        return false;
-    };
-    let partition_end = rest
-        .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
-        .unwrap_or(rest.len());
-    let Some(rest) = rest[partition_end..].strip_prefix(":sns:") else {
+    let Some(rest) = after_arn_service(raw, ":sns:") else {
         return false;
     };
     let mut parts = rest.splitn(3, ':');
@@ -110,11 +105,8 @@ fn is_topic_arn(raw: &str) -> bool {
     else {
         return false;
     };
-    region
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit())
+    is_pattern_region(region)
+        && is_account_id(account)
         && topic
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
