@@ -16,6 +16,9 @@ pub struct TeamId(pub i64);
 pub struct WorkteamName(String);
 
 impl WorkteamName {
+    /// The model's pattern, quoted in error messages.
+    pub const PATTERN: &'static str = "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
+
     pub fn parse(raw: &str) -> Result<Self, InvalidWorkteamName> {
         let ok = !raw.is_empty()
             && raw.len() <= 63

@@ -64,7 +64,6 @@ const TOPIC_ARN: StringRule = StringRule {
         matches: is_topic_arn,
     }),
 };
-const WORKTEAM_NAME_PATTERN: &str = "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
 
 fn has_no_line_terminator(raw: &str) -> bool {
     !raw.is_empty()
@@ -181,7 +180,7 @@ fn read_name(root: &Members, v: &mut Violations) -> Result<Option<WorkteamName>,
             } else if raw.chars().count() > 63 {
                 v.push(path.clone(), Shown::text(raw), Rule::MaxLength(63));
             }
-            v.push(path, Shown::text(raw), Rule::Pattern(WORKTEAM_NAME_PATTERN));
+            v.push(path, Shown::text(raw), Rule::Pattern(WorkteamName::PATTERN));
             None
         }
     }))
