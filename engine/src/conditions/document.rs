@@ -401,31 +401,41 @@ impl Comparison {
     }
 }
 
-/// A confidence bound, 0 to 100 inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-pub struct Confidence(f64);
+/// A number parameter within inclusive bounds, read only through [`number_in`].
+macro_rules! bounded_number {
+    ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+        pub struct $name(f64);
 
-impl Confidence {
-    pub const MIN: f64 = 0.0;
-    pub const MAX: f64 = 100.0;
+        impl $name {
+            pub const MIN: f64 = $min;
+            pub const MAX: f64 = $max;
 
-    pub fn value(self) -> f64 {
-        self.0
-    }
+            pub fn value(self) -> f64 {
+                self.0
+            }
+
+            fn read(value: &Value, path: &Path) -> Result<Self, ConditionsError> {
+                number_in(value, path, Self::MIN, Self::MAX).map(Self)
+            }
+        }
+    };
 }
 
-/// `RandomSamplingPercentage`: "a real number between 0.01 and 100", inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-pub struct SamplingPercentage(f64);
+bounded_number!(
+    /// A confidence bound, 0 to 100 inclusive.
+    Confidence,
+    0.0,
+    100.0
+);
 
-impl SamplingPercentage {
-    pub const MIN: f64 = 0.01;
-    pub const MAX: f64 = 100.0;
-
-    pub fn value(self) -> f64 {
-        self.0
-    }
-}
+bounded_number!(
+    /// `RandomSamplingPercentage`: "a real number between 0.01 and 100", inclusive.
+    SamplingPercentage,
+    0.01,
+    100.0
+);
 
 /// `ConditionParameters` of one leaf while it is being checked.
 struct Parameters<'a> {
@@ -506,15 +516,9 @@ impl Parameters<'_> {
         for comparison in Comparison::ALL {
             let name = format!("{prefix}{}", comparison.suffix());
             if let Some(value) = self.map.get(&name) {
-                let bound = number_in(
-                    value,
-                    &self.path.field(&name),
-                    Confidence::MIN,
-                    Confidence::MAX,
-                )?;
                 thresholds.push(Threshold {
                     comparison,
-                    bound: Confidence(bound),
+                    bound: Confidence::read(value, &self.path.field(&name))?,
                 });
             }
         }
@@ -522,14 +526,7 @@ impl Parameters<'_> {
     }
 
     fn percentage(&self, name: &str) -> Result<SamplingPercentage, ConditionsError> {
-        let value = self.required(name)?;
-        number_in(
-            value,
-            &self.path.field(name),
-            SamplingPercentage::MIN,
-            SamplingPercentage::MAX,
-        )
-        .map(SamplingPercentage)
+        SamplingPercentage::read(self.required(name)?, &self.path.field(name))
     }
 }
 

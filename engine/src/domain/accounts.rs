@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::clock::Timestamp;
+use crate::domain::macros::text_newtype;
 use crate::domain::passwords::PasswordHash;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -50,17 +51,9 @@ impl Email {
             _ => Err(invalid("is not of the form name@domain")),
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(Email, parsed by AccountError);
 
 /// What a user may do. Admins may do everything; workers only see the worker area and the
 /// tasks of their own teams.
@@ -176,20 +169,6 @@ pub enum AccountError {
     InvalidRole(String),
     #[error("{0}")]
     WeakPassword(String),
-}
-
-impl TryFrom<String> for Email {
-    type Error = AccountError;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Email> for String {
-    fn from(value: Email) -> Self {
-        value.0
-    }
 }
 
 #[cfg(test)]

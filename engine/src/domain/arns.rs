@@ -15,6 +15,7 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::domain::macros::text_newtype;
 use crate::domain::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName, NameError};
 use crate::domain::teams::WorkteamName;
 
@@ -118,23 +119,24 @@ impl Account {
         }
     }
 
-    /// Reads a flow definition ARN of this account and region and returns the name in it.
-    pub fn resolve_flow_definition(&self, raw: &str) -> Result<FlowDefinitionName, ArnError> {
-        let arn = FlowDefinitionArn::parse(raw)?;
+    /// Reads an ARN of a named resource of this account and region and returns the name in it.
+    fn resolve_named<N: NamedResource>(&self, raw: &str) -> Result<N, ArnError> {
+        let arn = Arn::<N>::parse(raw)?;
         expect_owner(raw, &arn.account, self)?;
         Ok(arn.name)
+    }
+
+    /// Reads a flow definition ARN of this account and region and returns the name in it.
+    pub fn resolve_flow_definition(&self, raw: &str) -> Result<FlowDefinitionName, ArnError> {
+        self.resolve_named(raw)
     }
 
     pub fn resolve_human_task_ui(&self, raw: &str) -> Result<HumanTaskUiName, ArnError> {
-        let arn = HumanTaskUiArn::parse(raw)?;
-        expect_owner(raw, &arn.account, self)?;
-        Ok(arn.name)
+        self.resolve_named(raw)
     }
 
     pub fn resolve_human_loop(&self, raw: &str) -> Result<HumanLoopName, ArnError> {
-        let arn = HumanLoopArn::parse(raw)?;
-        expect_owner(raw, &arn.account, self)?;
-        Ok(arn.name)
+        self.resolve_named(raw)
     }
 
     /// Reads a work team ARN: a private team of this account and region, or the public crowd in
@@ -216,43 +218,29 @@ pub trait NamedResource: Sized + Clone {
     fn name_str(&self) -> &str;
 }
 
-impl NamedResource for FlowDefinitionName {
-    const RESOURCE_TYPE: &'static str = "flow-definition";
-    const MAX_ARN_CHARS: usize = 1024;
+/// The lower-case names of [`crate::domain::names`]: each is read by its own parser, and the
+/// model caps all three ARNs at 1,024 characters.
+macro_rules! lower_case_named_resource {
+    ($($name:ident => $resource_type:literal),+ $(,)?) => {$(
+        impl NamedResource for $name {
+            const RESOURCE_TYPE: &'static str = $resource_type;
+            const MAX_ARN_CHARS: usize = 1024;
 
-    fn parse_name(raw: &str) -> Result<Self, NameError> {
-        Self::parse(raw)
-    }
+            fn parse_name(raw: &str) -> Result<Self, NameError> {
+                Self::parse(raw)
+            }
 
-    fn name_str(&self) -> &str {
-        self.as_str()
-    }
+            fn name_str(&self) -> &str {
+                self.as_str()
+            }
+        }
+    )+};
 }
 
-impl NamedResource for HumanTaskUiName {
-    const RESOURCE_TYPE: &'static str = "human-task-ui";
-    const MAX_ARN_CHARS: usize = 1024;
-
-    fn parse_name(raw: &str) -> Result<Self, NameError> {
-        Self::parse(raw)
-    }
-
-    fn name_str(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl NamedResource for HumanLoopName {
-    const RESOURCE_TYPE: &'static str = "human-loop";
-    const MAX_ARN_CHARS: usize = 1024;
-
-    fn parse_name(raw: &str) -> Result<Self, NameError> {
-        Self::parse(raw)
-    }
-
-    fn name_str(&self) -> &str {
-        self.as_str()
-    }
+lower_case_named_resource! {
+    FlowDefinitionName => "flow-definition",
+    HumanTaskUiName => "human-task-ui",
+    HumanLoopName => "human-loop",
 }
 
 /// The ARN of a named resource: its owner and its name. Displays and serialises as the ARN text.
@@ -439,31 +427,9 @@ impl RoleArn {
             Err(ArnError::InvalidRole(raw.to_owned()))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for RoleArn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for RoleArn {
-    type Error = ArnError;
-
-    fn try_from(raw: String) -> Result<Self, ArnError> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<RoleArn> for String {
-    fn from(role: RoleArn) -> String {
-        role.0
-    }
-}
+text_newtype!(RoleArn, parsed by ArnError);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArnError {
@@ -619,8 +585,26 @@ fn is_region(raw: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn is_account_id(raw: &str) -> bool {
+/// Twelve digits (`[0-9]{12}`).
+pub fn is_account_id(raw: &str) -> bool {
     raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The region part of the model's ARN patterns, `[a-z0-9\-]*`: looser than `is_region`, and
+/// possibly empty.
+pub fn is_pattern_region(raw: &str) -> bool {
+    raw.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// What follows `arn:aws[a-z\-]*` and then `service`, matched as written with its colons
+/// (`:sagemaker:`, `:iam::`), in the model's ARN patterns; `None` when `raw` does not start so.
+pub fn after_arn_service<'a>(raw: &'a str, service: &str) -> Option<&'a str> {
+    let rest = raw.strip_prefix("arn:aws")?;
+    let partition_end = rest
+        .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
+        .unwrap_or(rest.len());
+    rest[partition_end..].strip_prefix(service)
 }
 
 /// Java's line terminators: what `.` does not match in the model's patterns.
@@ -639,21 +623,13 @@ pub enum RegionInPattern {
 /// `arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:<resource_type>/.*`, over the whole value.
 /// This is the request-shape check; resolving the ARN to a resource is [`Account`]'s job.
 pub fn matches_model_pattern(raw: &str, resource_type: &str, region: RegionInPattern) -> bool {
-    let Some(rest) = raw.strip_prefix("arn:aws") else {
-        return false;
-    };
-    let partition_end = rest
-        .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
-        .unwrap_or(rest.len());
-    let Some(rest) = rest[partition_end..].strip_prefix(":sagemaker:") else {
+    let Some(rest) = after_arn_service(raw, ":sagemaker:") else {
         return false;
     };
     let Some((region_part, rest)) = rest.split_once(':') else {
         return false;
     };
-    let region_ok = region_part
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    let region_ok = is_pattern_region(region_part)
         && (region == RegionInPattern::MayBeEmpty || !region_part.is_empty());
     let Some((account_part, rest)) = rest.split_once(':') else {
         return false;
@@ -670,13 +646,7 @@ pub fn matches_model_pattern(raw: &str, resource_type: &str, region: RegionInPat
 /// `arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+` over the whole value. The optional
 /// `/` is also in the final class, so the rule is: at least one class character after `:role`.
 pub fn is_role_arn(raw: &str) -> bool {
-    let Some(rest) = raw.strip_prefix("arn:aws") else {
-        return false;
-    };
-    let partition_end = rest
-        .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
-        .unwrap_or(rest.len());
-    let Some(rest) = rest[partition_end..].strip_prefix(":iam::") else {
+    let Some(rest) = after_arn_service(raw, ":iam::") else {
         return false;
     };
     let Some((account_part, path)) = rest.split_once(':') else {

@@ -15,6 +15,7 @@ use rand::{Rng, RngCore};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::clock::Timestamp;
+use crate::domain::macros::text_newtype;
 
 /// `LKIA` followed by 16 characters of base32, 20 in all like an AWS access key id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,17 +45,9 @@ impl AccessKeyId {
             Err(KeyError::InvalidId(raw.to_owned()))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for AccessKeyId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(AccessKeyId, parsed by KeyError);
 
 /// 40 characters of base64, like an AWS secret access key. Never logged.
 #[derive(Clone, PartialEq, Eq)]
@@ -255,20 +248,6 @@ pub enum KeyError {
     InvalidMasterKey,
     #[error("the stored secret cannot be opened with this master key")]
     CannotOpen,
-}
-
-impl TryFrom<String> for AccessKeyId {
-    type Error = KeyError;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<AccessKeyId> for String {
-    fn from(value: AccessKeyId) -> Self {
-        value.0
-    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! Human loops and their tasks as stored: statuses, failure codes, what a start records, and what
 //! a worker holds. The transitions between statuses are in `lifecycle`, a layer above.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -11,6 +9,7 @@ use crate::domain::accounts::UserId;
 use crate::domain::clock::Timestamp;
 use crate::domain::flows::FlowDefinitionSpec;
 use crate::domain::flows::FlowDefinitionStatus;
+use crate::domain::macros::string_enum;
 use crate::domain::names::{FlowDefinitionName, HumanLoopName};
 
 /// The largest `InputContent`, in bytes (3 MiB, as the service model says: 3145728).
@@ -24,33 +23,6 @@ pub struct LoopId(pub i64);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TaskId(pub i64);
-
-macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vdoc])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => stringify!($variant)),+ }
-            }
-
-            /// The exact spelling, as stored and as on the wire.
-            pub fn parse(raw: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == raw)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
 
 string_enum!(
     /// `HumanLoopStatus` (spec 6.2).
@@ -253,13 +225,15 @@ pub struct SubmittedAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::macros::assert_spellings;
 
     #[test]
     fn statuses_round_trip_their_wire_spelling() {
-        for status in HumanLoopStatus::ALL {
-            assert_eq!(HumanLoopStatus::parse(status.as_str()), Some(*status));
-        }
-        assert_eq!(HumanLoopStatus::parse("inprogress"), None);
+        assert_spellings(
+            HumanLoopStatus::ALL,
+            HumanLoopStatus::parse,
+            &["inprogress"],
+        );
         assert!(HumanLoopStatus::Stopped.is_terminal());
         assert!(!HumanLoopStatus::Stopping.is_terminal());
         assert_eq!(

@@ -9,7 +9,7 @@
 //!   events), [`pricing`] and [`spend`] (worker pay), [`dashboard`] (the admin's figures),
 //!   [`audit`] (the API's call log).
 //! * Shared vocabulary: [`validation`] (a request member and the rule it breaks), [`clock`],
-//!   [`digest`].
+//!   [`digest`], and `macros` (the enums spelled by their variants' names, and text newtypes).
 
 pub mod accounts;
 pub mod arns;
@@ -21,6 +21,7 @@ pub mod flows;
 pub mod instances;
 pub mod keys;
 pub mod loops;
+pub(crate) mod macros;
 pub mod names;
 pub mod passwords;
 pub mod pricing;

@@ -5,9 +5,9 @@
 //! with a letter or digit; runs of hyphens inside are allowed (`a--b`). The model's regexes are
 //! matched against the whole value and are checked by hand here.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
+
+use crate::domain::macros::text_newtype;
 
 /// Shortest and longest name, in characters, for all three kinds.
 pub const MIN_NAME_CHARS: usize = 1;
@@ -126,31 +126,9 @@ macro_rules! lower_case_name {
             pub fn parse(raw: &str) -> Result<Self, NameError> {
                 check(Self::FIELD, Self::PATTERN, $max_alphanumerics, raw).map(Self)
             }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = NameError;
-
-            fn try_from(raw: String) -> Result<Self, NameError> {
-                Self::parse(&raw)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(name: $name) -> String {
-                name.0
-            }
-        }
+        text_newtype!($name, parsed by NameError);
     };
 }
 

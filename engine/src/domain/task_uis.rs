@@ -5,14 +5,13 @@
 //! `UiTemplate.ContentSha256`; the digest is the lower-case hex SHA-256 of the content's UTF-8
 //! bytes (spec 3.3.2 [IMPL]). Where the template is served from is the server's business.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::domain::arns::{Account, RoleArn};
 use crate::domain::flows::patterns;
 use crate::domain::flows::tags::{Tag, read_tags};
+use crate::domain::macros::{string_enum, text_newtype};
 use crate::domain::names::HumanTaskUiName;
 use crate::domain::validation::{
     Members, Pattern, RequestError, Rule, Shown, StringRule, Violations,
@@ -209,54 +208,26 @@ impl ContentSha256 {
     pub fn of(content: &str) -> Self {
         Self(crate::domain::digest::sha256_hex(content.as_bytes(), 32))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for ContentSha256 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+text_newtype!(ContentSha256);
+
+string_enum!(
+    /// `HumanTaskUiStatus`.
+    HumanTaskUiStatus {
+        Active,
+        /// Deleted: gone from lists, and flow definitions using it can no longer start loops;
+        /// loops already started keep their copy of the template.
+        Deleting,
     }
-}
-
-/// `HumanTaskUiStatus`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum HumanTaskUiStatus {
-    Active,
-    /// Deleted: gone from lists, and flow definitions using it can no longer start loops; loops
-    /// already started keep their copy of the template.
-    Deleting,
-}
-
-impl HumanTaskUiStatus {
-    pub const ALL: [Self; 2] = [Self::Active, Self::Deleting];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "Active",
-            Self::Deleting => "Deleting",
-        }
-    }
-
-    /// The API's exact spelling.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == raw)
-    }
-}
-
-impl fmt::Display for HumanTaskUiStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+);
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::domain::macros::assert_spellings;
 
     const TEMPLATE: &str = r#"<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>
 <crowd-form>
@@ -375,14 +346,11 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_through_their_api_names() {
-        for status in HumanTaskUiStatus::ALL {
-            assert_eq!(HumanTaskUiStatus::parse(status.as_str()), Some(status));
-            assert_eq!(
-                serde_json::to_string(&status).unwrap(),
-                format!("\"{status}\"")
-            );
-        }
-        assert_eq!(HumanTaskUiStatus::parse("Deleted"), None);
+        assert_spellings(
+            HumanTaskUiStatus::ALL,
+            HumanTaskUiStatus::parse,
+            &["Deleted"],
+        );
     }
 
     #[test]

@@ -1,10 +1,9 @@
 //! Work teams: named groups of workers that flow definitions send tasks to.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::domain::clock::Timestamp;
+use crate::domain::macros::text_newtype;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TeamId(pub i64);
@@ -17,6 +16,9 @@ pub struct TeamId(pub i64);
 pub struct WorkteamName(String);
 
 impl WorkteamName {
+    /// The model's pattern, quoted in error messages.
+    pub const PATTERN: &'static str = "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
+
     pub fn parse(raw: &str) -> Result<Self, InvalidWorkteamName> {
         let ok = !raw.is_empty()
             && raw.len() <= 63
@@ -29,17 +31,9 @@ impl WorkteamName {
             Err(InvalidWorkteamName(raw.to_owned()))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for WorkteamName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(WorkteamName, parsed by InvalidWorkteamName);
 
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -127,20 +121,6 @@ pub struct TeamUpdate {
     pub member_definitions: Option<String>,
     /// Replaces the stored `WorkerAccessConfiguration` (JSON).
     pub worker_access: Option<String>,
-}
-
-impl TryFrom<String> for WorkteamName {
-    type Error = InvalidWorkteamName;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<WorkteamName> for String {
-    fn from(value: WorkteamName) -> Self {
-        value.0
-    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use sha2::Sha256;
 use crate::domain::clock::Timestamp;
 use crate::domain::digest::hex;
 use crate::domain::keys::{KeyError, MasterKey, SealedSecret};
+use crate::domain::macros::text_newtype;
 use crate::domain::names::FlowDefinitionName;
 
 /// The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
@@ -65,17 +66,9 @@ impl WebhookName {
             Err(WebhookError::Name(raw.to_owned()))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for WebhookName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(WebhookName);
 
 /// An absolute `http` or `https` URL with a host.
 #[derive(Debug, Clone, PartialEq, Eq)]

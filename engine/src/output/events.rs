@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::domain::arns::{FlowDefinitionArn, HumanLoopArn};
 use crate::domain::clock::Timestamp;
+use crate::domain::macros::text_newtype;
 use crate::output::to_sorted_json;
 
 /// `detail-type` of every status-change event.
@@ -38,17 +39,9 @@ impl EventId {
     pub fn from_stored(raw: impl Into<String>) -> Self {
         Self(raw.into())
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for EventId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(EventId);
 
 /// The loop states that send an event; `InProgress` and `Stopping` send none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -11,12 +11,14 @@ use crate::domain::clock::Timestamp;
 use crate::domain::digest::sha256_hex;
 use crate::domain::names::NameError;
 use crate::domain::teams::WorkteamName;
-use crate::domain::validation::{MemberPath, Members, RequestError, Rule, Shown, Violations};
+use crate::domain::validation::{
+    MemberPath, Members, RequestError, Rule, ShapeError, Shown, Violations,
+};
 
 /// `MaxResults` when the caller gives none.
 const DEFAULT_MAX_RESULTS: usize = 100;
 
-/// A required name member (`FlowDefinitionName`, `HumanTaskUiName`).
+/// A request whose only member is a required name (`FlowDefinitionName`, `HumanTaskUiName`).
 pub fn name_member<T>(
     request: &Value,
     member: &str,
@@ -24,13 +26,55 @@ pub fn name_member<T>(
 ) -> Result<T, RequestError> {
     let root = Members::of_request(request)?;
     let mut violations = Violations::default();
-    let path = root.path_of(member);
-    let raw = root.string(member)?;
-    let name = violations
-        .required(&path, raw)
-        .and_then(|raw| violations.name(&path, parse(raw)));
+    let name = required_name(&root, member, parse, &mut violations)?;
     violations.finish()?;
     Ok(name.expect("recorded when absent or invalid"))
+}
+
+/// A required name member of `root`; `None` when absent or invalid (and recorded as such).
+pub fn required_name<T>(
+    root: &Members<'_>,
+    member: &str,
+    parse: fn(&str) -> Result<T, NameError>,
+    violations: &mut Violations,
+) -> Result<Option<T>, ShapeError> {
+    let path = root.path_of(member);
+    let raw = violations.required(&path, root.string(member)?);
+    Ok(raw.and_then(|raw| violations.name(&path, parse(raw))))
+}
+
+/// A member that takes one of two values, `[first, second]` in the order AWS's message lists
+/// them: whether it is `first`; `None` when it is absent, or is neither (and recorded, so the
+/// request fails whatever the caller reads it as).
+pub fn one_of_two(
+    path: MemberPath,
+    raw: Option<&str>,
+    [first, second]: [&'static str; 2],
+    violations: &mut Violations,
+) -> Option<bool> {
+    match raw? {
+        value if value == first => Some(true),
+        value if value == second => Some(false),
+        other => {
+            violations.push(
+                path,
+                Shown::text(other),
+                Rule::EnumValueSet(vec![first, second]),
+            );
+            None
+        }
+    }
+}
+
+/// [`one_of_two`] for a string member of the request body.
+fn member_one_of_two(
+    root: &Members<'_>,
+    member: &str,
+    values: [&'static str; 2],
+    violations: &mut Violations,
+) -> Result<Option<bool>, ShapeError> {
+    let raw = root.string(member)?;
+    Ok(one_of_two(root.path_of(member), raw, values, violations))
 }
 
 /// `WorkteamName` (letters of either case, digits, hyphens).
@@ -45,7 +89,7 @@ pub fn workteam_name(request: &Value) -> Result<WorkteamName, RequestError> {
             v.push(
                 path.clone(),
                 Shown::text(raw),
-                Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
+                Rule::Pattern(WorkteamName::PATTERN),
             );
             None
         }
@@ -66,18 +110,8 @@ pub struct WorkteamFilter {
 pub fn workteam_filter(request: &Value) -> Result<WorkteamFilter, RequestError> {
     let root = Members::of_request(request)?;
     let mut v = Violations::default();
-    let by_name = match root.string("SortBy")? {
-        None | Some("CreateDate") => false,
-        Some("Name") => true,
-        Some(other) => {
-            v.push(
-                root.path_of("SortBy"),
-                Shown::text(other),
-                Rule::EnumValueSet(vec!["Name", "CreateDate"]),
-            );
-            false
-        }
-    };
+    let by_name =
+        member_one_of_two(&root, "SortBy", ["Name", "CreateDate"], &mut v)?.unwrap_or(false);
     let contains = root.string("NameContains")?;
     if let Some(part) = contains
         && WorkteamName::parse(part).is_err()
@@ -85,7 +119,7 @@ pub fn workteam_filter(request: &Value) -> Result<WorkteamFilter, RequestError> 
         v.push(
             root.path_of("NameContains"),
             Shown::text(part),
-            Rule::Pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
+            Rule::Pattern(WorkteamName::PATTERN),
         );
     }
     v.finish()?;
@@ -150,19 +184,8 @@ impl ListPage {
         };
         let after = number("CreationTimeAfter", &mut v);
         let before = number("CreationTimeBefore", &mut v);
-        let ascending = match root.string("SortOrder")? {
-            None => default_ascending,
-            Some("Descending") => false,
-            Some("Ascending") => true,
-            Some(other) => {
-                v.push(
-                    root.path_of("SortOrder"),
-                    Shown::text(other),
-                    Rule::EnumValueSet(vec!["Ascending", "Descending"]),
-                );
-                false
-            }
-        };
+        let ascending = member_one_of_two(&root, "SortOrder", ["Ascending", "Descending"], &mut v)?
+            .unwrap_or(default_ascending);
         let max_results = root
             .optional_integer("MaxResults", Some(1), Some(100), &mut v)?
             .map_or(DEFAULT_MAX_RESULTS, |n| n as usize);

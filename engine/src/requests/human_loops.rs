@@ -19,6 +19,7 @@ use crate::domain::validation::{
     MemberPath, Members, Pattern, ReferenceError, ReferenceKind, RequestError, Rule, Shown,
     StringRule, Violations,
 };
+use crate::requests::control_plane::{name_member, one_of_two, required_name};
 
 /// `StartHumanLoop`, parsed.
 #[derive(Debug, Clone)]
@@ -72,10 +73,7 @@ pub fn parse_start(body: &Value, account: &Account) -> Result<StartRequest, Requ
     let mut violations = Violations::default();
     let v = &mut violations;
 
-    let name_path = root.path_of("HumanLoopName");
-    let name = v
-        .required(&name_path, root.string("HumanLoopName")?)
-        .and_then(|raw| v.name(&name_path, HumanLoopName::parse(raw)));
+    let name = required_name(&root, "HumanLoopName", HumanLoopName::parse, v)?;
     let flow_arn = root.required_string("FlowDefinitionArn", &FLOW_DEFINITION_ARN, v)?;
 
     let input_path = root.path_of("HumanLoopInput");
@@ -142,14 +140,7 @@ pub fn parse_start(body: &Value, account: &Account) -> Result<StartRequest, Requ
 
 /// `StopHumanLoop`'s body: the loop's name.
 pub fn parse_stop(body: &Value) -> Result<HumanLoopName, RequestError> {
-    let root = Members::of_request(body)?;
-    let mut violations = Violations::default();
-    let path = root.path_of("HumanLoopName");
-    let name = violations
-        .required(&path, root.string("HumanLoopName")?)
-        .and_then(|raw| violations.name(&path, HumanLoopName::parse(raw)));
-    violations.finish()?;
-    Ok(name.expect("recorded when absent or invalid"))
+    name_member(body, "HumanLoopName", HumanLoopName::parse)
 }
 
 /// The `{HumanLoopName}` path label of Describe and Delete.
@@ -221,18 +212,13 @@ impl ListRequest {
         };
         let created_after = time_param("CreationTimeAfter");
         let created_before = time_param("CreationTimeBefore");
-        let ascending = match params.get("SortOrder").copied() {
-            None | Some("Descending") => false,
-            Some("Ascending") => true,
-            Some(other) => {
-                v.push(
-                    root.member("SortOrder"),
-                    Shown::text(other),
-                    Rule::EnumValueSet(vec!["Ascending", "Descending"]),
-                );
-                false
-            }
-        };
+        let ascending = one_of_two(
+            root.member("SortOrder"),
+            params.get("SortOrder").copied(),
+            ["Ascending", "Descending"],
+            v,
+        )
+        .unwrap_or(false);
         let max_results = match params.get("MaxResults").copied() {
             None => DEFAULT_MAX_RESULTS,
             Some(raw) => match raw.parse::<i64>() {

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::domain::arns::{after_arn_service, is_account_id, is_pattern_region};
 use crate::domain::flows::tags::{Tag, read_tags};
 use crate::domain::teams::WorkteamName;
 use crate::domain::validation::{
@@ -63,7 +64,6 @@ const TOPIC_ARN: StringRule = StringRule {
         matches: is_topic_arn,
     }),
 };
-const WORKTEAM_NAME_PATTERN: &str = "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
 
 fn has_no_line_terminator(raw: &str) -> bool {
     !raw.is_empty()
@@ -96,13 +96,7 @@ fn is_printable_ascii(raw: &str) -> bool {
 }
 
 fn is_topic_arn(raw: &str) -> bool {
-    let Some(rest) = raw.strip_prefix("arn:aws") else {
-        return false;
-    };
-    let partition_end = rest
-        .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
-        .unwrap_or(rest.len());
-    let Some(rest) = rest[partition_end..].strip_prefix(":sns:") else {
+    let Some(rest) = after_arn_service(raw, ":sns:") else {
         return false;
     };
     let mut parts = rest.splitn(3, ':');
@@ -110,11 +104,8 @@ fn is_topic_arn(raw: &str) -> bool {
     else {
         return false;
     };
-    region
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit())
+    is_pattern_region(region)
+        && is_account_id(account)
         && topic
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
@@ -189,7 +180,7 @@ fn read_name(root: &Members, v: &mut Violations) -> Result<Option<WorkteamName>,
             } else if raw.chars().count() > 63 {
                 v.push(path.clone(), Shown::text(raw), Rule::MaxLength(63));
             }
-            v.push(path, Shown::text(raw), Rule::Pattern(WORKTEAM_NAME_PATTERN));
+            v.push(path, Shown::text(raw), Rule::Pattern(WorkteamName::PATTERN));
             None
         }
     }))

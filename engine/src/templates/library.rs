@@ -16,7 +16,22 @@ pub struct Starter {
     pub sample_input: Value,
 }
 
-const ELEMENTS: &str = r#"<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>"#;
+/// The `<script>` tag that loads the crowd elements, as A2I templates carry it. A macro, so that
+/// `concat!` can put it before each starter's markup.
+macro_rules! elements {
+    () => {
+        r#"<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>"#
+    };
+}
+
+/// A starter's markup after the elements' `<script>` line.
+macro_rules! with_elements {
+    ($markup:literal) => {
+        concat!(elements!(), "\n", $markup)
+    };
+}
+
+const ELEMENTS: &str = elements!();
 
 pub fn starters() -> Vec<Starter> {
     vec![
@@ -24,9 +39,7 @@ pub fn starters() -> Vec<Starter> {
             id: "text-classifier",
             title: "Text classification",
             description: "One label per item from a fixed list; categories come from the input.",
-            content: concat!(
-                r#"<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>"#,
-                "\n",
+            content: with_elements!(
                 r#"<crowd-form>
   <crowd-classifier
     name="category"
@@ -52,9 +65,7 @@ pub fn starters() -> Vec<Starter> {
             id: "free-text",
             title: "Free-text answer",
             description: "A question about the item, answered in the worker's own words.",
-            content: concat!(
-                r#"<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>"#,
-                "\n",
+            content: with_elements!(
                 r#"<crowd-form>
   <p><strong>{{ task.input.question }}</strong></p>
   <blockquote>{{ task.input.taskObject }}</blockquote>
@@ -72,9 +83,7 @@ pub fn starters() -> Vec<Starter> {
             id: "bounding-boxes",
             title: "Bounding boxes",
             description: "Draw a box around every object of the listed kinds in an image.",
-            content: concat!(
-                r#"<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>"#,
-                "\n",
+            content: with_elements!(
                 r#"{% capture image %}s3://{{ task.input.bucket }}/{{ task.input.key }}{% endcapture %}
 <crowd-form>
   <crowd-bounding-box
@@ -100,9 +109,7 @@ pub fn starters() -> Vec<Starter> {
             id: "moderation-review",
             title: "Rekognition: image moderation (built-in)",
             description: "Confirm the moderation labels Rekognition found; for flows with the AWS/Rekognition/DetectModerationLabels/Image/V3 source.",
-            content: concat!(
-                r#"<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>"#,
-                "\n",
+            content: with_elements!(
                 r#"{% capture s3_uri %}s3://{{ task.input.aiServiceRequest.image.s3Object.bucket }}/{{ task.input.aiServiceRequest.image.s3Object.name }}{% endcapture %}
 <crowd-form>
   <crowd-rekognition-detect-moderation-labels
@@ -135,9 +142,7 @@ pub fn starters() -> Vec<Starter> {
             id: "form-review",
             title: "Textract: form key-value pairs (built-in)",
             description: "Check and correct the key-value pairs Textract read from a document; for flows with the AWS/Textract/AnalyzeDocument/Forms/V1 source.",
-            content: concat!(
-                r#"<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>"#,
-                "\n",
+            content: with_elements!(
                 r#"{% capture s3_uri %}s3://{{ task.input.aiServiceRequest.document.s3Object.bucket }}/{{ task.input.aiServiceRequest.document.s3Object.name }}{% endcapture %}
 <crowd-form>
   <crowd-textract-analyze-document

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{ReviewError, Reviews};
+use super::{ReviewError, Reviews, does_not_exist};
 use crate::conditions::{CompiledConditions, CustomFlowConditions, RequestSource};
 use crate::domain::arns::WorkteamRef;
 use crate::domain::flows::{FlowDefinitionSpec, FlowDefinitionStatus};
@@ -125,7 +125,7 @@ impl Reviews {
         self.store
             .find_flow(name)
             .await?
-            .ok_or_else(|| ReviewError::NotFound(format!("Flow definition {name} does not exist")))
+            .ok_or_else(|| does_not_exist("Flow definition", name))
     }
 
     /// `DeleteFlowDefinition`: only `Active` flows (the DG's rule); loops nobody started stop

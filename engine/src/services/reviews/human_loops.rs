@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::flow_definitions::FlowRules;
-use super::{ReviewError, Reviews};
+use super::{ReviewError, Reviews, does_not_exist};
 use crate::conditions::{ActivationReport, HumanLoopActivationOutput, Inference, to_a2i_case};
 use crate::domain::arns::HumanLoopArn;
 use crate::domain::loops::{
@@ -179,7 +179,7 @@ impl Reviews {
         self.store
             .find_loop(name)
             .await?
-            .ok_or_else(|| ReviewError::NotFound(format!("Human loop {name} does not exist")))
+            .ok_or_else(|| does_not_exist("Human loop", name))
     }
 
     pub async fn stop_human_loop(&self, name: &HumanLoopName) -> Result<HumanLoop, ReviewError> {

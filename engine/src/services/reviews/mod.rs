@@ -129,3 +129,9 @@ impl Reviews {
         self.clock.now()
     }
 }
+
+/// `ResourceNotFound` for a resource the caller named, in A2I's words: `{kind} {name} does not
+/// exist`.
+fn does_not_exist(kind: &str, name: impl std::fmt::Display) -> ReviewError {
+    ReviewError::NotFound(format!("{kind} {name} does not exist"))
+}

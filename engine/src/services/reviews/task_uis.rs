@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{ReviewError, Reviews};
+use super::{ReviewError, Reviews, does_not_exist};
 use crate::domain::names::HumanTaskUiName;
 use crate::domain::task_uis::{
     HumanTaskUi, HumanTaskUiSpec, HumanTaskUiStatus, RenderRequest, TemplateSource,
@@ -33,7 +33,7 @@ impl Reviews {
         self.store
             .find_task_ui(name)
             .await?
-            .ok_or_else(|| ReviewError::NotFound(format!("Human task UI {name} does not exist")))
+            .ok_or_else(|| does_not_exist("Human task UI", name))
     }
 
     /// `RenderUiTemplate`: the template (given, or a stored UI's) rendered against
@@ -51,9 +51,7 @@ impl Reviews {
                 self.find_task_ui(&name).await?.spec.ui_template.content
             }
             TemplateSource::Stored(None, arn) => {
-                return Err(ReviewError::NotFound(format!(
-                    "Human task UI {arn} does not exist"
-                )));
+                return Err(does_not_exist("Human task UI", arn));
             }
         };
         Ok(
@@ -77,9 +75,7 @@ impl Reviews {
     pub async fn delete_task_ui(&self, name: &HumanTaskUiName) -> Result<(), ReviewError> {
         let ui = self.find_task_ui(name).await?;
         if ui.status == HumanTaskUiStatus::Deleting {
-            return Err(ReviewError::NotFound(format!(
-                "Human task UI {name} does not exist"
-            )));
+            return Err(does_not_exist("Human task UI", name));
         }
         if self.flows_using(name).await? {
             self.store.retire_task_ui(name).await?;

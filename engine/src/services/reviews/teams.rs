@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{ReviewError, Reviews};
+use super::{ReviewError, Reviews, does_not_exist};
 use crate::domain::accounts::{User, UserId};
 use crate::domain::arns::WorkteamRef;
 use crate::domain::names::FlowDefinitionName;
@@ -70,7 +70,7 @@ impl Reviews {
         self.store
             .team_details(name)
             .await?
-            .ok_or_else(|| ReviewError::NotFound(format!("Work team {name} does not exist")))
+            .ok_or_else(|| does_not_exist("Work team", name))
     }
 
     // --- The admin pages ---------------------------------------------------------------------
