@@ -168,13 +168,7 @@ macro_rules! teams_sql {
                 .bind(worker.0)
                 .fetch_all(&self.pool)
                 .await?;
-                names
-                    .iter()
-                    .map(|n| {
-                        $crate::domain::teams::WorkteamName::parse(n)
-                            .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))
-                    })
-                    .collect()
+                rows::parse_each(&names, $crate::domain::teams::WorkteamName::parse)
             }
 
             async fn put_worker_group(
