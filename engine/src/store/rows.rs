@@ -39,7 +39,10 @@ macro_rules! rows_sql {
                 texts: &[String],
                 parse: impl Fn(&str) -> Result<T, E>,
             ) -> Result<Vec<T>, StoreError> {
-                texts.iter().map(|text| parse(text).map_err(corrupt)).collect()
+                texts
+                    .iter()
+                    .map(|text| parse(text).map_err(corrupt))
+                    .collect()
             }
 
             pub fn ts(row: &$row, column: &str) -> Result<Timestamp, StoreError> {
