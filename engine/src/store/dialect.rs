@@ -40,7 +40,7 @@ macro_rules! for_each_aggregate {
             $skip_locked,
             $claim_savepoint
         );
-        $crate::store::outboxes::outboxes_sql!($store, $skip_locked);
+        $crate::store::outboxes::outboxes_sql!($store, $row, $conn, $skip_locked);
         $crate::store::reports::reports_sql!($store);
         $crate::store::webhooks::webhooks_sql!($store);
     };
