@@ -16,15 +16,16 @@
 //! integers (milliseconds) for every timestamp and `0`/`1` for flags.
 
 /// Expands every aggregate's queries for one backend: `$store`, its row type, its connection
-/// type and its fragments, in the order of the table above.
+/// type, its [`super::Backend`] and its fragments, in the order of the table above.
 macro_rules! for_each_aggregate {
     (
-        $store:ty, $row:ty, $conn:ty,
+        $store:ty, $row:ty, $conn:ty, $backend:expr,
         [$for_update:literal, $for_update_of_loop:literal, $lock_batch_loops:literal,
          $skip_locked:literal, $claim_savepoint:literal, $prefix_match:literal,
          $prefix_wildcard:literal, $id_in_json:literal]
     ) => {
         // Each aggregate takes only the differences it has.
+        $crate::store::sql::sql_store!($store, $row, $backend);
         $crate::store::rows::rows_sql!($row);
         $crate::store::loop_state::loop_state_sql!($store, $conn, $for_update, $for_update_of_loop);
         $crate::store::task_uis::task_uis_sql!($store);
@@ -39,7 +40,7 @@ macro_rules! for_each_aggregate {
             $skip_locked,
             $claim_savepoint
         );
-        $crate::store::outboxes::outboxes_sql!($store, $skip_locked);
+        $crate::store::outboxes::outboxes_sql!($store, $row, $conn, $skip_locked);
         $crate::store::reports::reports_sql!($store);
         $crate::store::webhooks::webhooks_sql!($store);
     };
@@ -52,6 +53,7 @@ macro_rules! sqlite_queries {
             SqliteStore,
             sqlx::sqlite::SqliteRow,
             sqlx::SqliteConnection,
+            $crate::store::Backend::Sqlite,
             [
                 "",
                 "",
@@ -73,6 +75,7 @@ macro_rules! postgres_queries {
             PostgresStore,
             sqlx::postgres::PgRow,
             sqlx::PgConnection,
+            $crate::store::Backend::Postgres,
             [
                 "FOR UPDATE",
                 "FOR UPDATE OF l",

@@ -213,12 +213,12 @@ macro_rules! flows_sql {
                 .await?;
                 let mut stopped_loops = 0;
                 for id in open {
-                    let loop_id = $crate::domain::loops::LoopId(id);
-                    if Self::transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
+                    let which = LoopOf::Id($crate::domain::loops::LoopId(id));
+                    let abandoned = Self::transition_loop(&mut *tx, which, now, finisher, |state| {
                         $crate::lifecycle::transitions::abandon(state)
                     })
-                    .await?
-                    {
+                    .await?;
+                    if abandoned.is_some() {
                         sqlx::query("DELETE FROM human_loops WHERE id = $1")
                             .bind(id)
                             .execute(&mut *tx)

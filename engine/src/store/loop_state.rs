@@ -12,38 +12,47 @@
 //! one loop even when two claims race. SQLite's write transactions begin `IMMEDIATE` and so run
 //! one at a time: there the locks are empty fragments.
 
+use crate::domain::loops::{LoopId, TaskId};
+
+/// The loop a transaction loads: by its id, or the one a task belongs to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LoopOf {
+    Id(LoopId),
+    Task(TaskId),
+}
+
+impl LoopOf {
+    /// The condition on `human_loops l` that picks the loop, and the id it takes as `$1`.
+    pub(crate) fn condition(self) -> (&'static str, i64) {
+        match self {
+            Self::Id(id) => ("l.id = $1", id.0),
+            Self::Task(task) => ("l.id = (SELECT loop_id FROM tasks WHERE id = $1)", task.0),
+        }
+    }
+}
+
 /// The steps every loop-changing operation shares, for a backend's store; see
 /// [`super::dialect`].
 macro_rules! loop_state_sql {
     ($store:ty, $conn:ty, $for_update:literal, $for_update_of_loop:literal) => {
+        // For the other aggregates too, which expand beside this.
+        use $crate::store::loop_state::LoopOf;
+
         impl $store {
+            /// Loads a loop; with `lock`, locks it too (`FOR UPDATE OF l` on PostgreSQL), in the
+            /// same statement. Every transaction that changes a loop's tasks starts here, locking.
             async fn load_loop(
                 conn: &mut $conn,
-                loop_id: $crate::domain::loops::LoopId,
+                which: LoopOf,
+                lock: bool,
             ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
+                let (condition, id) = which.condition();
+                let lock = if lock { $for_update_of_loop } else { "" };
                 let row = sqlx::query(&format!(
                     "SELECT {LOOP_COLUMNS} FROM human_loops l \
-                     JOIN flow_definitions f ON f.id = l.flow_id WHERE l.id = $1"
+                     JOIN flow_definitions f ON f.id = l.flow_id WHERE {condition} {lock}"
                 ))
-                .bind(loop_id.0)
-                .fetch_optional(&mut *conn)
-                .await?;
-                row.as_ref().map(rows::human_loop).transpose()
-            }
-
-            /// Locks the loop a task belongs to and loads it, in one statement. Every
-            /// transaction that changes a loop's tasks starts here or at [`lock_load_loop`].
-            async fn lock_load_loop_of(
-                conn: &mut $conn,
-                task: $crate::domain::loops::TaskId,
-            ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
-                let row = sqlx::query(&format!(
-                    "SELECT {LOOP_COLUMNS} FROM human_loops l \
-                     JOIN flow_definitions f ON f.id = l.flow_id \
-                     WHERE l.id = (SELECT loop_id FROM tasks WHERE id = $1) {}",
-                    $for_update_of_loop
-                ))
-                .bind(task.0)
+                .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?;
                 row.as_ref().map(rows::human_loop).transpose()
@@ -60,22 +69,6 @@ macro_rules! loop_state_sql {
                 .fetch_one(&mut *conn)
                 .await?;
                 rows::flow(&row)
-            }
-
-            /// Locks a loop (`FOR UPDATE` on PostgreSQL) and loads it, in one statement.
-            async fn lock_load_loop(
-                conn: &mut $conn,
-                loop_id: $crate::domain::loops::LoopId,
-            ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
-                let row = sqlx::query(&format!(
-                    "SELECT {LOOP_COLUMNS} FROM human_loops l \
-                     JOIN flow_definitions f ON f.id = l.flow_id WHERE l.id = $1 {}",
-                    $for_update_of_loop
-                ))
-                .bind(loop_id.0)
-                .fetch_optional(&mut *conn)
-                .await?;
-                row.as_ref().map(rows::human_loop).transpose()
             }
 
             /// A loop's flow definition, and whether `worker` may work on it: it is on the
@@ -300,17 +293,18 @@ macro_rules! loop_state_sql {
                 Ok(())
             }
 
-            /// Locks and loads the loop a task belongs to, with its tasks locked, and writes the
-            /// step `transition` makes of it, if any. Returns the loop's id when it did.
-            async fn transition_of_task(
+            /// Locks and loads a loop (by id, or the one a task belongs to), with its tasks
+            /// locked, and writes the step `transition` makes of it, if any. Returns the loop's
+            /// id when it did.
+            async fn transition_loop(
                 conn: &mut $conn,
-                task: $crate::domain::loops::TaskId,
+                which: LoopOf,
                 now: $crate::domain::clock::Timestamp,
                 finisher: &dyn $crate::lifecycle::Finisher,
                 transition: impl FnOnce(&$crate::lifecycle::LoopState) -> Option<$crate::lifecycle::Step>
                     + Send,
             ) -> Result<Option<$crate::domain::loops::LoopId>, $crate::store::StoreError> {
-                let Some(human_loop) = Self::lock_load_loop_of(&mut *conn, task).await? else {
+                let Some(human_loop) = Self::load_loop(&mut *conn, which, true).await? else {
                     return Ok(None);
                 };
                 let state = Self::load_state(&mut *conn, human_loop, true).await?;
@@ -319,26 +313,6 @@ macro_rules! loop_state_sql {
                 };
                 Self::apply_step(conn, &state, None, &step, now, finisher).await?;
                 Ok(Some(state.human_loop.id))
-            }
-
-            /// [`transition_of_task`] for a loop by id.
-            async fn transition_of_loop(
-                conn: &mut $conn,
-                loop_id: $crate::domain::loops::LoopId,
-                now: $crate::domain::clock::Timestamp,
-                finisher: &dyn $crate::lifecycle::Finisher,
-                transition: impl FnOnce(&$crate::lifecycle::LoopState) -> Option<$crate::lifecycle::Step>
-                    + Send,
-            ) -> Result<bool, $crate::store::StoreError> {
-                let Some(human_loop) = Self::lock_load_loop(&mut *conn, loop_id).await? else {
-                    return Ok(false);
-                };
-                let state = Self::load_state(&mut *conn, human_loop, true).await?;
-                let Some(step) = transition(&state) else {
-                    return Ok(false);
-                };
-                Self::apply_step(conn, &state, None, &step, now, finisher).await?;
-                Ok(true)
             }
         }
     };

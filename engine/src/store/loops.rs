@@ -255,7 +255,7 @@ macro_rules! loops_sql {
                 id: $crate::domain::loops::LoopId,
             ) -> Result<Option<$crate::domain::loops::HumanLoop>, $crate::store::StoreError> {
                 let mut conn = self.pool.acquire().await?;
-                Self::load_loop(&mut conn, id).await
+                Self::load_loop(&mut conn, LoopOf::Id(id), false).await
             }
 
             async fn list_loops(
@@ -448,11 +448,12 @@ macro_rules! loops_sql {
                     .fetch_optional(&mut *tx)
                     .await?;
                 let loop_id = $crate::domain::loops::LoopId(id.ok_or_else(not_found)?);
-                Self::transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
+                let which = LoopOf::Id(loop_id);
+                Self::transition_loop(&mut *tx, which, now, finisher, |state| {
                     $crate::lifecycle::transitions::stop(state)
                 })
                 .await?;
-                let stopped = Self::load_loop(&mut *tx, loop_id)
+                let stopped = Self::load_loop(&mut *tx, which, false)
                     .await?
                     .ok_or_else(not_found)?;
                 tx.commit().await?;
@@ -471,7 +472,7 @@ macro_rules! loops_sql {
                     .fetch_optional(&mut *tx)
                     .await?;
                 let loop_id = $crate::domain::loops::LoopId(id.ok_or_else(not_found)?);
-                let human_loop = Self::lock_load_loop(&mut *tx, loop_id)
+                let human_loop = Self::load_loop(&mut *tx, LoopOf::Id(loop_id), true)
                     .await?
                     .ok_or_else(not_found)?;
                 $crate::lifecycle::transitions::deletable(&human_loop).map_err(StoreError::Conflict)?;

@@ -67,9 +67,126 @@ pub trait OutboxStore {
     ) -> Result<(), StoreError>;
 }
 
+/// The statements leasing runs on one outbox; see [`OutboxStore::lease_outputs`].
+pub(crate) struct Leasing {
+    /// Ends the leases of holders that stopped beating (`$1` now, `$2` alive after).
+    pub end_gone_leases: &'static str,
+    /// The due rows' ids (`$1` now), at most `$2`, oldest first and locked.
+    pub due: &'static str,
+    /// Leases row `$1` until `$2` to `$3`, counting the attempt, and returns it.
+    pub lease: &'static str,
+    /// Ends the leases instance `$1` holds, the rows due at `$2`.
+    pub release_instance: &'static str,
+}
+
+/// The [`Leasing`] of `$table`, whose rows are still to do while `$pending` holds, with its
+/// `$due` query and what its lease statement returns.
+macro_rules! leasing_sql {
+    ($table:literal, $pending:literal, $due:expr, $returning:literal, $skip_locked:literal) => {
+        $crate::store::outboxes::Leasing {
+            // Rows another runner is releasing are skipped, not waited for.
+            end_gone_leases: concat!(
+                "UPDATE ",
+                $table,
+                " SET leased_by = NULL, next_attempt_at = $1 WHERE id IN (SELECT o.id FROM ",
+                $table,
+                " o WHERE o.leased_by IS NOT NULL AND ",
+                $pending,
+                " AND NOT EXISTS (SELECT 1 FROM instances i \
+                   WHERE i.id = o.leased_by AND i.heartbeat_at >= $2) ",
+                $skip_locked,
+                ")"
+            ),
+            due: $due,
+            lease: concat!(
+                "UPDATE ",
+                $table,
+                " SET next_attempt_at = $2, attempts = attempts + 1, leased_by = $3 \
+                 WHERE id = $1 RETURNING ",
+                $returning
+            ),
+            release_instance: concat!(
+                "UPDATE ",
+                $table,
+                " SET leased_by = NULL, next_attempt_at = $2 WHERE leased_by = $1 AND ",
+                $pending
+            ),
+        }
+    };
+}
+
 /// Implements [`OutboxStore`] for a backend's store; see [`super::dialect`].
 macro_rules! outboxes_sql {
-    ($store:ty, $skip_locked:literal) => {
+    ($store:ty, $row:ty, $conn:ty, $skip_locked:literal) => {
+        const OUTPUT_LEASING: $crate::store::outboxes::Leasing =
+            $crate::store::outboxes::leasing_sql!(
+                "output_outbox",
+                "done_at IS NULL",
+                concat!(
+                    "SELECT id FROM output_outbox WHERE done_at IS NULL AND next_attempt_at <= $1 \
+                     ORDER BY next_attempt_at, id LIMIT $2 ",
+                    $skip_locked
+                ),
+                "id, loop_name, uri, body, attempts",
+                $skip_locked
+            );
+        // Due, and the output.json its event announces (if any) is written: a receiver that
+        // fetches the output on the event finds it.
+        const DELIVERY_LEASING: $crate::store::outboxes::Leasing =
+            $crate::store::outboxes::leasing_sql!(
+                "webhook_deliveries",
+                "delivered_at IS NULL AND gave_up_at IS NULL",
+                concat!(
+                    "SELECT d.id FROM webhook_deliveries d \
+                     WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL \
+                     AND d.next_attempt_at <= $1 \
+                     AND NOT EXISTS (SELECT 1 FROM loop_events e \
+                         JOIN output_outbox o ON o.id = e.output_id \
+                         WHERE e.event_id = d.event_id AND o.done_at IS NULL) \
+                     ORDER BY d.next_attempt_at, d.id LIMIT $2 ",
+                    $skip_locked
+                ),
+                "id, attempts, event_id, webhook_id, created_at",
+                $skip_locked
+            );
+
+        impl $store {
+            /// Leases up to `limit` rows of one outbox due at `now`, until `lease_until`, to
+            /// `holder`, on the caller's transaction, after ending the leases of holders gone at
+            /// `now` (so their rows are due at once instead of when the lease runs out).
+            /// Returns the rows as the lease statement returned them.
+            async fn lease_due(
+                conn: &mut $conn,
+                outbox: &$crate::store::outboxes::Leasing,
+                now: $crate::domain::clock::Timestamp,
+                lease_until: $crate::domain::clock::Timestamp,
+                limit: u32,
+                holder: Option<&$crate::domain::instances::InstanceId>,
+            ) -> Result<Vec<$row>, $crate::store::StoreError> {
+                sqlx::query(outbox.end_gone_leases)
+                    .bind(now.as_millis())
+                    .bind($crate::domain::instances::alive_after(now).as_millis())
+                    .execute(&mut *conn)
+                    .await?;
+                let ids: Vec<i64> = sqlx::query_scalar(outbox.due)
+                    .bind(now.as_millis())
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let mut leased = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let row = sqlx::query(outbox.lease)
+                        .bind(id)
+                        .bind(lease_until.as_millis())
+                        .bind(holder.map(|h| h.as_str()))
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    leased.push(row);
+                }
+                Ok(leased)
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::OutboxStore for $store {
             async fn heartbeat(
@@ -113,22 +230,13 @@ macro_rules! outboxes_sql {
                 .execute(&mut *tx)
                 .await?;
                 // Whatever an earlier run of this instance leased died with it.
-                sqlx::query(
-                    "UPDATE output_outbox SET leased_by = NULL, next_attempt_at = $2 \
-                     WHERE leased_by = $1 AND done_at IS NULL",
-                )
-                .bind(instance.as_str())
-                .bind(now.as_millis())
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE webhook_deliveries SET leased_by = NULL, next_attempt_at = $2 \
-                     WHERE leased_by = $1 AND delivered_at IS NULL AND gave_up_at IS NULL",
-                )
-                .bind(instance.as_str())
-                .bind(now.as_millis())
-                .execute(&mut *tx)
-                .await?;
+                for outbox in [&OUTPUT_LEASING, &DELIVERY_LEASING] {
+                    sqlx::query(outbox.release_instance)
+                        .bind(instance.as_str())
+                        .bind(now.as_millis())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -142,52 +250,21 @@ macro_rules! outboxes_sql {
             ) -> Result<Vec<$crate::store::PendingOutput>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
-                // Leases of instances that stopped beating end now: their files are due at once
-                // instead of when the lease runs out. (Rows another runner is releasing are
-                // skipped, not waited for.)
-                sqlx::query(concat!(
-                    "UPDATE output_outbox SET leased_by = NULL, next_attempt_at = $1 \
-                     WHERE id IN (SELECT o.id FROM output_outbox o \
-                       WHERE o.leased_by IS NOT NULL AND o.done_at IS NULL \
-                         AND NOT EXISTS (SELECT 1 FROM instances i \
-                           WHERE i.id = o.leased_by AND i.heartbeat_at >= $2) ",
-                    $skip_locked,
-                    ")"
-                ))
-                .bind(now.as_millis())
-                .bind($crate::domain::instances::alive_after(now).as_millis())
-                .execute(&mut *tx)
-                .await?;
-                let rows = sqlx::query(concat!(
-                    "SELECT id, loop_name, uri, body, attempts FROM output_outbox \
-                     WHERE done_at IS NULL AND next_attempt_at <= $1 \
-                     ORDER BY next_attempt_at, id LIMIT $2 ",
-                    $skip_locked
-                ))
-                .bind(now.as_millis())
-                .bind(i64::from(limit))
-                .fetch_all(&mut *tx)
-                .await?;
-                let mut leased = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    let id: i64 = row.try_get("id")?;
-                    sqlx::query(
-                        "UPDATE output_outbox SET next_attempt_at = $2, attempts = attempts + 1, \
-                         leased_by = $3 WHERE id = $1",
-                    )
-                    .bind(id)
-                    .bind(lease_until.as_millis())
-                    .bind(holder.map(|h| h.as_str()))
-                    .execute(&mut *tx)
-                    .await?;
-                    leased.push($crate::store::PendingOutput {
-                        id,
-                        loop_name: row.try_get("loop_name")?,
-                        uri: row.try_get("uri")?,
-                        body: row.try_get("body")?,
-                        attempts: row.try_get::<i64, _>("attempts")? + 1,
-                    });
-                }
+                let rows =
+                    Self::lease_due(&mut *tx, &OUTPUT_LEASING, now, lease_until, limit, holder)
+                        .await?;
+                let leased = rows
+                    .iter()
+                    .map(|row| {
+                        Ok($crate::store::PendingOutput {
+                            id: row.try_get("id")?,
+                            loop_name: row.try_get("loop_name")?,
+                            uri: row.try_get("uri")?,
+                            body: row.try_get("body")?,
+                            attempts: row.try_get("attempts")?,
+                        })
+                    })
+                    .collect::<Result<_, $crate::store::StoreError>>()?;
                 tx.commit().await?;
                 Ok(leased)
             }
@@ -245,49 +322,12 @@ macro_rules! outboxes_sql {
             ) -> Result<Vec<$crate::domain::webhooks::PendingDelivery>, $crate::store::StoreError> {
                 use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
-                // Leases of instances that stopped beating end now (as in `lease_outputs`).
-                sqlx::query(concat!(
-                    "UPDATE webhook_deliveries SET leased_by = NULL, next_attempt_at = $1 \
-                     WHERE id IN (SELECT d.id FROM webhook_deliveries d \
-                       WHERE d.leased_by IS NOT NULL \
-                         AND d.delivered_at IS NULL AND d.gave_up_at IS NULL \
-                         AND NOT EXISTS (SELECT 1 FROM instances i \
-                           WHERE i.id = d.leased_by AND i.heartbeat_at >= $2) ",
-                    $skip_locked,
-                    ")"
-                ))
-                .bind(now.as_millis())
-                .bind($crate::domain::instances::alive_after(now).as_millis())
-                .execute(&mut *tx)
-                .await?;
-                // Due, and the output.json its event announces (if any) is written: a receiver
-                // that fetches the output on the event finds it.
-                let ids: Vec<i64> = sqlx::query_scalar(concat!(
-                    "SELECT d.id FROM webhook_deliveries d \
-                     WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL \
-                     AND d.next_attempt_at <= $1 \
-                     AND NOT EXISTS (SELECT 1 FROM loop_events e \
-                         JOIN output_outbox o ON o.id = e.output_id \
-                         WHERE e.event_id = d.event_id AND o.done_at IS NULL) \
-                     ORDER BY d.next_attempt_at, d.id LIMIT $2 ",
-                    $skip_locked
-                ))
-                .bind(now.as_millis())
-                .bind(i64::from(limit))
-                .fetch_all(&mut *tx)
-                .await?;
-                let mut leased = Vec::with_capacity(ids.len());
-                for id in ids {
-                    let row = sqlx::query(
-                        "UPDATE webhook_deliveries SET next_attempt_at = $2, \
-                         attempts = attempts + 1, leased_by = $3 WHERE id = $1 \
-                         RETURNING attempts, event_id, webhook_id, created_at",
-                    )
-                    .bind(id)
-                    .bind(lease_until.as_millis())
-                    .bind(holder.map(|h| h.as_str()))
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let rows =
+                    Self::lease_due(&mut *tx, &DELIVERY_LEASING, now, lease_until, limit, holder)
+                        .await?;
+                let mut leased = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let id: i64 = row.try_get("id")?;
                     let event_id: String = row.try_get("event_id")?;
                     let webhook_id: i64 = row.try_get("webhook_id")?;
                     let target = sqlx::query(
@@ -353,4 +393,4 @@ macro_rules! outboxes_sql {
     };
 }
 
-pub(crate) use outboxes_sql;
+pub(crate) use {leasing_sql, outboxes_sql};

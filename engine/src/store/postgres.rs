@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use sqlx::PgPool;
-use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::postgres::PgPoolOptions;
 
-use super::{Backend, StoreError, sql::sql_store};
+use super::StoreError;
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
@@ -35,15 +35,10 @@ impl PostgresStore {
     async fn write_guard(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         None
     }
-
-    /// sqlx takes an advisory lock around migrations, so replicas starting together are safe.
-    async fn migrate_pool(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("../migrations/postgres")
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
 }
 
-sql_store!(PostgresStore, PgRow, Backend::Postgres);
+/// The schema's steps; sqlx takes an advisory lock around them, so replicas starting together
+/// are safe.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
 super::dialect::postgres_queries!();

@@ -142,7 +142,8 @@ macro_rules! queue_sql {
                 let mut done = 0;
                 for (task, how) in tasks {
                     let mut tx = self.begin_write().await?;
-                    let let_go = Self::transition_of_task(&mut *tx, task, now, finisher, |state| {
+                    let which = LoopOf::Task(task);
+                    let let_go = Self::transition_loop(&mut *tx, which, now, finisher, |state| {
                         $crate::lifecycle::transitions::let_go(state, task, how, now)
                     })
                     .await?;
@@ -286,7 +287,7 @@ macro_rules! queue_sql {
             ) -> Result<$crate::store::SubmitReceipt, $crate::store::StoreError> {
                 use $crate::lifecycle::transitions::{Answer, SubmitOutcome, submit};
                 use $crate::store::StoreError;
-                let human_loop = Self::lock_load_loop_of(&mut *conn, task)
+                let human_loop = Self::load_loop(&mut *conn, LoopOf::Task(task), true)
                     .await?
                     .ok_or(StoreError::Refused($crate::lifecycle::TaskRefusal::NotHeld))?;
                 let (flow, may_work) =
@@ -476,7 +477,8 @@ macro_rules! queue_sql {
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::lifecycle::{LetGo, transitions::let_go};
                 let mut tx = self.begin_write().await?;
-                let released = Self::transition_of_task(&mut *tx, task, now, finisher, |state| {
+                let which = LoopOf::Task(task);
+                let released = Self::transition_loop(&mut *tx, which, now, finisher, |state| {
                     let_go(state, task, LetGo::Release(worker), now)
                 })
                 .await?;
@@ -499,7 +501,7 @@ macro_rules! queue_sql {
                 use $crate::store::StoreError;
                 let refused = || StoreError::Refused($crate::lifecycle::TaskRefusal::NotHeld);
                 let mut tx = self.begin_write().await?;
-                let human_loop = Self::lock_load_loop_of(&mut *tx, task)
+                let human_loop = Self::load_loop(&mut *tx, LoopOf::Task(task), true)
                     .await?
                     .ok_or_else(refused)?;
                 let declined: Vec<i64> =
@@ -610,12 +612,12 @@ macro_rules! queue_sql {
                 // One loop per transaction, as every sweep.
                 for id in due {
                     let mut tx = self.begin_write().await?;
-                    let loop_id = $crate::domain::loops::LoopId(id);
-                    if Self::transition_of_loop(&mut *tx, loop_id, now, finisher, |state| {
+                    let which = LoopOf::Id($crate::domain::loops::LoopId(id));
+                    let expired = Self::transition_loop(&mut *tx, which, now, finisher, |state| {
                         $crate::lifecycle::transitions::expire(state, now)
                     })
-                    .await?
-                    {
+                    .await?;
+                    if expired.is_some() {
                         ended += 1;
                     }
                     tx.commit().await?;

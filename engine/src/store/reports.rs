@@ -69,30 +69,29 @@ macro_rules! reports_sql {
                 seq: i64,
                 limit: u32,
             ) -> Result<Vec<$crate::store::StoredEvent>, $crate::store::StoreError> {
-                use sqlx::Row as _;
-                let rows = sqlx::query(
-                    "SELECT seq, event_id, loop_name, status, payload, output_id, created_at \
-                     FROM loop_events WHERE seq > $1 ORDER BY seq LIMIT $2",
-                )
-                .bind(seq)
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok($crate::store::StoredEvent {
-                            seq: row.try_get("seq")?,
-                            event_id: row.try_get("event_id")?,
-                            loop_name: row.try_get("loop_name")?,
-                            status: row.try_get("status")?,
-                            payload: row.try_get("payload")?,
-                            output_id: row.try_get("output_id")?,
-                            created_at: $crate::domain::clock::Timestamp::from_millis(
-                                row.try_get("created_at")?,
-                            ),
-                        })
+                let rows: Vec<(i64, String, String, String, String, Option<i64>, i64)> =
+                    sqlx::query_as(
+                        "SELECT seq, event_id, loop_name, status, payload, output_id, created_at \
+                         FROM loop_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    )
+                    .bind(seq)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(seq, event_id, loop_name, status, payload, output_id, created_at)| {
+                        $crate::store::StoredEvent {
+                            seq,
+                            event_id,
+                            loop_name,
+                            status,
+                            payload,
+                            output_id,
+                            created_at: $crate::domain::clock::Timestamp::from_millis(created_at),
+                        }
                     })
-                    .collect()
+                    .collect())
             }
 
             async fn last_event_seq(&self) -> Result<i64, $crate::store::StoreError> {
@@ -134,8 +133,8 @@ macro_rules! reports_sql {
                 before: Option<i64>,
                 limit: u32,
             ) -> Result<Vec<$crate::domain::audit::ApiCall>, $crate::store::StoreError> {
-                use sqlx::Row as _;
-                let rows = sqlx::query(
+                type Line = (i64, i64, Option<String>, String, i64, Option<String>, i64);
+                let lines: Vec<Line> = sqlx::query_as(
                     "SELECT id, at, access_key_id, operation, status, error_type, duration_us \
                      FROM api_calls WHERE ($1 IS NULL OR id < $1) ORDER BY id DESC LIMIT $2",
                 )
@@ -143,20 +142,20 @@ macro_rules! reports_sql {
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok($crate::domain::audit::ApiCall {
-                            id: row.try_get("id")?,
-                            at: $crate::domain::clock::Timestamp::from_millis(row.try_get("at")?),
-                            access_key_id: row.try_get("access_key_id")?,
-                            operation: row.try_get("operation")?,
-                            status: u16::try_from(row.try_get::<i64, _>("status")?)
-                                .unwrap_or(0),
-                            error_type: row.try_get("error_type")?,
-                            duration_us: row.try_get("duration_us")?,
-                        })
+                Ok(lines
+                    .into_iter()
+                    .map(|(id, at, access_key_id, operation, status, error_type, duration_us)| {
+                        $crate::domain::audit::ApiCall {
+                            id,
+                            at: $crate::domain::clock::Timestamp::from_millis(at),
+                            access_key_id,
+                            operation,
+                            status: u16::try_from(status).unwrap_or(0),
+                            error_type,
+                            duration_us,
+                        }
                     })
-                    .collect()
+                    .collect())
             }
 
             async fn cost_lines(
@@ -164,8 +163,7 @@ macro_rules! reports_sql {
                 from: $crate::domain::clock::Timestamp,
                 to: $crate::domain::clock::Timestamp,
             ) -> Result<Vec<$crate::domain::spend::CostLine>, $crate::store::StoreError> {
-                use sqlx::Row as _;
-                let rows = sqlx::query(
+                let lines: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
                     "SELECT flow_name, loop_name, worker_id, amount_millis, recorded_at \
                      FROM cost_lines WHERE recorded_at >= $1 AND recorded_at < $2 \
                      ORDER BY recorded_at, id",
@@ -174,19 +172,18 @@ macro_rules! reports_sql {
                 .bind(to.as_millis())
                 .fetch_all(&self.pool)
                 .await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok($crate::domain::spend::CostLine {
-                            flow_name: row.try_get("flow_name")?,
-                            loop_name: row.try_get("loop_name")?,
-                            worker: $crate::domain::accounts::UserId(row.try_get("worker_id")?),
-                            amount_millis: row.try_get("amount_millis")?,
-                            recorded_at: $crate::domain::clock::Timestamp::from_millis(
-                                row.try_get("recorded_at")?,
-                            ),
-                        })
+                Ok(lines
+                    .into_iter()
+                    .map(|(flow_name, loop_name, worker, amount_millis, recorded_at)| {
+                        $crate::domain::spend::CostLine {
+                            flow_name,
+                            loop_name,
+                            worker: $crate::domain::accounts::UserId(worker),
+                            amount_millis,
+                            recorded_at: $crate::domain::clock::Timestamp::from_millis(recorded_at),
+                        }
                     })
-                    .collect()
+                    .collect())
             }
 
             async fn spend_summary(

@@ -33,6 +33,18 @@ macro_rules! rows_sql {
                 StoreError::Corrupt(what.to_string())
             }
 
+            /// Parses stored texts (names, mostly) with `parse`; one that does not parse is
+            /// corrupt data.
+            pub fn parse_each<T, E: std::fmt::Display>(
+                texts: &[String],
+                parse: impl Fn(&str) -> Result<T, E>,
+            ) -> Result<Vec<T>, StoreError> {
+                texts
+                    .iter()
+                    .map(|text| parse(text).map_err(corrupt))
+                    .collect()
+            }
+
             pub fn ts(row: &$row, column: &str) -> Result<Timestamp, StoreError> {
                 Ok(Timestamp::from_millis(row.try_get(column)?))
             }

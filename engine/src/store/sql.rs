@@ -73,7 +73,7 @@ macro_rules! sql_store {
             }
 
             async fn migrate(&self) -> Result<(), $crate::store::StoreError> {
-                self.migrate_pool().await
+                Ok(MIGRATOR.run(&self.pool).await?)
             }
 
             async fn ping(&self) -> Result<(), $crate::store::StoreError> {

@@ -5,11 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{Backend, StoreError, sql::sql_store};
+use super::StoreError;
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -70,14 +68,9 @@ impl SqliteStore {
     async fn write_guard(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         Some(self.writer.clone().lock_owned().await)
     }
-
-    async fn migrate_pool(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("../migrations/sqlite")
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
 }
 
-sql_store!(SqliteStore, SqliteRow, Backend::Sqlite);
+/// The schema's steps.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
 super::dialect::sqlite_queries!();

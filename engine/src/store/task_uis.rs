@@ -29,6 +29,30 @@ pub trait TaskUiStore {
 /// Implements [`TaskUiStore`] for a backend's store; see [`super::dialect`].
 macro_rules! task_uis_sql {
     ($store:ty) => {
+        impl $store {
+            /// Runs `sql`, a statement on the task UI named `$1`, on its own; `NotFound` when
+            /// there is no such task UI.
+            async fn change_task_ui(
+                &self,
+                sql: &'static str,
+                name: &$crate::domain::names::HumanTaskUiName,
+            ) -> Result<(), $crate::store::StoreError> {
+                // One writer at a time on SQLite; nothing on PostgreSQL.
+                let _writer = self.write_guard().await;
+                let changed = sqlx::query(sql)
+                    .bind(name.as_str())
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err($crate::store::StoreError::NotFound(format!(
+                        "no human task UI named {name}"
+                    )));
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::TaskUiStore for $store {
             async fn create_task_ui(
@@ -90,19 +114,11 @@ macro_rules! task_uis_sql {
                 &self,
                 name: &$crate::domain::names::HumanTaskUiName,
             ) -> Result<(), $crate::store::StoreError> {
-                let _writer = self.write_guard().await;
-                let changed =
-                    sqlx::query("UPDATE human_task_uis SET status = 'Deleting' WHERE name = $1")
-                        .bind(name.as_str())
-                        .execute(&self.pool)
-                        .await?
-                        .rows_affected();
-                if changed == 0 {
-                    return Err($crate::store::StoreError::NotFound(format!(
-                        "no human task UI named {name}"
-                    )));
-                }
-                Ok(())
+                self.change_task_ui(
+                    "UPDATE human_task_uis SET status = 'Deleting' WHERE name = $1",
+                    name,
+                )
+                .await
             }
 
             async fn retired_task_uis(
@@ -114,32 +130,15 @@ macro_rules! task_uis_sql {
                 )
                 .fetch_all(&self.pool)
                 .await?;
-                names
-                    .iter()
-                    .map(|n| {
-                        $crate::domain::names::HumanTaskUiName::parse(n)
-                            .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))
-                    })
-                    .collect()
+                rows::parse_each(&names, $crate::domain::names::HumanTaskUiName::parse)
             }
 
             async fn delete_task_ui(
                 &self,
                 name: &$crate::domain::names::HumanTaskUiName,
             ) -> Result<(), $crate::store::StoreError> {
-                // One writer at a time on SQLite; nothing on PostgreSQL.
-                let _writer = self.write_guard().await;
-                let deleted = sqlx::query("DELETE FROM human_task_uis WHERE name = $1")
-                    .bind(name.as_str())
-                    .execute(&self.pool)
-                    .await?
-                    .rows_affected();
-                if deleted == 0 {
-                    return Err($crate::store::StoreError::NotFound(format!(
-                        "no human task UI named {name}"
-                    )));
-                }
-                Ok(())
+                self.change_task_ui("DELETE FROM human_task_uis WHERE name = $1", name)
+                    .await
             }
         }
     };

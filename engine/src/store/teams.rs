@@ -168,13 +168,7 @@ macro_rules! teams_sql {
                 .bind(worker.0)
                 .fetch_all(&self.pool)
                 .await?;
-                names
-                    .iter()
-                    .map(|n| {
-                        $crate::domain::teams::WorkteamName::parse(n)
-                            .map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))
-                    })
-                    .collect()
+                rows::parse_each(&names, $crate::domain::teams::WorkteamName::parse)
             }
 
             async fn put_worker_group(
@@ -269,42 +263,28 @@ macro_rules! teams_sql {
                         .fetch_optional(&mut *tx)
                         .await?;
                 let id = id.ok_or_else(|| StoreError::NotFound(format!("no work team named {name}")))?;
-                if let Some(description) = &update.description {
-                    sqlx::query("UPDATE work_teams SET description = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(description)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                if let Some(topic) = &update.notification_topic_arn {
-                    sqlx::query("UPDATE work_teams SET notification_topic_arn = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(topic.as_deref())
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 if let Some(groups) = &update.groups {
                     Self::set_team_groups(&mut *tx, id, groups).await?;
                 }
-                if let Some(definitions) = &update.member_definitions {
-                    sqlx::query("UPDATE work_teams SET member_definitions = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(definitions)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                if let Some(access) = &update.worker_access {
-                    sqlx::query("UPDATE work_teams SET worker_access = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(access)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("UPDATE work_teams SET updated_at = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(now.as_millis())
-                    .execute(&mut *tx)
-                    .await?;
+                // One statement: what the update leaves out (`None`) stays as it is.
+                let topic = update.notification_topic_arn.as_ref();
+                sqlx::query(
+                    "UPDATE work_teams SET description = COALESCE($2, description), \
+                       notification_topic_arn = CASE WHEN $3 = 1 THEN $4 \
+                         ELSE notification_topic_arn END, \
+                       member_definitions = COALESCE($5, member_definitions), \
+                       worker_access = COALESCE($6, worker_access), updated_at = $7 \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(update.description.as_deref())
+                .bind(i64::from(topic.is_some()))
+                .bind(topic.and_then(|topic| topic.as_deref()))
+                .bind(update.member_definitions.as_deref())
+                .bind(update.worker_access.as_deref())
+                .bind(now.as_millis())
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 self.find_team(name)
                     .await?

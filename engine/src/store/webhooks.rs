@@ -60,25 +60,23 @@ macro_rules! webhooks_sql {
             async fn webhooks(
                 &self,
             ) -> Result<Vec<$crate::domain::webhooks::Webhook>, $crate::store::StoreError> {
-                use sqlx::Row as _;
-                let rows = sqlx::query(
+                let rows: Vec<(i64, String, String, Option<String>, i64)> = sqlx::query_as(
                     "SELECT id, name, url, flow_name, created_at FROM webhooks ORDER BY name",
                 )
                 .fetch_all(&self.pool)
                 .await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok($crate::domain::webhooks::Webhook {
-                            id: row.try_get("id")?,
-                            name: row.try_get("name")?,
-                            url: row.try_get("url")?,
-                            flow: row.try_get("flow_name")?,
-                            created_at: $crate::domain::clock::Timestamp::from_millis(
-                                row.try_get("created_at")?,
-                            ),
-                        })
-                    })
-                    .collect()
+                Ok(rows
+                    .into_iter()
+                    .map(
+                        |(id, name, url, flow, created_at)| $crate::domain::webhooks::Webhook {
+                            id,
+                            name,
+                            url,
+                            flow,
+                            created_at: $crate::domain::clock::Timestamp::from_millis(created_at),
+                        },
+                    )
+                    .collect())
             }
 
             async fn delete_webhook(
