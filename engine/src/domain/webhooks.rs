@@ -237,6 +237,25 @@ pub fn open_secret(
     WebhookSecret::parse(&plain).map_err(|_| KeyError::CannotOpen)
 }
 
+/// A setting of a new webhook that was refused: which one (`Name`, `Url`, `FlowDefinitionName`
+/// or `Secret`, so that a form can put the message at its field), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedSetting {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+/// The setting `setting` when `parsed` failed.
+fn setting<T, E: fmt::Display>(
+    setting: &'static str,
+    parsed: Result<T, E>,
+) -> Result<T, RefusedSetting> {
+    parsed.map_err(|e| RefusedSetting {
+        setting,
+        message: e.to_string(),
+    })
+}
+
 /// A webhook ready to store from what an operator typed, with its secret (given, or made
 /// now) to show once. The CLI and the admin UI both add webhooks this way.
 pub fn prepare(
@@ -246,17 +265,16 @@ pub fn prepare(
     flow: Option<&str>,
     secret: Option<&str>,
     now: Timestamp,
-) -> Result<(NewWebhook, WebhookSecret), String> {
-    let name = WebhookName::parse(name).map_err(|e| e.to_string())?;
-    let url = WebhookUrl::parse(url).map_err(|e| e.to_string())?;
-    let flow = flow
-        .map(str::trim)
-        .filter(|f| !f.is_empty())
-        .map(FlowDefinitionName::parse)
-        .transpose()
-        .map_err(|e| e.to_string())?;
+) -> Result<(NewWebhook, WebhookSecret), RefusedSetting> {
+    let name = setting("Name", WebhookName::parse(name))?;
+    let url = setting("Url", WebhookUrl::parse(url))?;
+    let flow = flow.map(str::trim).filter(|f| !f.is_empty());
+    let flow = setting(
+        "FlowDefinitionName",
+        flow.map(FlowDefinitionName::parse).transpose(),
+    )?;
     let secret = match secret {
-        Some(raw) => WebhookSecret::parse(raw).map_err(|e| e.to_string())?,
+        Some(raw) => setting("Secret", WebhookSecret::parse(raw))?,
         None => WebhookSecret::generate(),
     };
     let webhook = NewWebhook {
@@ -332,6 +350,26 @@ mod tests {
 
     fn secret() -> WebhookSecret {
         WebhookSecret::parse("0123456789abcdef-secret").unwrap()
+    }
+
+    #[test]
+    fn a_refused_setting_is_named() {
+        let master = MasterKey::generate();
+        let now = Timestamp::from_millis(0);
+        let refused = |name, url, flow, secret| {
+            prepare(&master, name, url, flow, secret, now)
+                .err()
+                .map(|r| r.setting)
+        };
+        let url = "https://hooks.example.com/a2i";
+        assert_eq!(refused("a b", url, None, None), Some("Name"));
+        assert_eq!(refused("ops", "ftp://x/", None, None), Some("Url"));
+        assert_eq!(
+            refused("ops", url, Some("Not A Flow"), None),
+            Some("FlowDefinitionName")
+        );
+        assert_eq!(refused("ops", url, None, Some("short")), Some("Secret"));
+        assert_eq!(refused("ops", url, Some("  "), None), None);
     }
 
     #[test]

@@ -62,7 +62,7 @@ impl Reviews {
         secret: Option<&str>,
     ) -> Result<(Webhook, WebhookSecret), ReviewError> {
         let (webhook, secret) = webhooks::prepare(master, name, url, flow, secret, self.now())
-            .map_err(ReviewError::refused_request)?;
+            .map_err(|refused| ReviewError::invalid(refused.setting, refused.message))?;
         Ok((self.store.create_webhook(&webhook).await?, secret))
     }
 
