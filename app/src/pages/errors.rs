@@ -30,32 +30,43 @@ pub fn PageErrors(children: Children) -> impl IntoView {
     }
 }
 
+/// A page that answers with an error status and says what to do next.
 #[component]
-pub fn NotFound() -> impl IntoView {
+fn StatusPage(
+    status: u16,
+    title: &'static str,
+    heading: &'static str,
+    text: &'static str,
+    back: (&'static str, &'static str),
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    set_status(http::StatusCode::NOT_FOUND);
+    set_status(http::StatusCode::from_u16(status).expect("a valid status code"));
+    let (href, label) = back;
     view! {
         <main class="error-page">
-            <Title text="Page not found" />
-            <p class="error-code">"404"</p>
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. It may have been mistyped, or the thing it pointed to was deleted."</p>
-            <p><a href="/">"Back to the start"</a></p>
+            <Title text=title />
+            <p class="error-code">{status}</p>
+            <h1>{heading}</h1>
+            <p>{text}</p>
+            <p><a href=href>{label}</a></p>
         </main>
     }
 }
 
 #[component]
-pub fn Forbidden() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_status(http::StatusCode::FORBIDDEN);
+pub fn NotFound() -> impl IntoView {
     view! {
-        <main class="error-page">
-            <Title text="Not allowed" />
-            <p class="error-code">"403"</p>
-            <h1>"You can't open this page"</h1>
-            <p>"This part of Loupe is for admins. Your account is a worker account."</p>
-            <p><a href="/work">"Go to your tasks"</a></p>
-        </main>
+        <StatusPage status=404 title="Page not found" heading="Page not found"
+            text="There is nothing at this address. It may have been mistyped, or the thing it pointed to was deleted."
+            back=("/", "Back to the start") />
+    }
+}
+
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    view! {
+        <StatusPage status=403 title="Not allowed" heading="You can't open this page"
+            text="This part of Loupe is for admins. Your account is a worker account."
+            back=("/work", "Go to your tasks") />
     }
 }
