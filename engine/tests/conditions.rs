@@ -429,6 +429,8 @@ fn rekognition_guide_variant_and_of_two_labels_selects_both() {
 
 // Output samples, spec 7.2.
 
+const REKOGNITION_OUTPUT_SAMPLE: &str = include_str!("fixtures/rekognition_output_sample.json");
+
 #[test]
 fn rekognition_output_sample_matches_the_developer_guide() {
     let compiled = compile(
@@ -437,47 +439,17 @@ fn rekognition_output_sample_matches_the_developer_guide() {
           {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Suggestive", "ConfidenceLessThan": 98}},
           {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Female Swimwear Or Underwear", "ConfidenceGreaterThan": 98}}]}]}"#,
     );
-    let request = json!({
-      "humanLoopConfig": {
-        "flowDefinitionArn": "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow-definition-name",
-        "humanLoopName": "humnan-loop-name"
-      },
-      "image": { "s3Object": { "bucket": "DOC-EXAMPLE-BUCKET1", "name": "example-image.jpg" } }
-    });
-    let response = json!({
-      "moderationLabels": [
-        { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" },
-        { "confidence": 91.2504119873047, "name": "Female Swimwear Or Underwear", "parentName": "Suggestive" }
-      ],
-      "moderationModelVersion": "3.0"
-    });
+    // The request, the response and the task input they make, as the output sample holds them.
+    let sample: Value = serde_json::from_str(REKOGNITION_OUTPUT_SAMPLE).unwrap();
+    let expected_input = &sample["inputContent"];
+    let request = expected_input["aiServiceRequest"].clone();
+    let response = expected_input["aiServiceResponse"].clone();
     let report = compiled
         .evaluate(Inference::new(&response).with_request(&request))
         .unwrap()
         .report();
     let input = report.task_input(Some(&request), &response);
-    let expected_input = json!({
-      "aiServiceRequest": request,
-      "aiServiceResponse": response,
-      "humanTaskActivationConditionResults": {
-        "Conditions": [
-          {
-            "EvaluationResult": true,
-            "Or": [
-              { "ConditionParameters": { "ConfidenceLessThan": 98, "ModerationLabelName": "Suggestive" },
-                "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": true },
-              { "ConditionParameters": { "ConfidenceGreaterThan": 98, "ModerationLabelName": "Female Swimwear Or Underwear" },
-                "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": false }
-            ]
-          }
-        ]
-      },
-      "selectedAiServiceResponse": {
-        "moderationLabels": [ { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" } ],
-        "moderationModelVersion": "3.0"
-      }
-    });
-    assert_eq!(input, expected_input);
+    assert_eq!(&input, expected_input);
     // Byte for byte as A2I prints it: keys sorted at every level.
     let text = serde_json::to_string(&input["humanTaskActivationConditionResults"]).unwrap();
     assert_eq!(

@@ -240,64 +240,9 @@ fn malformed_output_paths_are_refused() {
     );
 }
 
-const REKOGNITION_SAMPLE: &str = r#"{
-      "awsManagedHumanLoopRequestSource": "AWS/Rekognition/DetectModerationLabels/Image/V3",
-      "flowDefinitionArn": "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow-definition-name",
-      "humanAnswers": [
-        {
-          "acceptanceTime": "2020-09-28T19:21:41.112Z",
-          "answerContent": {
-            "AWS/Rekognition/DetectModerationLabels/Image/V3": {
-              "moderationLabels": [ { "name": "Suggestive", "parentName": "" } ]
-            }
-          },
-          "submissionTime": "2020-09-28T19:22:35.508Z",
-          "timeSpentInSeconds": 52.117,
-          "workerId": "ef7294f850a3d9d1",
-          "workerMetadata": {
-            "identityData": {
-              "identityProviderType": "Cognito",
-              "issuer": "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_111111",
-              "sub": "c6aa8eb7-9944-42e9-a6b9-111122223333"
-            }
-          }
-        }
-      ],
-      "humanLoopName": "humnan-loop-name",
-      "inputContent": {
-        "aiServiceRequest": {
-          "humanLoopConfig": {
-            "flowDefinitionArn": "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow-definition-name",
-            "humanLoopName": "humnan-loop-name"
-          },
-          "image": { "s3Object": { "bucket": "DOC-EXAMPLE-BUCKET1", "name": "example-image.jpg" } }
-        },
-        "aiServiceResponse": {
-          "moderationLabels": [
-            { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" },
-            { "confidence": 91.2504119873047, "name": "Female Swimwear Or Underwear", "parentName": "Suggestive" }
-          ],
-          "moderationModelVersion": "3.0"
-        },
-        "humanTaskActivationConditionResults": {
-          "Conditions": [
-            {
-              "EvaluationResult": true,
-              "Or": [
-                { "ConditionParameters": { "ConfidenceLessThan": 98, "ModerationLabelName": "Suggestive" },
-                  "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": true },
-                { "ConditionParameters": { "ConfidenceGreaterThan": 98, "ModerationLabelName": "Female Swimwear Or Underwear" },
-                  "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": false }
-              ]
-            }
-          ]
-        },
-        "selectedAiServiceResponse": {
-          "moderationLabels": [ { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" } ],
-          "moderationModelVersion": "3.0"
-        }
-      }
-    }"#;
+/// The spec's Rekognition sample, whose input content `tests/conditions.rs` reproduces too.
+const REKOGNITION_SAMPLE: &str =
+    include_str!("../../tests/fixtures/rekognition_output_sample.json");
 
 #[test]
 fn reproduces_the_rekognition_sample() {
