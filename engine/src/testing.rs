@@ -230,6 +230,12 @@ pub fn merge_json(target: &mut Value, extra: Value) {
     }
 }
 
+/// The instant an RFC 3339 text (as A2I's samples print them) names.
+pub fn timestamp(rfc3339: &str) -> Timestamp {
+    let format = time::format_description::well_known::Rfc3339;
+    Timestamp::from(time::OffsetDateTime::parse(rfc3339, &format).unwrap())
+}
+
 /// Runs a bench's `future` to its end on a multi-threaded runtime of its own.
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread()
