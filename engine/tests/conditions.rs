@@ -261,7 +261,46 @@ fn rekognition_example_2_selects_every_label_at_or_above_75() {
     assert!(!activates(&compiled, &low, None));
 }
 
+/// 5 % of the inputs, as the guide's sampling examples draw them.
+const SAMPLING_5: &str =
+    r#"{ "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } }"#;
 const SAMPLE_5: &str = r#"{ "Conditions": [ { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } } ] }"#;
+
+// The guide's three ways of combining a check with sampling (Rekognition examples 4 to 6,
+// Textract examples 5 to 7), and the checks they combine.
+
+/// Sampled inputs that also pass `check`.
+fn sampled_and(check: &str) -> String {
+    format!(r#"{{ "Conditions": [ {{ "And": [ {SAMPLING_5}, {check} ] }} ] }}"#)
+}
+
+/// Sampled inputs, and every input that passes `check`.
+fn sampled_or(check: &str) -> String {
+    format!(r#"{{ "Conditions": [ {{ "Or": [ {SAMPLING_5}, {check} ] }} ] }}"#)
+}
+
+/// Every input that passes `low`, and sampled ones that pass `high`.
+fn low_or_sampled_high(low: &str, high: &str) -> String {
+    format!(
+        r#"{{ "Conditions": [ {{ "Or": [ {low}, {{ "And": [ {SAMPLING_5}, {high} ] }} ] }} ] }}"#
+    )
+}
+
+/// The check of the label "Graphic Male Nudity" with `threshold` (a JSON member).
+fn graphic_male_nudity(threshold: &str) -> String {
+    format!(
+        r#"{{ "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {{ "ModerationLabelName": "Graphic Male Nudity", {threshold} }} }}"#
+    )
+}
+
+/// The check of the key "Pay Date" (or one of its aliases) with `thresholds` (JSON members).
+fn pay_date(thresholds: &str) -> String {
+    format!(
+        r#"{{ "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {{
+            "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
+            {thresholds} }} }}"#
+    )
+}
 
 #[test]
 fn rekognition_example_3_samples_five_percent_and_never_re_rolls() {
@@ -323,9 +362,7 @@ fn sampling_ignores_the_loop_name_but_not_the_flow() {
 fn rekognition_example_4_samples_only_among_matching_labels() {
     let compiled = compile(
         REKOGNITION,
-        r#"{ "Conditions": [ { "And": [
-          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 50 } } ] } ] }"#,
+        &sampled_and(&graphic_male_nudity(r#""ConfidenceGreaterThan": 50"#)),
     );
     let response = labels(&[("Graphic Male Nudity", 70.0), ("Suggestive", 90.0)]);
     let sampled = image_where_sampled(&compiled, &response, true);
@@ -344,11 +381,10 @@ fn rekognition_example_4_samples_only_among_matching_labels() {
 fn rekognition_example_5_always_reviews_low_and_samples_high() {
     let compiled = compile(
         REKOGNITION,
-        r#"{ "Conditions": [ { "Or": [
-          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceLessThan": 60 } },
-          { "And": [
-            { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-            { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 90 } } ] } ] } ] }"#,
+        &low_or_sampled_high(
+            &graphic_male_nudity(r#""ConfidenceLessThan": 60"#),
+            &graphic_male_nudity(r#""ConfidenceGreaterThan": 90"#),
+        ),
     );
     let low = labels(&[("Graphic Male Nudity", 55.0)]);
     let high = labels(&[("Graphic Male Nudity", 95.0)]);
@@ -368,9 +404,7 @@ fn rekognition_example_5_always_reviews_low_and_samples_high() {
 fn rekognition_example_6_reviews_matches_and_samples_the_rest() {
     let compiled = compile(
         REKOGNITION,
-        r#"{ "Conditions": [ { "Or": [
-          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 50 } } ] } ] }"#,
+        &sampled_or(&graphic_male_nudity(r#""ConfidenceGreaterThan": 50"#)),
     );
     let response = labels(&[("Graphic Male Nudity", 51.0), ("Suggestive", 99.0)]);
     let not_sampled = image_where_sampled(&compiled, &response, false);
@@ -665,11 +699,9 @@ fn missing_any_key_means_a_form_without_keys() {
 fn textract_example_5_samples_low_confidence_pay_dates() {
     let compiled = compile(
         TEXTRACT,
-        r#"{ "Conditions": [ { "And": [
-          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
-              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
-              "KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85 } } ] } ] }"#,
+        &sampled_and(&pay_date(
+            r#""KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85"#,
+        )),
     );
     let response = form(&[
         field("DateOfPay", 50.0, Some(50.0), &[50.0, 50.0]),
@@ -686,15 +718,14 @@ fn textract_example_5_samples_low_confidence_pay_dates() {
 fn textract_example_6_reviews_low_and_samples_high_confidence() {
     let compiled = compile(
         TEXTRACT,
-        r#"{ "Conditions": [ { "Or": [
-          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
-              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
-              "KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 60 } },
-          { "And": [
-            { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-            { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
-                "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
-                "KeyValueBlockConfidenceLessThan": 90, "WordBlockConfidenceGreaterThan": 90 } } ] } ] } ] }"#,
+        &low_or_sampled_high(
+            &pay_date(
+                r#""KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 60"#,
+            ),
+            &pay_date(
+                r#""KeyValueBlockConfidenceLessThan": 90, "WordBlockConfidenceGreaterThan": 90"#,
+            ),
+        ),
     );
     let low = form(&[field("Pay Date", 50.0, Some(40.0), &[59.0, 99.0, 99.0])]);
     let high = form(&[field("PayDate", 80.0, Some(85.0), &[95.0, 10.0])]);
@@ -718,11 +749,9 @@ fn textract_example_6_reviews_low_and_samples_high_confidence() {
 fn textract_example_7_checks_the_key_or_samples_the_form() {
     let compiled = compile(
         TEXTRACT,
-        r#"{ "Conditions": [ { "Or": [
-          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
-              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
-              "KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85 } } ] } ] }"#,
+        &sampled_or(&pay_date(
+            r#""KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85"#,
+        )),
     );
     let response = form(&[
         field("pay-date", 64.99, Some(64.0), &[84.99, 99.0]),
