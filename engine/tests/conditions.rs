@@ -69,13 +69,29 @@ fn activates(compiled: &CompiledConditions, response: &Value, request: Option<&V
     inference(compiled, response, request).is_activated()
 }
 
-fn selected_names(report: &ActivationReport) -> Vec<String> {
-    report.selected_ai_service_response.as_ref().unwrap()["moderationLabels"]
+/// The `member` of each entry in the `list` of the selected response.
+fn selected(report: &ActivationReport, list: &str, member: &str) -> Vec<String> {
+    report.selected_ai_service_response.as_ref().unwrap()[list]
         .as_array()
         .unwrap()
         .iter()
-        .map(|label| label["name"].as_str().unwrap().to_owned())
+        .map(|entry| entry[member].as_str().unwrap().to_owned())
         .collect()
+}
+
+fn selected_names(report: &ActivationReport) -> Vec<String> {
+    selected(report, "moderationLabels", "name")
+}
+
+/// Whether `evaluation` starts a loop; when it does, a sampled inference, it shows `response`
+/// in full.
+fn sampled_in_full(evaluation: Evaluation<'_>, response: &Value) -> bool {
+    let activated = evaluation.is_activated();
+    if activated {
+        let selected = evaluation.report().selected_ai_service_response;
+        assert_eq!(selected.as_ref(), Some(response), "reviewed in full");
+    }
+    activated
 }
 
 /// One form field: key text, KEY confidence, VALUE confidence (`None`: no VALUE block), and the
@@ -140,12 +156,7 @@ fn form(fields: &[Field<'_>]) -> Value {
 }
 
 fn block_ids(report: &ActivationReport) -> Vec<String> {
-    report.selected_ai_service_response.as_ref().unwrap()["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|block| block["id"].as_str().unwrap().to_owned())
-        .collect()
+    selected(report, "blocks", "id")
 }
 
 /// Finds an input that the document's sampling draws (or does not draw), so tests do not depend
@@ -242,13 +253,13 @@ fn rekognition_example_1_reports_nothing_when_no_band_holds() {
     assert!(serialized["HumanLoopActivationConditionsEvaluationResults"].is_string());
 }
 
+/// Rekognition example 2.
+const EVERY_LABEL_AT_75_OR_MORE: &str = r#"{ "Conditions": [ { "ConditionType": "ModerationLabelConfidenceCheck",
+    "ConditionParameters": { "ModerationLabelName": "*", "ConfidenceGreaterThanEquals": 75 } } ] }"#;
+
 #[test]
 fn rekognition_example_2_selects_every_label_at_or_above_75() {
-    let compiled = compile(
-        REKOGNITION,
-        r#"{ "Conditions": [ { "ConditionType": "ModerationLabelConfidenceCheck",
-            "ConditionParameters": { "ModerationLabelName": "*", "ConfidenceGreaterThanEquals": 75 } } ] }"#,
-    );
+    let compiled = compile(REKOGNITION, EVERY_LABEL_AT_75_OR_MORE);
     let response = labels(&[
         ("Suggestive", 80.0),
         ("Revealing Clothes", 74.99),
@@ -286,11 +297,28 @@ fn low_or_sampled_high(low: &str, high: &str) -> String {
     )
 }
 
+/// The check of the label `name` with `threshold` (a JSON member).
+fn label_check(name: &str, threshold: &str) -> String {
+    format!(
+        r#"{{ "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {{ "ModerationLabelName": "{name}", {threshold} }} }}"#
+    )
+}
+
 /// The check of the label "Graphic Male Nudity" with `threshold` (a JSON member).
 fn graphic_male_nudity(threshold: &str) -> String {
-    format!(
-        r#"{{ "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {{ "ModerationLabelName": "Graphic Male Nudity", {threshold} }} }}"#
-    )
+    label_check("Graphic Male Nudity", threshold)
+}
+
+/// The guide's pair of checks: "Suggestive" below 98, "Female Swimwear Or Underwear" above
+/// `swimwear_above`.
+fn suggestive_and_swimwear(swimwear_above: u32) -> [String; 2] {
+    [
+        label_check("Suggestive", r#""ConfidenceLessThan": 98"#),
+        label_check(
+            "Female Swimwear Or Underwear",
+            &format!(r#""ConfidenceGreaterThan": {swimwear_above}"#),
+        ),
+    ]
 }
 
 /// The check of the key "Pay Date" (or one of its aliases) with `thresholds` (JSON members).
@@ -309,21 +337,10 @@ fn rekognition_example_3_samples_five_percent_and_never_re_rolls() {
     let mut sampled = 0;
     for i in 0..4_000 {
         let request = image_request(&format!("photo-{i}.jpg"));
-        let first = compiled
-            .evaluate(Inference::new(&response).with_request(&request))
-            .unwrap();
-        let again = compiled
-            .evaluate(Inference::new(&response).with_request(&request))
-            .unwrap();
+        let first = inference(&compiled, &response, Some(&request));
+        let again = inference(&compiled, &response, Some(&request));
         assert_eq!(first.is_activated(), again.is_activated());
-        if first.is_activated() {
-            sampled += 1;
-            // A sampled inference is reviewed in full.
-            assert_eq!(
-                first.report().selected_ai_service_response,
-                Some(response.clone())
-            );
-        }
+        sampled += usize::from(sampled_in_full(first, &response));
     }
     // 5 % of 4,000 is 200, with a standard deviation of about 14.
     assert!((150..=250).contains(&sampled), "{sampled}");
@@ -421,9 +438,10 @@ fn rekognition_example_6_reviews_matches_and_samples_the_rest() {
 fn rekognition_guide_variant_and_of_two_labels_selects_both() {
     let compiled = compile(
         REKOGNITION,
-        r#"{"Conditions": [{"And": [
-          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Suggestive", "ConfidenceLessThan": 98}},
-          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Female Swimwear Or Underwear", "ConfidenceGreaterThan": 95}}]}]}"#,
+        &format!(
+            r#"{{"Conditions": [{{"And": [{}]}}]}}"#,
+            suggestive_and_swimwear(95).join(", ")
+        ),
     );
     let response = labels(&[
         ("Suggestive", 96.7),
@@ -445,9 +463,10 @@ const REKOGNITION_OUTPUT_SAMPLE: &str = include_str!("fixtures/rekognition_outpu
 fn rekognition_output_sample_matches_the_developer_guide() {
     let compiled = compile(
         REKOGNITION,
-        r#"{"Conditions": [{"Or": [
-          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Suggestive", "ConfidenceLessThan": 98}},
-          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Female Swimwear Or Underwear", "ConfidenceGreaterThan": 98}}]}]}"#,
+        &format!(
+            r#"{{"Conditions": [{{"Or": [{}]}}]}}"#,
+            suggestive_and_swimwear(98).join(", ")
+        ),
     );
     // The request, the response and the task input they make, as the output sample holds them.
     let sample: Value = serde_json::from_str(REKOGNITION_OUTPUT_SAMPLE).unwrap();
@@ -645,16 +664,8 @@ fn textract_example_3_samples_whole_forms() {
     for i in 0..2_000 {
         let response = form(&[field("Id", f64::from(i % 100), None, &[99.0])]);
         let request = json!({"document": {"s3Object": {"bucket": "b", "name": format!("form-{i}.png")}}, "featureTypes": ["FORMS"]});
-        let evaluation = compiled
-            .evaluate(Inference::new(&response).with_request(&request))
-            .unwrap();
-        if evaluation.is_activated() {
-            sampled += 1;
-            assert_eq!(
-                evaluation.report().selected_ai_service_response,
-                Some(response.clone())
-            );
-        }
+        let evaluation = inference(&compiled, &response, Some(&request));
+        sampled += usize::from(sampled_in_full(evaluation, &response));
     }
     assert!((60..=140).contains(&sampled), "{sampled}");
 }
@@ -947,8 +958,7 @@ fn candidates_tested_together_are_explained_one_by_one() {
     // Five labels go to the evaluator in one call; the dry run still shows each of them.
     let run = dry_run(
         REKOGNITION,
-        r#"{"Conditions": [{"ConditionType": "ModerationLabelConfidenceCheck",
-            "ConditionParameters": {"ModerationLabelName": "*", "ConfidenceGreaterThanEquals": 75}}]}"#,
+        EVERY_LABEL_AT_75_OR_MORE,
         &labels(&[
             ("A", 80.0),
             ("B", 74.99),
