@@ -16,22 +16,23 @@ struct Output {
     stderr: String,
 }
 
-/// A fresh database and key file for the `loupe` binary to administer.
+/// A fresh database, and a directory for the key file, for the `loupe` binary to administer.
 struct Admin {
     db: TestDatabase,
-    key_file: PathBuf,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Admin {
     async fn new(backend: Backend) -> Self {
-        let db = TestDatabase::create(backend).await;
-        let dir = tempfile::tempdir().unwrap();
         Self {
-            db,
-            key_file: dir.path().join("loupe.key"),
-            _dir: dir,
+            db: TestDatabase::create(backend).await,
+            dir: tempfile::tempdir().unwrap(),
         }
+    }
+
+    /// Where `loupe` keeps the master key it makes.
+    fn key_file(&self) -> PathBuf {
+        self.dir.path().join("loupe.key")
     }
 
     /// Runs `loupe <args>` with `stdin` as its input.
@@ -39,7 +40,7 @@ impl Admin {
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
             .args(args)
             .env("LOUPE_DATABASE_URL", &self.db.url)
-            .env("LOUPE_KEY_FILE", &self.key_file)
+            .env("LOUPE_KEY_FILE", self.key_file())
             .env_remove("LOUPE_MASTER_KEY")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -157,7 +158,7 @@ async fn access_keys_are_shown_once_and_sealed_at_rest(backend: Backend) {
         .unwrap();
     assert!(!sealed.as_str().contains(&secret));
     let master =
-        MasterKey::from_base64(&std::fs::read_to_string(&admin.key_file).unwrap()).unwrap();
+        MasterKey::from_base64(&std::fs::read_to_string(admin.key_file()).unwrap()).unwrap();
     assert_eq!(
         master.open(&access_key_id, &sealed).unwrap().expose(),
         secret

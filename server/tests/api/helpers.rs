@@ -181,14 +181,13 @@ impl Api {
         body: Option<Value>,
         secret: Option<&str>,
     ) -> Answer {
-        self.send(method, path_and_query, None, body, secret).await
+        Self::answer(self.request(method, path_and_query, None, body, secret)).await
     }
 
     /// A SageMaker (AWS JSON 1.1) call: `POST /` with `X-Amz-Target: SageMaker.<operation>`.
     pub async fn sagemaker(&self, operation: &str, body: Value) -> Answer {
         let secret = self.secret.expose().to_owned();
-        self.send("POST", "/", Some(operation), Some(body), Some(&secret))
-            .await
+        Self::answer(self.request("POST", "/", Some(operation), Some(body), Some(&secret))).await
     }
 
     /// A request signed like an SDK would sign it (or unsigned, or signed with `secret`),
@@ -263,15 +262,8 @@ impl Api {
         request
     }
 
-    async fn send(
-        &self,
-        method: &str,
-        path_and_query: &str,
-        operation: Option<&str>,
-        body: Option<Value>,
-        secret: Option<&str>,
-    ) -> Answer {
-        let request = self.request(method, path_and_query, operation, body, secret);
+    /// Sends `request` and reads what came back.
+    async fn answer(request: reqwest::RequestBuilder) -> Answer {
         let response = request.send().await.unwrap();
         let status = response.status();
         let error_type = response

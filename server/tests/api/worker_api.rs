@@ -84,6 +84,26 @@ impl Worker {
     }
 }
 
+/// What the policy of a frame document (a task's, or the admin's preview) holds.
+const FRAME_POLICY_DIRECTIVES: [&str; 4] = [
+    "connect-src 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'self'",
+    "sandbox allow-scripts",
+];
+
+/// Checks that a frame document is served sandboxed: its policy, and framed by Loupe only.
+fn assert_sandboxed(headers: &reqwest::header::HeaderMap) {
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    for directive in FRAME_POLICY_DIRECTIVES {
+        assert!(
+            policy.contains(directive),
+            "{directive} missing from {policy}"
+        );
+    }
+    assert_eq!(headers["x-frame-options"], "SAMEORIGIN");
+}
+
 /// A junk SigV4 header next to a session cookie: an API request, so the cookie is ignored and
 /// neither the CSRF check nor the session applies.
 async fn a_signature_header_never_rides_on_a_session(backend: Backend) {
@@ -245,16 +265,7 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
     assert!(!top_level.text().await.unwrap().contains("bold"));
     let frame = worker.page(&frame_path, Some("iframe")).await;
     assert_eq!(frame.status(), StatusCode::OK);
-    let policy = frame.headers()["content-security-policy"].to_str().unwrap();
-    for directive in [
-        "connect-src 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'self'",
-        "sandbox allow-scripts",
-    ] {
-        assert!(policy.contains(directive), "{policy}");
-    }
-    assert_eq!(frame.headers()["x-frame-options"], "SAMEORIGIN");
+    assert_sandboxed(frame.headers());
     let document = frame.text().await.unwrap();
     assert!(
         document.contains("&lt;b&gt;bold&lt;/b&gt; text"),
@@ -337,13 +348,7 @@ async fn the_template_preview_frame_is_for_admins_and_sandboxed(backend: Backend
     assert_eq!(home, "/admin");
     let preview = preview_frame(&admin, &token, &base, &form).await;
     assert_eq!(preview.status(), StatusCode::OK);
-    let policy = preview.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(policy.contains("sandbox allow-scripts"), "{policy}");
-    assert!(policy.contains("connect-src 'none'"), "{policy}");
-    assert_eq!(preview.headers()["x-frame-options"], "SAMEORIGIN");
+    assert_sandboxed(preview.headers());
     let document = preview.text().await.unwrap();
     assert!(document.contains("&lt;b&gt;bold&lt;/b&gt;"), "{document}");
     assert!(
