@@ -650,11 +650,10 @@ fn word_thresholds_can_require_every_word() {
             ..CompileOptions::default()
         },
     );
-    let activated = |c: &CompiledConditions, r: &Value| activates(&c, r, None);
-    assert!(activated(&any, &one_low));
-    assert!(!activated(&all, &one_low));
-    assert!(activated(&any, &all_low));
-    assert!(activated(&all, &all_low));
+    assert!(activates(&any, &one_low, None));
+    assert!(!activates(&all, &one_low, None));
+    assert!(activates(&any, &all_low, None));
+    assert!(activates(&all, &all_low, None));
 }
 
 #[test]
