@@ -16,17 +16,19 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use loupe_engine::domain::accounts::{Email, Role, UserId};
+use loupe_engine::domain::accounts::UserId;
 use loupe_engine::domain::arns::Account;
-use loupe_engine::domain::clock::SystemClock;
+use loupe_engine::domain::clock::{SystemClock, Timestamp};
 use loupe_engine::domain::flows::TaskLimits;
 use loupe_engine::domain::loops::FlowId;
 use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName};
 use loupe_engine::domain::passwords;
-use loupe_engine::domain::teams::WorkteamName;
 use loupe_engine::services::{Reviews, StartRequest};
-use loupe_engine::store::{Backend, NewUser, Pool, Store};
-use loupe_engine::testing::TestDatabase;
+use loupe_engine::store::{Backend, Pool, Store};
+use loupe_engine::testing::{
+    TestDatabase, block_on, create_ui_and_flow, create_worker, custom_flow_request, env_number,
+    merge_json,
+};
 use serde_json::json;
 
 const CONCURRENCY: usize = 64;
@@ -35,13 +37,6 @@ const DEFAULT_WORKERS: usize = 50;
 /// hundred times the pace of a real reviewer. 0 turns the bench into a saturation test.
 const DEFAULT_THINK_MS: usize = 100;
 const CLAIMS_PER_WORKER: usize = 100;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 struct Setup {
     _db: TestDatabase,
@@ -54,48 +49,37 @@ struct Setup {
 async fn setup(backend: Backend, workers: usize) -> Setup {
     let db = TestDatabase::create(backend).await;
     let (store, pool) = db.open().await;
+    let account = Account::new("us-west-2", "111122223333").unwrap();
     let reviews = Arc::new(Reviews::new(
         store.clone(),
         Arc::new(SystemClock),
-        Account::new("us-west-2", "111122223333").unwrap(),
+        account.clone(),
         TaskLimits::default(),
     ));
     let hash = passwords::hash("a long bench password".into()).await;
     let mut ids = Vec::new();
     for n in 0..workers.max(1) {
-        let user = store
-            .create_user(NewUser {
-                email: Email::parse(&format!("w{n}@example.org")).unwrap(),
-                password_hash: hash.clone(),
-                role: Role::Worker,
-                teams: vec![WorkteamName::parse("reviewers").unwrap()],
-                created_at: loupe_engine::domain::clock::Timestamp::from_millis(0),
-            })
-            .await
-            .unwrap();
-        ids.push(user.id);
+        let email = format!("w{n}@example.org");
+        ids.push(
+            create_worker(
+                &*store,
+                &email,
+                &hash,
+                &["reviewers"],
+                Timestamp::from_millis(0),
+            )
+            .await,
+        );
     }
-    reviews
-        .create_task_ui(&json!({"HumanTaskUiName": "ui", "UiTemplate": {"Content": "<p>{{ task.input.n }}</p>"}}))
-        .await
-        .unwrap();
-    reviews
-        .create_flow_definition(
-            &json!({
-                "FlowDefinitionName": "bench",
-                "HumanLoopConfig": {
-                    "WorkteamArn": "arn:aws:sagemaker:us-west-2:111122223333:workteam/private-crowd/reviewers",
-                    "HumanTaskUiArn": "arn:aws:sagemaker:us-west-2:111122223333:human-task-ui/ui",
-                    "TaskTitle": "t", "TaskDescription": "d", "TaskCount": 3,
-                    "TaskAvailabilityLifetimeInSeconds": 864000, "TaskTimeLimitInSeconds": 3600
-                },
-                "OutputConfig": {"S3OutputPath": "s3://bench/out"},
-                "RoleArn": "arn:aws:iam::111122223333:role/a2i"
-            }),
-            None,
-        )
-        .await
-        .unwrap();
+    let mut flow = custom_flow_request(&account, "bench", "reviewers", "ui", 3, "s3://bench/out");
+    merge_json(
+        &mut flow,
+        json!({"HumanLoopConfig": {
+            "TaskAvailabilityLifetimeInSeconds": 864000,
+            "TaskTimeLimitInSeconds": 3600
+        }}),
+    );
+    create_ui_and_flow(&reviews, "ui", "<p>{{ task.input.n }}</p>", &flow).await;
     Setup {
         _db: db,
         store,
@@ -267,11 +251,7 @@ fn main() {
     let wants = |part: &str| which.is_empty() || which.iter().any(|w| w == part);
     let loops = env_number("LOUPE_BENCH_LOOPS", 20_000);
     let big = env_number("LOUPE_BENCH_BIG_QUEUE", 1_000_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    block_on(async {
         for backend in [Backend::Sqlite, Backend::Postgres] {
             if wants("starts") {
                 bench_starts(backend, loops).await;

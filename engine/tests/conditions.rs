@@ -2,9 +2,9 @@
 
 use loupe_engine::conditions::{
     ActivationReason, ActivationReport, CompileOptions, CompiledConditions, ConditionType,
-    ConditionsDocument, CustomActivation, CustomFlowConditions, DryRunError, EvaluationError,
-    HumanLoopContext, ImportantFormKey, Inference, MlOutputError, RequestSource, WordBlockRule,
-    dry_run,
+    ConditionsDocument, CustomActivation, CustomFlowConditions, DryRunError, Evaluation,
+    EvaluationError, HumanLoopContext, ImportantFormKey, Inference, MlOutputError, RequestSource,
+    WordBlockRule, dry_run,
 };
 use serde_json::{Value, json};
 
@@ -41,13 +41,57 @@ fn results(compiled: &CompiledConditions, response: &Value) -> Vec<(String, bool
         .collect()
 }
 
-fn selected_names(report: &ActivationReport) -> Vec<String> {
-    report.selected_ai_service_response.as_ref().unwrap()["moderationLabels"]
+/// `response` evaluated (answering `request`, when there is one).
+fn inference<'a>(
+    compiled: &'a CompiledConditions,
+    response: &'a Value,
+    request: Option<&'a Value>,
+) -> Evaluation<'a> {
+    let inference = Inference::new(response);
+    let inference = match request {
+        Some(request) => inference.with_request(request),
+        None => inference,
+    };
+    compiled.evaluate(inference).unwrap()
+}
+
+/// The report on `response` (answering `request`, when there is one).
+fn report_on(
+    compiled: &CompiledConditions,
+    response: &Value,
+    request: Option<&Value>,
+) -> ActivationReport {
+    inference(compiled, response, request).report()
+}
+
+/// Whether `response` (answering `request`, when there is one) starts a human loop.
+fn activates(compiled: &CompiledConditions, response: &Value, request: Option<&Value>) -> bool {
+    inference(compiled, response, request).is_activated()
+}
+
+/// The `member` of each entry in the `list` of the selected response.
+fn selected(report: &ActivationReport, list: &str, member: &str) -> Vec<String> {
+    report.selected_ai_service_response.as_ref().unwrap()[list]
         .as_array()
         .unwrap()
         .iter()
-        .map(|label| label["name"].as_str().unwrap().to_owned())
+        .map(|entry| entry[member].as_str().unwrap().to_owned())
         .collect()
+}
+
+fn selected_names(report: &ActivationReport) -> Vec<String> {
+    selected(report, "moderationLabels", "name")
+}
+
+/// Whether `evaluation` starts a loop; when it does, a sampled inference, it shows `response`
+/// in full.
+fn sampled_in_full(evaluation: Evaluation<'_>, response: &Value) -> bool {
+    let activated = evaluation.is_activated();
+    if activated {
+        let selected = evaluation.report().selected_ai_service_response;
+        assert_eq!(selected.as_ref(), Some(response), "reviewed in full");
+    }
+    activated
 }
 
 /// One form field: key text, KEY confidence, VALUE confidence (`None`: no VALUE block), and the
@@ -57,6 +101,21 @@ struct Field<'a> {
     key_confidence: f64,
     value_confidence: Option<f64>,
     words: &'a [f64],
+}
+
+/// A [`Field`]: key text, KEY confidence, VALUE confidence, WORD confidences.
+fn field<'a>(
+    key: &'a str,
+    key_confidence: f64,
+    value_confidence: Option<f64>,
+    words: &'a [f64],
+) -> Field<'a> {
+    Field {
+        key,
+        key_confidence,
+        value_confidence,
+        words,
+    }
 }
 
 /// An `AnalyzeDocument` response in A2I's camelCase, with a PAGE and a LINE block around the
@@ -97,12 +156,7 @@ fn form(fields: &[Field<'_>]) -> Value {
 }
 
 fn block_ids(report: &ActivationReport) -> Vec<String> {
-    report.selected_ai_service_response.as_ref().unwrap()["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|block| block["id"].as_str().unwrap().to_owned())
-        .collect()
+    selected(report, "blocks", "id")
 }
 
 /// Finds an input that the document's sampling draws (or does not draw), so tests do not depend
@@ -150,10 +204,7 @@ fn rekognition_example_1_reviews_labels_inside_their_bands() {
             ("Conditions[0].Or[1].And[1]", false),
         ])
     );
-    let report = compiled
-        .evaluate(Inference::new(&response))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, None);
     assert!(report.activated);
     assert_eq!(
         report.activation_reasons,
@@ -166,12 +217,7 @@ fn rekognition_example_1_reviews_labels_inside_their_bands() {
 #[test]
 fn rekognition_example_1_bounds_are_inclusive() {
     let compiled = compile(REKOGNITION, REKOGNITION_EXAMPLE_1);
-    let activated = |response: Value| {
-        compiled
-            .evaluate(Inference::new(&response))
-            .unwrap()
-            .is_activated()
-    };
+    let activated = |response: Value| activates(&compiled, &response, None);
     assert!(activated(labels(&[("Graphic Male Nudity", 90.0)])));
     assert!(activated(labels(&[("Graphic Male Nudity", 99.0)])));
     assert!(!activated(labels(&[("Graphic Male Nudity", 89.999)])));
@@ -190,10 +236,7 @@ fn rekognition_example_1_reports_nothing_when_no_band_holds() {
         ("Graphic Male Nudity", 99.9),
         ("Graphic Female Nudity", 50.0),
     ]);
-    let report = compiled
-        .evaluate(Inference::new(&response))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, None);
     assert!(!report.activated);
     assert!(report.activation_reasons.is_empty());
     assert_eq!(report.selected_ai_service_response, None);
@@ -203,46 +246,89 @@ fn rekognition_example_1_reports_nothing_when_no_band_holds() {
         results["Conditions"][0]["Or"][0]["And"][1]["EvaluationResult"],
         true
     );
-    let serialized = serde_json::to_value(
-        compiled
-            .evaluate(Inference::new(&response))
-            .unwrap()
-            .report()
-            .activation_output(None),
-    )
-    .unwrap();
+    let serialized =
+        serde_json::to_value(report_on(&compiled, &response, None).activation_output(None))
+            .unwrap();
     assert_eq!(serialized.as_object().unwrap().len(), 1, "{serialized}");
     assert!(serialized["HumanLoopActivationConditionsEvaluationResults"].is_string());
 }
 
+/// Rekognition example 2.
+const EVERY_LABEL_AT_75_OR_MORE: &str = r#"{ "Conditions": [ { "ConditionType": "ModerationLabelConfidenceCheck",
+    "ConditionParameters": { "ModerationLabelName": "*", "ConfidenceGreaterThanEquals": 75 } } ] }"#;
+
 #[test]
 fn rekognition_example_2_selects_every_label_at_or_above_75() {
-    let compiled = compile(
-        REKOGNITION,
-        r#"{ "Conditions": [ { "ConditionType": "ModerationLabelConfidenceCheck",
-            "ConditionParameters": { "ModerationLabelName": "*", "ConfidenceGreaterThanEquals": 75 } } ] }"#,
-    );
+    let compiled = compile(REKOGNITION, EVERY_LABEL_AT_75_OR_MORE);
     let response = labels(&[
         ("Suggestive", 80.0),
         ("Revealing Clothes", 74.99),
         ("Drugs", 75.0),
     ]);
-    let report = compiled
-        .evaluate(Inference::new(&response))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, None);
     assert!(report.activated);
     assert_eq!(selected_names(&report), ["Suggestive", "Drugs"]);
     let low = labels(&[("Suggestive", 74.0)]);
-    assert!(
-        !compiled
-            .evaluate(Inference::new(&low))
-            .unwrap()
-            .is_activated()
-    );
+    assert!(!activates(&compiled, &low, None));
 }
 
+/// 5 % of the inputs, as the guide's sampling examples draw them.
+const SAMPLING_5: &str =
+    r#"{ "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } }"#;
 const SAMPLE_5: &str = r#"{ "Conditions": [ { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } } ] }"#;
+
+// The guide's three ways of combining a check with sampling (Rekognition examples 4 to 6,
+// Textract examples 5 to 7), and the checks they combine.
+
+/// Sampled inputs that also pass `check`.
+fn sampled_and(check: &str) -> String {
+    format!(r#"{{ "Conditions": [ {{ "And": [ {SAMPLING_5}, {check} ] }} ] }}"#)
+}
+
+/// Sampled inputs, and every input that passes `check`.
+fn sampled_or(check: &str) -> String {
+    format!(r#"{{ "Conditions": [ {{ "Or": [ {SAMPLING_5}, {check} ] }} ] }}"#)
+}
+
+/// Every input that passes `low`, and sampled ones that pass `high`.
+fn low_or_sampled_high(low: &str, high: &str) -> String {
+    format!(
+        r#"{{ "Conditions": [ {{ "Or": [ {low}, {{ "And": [ {SAMPLING_5}, {high} ] }} ] }} ] }}"#
+    )
+}
+
+/// The check of the label `name` with `threshold` (a JSON member).
+fn label_check(name: &str, threshold: &str) -> String {
+    format!(
+        r#"{{ "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {{ "ModerationLabelName": "{name}", {threshold} }} }}"#
+    )
+}
+
+/// The check of the label "Graphic Male Nudity" with `threshold` (a JSON member).
+fn graphic_male_nudity(threshold: &str) -> String {
+    label_check("Graphic Male Nudity", threshold)
+}
+
+/// The guide's pair of checks: "Suggestive" below 98, "Female Swimwear Or Underwear" above
+/// `swimwear_above`.
+fn suggestive_and_swimwear(swimwear_above: u32) -> [String; 2] {
+    [
+        label_check("Suggestive", r#""ConfidenceLessThan": 98"#),
+        label_check(
+            "Female Swimwear Or Underwear",
+            &format!(r#""ConfidenceGreaterThan": {swimwear_above}"#),
+        ),
+    ]
+}
+
+/// The check of the key "Pay Date" (or one of its aliases) with `thresholds` (JSON members).
+fn pay_date(thresholds: &str) -> String {
+    format!(
+        r#"{{ "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {{
+            "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
+            {thresholds} }} }}"#
+    )
+}
 
 #[test]
 fn rekognition_example_3_samples_five_percent_and_never_re_rolls() {
@@ -251,21 +337,10 @@ fn rekognition_example_3_samples_five_percent_and_never_re_rolls() {
     let mut sampled = 0;
     for i in 0..4_000 {
         let request = image_request(&format!("photo-{i}.jpg"));
-        let first = compiled
-            .evaluate(Inference::new(&response).with_request(&request))
-            .unwrap();
-        let again = compiled
-            .evaluate(Inference::new(&response).with_request(&request))
-            .unwrap();
+        let first = inference(&compiled, &response, Some(&request));
+        let again = inference(&compiled, &response, Some(&request));
         assert_eq!(first.is_activated(), again.is_activated());
-        if first.is_activated() {
-            sampled += 1;
-            // A sampled inference is reviewed in full.
-            assert_eq!(
-                first.report().selected_ai_service_response,
-                Some(response.clone())
-            );
-        }
+        sampled += usize::from(sampled_in_full(first, &response));
     }
     // 5 % of 4,000 is 200, with a standard deviation of about 14.
     assert!((150..=250).contains(&sampled), "{sampled}");
@@ -278,12 +353,7 @@ fn sampling_ignores_the_loop_name_but_not_the_flow() {
     let sampled = image_where_sampled(&compiled, &response, true);
     let mut renamed = sampled.clone();
     renamed["humanLoopConfig"]["humanLoopName"] = json!("retry-2");
-    assert!(
-        compiled
-            .evaluate(Inference::new(&response).with_request(&renamed))
-            .unwrap()
-            .is_activated()
-    );
+    assert!(activates(&compiled, &response, Some(&renamed)));
     // Another flow definition (salt) draws independently: over many inputs the two 5 % samples
     // barely overlap.
     let document = ConditionsDocument::parse(REKOGNITION, SAMPLE_5).unwrap();
@@ -297,14 +367,8 @@ fn sampling_ignores_the_loop_name_but_not_the_flow() {
     let (mut both, mut first) = (0, 0);
     for i in 0..4_000 {
         let request = image_request(&format!("photo-{i}.jpg"));
-        let a = compiled
-            .evaluate(Inference::new(&response).with_request(&request))
-            .unwrap()
-            .is_activated();
-        let b = other
-            .evaluate(Inference::new(&response).with_request(&request))
-            .unwrap()
-            .is_activated();
+        let a = activates(&compiled, &response, Some(&request));
+        let b = activates(&other, &response, Some(&request));
         first += usize::from(a);
         both += usize::from(a && b);
     }
@@ -315,45 +379,29 @@ fn sampling_ignores_the_loop_name_but_not_the_flow() {
 fn rekognition_example_4_samples_only_among_matching_labels() {
     let compiled = compile(
         REKOGNITION,
-        r#"{ "Conditions": [ { "And": [
-          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 50 } } ] } ] }"#,
+        &sampled_and(&graphic_male_nudity(r#""ConfidenceGreaterThan": 50"#)),
     );
     let response = labels(&[("Graphic Male Nudity", 70.0), ("Suggestive", 90.0)]);
     let sampled = image_where_sampled(&compiled, &response, true);
-    let report = compiled
-        .evaluate(Inference::new(&response).with_request(&sampled))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, Some(&sampled));
     assert!(report.activated);
     // Sampling inside And only gates; the label check decides what is shown.
     assert_eq!(selected_names(&report), ["Graphic Male Nudity"]);
     let not_sampled = image_where_sampled(&compiled, &response, false);
-    assert!(
-        !compiled
-            .evaluate(Inference::new(&response).with_request(&not_sampled))
-            .unwrap()
-            .is_activated()
-    );
+    assert!(!activates(&compiled, &response, Some(&not_sampled)));
     // Sampled, but the label is not above 50: no loop.
     let weak = labels(&[("Graphic Male Nudity", 50.0)]);
-    assert!(
-        !compiled
-            .evaluate(Inference::new(&weak).with_request(&sampled))
-            .unwrap()
-            .is_activated()
-    );
+    assert!(!activates(&compiled, &weak, Some(&sampled)));
 }
 
 #[test]
 fn rekognition_example_5_always_reviews_low_and_samples_high() {
     let compiled = compile(
         REKOGNITION,
-        r#"{ "Conditions": [ { "Or": [
-          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceLessThan": 60 } },
-          { "And": [
-            { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-            { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 90 } } ] } ] } ] }"#,
+        &low_or_sampled_high(
+            &graphic_male_nudity(r#""ConfidenceLessThan": 60"#),
+            &graphic_male_nudity(r#""ConfidenceGreaterThan": 90"#),
+        ),
     );
     let low = labels(&[("Graphic Male Nudity", 55.0)]);
     let high = labels(&[("Graphic Male Nudity", 95.0)]);
@@ -361,12 +409,7 @@ fn rekognition_example_5_always_reviews_low_and_samples_high() {
     let mut high_sampled = 0;
     for i in 0..2_000 {
         let request = image_request(&format!("x-{i}.png"));
-        let activated = |response: &Value| {
-            compiled
-                .evaluate(Inference::new(response).with_request(&request))
-                .unwrap()
-                .is_activated()
-        };
+        let activated = |response: &Value| activates(&compiled, response, Some(&request));
         assert!(activated(&low));
         assert!(!activated(&middle));
         high_sampled += usize::from(activated(&high));
@@ -378,49 +421,34 @@ fn rekognition_example_5_always_reviews_low_and_samples_high() {
 fn rekognition_example_6_reviews_matches_and_samples_the_rest() {
     let compiled = compile(
         REKOGNITION,
-        r#"{ "Conditions": [ { "Or": [
-          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-          { "ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": { "ModerationLabelName": "Graphic Male Nudity", "ConfidenceGreaterThan": 50 } } ] } ] }"#,
+        &sampled_or(&graphic_male_nudity(r#""ConfidenceGreaterThan": 50"#)),
     );
     let response = labels(&[("Graphic Male Nudity", 51.0), ("Suggestive", 99.0)]);
     let not_sampled = image_where_sampled(&compiled, &response, false);
-    let report = compiled
-        .evaluate(Inference::new(&response).with_request(&not_sampled))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, Some(&not_sampled));
     assert_eq!(selected_names(&report), ["Graphic Male Nudity"]);
     let sampled = image_where_sampled(&compiled, &response, true);
-    let report = compiled
-        .evaluate(Inference::new(&response).with_request(&sampled))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, Some(&sampled));
     assert_eq!(report.selected_ai_service_response, Some(response.clone()));
     let other = labels(&[("Suggestive", 99.0)]);
-    assert!(
-        compiled
-            .evaluate(Inference::new(&other).with_request(&sampled))
-            .unwrap()
-            .is_activated()
-    );
+    assert!(activates(&compiled, &other, Some(&sampled)));
 }
 
 #[test]
 fn rekognition_guide_variant_and_of_two_labels_selects_both() {
     let compiled = compile(
         REKOGNITION,
-        r#"{"Conditions": [{"And": [
-          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Suggestive", "ConfidenceLessThan": 98}},
-          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Female Swimwear Or Underwear", "ConfidenceGreaterThan": 95}}]}]}"#,
+        &format!(
+            r#"{{"Conditions": [{{"And": [{}]}}]}}"#,
+            suggestive_and_swimwear(95).join(", ")
+        ),
     );
     let response = labels(&[
         ("Suggestive", 96.7),
         ("Female Swimwear Or Underwear", 96.0),
         ("Other", 99.0),
     ]);
-    let report = compiled
-        .evaluate(Inference::new(&response))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, None);
     assert_eq!(
         selected_names(&report),
         ["Suggestive", "Female Swimwear Or Underwear"]
@@ -429,55 +457,25 @@ fn rekognition_guide_variant_and_of_two_labels_selects_both() {
 
 // Output samples, spec 7.2.
 
+const REKOGNITION_OUTPUT_SAMPLE: &str = include_str!("fixtures/rekognition_output_sample.json");
+
 #[test]
 fn rekognition_output_sample_matches_the_developer_guide() {
     let compiled = compile(
         REKOGNITION,
-        r#"{"Conditions": [{"Or": [
-          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Suggestive", "ConfidenceLessThan": 98}},
-          {"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {"ModerationLabelName": "Female Swimwear Or Underwear", "ConfidenceGreaterThan": 98}}]}]}"#,
+        &format!(
+            r#"{{"Conditions": [{{"Or": [{}]}}]}}"#,
+            suggestive_and_swimwear(98).join(", ")
+        ),
     );
-    let request = json!({
-      "humanLoopConfig": {
-        "flowDefinitionArn": "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow-definition-name",
-        "humanLoopName": "humnan-loop-name"
-      },
-      "image": { "s3Object": { "bucket": "DOC-EXAMPLE-BUCKET1", "name": "example-image.jpg" } }
-    });
-    let response = json!({
-      "moderationLabels": [
-        { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" },
-        { "confidence": 91.2504119873047, "name": "Female Swimwear Or Underwear", "parentName": "Suggestive" }
-      ],
-      "moderationModelVersion": "3.0"
-    });
-    let report = compiled
-        .evaluate(Inference::new(&response).with_request(&request))
-        .unwrap()
-        .report();
+    // The request, the response and the task input they make, as the output sample holds them.
+    let sample: Value = serde_json::from_str(REKOGNITION_OUTPUT_SAMPLE).unwrap();
+    let expected_input = &sample["inputContent"];
+    let request = expected_input["aiServiceRequest"].clone();
+    let response = expected_input["aiServiceResponse"].clone();
+    let report = report_on(&compiled, &response, Some(&request));
     let input = report.task_input(Some(&request), &response);
-    let expected_input = json!({
-      "aiServiceRequest": request,
-      "aiServiceResponse": response,
-      "humanTaskActivationConditionResults": {
-        "Conditions": [
-          {
-            "EvaluationResult": true,
-            "Or": [
-              { "ConditionParameters": { "ConfidenceLessThan": 98, "ModerationLabelName": "Suggestive" },
-                "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": true },
-              { "ConditionParameters": { "ConfidenceGreaterThan": 98, "ModerationLabelName": "Female Swimwear Or Underwear" },
-                "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": false }
-            ]
-          }
-        ]
-      },
-      "selectedAiServiceResponse": {
-        "moderationLabels": [ { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" } ],
-        "moderationModelVersion": "3.0"
-      }
-    });
-    assert_eq!(input, expected_input);
+    assert_eq!(&input, expected_input);
     // Byte for byte as A2I prints it: keys sorted at every level.
     let text = serde_json::to_string(&input["humanTaskActivationConditionResults"]).unwrap();
     assert_eq!(
@@ -515,23 +513,15 @@ fn textract_output_sample_matches_the_developer_guide() {
         ),
     );
     let response = form(&[
-        Field {
-            key: "Name:",
-            key_confidence: 97.0,
-            value_confidence: Some(96.0),
-            words: &[99.0, 98.0, 97.0],
-        },
-        Field {
-            key: "Mail Address:",
-            key_confidence: 38.43309020996094,
-            value_confidence: Some(40.0),
-            words: &[99.0, 95.0, 91.0, 92.0],
-        },
+        field("Name:", 97.0, Some(96.0), &[99.0, 98.0, 97.0]),
+        field(
+            "Mail Address:",
+            38.43309020996094,
+            Some(40.0),
+            &[99.0, 95.0, 91.0, 92.0],
+        ),
     ]);
-    let report = compiled
-        .evaluate(Inference::new(&response))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, None);
     assert_eq!(
         report
             .human_task_activation_condition_results
@@ -592,32 +582,12 @@ fn textract_example_1_checks_each_important_key_by_name_or_alias() {
     let compiled = compile(TEXTRACT, TEXTRACT_EXAMPLE_1);
     let response = form(&[
         // Found through the alias "Name"; key and value below 60, one word below 85.
-        Field {
-            key: "Name",
-            key_confidence: 50.0,
-            value_confidence: Some(55.0),
-            words: &[99.0, 80.0],
-        },
+        field("Name", 50.0, Some(55.0), &[99.0, 80.0]),
         // Key and value below 65, but every word at 85 or more.
-        Field {
-            key: "Pay Date",
-            key_confidence: 60.0,
-            value_confidence: Some(61.0),
-            words: &[85.0, 90.0, 99.0],
-        },
+        field("Pay Date", 60.0, Some(61.0), &[85.0, 90.0, 99.0]),
         // Words are fine, but the VALUE block is at 60, not below it.
-        Field {
-            key: "GrossPay",
-            key_confidence: 10.0,
-            value_confidence: Some(60.0),
-            words: &[10.0, 10.0],
-        },
-        Field {
-            key: "Employer",
-            key_confidence: 1.0,
-            value_confidence: Some(1.0),
-            words: &[1.0, 1.0],
-        },
+        field("GrossPay", 10.0, Some(60.0), &[10.0, 10.0]),
+        field("Employer", 1.0, Some(1.0), &[1.0, 1.0]),
     ]);
     let evaluation = compiled.evaluate(Inference::new(&response)).unwrap();
     let results: Vec<bool> = evaluation.results().map(|(_, r)| r).collect();
@@ -634,25 +604,10 @@ fn textract_example_1_checks_each_important_key_by_name_or_alias() {
 fn textract_key_names_are_exact_and_case_sensitive() {
     let compiled = compile(TEXTRACT, TEXTRACT_EXAMPLE_1);
     let response = form(&[
-        Field {
-            key: "pay date",
-            key_confidence: 1.0,
-            value_confidence: Some(1.0),
-            words: &[1.0, 1.0, 1.0],
-        },
-        Field {
-            key: "Pay Date:",
-            key_confidence: 1.0,
-            value_confidence: Some(1.0),
-            words: &[1.0, 1.0, 1.0],
-        },
+        field("pay date", 1.0, Some(1.0), &[1.0, 1.0, 1.0]),
+        field("Pay Date:", 1.0, Some(1.0), &[1.0, 1.0, 1.0]),
     ]);
-    assert!(
-        !compiled
-            .evaluate(Inference::new(&response))
-            .unwrap()
-            .is_activated()
-    );
+    assert!(!activates(&compiled, &response, None));
 }
 
 #[test]
@@ -663,35 +618,12 @@ fn textract_example_2_checks_every_key() {
             "ImportantFormKey": "*", "KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 90 } } ] }"#,
     );
     let response = form(&[
-        Field {
-            key: "A",
-            key_confidence: 59.0,
-            value_confidence: Some(10.0),
-            words: &[95.0, 89.9],
-        },
-        Field {
-            key: "B",
-            key_confidence: 59.0,
-            value_confidence: Some(10.0),
-            words: &[95.0, 90.0],
-        },
-        Field {
-            key: "C",
-            key_confidence: 59.0,
-            value_confidence: None,
-            words: &[80.0],
-        },
-        Field {
-            key: "D",
-            key_confidence: 60.0,
-            value_confidence: Some(10.0),
-            words: &[1.0, 1.0],
-        },
+        field("A", 59.0, Some(10.0), &[95.0, 89.9]),
+        field("B", 59.0, Some(10.0), &[95.0, 90.0]),
+        field("C", 59.0, None, &[80.0]),
+        field("D", 60.0, Some(10.0), &[1.0, 1.0]),
     ]);
-    let report = compiled
-        .evaluate(Inference::new(&response))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, None);
     // A: a value word below 90. B: no word below 90. C: no VALUE block, key word below 90.
     // D: the KEY block is not below 60.
     assert_eq!(
@@ -708,18 +640,8 @@ fn textract_example_2_checks_every_key() {
 fn word_thresholds_can_require_every_word() {
     let text = r#"{ "Conditions": [ { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
         "ImportantFormKey": "Pay Date", "WordBlockConfidenceLessThan": 85 } } ] }"#;
-    let one_low = form(&[Field {
-        key: "Pay Date",
-        key_confidence: 99.0,
-        value_confidence: Some(99.0),
-        words: &[99.0, 50.0, 99.0],
-    }]);
-    let all_low = form(&[Field {
-        key: "Pay Date",
-        key_confidence: 99.0,
-        value_confidence: Some(99.0),
-        words: &[84.0, 50.0, 1.0],
-    }]);
+    let one_low = form(&[field("Pay Date", 99.0, Some(99.0), &[99.0, 50.0, 99.0])]);
+    let all_low = form(&[field("Pay Date", 99.0, Some(99.0), &[84.0, 50.0, 1.0])]);
     let any = compile(TEXTRACT, text);
     let all = CompiledConditions::new(
         ConditionsDocument::parse(TEXTRACT, text).unwrap(),
@@ -728,12 +650,10 @@ fn word_thresholds_can_require_every_word() {
             ..CompileOptions::default()
         },
     );
-    let activated =
-        |c: &CompiledConditions, r: &Value| c.evaluate(Inference::new(r)).unwrap().is_activated();
-    assert!(activated(&any, &one_low));
-    assert!(!activated(&all, &one_low));
-    assert!(activated(&any, &all_low));
-    assert!(activated(&all, &all_low));
+    assert!(activates(&any, &one_low, None));
+    assert!(!activates(&all, &one_low, None));
+    assert!(activates(&any, &all_low, None));
+    assert!(activates(&all, &all_low, None));
 }
 
 #[test]
@@ -741,23 +661,10 @@ fn textract_example_3_samples_whole_forms() {
     let compiled = compile(TEXTRACT, SAMPLE_5);
     let mut sampled = 0;
     for i in 0..2_000 {
-        let response = form(&[Field {
-            key: "Id",
-            key_confidence: f64::from(i % 100),
-            value_confidence: None,
-            words: &[99.0],
-        }]);
+        let response = form(&[field("Id", f64::from(i % 100), None, &[99.0])]);
         let request = json!({"document": {"s3Object": {"bucket": "b", "name": format!("form-{i}.png")}}, "featureTypes": ["FORMS"]});
-        let evaluation = compiled
-            .evaluate(Inference::new(&response).with_request(&request))
-            .unwrap();
-        if evaluation.is_activated() {
-            sampled += 1;
-            assert_eq!(
-                evaluation.report().selected_ai_service_response,
-                Some(response.clone())
-            );
-        }
+        let evaluation = inference(&compiled, &response, Some(&request));
+        sampled += usize::from(sampled_in_full(evaluation, &response));
     }
     assert!((60..=140).contains(&sampled), "{sampled}");
 }
@@ -768,16 +675,8 @@ const MISSING_MAILING_ADDRESS: &str = r#"{"Conditions": [{ "ConditionType": "Mis
 #[test]
 fn textract_example_4_reviews_forms_missing_a_key_without_predictions() {
     let compiled = compile(TEXTRACT, MISSING_MAILING_ADDRESS);
-    let without = form(&[Field {
-        key: "Name:",
-        key_confidence: 99.0,
-        value_confidence: Some(99.0),
-        words: &[99.0, 99.0],
-    }]);
-    let report = compiled
-        .evaluate(Inference::new(&without))
-        .unwrap()
-        .report();
+    let without = form(&[field("Name:", 99.0, Some(99.0), &[99.0, 99.0])]);
+    let report = report_on(&compiled, &without, None);
     assert!(report.activated);
     // "no predicted key-value pairs are included"
     assert_eq!(
@@ -791,18 +690,8 @@ fn textract_example_4_reviews_forms_missing_a_key_without_predictions() {
             important_form_key_aliases: vec!["Mailing Address:".into()],
         }]
     );
-    let with_alias = form(&[Field {
-        key: "Mailing Address:",
-        key_confidence: 20.0,
-        value_confidence: None,
-        words: &[20.0, 20.0],
-    }]);
-    assert!(
-        !compiled
-            .evaluate(Inference::new(&with_alias))
-            .unwrap()
-            .is_activated()
-    );
+    let with_alias = form(&[field("Mailing Address:", 20.0, None, &[20.0, 20.0])]);
+    assert!(!activates(&compiled, &with_alias, None));
 }
 
 #[test]
@@ -811,86 +700,45 @@ fn missing_any_key_means_a_form_without_keys() {
         TEXTRACT,
         r#"{"Conditions": [{"ConditionType": "MissingImportantFormKey", "ConditionParameters": {"ImportantFormKey": "*"}}]}"#,
     );
-    let activated = |response: Value| {
-        compiled
-            .evaluate(Inference::new(&response))
-            .unwrap()
-            .is_activated()
-    };
+    let activated = |response: Value| activates(&compiled, &response, None);
     assert!(activated(form(&[])));
-    assert!(!activated(form(&[Field {
-        key: "Anything",
-        key_confidence: 99.0,
-        value_confidence: None,
-        words: &[99.0],
-    }])));
+    assert!(!activated(form(&[field("Anything", 99.0, None, &[99.0])])));
 }
 
 #[test]
 fn textract_example_5_samples_low_confidence_pay_dates() {
     let compiled = compile(
         TEXTRACT,
-        r#"{ "Conditions": [ { "And": [
-          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
-              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
-              "KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85 } } ] } ] }"#,
+        &sampled_and(&pay_date(
+            r#""KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85"#,
+        )),
     );
     let response = form(&[
-        Field {
-            key: "DateOfPay",
-            key_confidence: 50.0,
-            value_confidence: Some(50.0),
-            words: &[50.0, 50.0],
-        },
-        Field {
-            key: "Other",
-            key_confidence: 1.0,
-            value_confidence: Some(1.0),
-            words: &[1.0, 1.0],
-        },
+        field("DateOfPay", 50.0, Some(50.0), &[50.0, 50.0]),
+        field("Other", 1.0, Some(1.0), &[1.0, 1.0]),
     ]);
     let sampled = image_where_sampled(&compiled, &response, true);
-    let report = compiled
-        .evaluate(Inference::new(&response).with_request(&sampled))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, Some(&sampled));
     assert_eq!(block_ids(&report), ["k0", "v0", "k0w0", "v0w0"]);
     let not_sampled = image_where_sampled(&compiled, &response, false);
-    assert!(
-        !compiled
-            .evaluate(Inference::new(&response).with_request(&not_sampled))
-            .unwrap()
-            .is_activated()
-    );
+    assert!(!activates(&compiled, &response, Some(&not_sampled)));
 }
 
 #[test]
 fn textract_example_6_reviews_low_and_samples_high_confidence() {
     let compiled = compile(
         TEXTRACT,
-        r#"{ "Conditions": [ { "Or": [
-          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
-              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
-              "KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 60 } },
-          { "And": [
-            { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-            { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
-                "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
-                "KeyValueBlockConfidenceLessThan": 90, "WordBlockConfidenceGreaterThan": 90 } } ] } ] } ] }"#,
+        &low_or_sampled_high(
+            &pay_date(
+                r#""KeyValueBlockConfidenceLessThan": 60, "WordBlockConfidenceLessThan": 60"#,
+            ),
+            &pay_date(
+                r#""KeyValueBlockConfidenceLessThan": 90, "WordBlockConfidenceGreaterThan": 90"#,
+            ),
+        ),
     );
-    let low = form(&[Field {
-        key: "Pay Date",
-        key_confidence: 50.0,
-        value_confidence: Some(40.0),
-        words: &[59.0, 99.0, 99.0],
-    }]);
-    let high = form(&[Field {
-        key: "PayDate",
-        key_confidence: 80.0,
-        value_confidence: Some(85.0),
-        words: &[95.0, 10.0],
-    }]);
+    let low = form(&[field("Pay Date", 50.0, Some(40.0), &[59.0, 99.0, 99.0])]);
+    let high = form(&[field("PayDate", 80.0, Some(85.0), &[95.0, 10.0])]);
     let request_sampled = image_where_sampled(&compiled, &high, true);
     let request_not = image_where_sampled(&compiled, &high, false);
     let run = |r: &Value, q: &Value| {
@@ -911,37 +759,19 @@ fn textract_example_6_reviews_low_and_samples_high_confidence() {
 fn textract_example_7_checks_the_key_or_samples_the_form() {
     let compiled = compile(
         TEXTRACT,
-        r#"{ "Conditions": [ { "Or": [
-          { "ConditionType": "Sampling", "ConditionParameters": { "RandomSamplingPercentage": 5 } },
-          { "ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
-              "ImportantFormKey": "Pay Date", "ImportantFormKeyAliases": ["PayDate", "DateOfPay", "pay-date"],
-              "KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85 } } ] } ] }"#,
+        &sampled_or(&pay_date(
+            r#""KeyValueBlockConfidenceLessThan": 65, "WordBlockConfidenceLessThan": 85"#,
+        )),
     );
     let response = form(&[
-        Field {
-            key: "pay-date",
-            key_confidence: 64.99,
-            value_confidence: Some(64.0),
-            words: &[84.99, 99.0],
-        },
-        Field {
-            key: "Total",
-            key_confidence: 99.0,
-            value_confidence: Some(99.0),
-            words: &[99.0, 99.0],
-        },
+        field("pay-date", 64.99, Some(64.0), &[84.99, 99.0]),
+        field("Total", 99.0, Some(99.0), &[99.0, 99.0]),
     ]);
     let not_sampled = image_where_sampled(&compiled, &response, false);
-    let report = compiled
-        .evaluate(Inference::new(&response).with_request(&not_sampled))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, Some(&not_sampled));
     assert_eq!(block_ids(&report), ["k0", "v0", "k0w0", "v0w0"]);
     let sampled = image_where_sampled(&compiled, &response, true);
-    let report = compiled
-        .evaluate(Inference::new(&response).with_request(&sampled))
-        .unwrap()
-        .report();
+    let report = report_on(&compiled, &response, Some(&sampled));
     assert_eq!(report.selected_ai_service_response, Some(response.clone()));
 }
 
@@ -964,25 +794,10 @@ fn the_notebook_demo_conditions_always_fire() {
     );
     for response in [
         form(&[]),
-        form(&[Field {
-            key: "Mail Address:",
-            key_confidence: 100.0,
-            value_confidence: Some(100.0),
-            words: &[100.0, 100.0],
-        }]),
-        form(&[Field {
-            key: "Zip",
-            key_confidence: 50.0,
-            value_confidence: None,
-            words: &[50.0],
-        }]),
+        form(&[field("Mail Address:", 100.0, Some(100.0), &[100.0, 100.0])]),
+        form(&[field("Zip", 50.0, None, &[50.0])]),
     ] {
-        assert!(
-            compiled
-                .evaluate(Inference::new(&response))
-                .unwrap()
-                .is_activated()
-        );
+        assert!(activates(&compiled, &response, None));
     }
 }
 
@@ -994,16 +809,8 @@ fn key_value_thresholds_apply_to_the_key_and_its_value() {
             "ImportantFormKey": "Total", "KeyValueBlockConfidenceLessThanEquals": 60}}]}"#,
     );
     let activated = |key: f64, value: Option<f64>| {
-        let response = form(&[Field {
-            key: "Total",
-            key_confidence: key,
-            value_confidence: value,
-            words: &[99.0, 99.0],
-        }]);
-        compiled
-            .evaluate(Inference::new(&response))
-            .unwrap()
-            .is_activated()
+        let response = form(&[field("Total", key, value, &[99.0, 99.0])]);
+        activates(&compiled, &response, None)
     };
     assert!(activated(60.0, Some(60.0)));
     assert!(!activated(60.0, Some(60.01)));
@@ -1021,12 +828,7 @@ fn a_false_and_contributes_no_keys_to_the_context() {
             {"ConditionType": "MissingImportantFormKey", "ConditionParameters": {"ImportantFormKey": "Name"}}]},
           {"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {"ImportantFormKey": "Name"}}]}"#,
     );
-    let response = form(&[Field {
-        key: "Name",
-        key_confidence: 90.0,
-        value_confidence: None,
-        words: &[90.0],
-    }]);
+    let response = form(&[field("Name", 90.0, None, &[90.0])]);
     let evaluation = compiled.evaluate(Inference::new(&response)).unwrap();
     assert_eq!(evaluation.result_at("Conditions[0].And[0]"), Some(true));
     assert_eq!(evaluation.result_at("Conditions[0]"), Some(false));
@@ -1155,8 +957,7 @@ fn candidates_tested_together_are_explained_one_by_one() {
     // Five labels go to the evaluator in one call; the dry run still shows each of them.
     let run = dry_run(
         REKOGNITION,
-        r#"{"Conditions": [{"ConditionType": "ModerationLabelConfidenceCheck",
-            "ConditionParameters": {"ModerationLabelName": "*", "ConfidenceGreaterThanEquals": 75}}]}"#,
+        EVERY_LABEL_AT_75_OR_MORE,
         &labels(&[
             ("A", 80.0),
             ("B", 74.99),
@@ -1202,30 +1003,10 @@ fn candidates_tested_together_are_explained_one_by_one() {
         {"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {
             "ImportantFormKey": "*", "WordBlockConfidenceGreaterThan": 90}}]}]}"#;
     let fields = [
-        Field {
-            key: "A",
-            key_confidence: 50.0,
-            value_confidence: Some(55.0),
-            words: &[80.0, 85.0],
-        },
-        Field {
-            key: "B",
-            key_confidence: 70.0,
-            value_confidence: None,
-            words: &[95.0],
-        },
-        Field {
-            key: "C D",
-            key_confidence: 10.0,
-            value_confidence: Some(90.0),
-            words: &[91.0, 20.0, 30.0],
-        },
-        Field {
-            key: "E",
-            key_confidence: 75.0,
-            value_confidence: Some(50.0),
-            words: &[50.0, 50.0],
-        },
+        field("A", 50.0, Some(55.0), &[80.0, 85.0]),
+        field("B", 70.0, None, &[95.0]),
+        field("C D", 10.0, Some(90.0), &[91.0, 20.0, 30.0]),
+        field("E", 75.0, Some(50.0), &[50.0, 50.0]),
     ];
     let run = dry_run(
         TEXTRACT,
@@ -1279,12 +1060,7 @@ fn a_value_is_looked_up_only_when_a_condition_reads_it() {
         r#"{"Conditions": [{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": {"ImportantFormKey": "Date"}}]}"#,
     ] {
         let compiled = compile(TEXTRACT, conditions);
-        assert!(
-            !compiled
-                .evaluate(Inference::new(&response))
-                .unwrap()
-                .is_activated()
-        );
+        assert!(!activates(&compiled, &response, None));
     }
     let total = compile(
         TEXTRACT,
@@ -1332,10 +1108,5 @@ fn a_response_of_the_wrong_shape_is_an_error_not_a_silent_false() {
         "aiServiceResponse.blocks[1].text: missing"
     );
     let stray_word = json!({"blocks": [{"blockType": "WORD", "id": "w", "confidence": 9.0}]});
-    assert!(
-        textract
-            .evaluate(Inference::new(&stray_word))
-            .unwrap()
-            .is_activated()
-    );
+    assert!(activates(&textract, &stray_word, None));
 }

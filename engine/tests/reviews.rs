@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use loupe_engine::domain::accounts::{Email, Role, UserId};
+use loupe_engine::domain::accounts::{Email, UserId};
 use loupe_engine::domain::arns::Account;
 use loupe_engine::domain::clock::{Clock, ManualClock, Timestamp};
 use loupe_engine::domain::dashboard;
@@ -14,7 +14,7 @@ use loupe_engine::domain::flows::TaskLimits;
 use loupe_engine::domain::instances::InstanceId;
 use loupe_engine::domain::keys::MasterKey;
 use loupe_engine::domain::loops::{
-    ContentClassifier, FailureCode, HumanLoopStatus, TaskId, TaskStatus,
+    ClaimedTask, ContentClassifier, FailureCode, HumanLoop, HumanLoopStatus, TaskId, TaskStatus,
 };
 use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName, HumanTaskUiName};
 use loupe_engine::domain::passwords;
@@ -23,10 +23,12 @@ use loupe_engine::domain::teams::{NewTeam, TeamUpdate, WorkteamName};
 use loupe_engine::domain::webhooks::{self, NewWebhook, WebhookName, WebhookSecret, WebhookUrl};
 use loupe_engine::lifecycle::worker_id;
 use loupe_engine::output::writer::{OutputStore, OutputStoreConfig};
-use loupe_engine::services::{ReviewError, Reviews, StartRequest};
-use loupe_engine::store::{Backend, LoopQuery, NewUser, Store, StoreError, TaskRefusal};
+use loupe_engine::services::{ReviewError, Reviews, StartRequest, StartResponse};
+use loupe_engine::store::{Backend, LoopQuery, Store, StoreError, SubmitReceipt, TaskRefusal};
 use loupe_engine::test_on_both_backends;
-use loupe_engine::testing::TestDatabase;
+use loupe_engine::testing::{
+    TestDatabase, create_worker, custom_flow_request, merge_json, task_ui_request,
+};
 use serde_json::{Value, json};
 
 const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
@@ -59,34 +61,16 @@ impl Bench {
         let hash = passwords::hash("a long test password".into()).await;
         let mut ids = Vec::new();
         for n in 0..workers {
-            let user = store
-                .create_user(NewUser {
-                    email: Email::parse(&format!("worker{n}@example.org")).unwrap(),
-                    password_hash: hash.clone(),
-                    role: Role::Worker,
-                    teams: vec![WorkteamName::parse("reviewers").unwrap()],
-                    created_at: T0,
-                })
-                .await
-                .unwrap();
-            ids.push(user.id);
+            let email = format!("worker{n}@example.org");
+            ids.push(create_worker(&*store, &email, &hash, &["reviewers"], T0).await);
         }
-        store
-            .create_user(NewUser {
-                email: Email::parse("outsider@example.org").unwrap(),
-                password_hash: hash,
-                role: Role::Worker,
-                teams: vec![WorkteamName::parse("others").unwrap()],
-                created_at: T0,
-            })
-            .await
-            .unwrap();
+        create_worker(&*store, "outsider@example.org", &hash, &["others"], T0).await;
         reviews
-            .create_task_ui(&json!({
-                "HumanTaskUiName": "classify",
-                "UiTemplate": {"Content": "<crowd-form><crowd-classifier name=\"category\" \
-                    categories=\"['a','b']\"></crowd-classifier></crowd-form>"}
-            }))
+            .create_task_ui(&task_ui_request(
+                "classify",
+                "<crowd-form><crowd-classifier name=\"category\" \
+                 categories=\"['a','b']\"></crowd-classifier></crowd-form>",
+            ))
             .await
             .unwrap();
         let outputs_dir = tempfile::tempdir().unwrap();
@@ -105,15 +89,21 @@ impl Bench {
         }
     }
 
+    /// Two workers, and the loop `item` of a custom flow `flow` with one task, which the first
+    /// holds: the second finds nothing to claim.
+    async fn with_one_task_held(backend: Backend, flow: &str) -> (Self, ClaimedTask) {
+        let b = Self::new(backend, 2).await;
+        b.custom_flow_with_loop(flow, 1, "item", json!({})).await;
+        let [w1, w2] = b.workers[..] else { panic!() };
+        let task = b.claim(w1).await;
+        assert_eq!(b.reviews.claim_next(w2, None).await.unwrap(), None);
+        (b, task)
+    }
+
     /// A second "replica": its own connection pool and engine on the same database.
     async fn replica(&self) -> Reviews {
         let (other_store, _) = loupe_engine::store::open(&self.db.url).await.unwrap();
-        Reviews::new(
-            other_store,
-            Arc::new(self.clock.clone()),
-            Account::new(REGION, ACCOUNT).unwrap(),
-            TaskLimits::default(),
-        )
+        self.engine_on(other_store)
     }
 
     async fn outsider(&self) -> UserId {
@@ -130,6 +120,12 @@ impl Bench {
         self.flow(name, task_count, json!({})).await;
     }
 
+    /// A custom flow of `task_count` workers per item, and its loop `name` with `input`.
+    async fn custom_flow_with_loop(&self, flow: &str, task_count: u8, name: &str, input: Value) {
+        self.custom_flow(flow, task_count).await;
+        self.start(flow, name, input).await.unwrap();
+    }
+
     async fn flow(&self, name: &str, task_count: u8, extra: Value) {
         self.flow_with(name, task_count, extra).await.unwrap();
     }
@@ -139,59 +135,140 @@ impl Bench {
     }
 
     async fn flow_with(&self, name: &str, task_count: u8, extra: Value) -> Result<(), ReviewError> {
-        let mut request = json!({
-            "FlowDefinitionName": name,
-            "HumanLoopConfig": {
-                "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers"),
-                "HumanTaskUiArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/classify"),
-                "TaskTitle": "Classify",
-                "TaskDescription": "Pick a category",
-                "TaskCount": task_count,
+        let mut request = flow_request(name, "reviewers", task_count.into(), "s3://results/a2i/");
+        merge_json(
+            &mut request,
+            json!({"HumanLoopConfig": {
                 "TaskAvailabilityLifetimeInSeconds": 3600,
                 "TaskTimeLimitInSeconds": 300
-            },
-            "OutputConfig": {"S3OutputPath": "s3://results/a2i/"},
-            "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/a2i")
-        });
-        merge(&mut request, extra);
+            }}),
+        );
+        merge_json(&mut request, extra);
         self.reviews
             .create_flow_definition(&request, None)
             .await
             .map(|_| ())
     }
 
+    /// A custom flow of `task_count` workers per item, and one loop of it per name, loop n
+    /// with input `{"n": n}`.
+    async fn custom_flow_with_loops(
+        &self,
+        flow: &str,
+        task_count: u8,
+        names: impl Iterator<Item = String>,
+    ) {
+        self.custom_flow(flow, task_count).await;
+        for (n, name) in names.enumerate() {
+            self.start(flow, &name, json!({ "n": n })).await.unwrap();
+        }
+    }
+
+    /// Starts loop `name` of `flow`, declared free of personal data; whether it went to review.
     async fn start(&self, flow: &str, name: &str, input: Value) -> Result<bool, ReviewError> {
+        let pii_free = vec![ContentClassifier::FreeOfPersonallyIdentifiableInformation];
         let response = self
-            .reviews
-            .start_human_loop(StartRequest {
-                name: HumanLoopName::parse(name).unwrap(),
-                flow: FlowDefinitionName::parse(flow).unwrap(),
-                input_content: input.to_string(),
-                content_classifiers: vec![
-                    ContentClassifier::FreeOfPersonallyIdentifiableInformation,
-                ],
-            })
+            .start_with(flow, name, &input.to_string(), pii_free)
             .await?;
         Ok(response.human_loop_arn.is_some())
     }
 
-    async fn status(&self, name: &str) -> HumanLoopStatus {
+    /// Starts loop `name` of `flow` with `input_content` as given, and `content_classifiers`.
+    async fn start_with(
+        &self,
+        flow: &str,
+        name: &str,
+        input_content: &str,
+        content_classifiers: Vec<ContentClassifier>,
+    ) -> Result<StartResponse, ReviewError> {
+        self.reviews
+            .start_human_loop(StartRequest {
+                name: HumanLoopName::parse(name).unwrap(),
+                flow: FlowDefinitionName::parse(flow).unwrap(),
+                input_content: input_content.to_owned(),
+                content_classifiers,
+            })
+            .await
+    }
+
+    async fn human_loop(&self, name: &str) -> HumanLoop {
         self.reviews
             .find_human_loop(&HumanLoopName::parse(name).unwrap())
             .await
             .unwrap()
-            .status
+    }
+
+    async fn status(&self, name: &str) -> HumanLoopStatus {
+        self.human_loop(name).await.status
     }
 
     async fn output_of(&self, name: &str) -> Option<Value> {
-        let human_loop = self
-            .reviews
-            .find_human_loop(&HumanLoopName::parse(name).unwrap())
-            .await
-            .unwrap();
-        let uri = human_loop.output_uri?;
+        let uri = self.human_loop(name).await.output_uri?;
         let bytes = self.outputs.get(&uri).await.unwrap()?;
         Some(serde_json::from_slice(&bytes).unwrap())
+    }
+
+    /// `worker` claims the next task of any queue; there must be one.
+    async fn claim(&self, worker: UserId) -> ClaimedTask {
+        self.reviews
+            .claim_next(worker, None)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// `worker` answers the task they hold (no time spent reported).
+    async fn answer(&self, task: TaskId, worker: UserId, answer: &Value) -> SubmitReceipt {
+        self.reviews
+            .submit(task, worker, answer, None)
+            .await
+            .unwrap()
+    }
+
+    /// `worker` answers the task they hold, reporting `millis` spent on it.
+    async fn answer_in_millis(
+        &self,
+        task: TaskId,
+        worker: UserId,
+        answer: &Value,
+        millis: u64,
+    ) -> SubmitReceipt {
+        let time_spent = Duration::from_millis(millis);
+        self.reviews
+            .submit(task, worker, answer, Some(time_spent))
+            .await
+            .unwrap()
+    }
+
+    /// An engine of its own on `store`, with this bench's clock and account.
+    fn engine_on(&self, store: Arc<dyn Store>) -> Reviews {
+        Reviews::new(
+            store,
+            Arc::new(self.clock.clone()),
+            Account::new(REGION, ACCOUNT).unwrap(),
+            TaskLimits::default(),
+        )
+    }
+
+    /// The newest `limit` loops.
+    async fn loops(&self, limit: u32) -> Vec<HumanLoop> {
+        self.store
+            .list_loops(&LoopQuery {
+                limit,
+                ..LoopQuery::default()
+            })
+            .await
+            .unwrap()
+    }
+
+    /// The cost lines recorded in the minute after T0: (tenths of a cent, flow, loop).
+    async fn costs_of_the_first_minute(&self) -> Vec<(i64, String, String)> {
+        let minute_later = T0.plus(Duration::from_secs(60));
+        let lines = self.store.cost_lines(T0, minute_later).await.unwrap();
+        lines
+            .into_iter()
+            .map(|line| (line.amount_millis, line.flow_name, line.loop_name))
+            .collect()
     }
 
     async fn tick(&self) -> loupe_engine::services::DueWork {
@@ -199,17 +276,15 @@ impl Bench {
     }
 }
 
-fn merge(target: &mut Value, extra: Value) {
-    if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
-        for (key, value) in extra {
-            match target.get_mut(&key) {
-                Some(existing @ Value::Object(_)) if value.is_object() => merge(existing, value),
-                _ => {
-                    target.insert(key, value);
-                }
-            }
-        }
-    }
+/// Whether a call on a task was refused because the worker does not hold it (any more).
+fn is_not_held<T>(result: &Result<T, ReviewError>) -> bool {
+    matches!(result, Err(ReviewError::Refused(TaskRefusal::NotHeld)))
+}
+
+/// A custom flow in this account, shown with the UI `classify` every bench has.
+fn flow_request(name: &str, team: &str, task_count: u32, s3_output_path: &str) -> Value {
+    let account = Account::new(REGION, ACCOUNT).unwrap();
+    custom_flow_request(&account, name, team, "classify", task_count, s3_output_path)
 }
 
 async fn a_loop_completes_when_task_count_distinct_workers_answered(backend: Backend) {
@@ -222,50 +297,30 @@ async fn a_loop_completes_when_task_count_distinct_workers_answered(backend: Bac
     );
     let [w1, w2, _] = b.workers[..] else { panic!() };
 
-    let first = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let first = b.claim(w1).await;
     assert_eq!(first.loop_name.as_str(), "item-1");
     assert_eq!(first.deadline_at, T0.plus(Duration::from_secs(300)));
     // The other task of the same loop is not for the same worker.
     assert_eq!(b.reviews.claim_next(w1, None).await.unwrap(), None);
-    let second = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let second = b.claim(w2).await;
     assert_eq!(second.loop_id, first.loop_id);
 
     b.clock.advance(Duration::from_secs(10));
+    let category = |label: &str| json!({"category": {"label": label}});
     let receipt = b
-        .reviews
-        .submit(
-            first.task_id,
-            w1,
-            &json!({"category": {"label": "a"}}),
-            Some(Duration::from_millis(9_500)),
-        )
-        .await
-        .unwrap();
+        .answer_in_millis(first.task_id, w1, &category("a"), 9_500)
+        .await;
     assert_eq!(receipt.loop_status, HumanLoopStatus::InProgress);
     // Answering twice is refused.
     let again = b.reviews.submit(first.task_id, w1, &json!({}), None).await;
-    assert!(matches!(
-        again,
-        Err(ReviewError::Refused(TaskRefusal::NotHeld))
-    ));
+    assert!(is_not_held(&again), "{again:?}");
     b.clock.advance(Duration::from_secs(5));
     let receipt = b
-        .reviews
-        .submit(
-            second.task_id,
-            w2,
-            &json!({"category": {"label": "b"}}),
-            Some(Duration::from_millis(14_000)),
-        )
-        .await
-        .unwrap();
+        .answer_in_millis(second.task_id, w2, &category("b"), 14_000)
+        .await;
     assert_eq!(receipt.loop_status, HumanLoopStatus::Completed);
 
-    let human_loop = b
-        .reviews
-        .find_human_loop(&HumanLoopName::parse("item-1").unwrap())
-        .await
-        .unwrap();
+    let human_loop = b.human_loop("item-1").await;
     assert_eq!(
         human_loop.completed_at,
         Some(T0.plus(Duration::from_secs(15)))
@@ -311,17 +366,8 @@ async fn a_loop_completes_when_task_count_distinct_workers_answered(backend: Bac
     assert_eq!(event["detail"]["humanLoopOutput"]["outputS3Uri"], uri);
     assert_eq!(event["id"], events[0].event_id);
     // Private team: the work is counted, at no cost.
-    let lines = b
-        .store
-        .cost_lines(T0, T0.plus(Duration::from_secs(60)))
-        .await
-        .unwrap();
-    assert_eq!(lines.len(), 2);
-    assert!(
-        lines
-            .iter()
-            .all(|l| l.amount_millis == 0 && l.loop_name == "item-1")
-    );
+    let two_reviews = (0, "two-reviews".to_owned(), "item-1".to_owned());
+    assert_eq!(b.costs_of_the_first_minute().await, vec![two_reviews; 2]);
 }
 
 async fn starts_are_idempotent_and_conflicts_are_refused(backend: Backend) {
@@ -334,28 +380,13 @@ async fn starts_are_idempotent_and_conflicts_are_refused(backend: Backend) {
         matches!(conflict, Err(ReviewError::Conflict(ref m)) if m.contains("different InputContent")),
         "{conflict:?}"
     );
-    let loops = b
-        .store
-        .list_loops(&LoopQuery {
-            limit: 10,
-            ..LoopQuery::default()
-        })
-        .await
-        .unwrap();
+    let loops = b.loops(10).await;
     assert_eq!(loops.len(), 1);
     assert_eq!(b.store.tasks_of(loops[0].id).await.unwrap().len(), 1);
 
     let missing = b.start("no-such-flow", "other", json!({})).await;
     assert!(matches!(missing, Err(ReviewError::NotFound(_))));
-    let not_json = b
-        .reviews
-        .start_human_loop(StartRequest {
-            name: HumanLoopName::parse("bad").unwrap(),
-            flow: FlowDefinitionName::parse("once").unwrap(),
-            input_content: "{not json".to_owned(),
-            content_classifiers: vec![],
-        })
-        .await;
+    let not_json = b.start_with("once", "bad", "{not json", vec![]).await;
     assert!(
         matches!(not_json, Err(ReviewError::Validation(ref m)) if m.to_string().contains("InputContent"))
     );
@@ -367,7 +398,7 @@ async fn loops_are_listed_by_name_prefix_and_page(backend: Backend) {
     for name in ["invoice-1", "invoice-2", "invoice-10", "receipt-1"] {
         assert!(b.start("lists", name, json!({"name": name})).await.unwrap());
     }
-    let names = |loops: Vec<loupe_engine::domain::loops::HumanLoop>| {
+    let names = |loops: Vec<HumanLoop>| {
         let mut names: Vec<String> = loops.into_iter().map(|l| l.name.to_string()).collect();
         names.sort();
         names
@@ -395,14 +426,7 @@ async fn loops_are_listed_by_name_prefix_and_page(backend: Backend) {
             .is_empty()
     );
     // Two pages of two, newest first, with the keyset of the last row.
-    let first = b
-        .store
-        .list_loops(&LoopQuery {
-            limit: 2,
-            ..LoopQuery::default()
-        })
-        .await
-        .unwrap();
+    let first = b.loops(2).await;
     let last = first.last().unwrap();
     let second = b
         .store
@@ -475,14 +499,7 @@ async fn concurrent_starts_share_commits_and_keep_their_own_outcomes(backend: Ba
         }
     }
     assert_eq!(conflicts, 20);
-    let loops = b
-        .store
-        .list_loops(&LoopQuery {
-            limit: 500,
-            ..LoopQuery::default()
-        })
-        .await
-        .unwrap();
+    let loops = b.loops(500).await;
     assert_eq!(loops.len(), 180);
     for human_loop in loops.iter().take(5) {
         assert_eq!(b.store.tasks_of(human_loop.id).await.unwrap().len(), 3);
@@ -491,25 +508,15 @@ async fn concurrent_starts_share_commits_and_keep_their_own_outcomes(backend: Ba
 
 async fn claims_never_double_book_under_contention(backend: Backend) {
     let b = Arc::new(Bench::new(backend, 12).await);
-    b.custom_flow("contended", 3).await;
-    for n in 0..10 {
-        b.start("contended", &format!("item-{n}"), json!({"n": n}))
-            .await
-            .unwrap();
-    }
+    b.custom_flow_with_loops("contended", 3, (0..10).map(|n| format!("item-{n}")))
+        .await;
     let replica = Arc::new(b.replica().await);
     let mut handles = Vec::new();
     for (n, &worker) in b.workers.iter().enumerate() {
         let reviews = if n % 2 == 0 {
             replica.clone()
         } else {
-            let b = b.clone();
-            Arc::new(Reviews::new(
-                b.store.clone(),
-                Arc::new(b.clock.clone()),
-                Account::new(REGION, ACCOUNT).unwrap(),
-                TaskLimits::default(),
-            ))
+            Arc::new(b.engine_on(b.store.clone()))
         };
         handles.push(tokio::spawn(async move {
             let mut mine = Vec::new();
@@ -535,12 +542,9 @@ async fn claims_never_double_book_under_contention(backend: Backend) {
 /// submits for tasks they do not hold are refused in the same batches without harm.
 async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend) {
     let b = Arc::new(Bench::new(backend, 12).await);
-    b.custom_flow("batched", 2).await;
-    for n in 0..20 {
-        b.start("batched", &format!("item-{n:02}"), json!({"n": n}))
-            .await
-            .unwrap();
-    }
+    let names: Vec<String> = (0..20).map(|n| format!("item-{n:02}")).collect();
+    b.custom_flow_with_loops("batched", 2, names.iter().cloned())
+        .await;
     let replica = Arc::new(b.replica().await);
     let mut handles = Vec::new();
     for (n, &worker) in b.workers.iter().enumerate() {
@@ -555,10 +559,7 @@ async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend)
                 let stray = reviews
                     .submit(TaskId(task.task_id.0 + 1_000_000), worker, &json!({}), None)
                     .await;
-                assert!(
-                    matches!(stray, Err(ReviewError::Refused(TaskRefusal::NotHeld))),
-                    "{stray:?}"
-                );
+                assert!(is_not_held(&stray), "{stray:?}");
                 let receipt = reviews
                     .submit(task.task_id, worker, &json!({"by": n}), None)
                     .await
@@ -571,21 +572,14 @@ async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend)
             (answered, completed)
         }));
     }
-    let mut answered = 0;
-    let mut completed = Vec::new();
-    for handle in handles {
-        let (a, c) = handle.await.unwrap();
-        answered += a;
-        completed.extend(c);
-    }
+    let (answered, mut completed) = answers_and_notes(handles).await;
     assert_eq!(answered, 40, "every task answered exactly once");
     completed.sort();
-    let expected: Vec<String> = (0..20).map(|n| format!("item-{n:02}")).collect();
     assert_eq!(
-        completed, expected,
+        completed, names,
         "each loop reported Completed by exactly one submit"
     );
-    for name in &expected {
+    for name in &names {
         assert_eq!(b.status(name).await, HumanLoopStatus::Completed, "{name}");
         let human_loop = b
             .store
@@ -599,7 +593,7 @@ async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend)
         assert!(tasks.iter().all(|t| t.status == TaskStatus::Submitted));
     }
     b.tick().await;
-    for name in &expected {
+    for name in &names {
         let output = b.output_of(name).await.expect("output.json written");
         assert_eq!(output["humanAnswers"].as_array().unwrap().len(), 2);
     }
@@ -613,12 +607,8 @@ async fn concurrent_claims_and_submits_keep_their_own_outcomes(backend: Backend)
 async fn submits_in_concurrent_batches_never_deadlock(backend: Backend) {
     const LOOPS: usize = 300;
     let b = Arc::new(Bench::new(backend, 24).await);
-    b.custom_flow("mixed", 3).await;
-    for n in 0..LOOPS {
-        b.start("mixed", &format!("item-{n:03}"), json!({"n": n}))
-            .await
-            .unwrap();
-    }
+    b.custom_flow_with_loops("mixed", 3, (0..LOOPS).map(|n| format!("item-{n:03}")))
+        .await;
     let stats = match backend {
         Backend::Postgres => {
             use sqlx::Connection as _;
@@ -636,12 +626,7 @@ async fn submits_in_concurrent_batches_never_deadlock(backend: Backend) {
     for _ in 0..2 {
         let (store, pool) = loupe_engine::store::open(&b.db.url).await.unwrap();
         pools.push(pool);
-        engines.push(Arc::new(Reviews::new(
-            store,
-            Arc::new(b.clock.clone()),
-            Account::new(REGION, ACCOUNT).unwrap(),
-            TaskLimits::default(),
-        )));
+        engines.push(Arc::new(b.engine_on(store)));
     }
     let mut handles = Vec::new();
     for (n, &worker) in b.workers.iter().enumerate() {
@@ -669,13 +654,7 @@ async fn submits_in_concurrent_batches_never_deadlock(backend: Backend) {
             (answered, failures)
         }));
     }
-    let mut answered = 0;
-    let mut failures = Vec::new();
-    for handle in handles {
-        let (a, f) = handle.await.unwrap();
-        answered += a;
-        failures.extend(f);
-    }
+    let (answered, failures) = answers_and_notes(handles).await;
     drop(engines);
     for pool in pools {
         match pool {
@@ -712,14 +691,7 @@ async fn submits_in_concurrent_batches_never_deadlock(backend: Backend) {
         "every claim and submit succeeds"
     );
     assert_eq!(answered, LOOPS * 3, "every task answered once");
-    let loops = b
-        .store
-        .list_loops(&LoopQuery {
-            limit: 500,
-            ..LoopQuery::default()
-        })
-        .await
-        .unwrap();
+    let loops = b.loops(500).await;
     assert_eq!(loops.len(), LOOPS);
     for human_loop in &loops {
         assert_eq!(human_loop.status, HumanLoopStatus::Completed);
@@ -734,6 +706,21 @@ async fn submits_in_concurrent_batches_never_deadlock(backend: Backend) {
             human_loop.name
         );
     }
+}
+
+/// Waits for the workers' tasks, each counting its answers and noting names down: the answers
+/// of all, and all the notes.
+async fn answers_and_notes(
+    workers: Vec<tokio::task::JoinHandle<(usize, Vec<String>)>>,
+) -> (usize, Vec<String>) {
+    let mut answered = 0;
+    let mut notes = Vec::new();
+    for worker in workers {
+        let (answers, noted) = worker.await.unwrap();
+        answered += answers;
+        notes.extend(noted);
+    }
+    (answered, notes)
 }
 
 /// Connections to the test database other than `conn`.
@@ -767,15 +754,11 @@ async fn a_retried_submit_succeeds_once_and_writes_nothing_more(backend: Backend
     let [w1, w2, w3] = b.workers[..] else {
         panic!()
     };
-    b.custom_flow("retried", 1).await;
-    b.start("retried", "single", json!({})).await.unwrap();
-    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    b.custom_flow_with_loop("retried", 1, "single", json!({}))
+        .await;
+    let task = b.claim(w1).await;
     let answer = json!({"category": {"label": "a"}, "note": "sure"});
-    let receipt = b
-        .reviews
-        .submit(task.task_id, w1, &answer, None)
-        .await
-        .unwrap();
+    let receipt = b.answer(task.task_id, w1, &answer).await;
     assert_eq!(receipt.loop_status, HumanLoopStatus::Completed);
     let written = |b: &Bench| {
         let store = b.store.clone();
@@ -805,33 +788,20 @@ async fn a_retried_submit_succeeds_once_and_writes_nothing_more(backend: Backend
         .reviews
         .submit(task.task_id, w1, &json!({"category": {"label": "b"}}), None)
         .await;
-    assert!(
-        matches!(other, Err(ReviewError::Refused(TaskRefusal::NotHeld))),
-        "{other:?}"
-    );
+    assert!(is_not_held(&other), "{other:?}");
     let stranger = b.reviews.submit(task.task_id, w2, &answer, None).await;
-    assert!(
-        matches!(stranger, Err(ReviewError::Refused(TaskRefusal::NotHeld))),
-        "{stranger:?}"
-    );
+    assert!(is_not_held(&stranger), "{stranger:?}");
 
     // The status is the loop's as it is now, not as it was at the first submit.
-    b.custom_flow("retried-twice", 2).await;
-    b.start("retried-twice", "double", json!({})).await.unwrap();
-    let first = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
-    let second = b.reviews.claim_next(w3, None).await.unwrap().unwrap();
-    let receipt = b
-        .reviews
-        .submit(first.task_id, w2, &answer, None)
-        .await
-        .unwrap();
+    b.custom_flow_with_loop("retried-twice", 2, "double", json!({}))
+        .await;
+    let first = b.claim(w2).await;
+    let second = b.claim(w3).await;
+    let receipt = b.answer(first.task_id, w2, &answer).await;
     assert_eq!(receipt.loop_status, HumanLoopStatus::InProgress);
     let again = b.reviews.submit(first.task_id, w2, &answer, None).await;
     assert_eq!(again.unwrap().loop_status, HumanLoopStatus::InProgress);
-    b.reviews
-        .submit(second.task_id, w3, &answer, None)
-        .await
-        .unwrap();
+    b.answer(second.task_id, w3, &answer).await;
     let late = b.reviews.submit(first.task_id, w2, &answer, None).await;
     assert_eq!(late.unwrap().loop_status, HumanLoopStatus::Completed);
     assert_eq!(written(&b).await, (3, 2, 2));
@@ -845,12 +815,8 @@ async fn a_retried_submit_succeeds_once_and_writes_nothing_more(backend: Backend
 /// count stops at its cap.
 async fn queue_counts_are_per_worker(backend: Backend) {
     let b = Bench::new(backend, 3).await;
-    b.custom_flow("counted", 2).await;
-    for n in 0..3 {
-        b.start("counted", &format!("item-{n}"), json!({"n": n}))
-            .await
-            .unwrap();
-    }
+    b.custom_flow_with_loops("counted", 2, (0..3).map(|n| format!("item-{n}")))
+        .await;
     let [w1, w2, w3] = b.workers[..] else {
         panic!()
     };
@@ -863,19 +829,16 @@ async fn queue_counts_are_per_worker(backend: Backend) {
         }
     };
     assert_eq!(count(w1).await, (3, false), "three loops, two tasks each");
-    let held = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let held = b.claim(w1).await;
     assert_eq!(count(w1).await, (2, false), "not the loop they hold");
     assert_eq!(
         count(w2).await,
         (3, false),
         "its other task still waits for others"
     );
-    b.reviews
-        .submit(held.task_id, w1, &json!({}), None)
-        .await
-        .unwrap();
+    b.answer(held.task_id, w1, &json!({})).await;
     assert_eq!(count(w1).await, (2, false), "not the loop they answered");
-    let declined = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let declined = b.claim(w2).await;
     assert_eq!(declined.loop_id, held.loop_id);
     b.reviews.decline(declined.task_id, w2).await.unwrap();
     assert_eq!(count(w2).await, (2, false), "not the loop they declined");
@@ -900,8 +863,8 @@ async fn queue_counts_are_per_worker(backend: Backend) {
 
 async fn only_team_members_see_a_flow(backend: Backend) {
     let b = Bench::new(backend, 1).await;
-    b.custom_flow("team-only", 1).await;
-    b.start("team-only", "item", json!({})).await.unwrap();
+    b.custom_flow_with_loop("team-only", 1, "item", json!({}))
+        .await;
     let outsider = b.outsider().await;
     assert!(b.reviews.queues_of(outsider).await.unwrap().is_empty());
     assert_eq!(b.reviews.claim_next(outsider, None).await.unwrap(), None);
@@ -919,12 +882,9 @@ async fn only_team_members_see_a_flow(backend: Backend) {
         .put_worker_group("night-shift", &[outsider], T0)
         .await
         .unwrap();
+    let reviewers = WorkteamName::parse("reviewers").unwrap();
     b.store
-        .add_team_group(
-            &WorkteamName::parse("reviewers").unwrap(),
-            "night-shift",
-            T0,
-        )
+        .add_team_group(&reviewers, "night-shift", T0)
         .await
         .unwrap();
     assert_eq!(b.reviews.queues_of(outsider).await.unwrap().len(), 1);
@@ -937,11 +897,7 @@ async fn only_team_members_see_a_flow(backend: Backend) {
     assert_eq!(b.reviews.held_tasks(outsider).await.unwrap().len(), 1);
     // Out of the team again while holding it: the task is no longer theirs to see or answer.
     b.store
-        .remove_team_group(
-            &WorkteamName::parse("reviewers").unwrap(),
-            "night-shift",
-            T0,
-        )
+        .remove_team_group(&reviewers, "night-shift", T0)
         .await
         .unwrap();
     assert!(b.reviews.held_tasks(outsider).await.unwrap().is_empty());
@@ -949,17 +905,16 @@ async fn only_team_members_see_a_flow(backend: Backend) {
         b.reviews.held_task(held.task_id, outsider).await,
         Err(ReviewError::NotFound(_))
     ));
-    assert!(matches!(
-        b.reviews
+    assert!(is_not_held(
+        &b.reviews
             .submit(held.task_id, outsider, &json!({"late": true}), None)
-            .await,
-        Err(ReviewError::Refused(TaskRefusal::NotHeld))
+            .await
     ));
     // The next scheduler pass hands it back at once, not at its deadline; a team member's task
     // stays theirs.
     let [member] = b.workers[..] else { panic!() };
     b.start("team-only", "second", json!({})).await.unwrap();
-    let kept = b.reviews.claim_next(member, None).await.unwrap().unwrap();
+    let kept = b.claim(member).await;
     assert_ne!(kept.loop_id, held.loop_id);
     let work = b.tick().await;
     assert_eq!((work.tasks_orphaned, work.tasks_returned), (1, 0));
@@ -967,21 +922,14 @@ async fn only_team_members_see_a_flow(backend: Backend) {
     assert_eq!((task.status, task.worker), (TaskStatus::Available, None));
     assert_eq!(b.tick().await.tasks_orphaned, 0);
     assert_eq!(b.reviews.held_tasks(member).await.unwrap().len(), 1);
-    b.reviews
-        .submit(kept.task_id, member, &json!({}), None)
-        .await
-        .unwrap();
-    let again = b.reviews.claim_next(member, None).await.unwrap().unwrap();
+    b.answer(kept.task_id, member, &json!({})).await;
+    let again = b.claim(member).await;
     assert_eq!(again.task_id, held.task_id);
 }
 
 async fn a_task_past_its_time_limit_returns_to_the_pool(backend: Backend) {
-    let b = Bench::new(backend, 2).await;
-    b.custom_flow("slow", 1).await;
-    b.start("slow", "item", json!({})).await.unwrap();
+    let (b, task) = Bench::with_one_task_held(backend, "slow").await;
     let [w1, w2] = b.workers[..] else { panic!() };
-    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
-    assert_eq!(b.reviews.claim_next(w2, None).await.unwrap(), None);
 
     b.clock.advance(Duration::from_secs(300));
     // At the deadline the answer is refused, even before the scheduler ran.
@@ -992,35 +940,26 @@ async fn a_task_past_its_time_limit_returns_to_the_pool(backend: Backend) {
     );
     assert_eq!(b.tick().await.tasks_returned, 1);
     let late = b.reviews.submit(task.task_id, w1, &json!({}), None).await;
-    assert!(matches!(
-        late,
-        Err(ReviewError::Refused(TaskRefusal::NotHeld))
-    ));
-    let retaken = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    assert!(is_not_held(&late), "{late:?}");
+    let retaken = b.claim(w2).await;
     assert_eq!(retaken.task_id, task.task_id);
-    b.reviews
-        .submit(retaken.task_id, w2, &json!({"ok": true}), None)
-        .await
-        .unwrap();
+    b.answer(retaken.task_id, w2, &json!({"ok": true})).await;
     assert_eq!(b.status("item").await, HumanLoopStatus::Completed);
 }
 
 async fn release_and_decline(backend: Backend) {
     let b = Bench::new(backend, 3).await;
-    b.custom_flow("choosy", 2).await;
-    b.start("choosy", "item", json!({})).await.unwrap();
+    b.custom_flow_with_loop("choosy", 2, "item", json!({}))
+        .await;
     let [w1, w2, w3] = b.workers[..] else {
         panic!()
     };
 
-    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let task = b.claim(w1).await;
     b.reviews.release(task.task_id, w1).await.unwrap();
-    assert!(matches!(
-        b.reviews.release(task.task_id, w1).await,
-        Err(ReviewError::Refused(TaskRefusal::NotHeld))
-    ));
+    assert!(is_not_held(&b.reviews.release(task.task_id, w1).await));
     // Released: the same worker may take it again.
-    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let task = b.claim(w1).await;
     // Another worker cannot let go of it.
     assert!(matches!(
         b.reviews.decline(task.task_id, w2).await,
@@ -1029,14 +968,10 @@ async fn release_and_decline(backend: Backend) {
     b.reviews.decline(task.task_id, w1).await.unwrap();
     // Declined: never offered to w1 again, still there for others.
     assert_eq!(b.reviews.claim_next(w1, None).await.unwrap(), None);
-    let t2 = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let t2 = b.claim(w2).await;
     b.reviews.decline(t2.task_id, w2).await.unwrap();
     // As many declines as tasks: the loop fails.
-    let human_loop = b
-        .reviews
-        .find_human_loop(&HumanLoopName::parse("item").unwrap())
-        .await
-        .unwrap();
+    let human_loop = b.human_loop("item").await;
     assert_eq!(human_loop.status, HumanLoopStatus::Failed);
     assert_eq!(human_loop.failure_code, Some(FailureCode::Expired));
     assert!(human_loop.failure_reason.unwrap().contains("declined"));
@@ -1057,10 +992,9 @@ async fn release_and_decline(backend: Backend) {
 /// counted, and only taken from the worker who holds the task.
 async fn frame_departures_are_kept_for_the_holder_only(backend: Backend) {
     let b = Bench::new(backend, 2).await;
-    b.custom_flow("leaky", 2).await;
-    b.start("leaky", "item", json!({})).await.unwrap();
+    b.custom_flow_with_loop("leaky", 2, "item", json!({})).await;
     let [w1, w2] = b.workers[..] else { panic!() };
-    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
+    let task = b.claim(w1).await;
     let first = b.clock.now();
     b.reviews
         .report_frame_departure(task.task_id, w1)
@@ -1076,9 +1010,8 @@ async fn frame_departures_are_kept_for_the_holder_only(backend: Backend) {
         (TaskId(task.task_id.0 + 1), w1),
         (TaskId(999_999), w1),
     ] {
-        assert!(matches!(
-            b.reviews.report_frame_departure(task, worker).await,
-            Err(ReviewError::Refused(TaskRefusal::NotHeld))
+        assert!(is_not_held(
+            &b.reviews.report_frame_departure(task, worker).await
         ));
     }
     let departures = b.store.frame_departures_of(task.loop_id).await.unwrap();
@@ -1111,30 +1044,21 @@ async fn frame_departures_are_kept_for_the_holder_only(backend: Backend) {
 
 async fn an_expired_loop_fails_and_keeps_its_answers(backend: Backend) {
     let b = Bench::new(backend, 2).await;
-    b.custom_flow("short-lived", 3).await;
-    b.start("short-lived", "item", json!({"x": 1}))
-        .await
-        .unwrap();
+    b.custom_flow_with_loop("short-lived", 3, "item", json!({"x": 1}))
+        .await;
     let [w1, w2] = b.workers[..] else { panic!() };
-    let t1 = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
-    b.reviews
-        .submit(t1.task_id, w1, &json!({"answer": 1}), None)
-        .await
-        .unwrap();
+    let t1 = b.claim(w1).await;
+    b.answer(t1.task_id, w1, &json!({"answer": 1})).await;
     b.clock.advance(Duration::from_secs(3_500));
     // Held near the end: the deadline is cut to the loop's expiry.
-    let t2 = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let t2 = b.claim(w2).await;
     assert_eq!(t2.deadline_at, T0.plus(Duration::from_secs(3_600)));
 
     b.clock.advance(Duration::from_secs(100));
     let work = b.tick().await;
     assert_eq!(work.loops_expired, 1);
     assert_eq!(work.outputs_written, 1);
-    let human_loop = b
-        .reviews
-        .find_human_loop(&HumanLoopName::parse("item").unwrap())
-        .await
-        .unwrap();
+    let human_loop = b.human_loop("item").await;
     assert_eq!(human_loop.status, HumanLoopStatus::Failed);
     assert_eq!(human_loop.failure_code, Some(FailureCode::Expired));
     let output = b.output_of("item").await.unwrap();
@@ -1154,8 +1078,8 @@ async fn an_expired_loop_fails_and_keeps_its_answers(backend: Backend) {
 
 async fn stop_waits_for_holders_and_delete_needs_a_final_state(backend: Backend) {
     let b = Bench::new(backend, 2).await;
-    b.custom_flow("stoppable", 2).await;
-    b.start("stoppable", "idle", json!({})).await.unwrap();
+    b.custom_flow_with_loop("stoppable", 2, "idle", json!({}))
+        .await;
     let idle = HumanLoopName::parse("idle").unwrap();
     assert!(matches!(
         b.reviews.delete_human_loop(&idle).await,
@@ -1167,12 +1091,9 @@ async fn stop_waits_for_holders_and_delete_needs_a_final_state(backend: Backend)
 
     b.start("stoppable", "busy", json!({})).await.unwrap();
     let [w1, w2] = b.workers[..] else { panic!() };
-    let t1 = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
-    let t2 = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
-    b.reviews
-        .submit(t1.task_id, w1, &json!({"done": 1}), None)
-        .await
-        .unwrap();
+    let t1 = b.claim(w1).await;
+    let t2 = b.claim(w2).await;
+    b.answer(t1.task_id, w1, &json!({"done": 1})).await;
     // w2 still works on it: Stopping until w2 is done.
     let busy = HumanLoopName::parse("busy").unwrap();
     assert_eq!(
@@ -1202,19 +1123,12 @@ async fn stop_waits_for_holders_and_delete_needs_a_final_state(backend: Backend)
     ));
     // Both holders answer after a stop: still Stopped, with both answers.
     b.start("stoppable", "late-stop", json!({})).await.unwrap();
-    let t1 = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
-    let t2 = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let t1 = b.claim(w1).await;
+    let t2 = b.claim(w2).await;
     let late_stop = HumanLoopName::parse("late-stop").unwrap();
     b.reviews.stop_human_loop(&late_stop).await.unwrap();
-    b.reviews
-        .submit(t1.task_id, w1, &json!({"a": 1}), None)
-        .await
-        .unwrap();
-    let receipt = b
-        .reviews
-        .submit(t2.task_id, w2, &json!({"a": 2}), None)
-        .await
-        .unwrap();
+    b.answer(t1.task_id, w1, &json!({"a": 1})).await;
+    let receipt = b.answer(t2.task_id, w2, &json!({"a": 2})).await;
     assert_eq!(receipt.loop_status, HumanLoopStatus::Stopped);
     b.tick().await;
     assert_eq!(
@@ -1235,11 +1149,11 @@ async fn stop_waits_for_holders_and_delete_needs_a_final_state(backend: Backend)
 
 async fn deleting_a_flow_stops_untouched_loops_and_waits_for_the_rest(backend: Backend) {
     let b = Bench::new(backend, 1).await;
-    b.custom_flow("doomed", 1).await;
-    b.start("doomed", "untouched", json!({})).await.unwrap();
+    b.custom_flow_with_loop("doomed", 1, "untouched", json!({}))
+        .await;
     b.start("doomed", "in-hand", json!({})).await.unwrap();
     let w = b.workers[0];
-    let held = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+    let held = b.claim(w).await;
     let name = FlowDefinitionName::parse("doomed").unwrap();
     let deletion = b.reviews.delete_flow_definition(&name).await.unwrap();
     assert_eq!(deletion.stopped_loops, 1);
@@ -1263,10 +1177,7 @@ async fn deleting_a_flow_stops_untouched_loops_and_waits_for_the_rest(backend: B
         Err(ReviewError::Validation(_))
     ));
     assert!(b.reviews.queues_of(w).await.unwrap().is_empty());
-    b.reviews
-        .submit(held.task_id, w, &json!({}), None)
-        .await
-        .unwrap();
+    b.answer(held.task_id, w, &json!({})).await;
     assert_eq!(b.tick().await.flows_purged, 1);
     assert!(matches!(
         b.reviews.find_flow_definition(&name).await,
@@ -1292,37 +1203,17 @@ async fn public_crowd_work_records_cost_lines(backend: Backend) {
         b.reviews.queues_of(b.outsider().await).await.unwrap().len(),
         1
     );
-    let no_pii_flag = b
-        .reviews
-        .start_human_loop(StartRequest {
-            name: HumanLoopName::parse("no-flag").unwrap(),
-            flow: FlowDefinitionName::parse("paid").unwrap(),
-            input_content: "{}".to_owned(),
-            content_classifiers: vec![],
-        })
-        .await;
+    let no_pii_flag = b.start_with("paid", "no-flag", "{}", vec![]).await;
     assert!(
         matches!(no_pii_flag, Err(ReviewError::Validation(ref m)) if m.to_string().contains("FreeOfPersonallyIdentifiableInformation"))
     );
     b.start("paid", "item", json!({})).await.unwrap();
     for &w in &b.workers {
-        let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
-        b.reviews
-            .submit(task.task_id, w, &json!({}), None)
-            .await
-            .unwrap();
+        let task = b.claim(w).await;
+        b.answer(task.task_id, w, &json!({})).await;
     }
-    let lines = b
-        .store
-        .cost_lines(T0, T0.plus(Duration::from_secs(60)))
-        .await
-        .unwrap();
-    assert_eq!(lines.len(), 2);
-    assert!(
-        lines
-            .iter()
-            .all(|l| l.amount_millis == 36 && l.flow_name == "paid")
-    );
+    let paid = (36, "paid".to_owned(), "item".to_owned());
+    assert_eq!(b.costs_of_the_first_minute().await, vec![paid; 2]);
     // Summed in the database by flow, worker and UTC day.
     let spend = b
         .store
@@ -1447,13 +1338,7 @@ async fn rekognition_flows_start_loops_only_when_conditions_hold(backend: Backen
         })
     };
     let response = b
-        .reviews
-        .start_human_loop(StartRequest {
-            name: HumanLoopName::parse("sure").unwrap(),
-            flow: FlowDefinitionName::parse("moderation").unwrap(),
-            input_content: input(99.5).to_string(),
-            content_classifiers: vec![],
-        })
+        .start_with("moderation", "sure", &input(99.5).to_string(), vec![])
         .await
         .unwrap();
     assert_eq!(response.human_loop_arn, None);
@@ -1473,12 +1358,9 @@ async fn rekognition_flows_start_loops_only_when_conditions_hold(backend: Backen
 
     assert!(b.start("moderation", "unsure", input(96.7)).await.unwrap());
     let w = b.workers[0];
-    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+    let task = b.claim(w).await;
     let answer = json!({"AWS/Rekognition/DetectModerationLabels/Image/V3": {"moderationLabels": [{"name": "Suggestive", "parentName": ""}]}});
-    b.reviews
-        .submit(task.task_id, w, &answer, None)
-        .await
-        .unwrap();
+    b.answer(task.task_id, w, &answer).await;
     b.tick().await;
     let output = b.output_of("unsure").await.unwrap();
     assert_eq!(
@@ -1510,21 +1392,14 @@ async fn rekognition_flows_start_loops_only_when_conditions_hold(backend: Backen
 
 async fn invalid_flow_definitions_name_the_member(backend: Backend) {
     let b = Bench::new(backend, 1).await;
-    let mut request = json!({
-        "FlowDefinitionName": "broken",
-        "HumanLoopConfig": {
-            "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/nobody"),
-            "HumanTaskUiArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/classify"),
-            "TaskTitle": "t", "TaskDescription": "d", "TaskCount": 1
-        },
-        "OutputConfig": {"S3OutputPath": "s3://results"},
-        "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/a2i")
-    });
-    let error = b
-        .reviews
-        .create_flow_definition(&request, None)
-        .await
-        .unwrap_err();
+    let mut request = flow_request("broken", "nobody", 1, "s3://results");
+    let refusal = async |request: &Value| {
+        b.reviews
+            .create_flow_definition(request, None)
+            .await
+            .unwrap_err()
+    };
+    let error = refusal(&request).await;
     assert!(error.to_string().contains("WorkteamArn"), "{error}");
     // The member travels as data, for a form to put the message at its field.
     let ReviewError::Validation(violation) = &error else {
@@ -1538,11 +1413,7 @@ async fn invalid_flow_definitions_name_the_member(backend: Backend) {
     request["HumanLoopConfig"]["HumanTaskUiArn"] = json!(format!(
         "arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/missing"
     ));
-    let error = b
-        .reviews
-        .create_flow_definition(&request, None)
-        .await
-        .unwrap_err();
+    let error = refusal(&request).await;
     assert!(error.to_string().contains("HumanTaskUiArn"), "{error}");
     assert!(matches!(
         &error,
@@ -1553,11 +1424,7 @@ async fn invalid_flow_definitions_name_the_member(backend: Backend) {
     ));
     request["HumanLoopRequestSource"] = json!({"AwsManagedHumanLoopRequestSource": "AWS/Rekognition/DetectModerationLabels/Image/V3"});
     request["HumanLoopActivationConfig"] = json!({"HumanLoopActivationConditionsConfig": {"HumanLoopActivationConditions": "{\"Conditions\": []}"}});
-    let error = b
-        .reviews
-        .create_flow_definition(&request, None)
-        .await
-        .unwrap_err();
+    let error = refusal(&request).await;
     assert!(
         error.to_string().contains("HumanLoopActivationConditions"),
         "{error}"
@@ -1591,6 +1458,26 @@ async fn invalid_flow_definitions_name_the_member(backend: Backend) {
     );
 }
 
+/// A team made at T0 from what the console's form holds, without member definitions, access
+/// rules or tags.
+fn new_team(
+    name: &WorkteamName,
+    description: &str,
+    topic: Option<&str>,
+    groups: &[&str],
+) -> NewTeam {
+    NewTeam {
+        name: name.clone(),
+        description: description.into(),
+        notification_topic_arn: topic.map(Into::into),
+        groups: groups.iter().map(|group| group.to_string()).collect(),
+        created_at: T0,
+        member_definitions: None,
+        worker_access: None,
+        tags: None,
+    }
+}
+
 async fn work_teams_have_settings_members_and_groups(backend: Backend) {
     let b = Bench::new(backend, 2).await;
     let [w1, w2] = b.workers[..] else { panic!() };
@@ -1598,16 +1485,7 @@ async fn work_teams_have_settings_members_and_groups(backend: Backend) {
     b.store.put_worker_group("late", &[w2], T0).await.unwrap();
     let missing_group = b
         .store
-        .create_team(&NewTeam {
-            name: name.clone(),
-            description: "after hours".into(),
-            notification_topic_arn: None,
-            groups: vec!["nobody".into()],
-            created_at: T0,
-            member_definitions: None,
-            worker_access: None,
-            tags: None,
-        })
+        .create_team(&new_team(&name, "after hours", None, &["nobody"]))
         .await;
     assert!(matches!(missing_group, Err(StoreError::NotFound(_))));
     assert!(
@@ -1615,31 +1493,23 @@ async fn work_teams_have_settings_members_and_groups(backend: Backend) {
         "nothing half-made"
     );
     b.store
-        .create_team(&NewTeam {
-            name: name.clone(),
-            description: "after hours".into(),
-            notification_topic_arn: Some("arn:aws:sns:us-west-2:111122223333:night".into()),
-            groups: vec!["late".into()],
-            created_at: T0,
-            member_definitions: None,
-            worker_access: None,
-            tags: None,
-        })
+        .create_team(&new_team(
+            &name,
+            "after hours",
+            Some("arn:aws:sns:us-west-2:111122223333:night"),
+            &["late"],
+        ))
         .await
         .unwrap();
     // Names are unique ignoring case, as ARNs carry them in lower case.
     let twin = b
         .store
-        .create_team(&NewTeam {
-            name: WorkteamName::parse("night-shift").unwrap(),
-            description: String::new(),
-            notification_topic_arn: None,
-            groups: vec![],
-            created_at: T0,
-            member_definitions: None,
-            worker_access: None,
-            tags: None,
-        })
+        .create_team(&new_team(
+            &WorkteamName::parse("night-shift").unwrap(),
+            "",
+            None,
+            &[],
+        ))
         .await;
     assert!(matches!(twin, Err(StoreError::Conflict(_))));
     b.store.add_team_member(&name, w1, T0).await.unwrap();
@@ -1697,16 +1567,11 @@ async fn work_teams_have_settings_members_and_groups(backend: Backend) {
 
 async fn outputs_survive_a_restart_and_a_failing_store(backend: Backend) {
     let b = Bench::new(backend, 1).await;
-    b.custom_flow("durable", 1).await;
-    b.start("durable", "item", json!({"keep": "me"}))
-        .await
-        .unwrap();
+    b.custom_flow_with_loop("durable", 1, "item", json!({"keep": "me"}))
+        .await;
     let w = b.workers[0];
-    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
-    b.reviews
-        .submit(task.task_id, w, &json!({"answer": "yes"}), None)
-        .await
-        .unwrap();
+    let task = b.claim(w).await;
+    b.answer(task.task_id, w, &json!({"answer": "yes"})).await;
     assert_eq!(b.store.pending_output_count().await.unwrap(), 1);
 
     // The output target is broken: where the bucket's directory should be is a file. The write
@@ -1727,12 +1592,7 @@ async fn outputs_survive_a_restart_and_a_failing_store(backend: Backend) {
     // "Restart": a new engine on the same database, later than the retry back-off.
     let (store, _) = loupe_engine::store::open(&b.db.url).await.unwrap();
     b.clock.advance(Duration::from_secs(120));
-    let restarted = Reviews::new(
-        store,
-        Arc::new(b.clock.clone()),
-        Account::new(REGION, ACCOUNT).unwrap(),
-        TaskLimits::default(),
-    );
+    let restarted = b.engine_on(store);
     let work = restarted.run_due_work(&b.outputs).await.unwrap();
     assert_eq!(work.outputs_written, 1);
     assert_eq!(b.store.pending_output_count().await.unwrap(), 0);
@@ -1748,11 +1608,8 @@ async fn outputs_survive_a_restart_and_a_failing_store(backend: Backend) {
 async fn answered_loop(b: &Bench, flow: &str, name: &str) {
     b.start(flow, name, json!({"name": name})).await.unwrap();
     let w = b.workers[0];
-    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
-    b.reviews
-        .submit(task.task_id, w, &json!({"ok": true}), None)
-        .await
-        .unwrap();
+    let task = b.claim(w).await;
+    b.answer(task.task_id, w, &json!({"ok": true})).await;
 }
 
 /// Output leases end with their holder. Instance A leases an output.json and dies before
@@ -1769,15 +1626,16 @@ async fn an_output_leased_by_a_gone_instance_is_written_by_another(backend: Back
     b.store.start_instance(&a, now()).await.unwrap();
     b.store.start_instance(&other, now()).await.unwrap();
     let lease = Duration::from_secs(60);
+    // A's pass leasing the outputs waiting: how many it got.
+    let leased_by_a = async || {
+        let until = now().plus(lease);
+        let leased = b.store.lease_outputs(now(), until, 64, Some(&a)).await;
+        leased.unwrap().len()
+    };
 
     answered_loop(&b, "leased", "first").await;
     // The first step of A's pass: the file is A's to write now.
-    let leased = b
-        .store
-        .lease_outputs(now(), now().plus(lease), 64, Some(&a))
-        .await
-        .unwrap();
-    assert_eq!(leased.len(), 1);
+    assert_eq!(leased_by_a().await, 1);
     b.clock.advance(Duration::from_secs(11));
     b.store.heartbeat(&a, now()).await.unwrap();
     b.store.heartbeat(&other, now()).await.unwrap();
@@ -1794,12 +1652,7 @@ async fn an_output_leased_by_a_gone_instance_is_written_by_another(backend: Back
     // A restarts under the same id: what it leased before is its own again at once.
     answered_loop(&b, "leased", "second").await;
     b.store.heartbeat(&a, now()).await.unwrap();
-    let leased = b
-        .store
-        .lease_outputs(now(), now().plus(lease), 64, Some(&a))
-        .await
-        .unwrap();
-    assert_eq!(leased.len(), 1);
+    assert_eq!(leased_by_a().await, 1);
     let work = replica_b.run_due_work(&b.outputs).await.unwrap();
     assert_eq!(work.outputs_written, 0, "A's lease holds while A lives");
     b.clock.advance(Duration::from_secs(1));
@@ -1881,7 +1734,7 @@ async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
     b.custom_flow("other", 1).await;
     b.start("uses-classify", "before", json!({})).await.unwrap();
     let w = b.workers[0];
-    let task = b.reviews.claim_next(w, None).await.unwrap().unwrap();
+    let task = b.claim(w).await;
 
     let ui = HumanTaskUiName::parse("classify").unwrap();
     b.reviews.delete_task_ui(&ui).await.unwrap();
@@ -1899,63 +1752,50 @@ async fn a_deleted_task_ui_keeps_serving_its_flows_loops(backend: Backend) {
         matches!(refused, Err(ReviewError::Validation(ref m)) if m.to_string().contains("was deleted")),
         "{refused:?}"
     );
-    b.reviews
-        .submit(task.task_id, w, &json!({"ok": 1}), None)
-        .await
-        .unwrap();
+    b.answer(task.task_id, w, &json!({"ok": 1})).await;
     assert_eq!(b.status("before").await, HumanLoopStatus::Completed);
     // No new flow may use it.
     let error = b.flow_result("late", 1).await.unwrap_err();
     assert!(error.to_string().contains("HumanTaskUiArn"), "{error}");
 
     // It goes for good with the last flow that uses it.
-    let other = FlowDefinitionName::parse("other").unwrap();
-    assert!(
+    let flow_removed = async |flow: &str| {
+        let name = FlowDefinitionName::parse(flow).unwrap();
         b.reviews
-            .delete_flow_definition(&other)
+            .delete_flow_definition(&name)
             .await
             .unwrap()
             .removed
-    );
+    };
+    let ui_gone = async |ui: &HumanTaskUiName| {
+        matches!(
+            b.reviews.find_task_ui(ui).await,
+            Err(ReviewError::NotFound(_))
+        )
+    };
+    assert!(flow_removed("other").await);
     assert_eq!(
         b.reviews.find_task_ui(&ui).await.unwrap().status,
         HumanTaskUiStatus::Deleting
     );
-    let first = FlowDefinitionName::parse("uses-classify").unwrap();
-    assert!(
-        b.reviews
-            .delete_flow_definition(&first)
-            .await
-            .unwrap()
-            .removed
-    );
-    assert!(matches!(
-        b.reviews.find_task_ui(&ui).await,
-        Err(ReviewError::NotFound(_))
-    ));
+    assert!(flow_removed("uses-classify").await);
+    assert!(ui_gone(&ui).await);
 
     // An unused UI goes at once.
     b.reviews
-        .create_task_ui(&json!({"HumanTaskUiName": "spare", "UiTemplate": {"Content": "<p>x</p>"}}))
+        .create_task_ui(&task_ui_request("spare", "<p>x</p>"))
         .await
         .unwrap();
     let spare = HumanTaskUiName::parse("spare").unwrap();
     b.reviews.delete_task_ui(&spare).await.unwrap();
-    assert!(matches!(
-        b.reviews.find_task_ui(&spare).await,
-        Err(ReviewError::NotFound(_))
-    ));
+    assert!(ui_gone(&spare).await);
 }
 
 async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
     use loupe_engine::services::people::PeopleError;
     use loupe_engine::services::sign_in::{LoginError, LoginPolicy};
-    let b = Bench::new(backend, 2).await;
-    b.custom_flow("held", 1).await;
-    b.start("held", "item", json!({})).await.unwrap();
+    let (b, task) = Bench::with_one_task_held(backend, "held").await;
     let [w1, w2] = b.workers[..] else { panic!() };
-    let task = b.reviews.claim_next(w1, None).await.unwrap().unwrap();
-    assert_eq!(b.reviews.claim_next(w2, None).await.unwrap(), None);
 
     assert!(matches!(
         b.reviews.deactivate(w1, w1).await,
@@ -1964,7 +1804,7 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
     let returned = b.reviews.deactivate(w1, w2).await.unwrap();
     assert_eq!(returned, 1);
     // Back in the pool without waiting for the time limit, and the answer is refused.
-    let retaken = b.reviews.claim_next(w2, None).await.unwrap().unwrap();
+    let retaken = b.claim(w2).await;
     assert_eq!(retaken.task_id, task.task_id);
     assert!(
         b.reviews

@@ -13,53 +13,18 @@ mod common;
 mod load;
 
 use std::sync::Arc;
-use std::time::Instant;
 
-use load::{drive, env_number};
-use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName};
-use loupe_engine::services::StartRequest;
+use load::{drive, seed_loops};
 use loupe_engine::store::Backend;
-use serde_json::json;
-
-/// Concurrent starts while seeding; the engine group-commits them.
-const SEED_WRITERS: usize = 64;
+use loupe_engine::testing::{block_on, env_number};
+use serde_json::{Value, json};
 
 fn loop_name(n: usize) -> String {
     format!("loop-{n:07}")
 }
 
-async fn seed(api: &Arc<common::Api>, loops: usize) {
-    let started = Instant::now();
-    let mut writers = Vec::new();
-    for writer in 0..SEED_WRITERS {
-        let api = api.clone();
-        writers.push(tokio::spawn(async move {
-            let flow = FlowDefinitionName::parse("review-text").unwrap();
-            let mut n = writer;
-            while n < loops {
-                let input =
-                    json!({"taskObject": format!("item {n}: {}", "lorem ipsum ".repeat(20))});
-                api.reviews
-                    .start_human_loop(StartRequest {
-                        name: HumanLoopName::parse(&loop_name(n)).unwrap(),
-                        flow: flow.clone(),
-                        input_content: input.to_string(),
-                        content_classifiers: Vec::new(),
-                    })
-                    .await
-                    .unwrap();
-                n += SEED_WRITERS;
-            }
-        }));
-    }
-    for writer in writers {
-        writer.await.unwrap();
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "stored {loops} loops in {elapsed:.0} s ({:.0} starts/s through the engine)",
-        loops as f64 / elapsed
-    );
+fn loop_input(n: usize) -> Value {
+    json!({"taskObject": format!("item {n}: {}", "lorem ipsum ".repeat(20))})
 }
 
 /// A fixed pseudo-random permutation of the stored loops, so every run asks for the same ones.
@@ -139,11 +104,7 @@ async fn admin_pages(api: &Arc<common::Api>, backend: Backend, total: usize) {
 fn main() {
     let loops = env_number("LOUPE_BENCH_LOOPS", 1_000_000);
     let total = env_number("LOUPE_BENCH_REQUESTS", 20_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    block_on(async {
         for backend in [Backend::Sqlite, Backend::Postgres] {
             let api = Arc::new(
                 common::Api::spawn(
@@ -153,7 +114,7 @@ fn main() {
                 )
                 .await,
             );
-            seed(&api, loops).await;
+            seed_loops(&api, loops, loop_name, loop_input).await;
             describe(&api, backend, loops, total).await;
             admin_pages(&api, backend, (total / 100).max(20)).await;
         }

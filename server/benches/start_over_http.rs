@@ -15,8 +15,9 @@ mod load;
 use std::sync::Arc;
 
 use axum::routing::post;
-use load::{drive, env_number};
+use load::drive;
 use loupe_engine::store::Backend;
+use loupe_engine::testing::{block_on, env_number};
 use serde_json::json;
 
 const CONNECTIONS: usize = 64;
@@ -74,11 +75,7 @@ async fn loupe(backend: Backend, total: usize) -> f64 {
 
 fn main() {
     let total = env_number("LOUPE_BENCH_REQUESTS", 20_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    block_on(async {
         let trivial = trivial_handler(total).await;
         for backend in [Backend::Sqlite, Backend::Postgres] {
             let rate = loupe(backend, total).await;

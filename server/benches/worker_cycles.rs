@@ -19,49 +19,20 @@ mod load;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
-use load::{backends, drive, env_number};
-use loupe_engine::domain::accounts::{Email, Role};
+use load::{backends, drive, seed_loops};
 use loupe_engine::domain::clock::{Clock, SystemClock};
-use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName};
-use loupe_engine::domain::teams::WorkteamName;
-use loupe_engine::services::StartRequest;
-use loupe_engine::store::{Backend, NewUser};
+use loupe_engine::domain::names::FlowDefinitionName;
+use loupe_engine::store::Backend;
+use loupe_engine::testing::{block_on, create_worker, env_number};
 use serde_json::{Value, json};
 
-/// Concurrent starts while seeding; the engine group-commits them.
-const SEED_WRITERS: usize = 64;
+fn item_name(n: usize) -> String {
+    format!("item-{n:07}")
+}
 
-async fn seed(api: &Arc<common::Api>, tasks: usize) {
-    let started = Instant::now();
-    let mut writers = Vec::new();
-    for writer in 0..SEED_WRITERS {
-        let api = api.clone();
-        writers.push(tokio::spawn(async move {
-            let flow = FlowDefinitionName::parse("review-text").unwrap();
-            let mut n = writer;
-            while n < tasks {
-                api.reviews
-                    .start_human_loop(StartRequest {
-                        name: HumanLoopName::parse(&format!("item-{n:07}")).unwrap(),
-                        flow: flow.clone(),
-                        input_content: json!({"taskObject": format!("item {n}")}).to_string(),
-                        content_classifiers: Vec::new(),
-                    })
-                    .await
-                    .unwrap();
-                n += SEED_WRITERS;
-            }
-        }));
-    }
-    for writer in writers {
-        writer.await.unwrap();
-    }
-    println!(
-        "stored {tasks} loops in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
+fn item_input(n: usize) -> Value {
+    json!({"taskObject": format!("item {n}")})
 }
 
 /// A signed-in worker: a client with its own cookie jar, and the CSRF token for its POSTs.
@@ -71,26 +42,23 @@ struct Worker {
 }
 
 async fn sign_in(api: &common::Api, email: &str) -> Worker {
-    let (client, csrf, _) = common::sign_in(&api.base, email, "worker password 123").await;
+    let (client, csrf, _) = common::sign_in(&api.base, email, common::WORKER_PASSWORD).await;
     Worker { client, csrf }
 }
 
 async fn workers(api: &Arc<common::Api>, count: usize) -> Vec<Worker> {
-    let team = WorkteamName::parse("reviewers").unwrap();
-    let hash = loupe_engine::domain::passwords::hash("worker password 123".into()).await;
+    let hash = loupe_engine::domain::passwords::hash(common::WORKER_PASSWORD.into()).await;
     let mut out = vec![sign_in(api, "w@test.local").await];
     for n in 1..count {
         let email = format!("worker{n}@bench.local");
-        api.store
-            .create_user(NewUser {
-                email: Email::parse(&email).unwrap(),
-                password_hash: hash.clone(),
-                role: Role::Worker,
-                teams: vec![team.clone()],
-                created_at: SystemClock.now(),
-            })
-            .await
-            .unwrap();
+        create_worker(
+            &*api.store,
+            &email,
+            &hash,
+            &["reviewers"],
+            SystemClock.now(),
+        )
+        .await;
         out.push(sign_in(api, &email).await);
     }
     out
@@ -156,11 +124,7 @@ fn main() {
     let tasks = env_number("LOUPE_BENCH_TASKS", 100_000);
     let workers = env_number("LOUPE_BENCH_WORKERS", 50);
     let total = env_number("LOUPE_BENCH_CYCLES", 30_000).min(tasks);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    block_on(async {
         for backend in backends() {
             let api = Arc::new(common::Api::spawn(backend, &[]).await);
             let pid = api.server_pid;
@@ -168,7 +132,7 @@ fn main() {
                 std::thread::sleep(std::time::Duration::from_secs(2));
                 common::resident_kib(pid)
             });
-            seed(&api, tasks).await;
+            seed_loops(&api, tasks, item_name, item_input).await;
             let peak = Arc::new(std::sync::atomic::AtomicU64::new(0));
             let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
             if let Some(pid) = pid {

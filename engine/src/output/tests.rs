@@ -2,6 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::domain::arns::Account;
+use crate::testing::timestamp;
 
 fn flow(name: &str) -> FlowDefinitionName {
     FlowDefinitionName::parse(name).unwrap()
@@ -9,13 +10,6 @@ fn flow(name: &str) -> FlowDefinitionName {
 
 fn human_loop(name: &str) -> HumanLoopName {
     HumanLoopName::parse(name).unwrap()
-}
-
-fn at(rfc3339: &str) -> Timestamp {
-    let parsed =
-        time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
-            .unwrap();
-    Timestamp::from(parsed)
 }
 
 /// The spec's sample as the file would hold it: parsed, then printed compact with sorted keys
@@ -43,7 +37,7 @@ fn location_of_the_eventbridge_example() {
     let location = OutputLocation::for_loop(
         "s3://customer-output-bucket-specified-in-flow-definition",
         &flow("flowdef-nov-12"),
-        at("2019-11-14T17:37:36.740Z"),
+        timestamp("2019-11-14T17:37:36.740Z"),
         &human_loop("humanloop-nov-14-1"),
     )
     .unwrap();
@@ -68,7 +62,7 @@ fn location_of_the_fraud_detector_example() {
     let location = OutputLocation::for_loop(
         "s3://a2i-fd-demos-2020/a2i-results",
         &flow("fraud-detector-a2i-1613589635065"),
-        at("2021-02-17T19:20:38.354Z"),
+        timestamp("2021-02-17T19:20:38.354Z"),
         &human_loop("fraud-detector-1613589638354"),
     )
     .unwrap();
@@ -84,7 +78,7 @@ fn location_of_the_comprehend_example() {
     let location = OutputLocation::for_loop(
         "s3://bucket/output/",
         &flow("custom-classify2c31660c-fcec-11ea-b54e-0f3f86ad49f5-fd-a2i"),
-        at("2020-09-22T17:08:20.999Z"),
+        timestamp("2020-09-22T17:08:20.999Z"),
         &human_loop("c6bc21a2-cfa9-41dd-b28d-90264c6b8f0a"),
     )
     .unwrap();
@@ -96,7 +90,7 @@ fn location_of_the_comprehend_example() {
 
 #[test]
 fn joins_with_exactly_one_slash() {
-    let created = at("2021-01-02T03:04:05.006Z");
+    let created = timestamp("2021-01-02T03:04:05.006Z");
     let tail = "f/2021/01/02/03/04/05/l/output.json";
     for (path, key) in [
         ("s3://bucket", tail.to_owned()),
@@ -129,7 +123,7 @@ fn date_directories_are_utc_zero_padded_without_millis() {
     let location = OutputLocation::for_loop(
         "s3://bucket",
         &flow("f"),
-        at("2024-12-31T23:59:59.999Z"),
+        timestamp("2024-12-31T23:59:59.999Z"),
         &human_loop("l"),
     )
     .unwrap();
@@ -143,7 +137,7 @@ fn the_longest_key_fits_s3() {
     let location = OutputLocation::for_loop(
         &path,
         &flow(&"f".repeat(63)),
-        at("2021-01-02T03:04:05.006Z"),
+        timestamp("2021-01-02T03:04:05.006Z"),
         &human_loop(&"l".repeat(63)),
     )
     .unwrap();
@@ -240,64 +234,9 @@ fn malformed_output_paths_are_refused() {
     );
 }
 
-const REKOGNITION_SAMPLE: &str = r#"{
-      "awsManagedHumanLoopRequestSource": "AWS/Rekognition/DetectModerationLabels/Image/V3",
-      "flowDefinitionArn": "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow-definition-name",
-      "humanAnswers": [
-        {
-          "acceptanceTime": "2020-09-28T19:21:41.112Z",
-          "answerContent": {
-            "AWS/Rekognition/DetectModerationLabels/Image/V3": {
-              "moderationLabels": [ { "name": "Suggestive", "parentName": "" } ]
-            }
-          },
-          "submissionTime": "2020-09-28T19:22:35.508Z",
-          "timeSpentInSeconds": 52.117,
-          "workerId": "ef7294f850a3d9d1",
-          "workerMetadata": {
-            "identityData": {
-              "identityProviderType": "Cognito",
-              "issuer": "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_111111",
-              "sub": "c6aa8eb7-9944-42e9-a6b9-111122223333"
-            }
-          }
-        }
-      ],
-      "humanLoopName": "humnan-loop-name",
-      "inputContent": {
-        "aiServiceRequest": {
-          "humanLoopConfig": {
-            "flowDefinitionArn": "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/flow-definition-name",
-            "humanLoopName": "humnan-loop-name"
-          },
-          "image": { "s3Object": { "bucket": "DOC-EXAMPLE-BUCKET1", "name": "example-image.jpg" } }
-        },
-        "aiServiceResponse": {
-          "moderationLabels": [
-            { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" },
-            { "confidence": 91.2504119873047, "name": "Female Swimwear Or Underwear", "parentName": "Suggestive" }
-          ],
-          "moderationModelVersion": "3.0"
-        },
-        "humanTaskActivationConditionResults": {
-          "Conditions": [
-            {
-              "EvaluationResult": true,
-              "Or": [
-                { "ConditionParameters": { "ConfidenceLessThan": 98, "ModerationLabelName": "Suggestive" },
-                  "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": true },
-                { "ConditionParameters": { "ConfidenceGreaterThan": 98, "ModerationLabelName": "Female Swimwear Or Underwear" },
-                  "ConditionType": "ModerationLabelConfidenceCheck", "EvaluationResult": false }
-              ]
-            }
-          ]
-        },
-        "selectedAiServiceResponse": {
-          "moderationLabels": [ { "confidence": 96.7122802734375, "name": "Suggestive", "parentName": "" } ],
-          "moderationModelVersion": "3.0"
-        }
-      }
-    }"#;
+/// The spec's Rekognition sample, whose input content `tests/conditions.rs` reproduces too.
+const REKOGNITION_SAMPLE: &str =
+    include_str!("../../tests/fixtures/rekognition_output_sample.json");
 
 #[test]
 fn reproduces_the_rekognition_sample() {
@@ -336,8 +275,8 @@ fn reproduces_the_rekognition_sample() {
     });
     let answer = HumanAnswer {
         worker_id: "ef7294f850a3d9d1".into(),
-        acceptance_time: Some(at("2020-09-28T19:21:41.112Z")),
-        submission_time: at("2020-09-28T19:22:35.508Z"),
+        acceptance_time: Some(timestamp("2020-09-28T19:21:41.112Z")),
+        submission_time: timestamp("2020-09-28T19:22:35.508Z"),
         time_spent_millis: Some(52_117),
         worker_metadata: Some(cognito(
             "us-west-2_111111",
@@ -406,8 +345,8 @@ fn reproduces_the_fraud_detector_sample() {
     )
     .answer(HumanAnswer {
         worker_id: "7fe4cd6b55282093".into(),
-        acceptance_time: Some(at("2021-02-17T19:20:52.563Z")),
-        submission_time: at("2021-02-17T19:23:38.092Z"),
+        acceptance_time: Some(timestamp("2021-02-17T19:20:52.563Z")),
+        submission_time: timestamp("2021-02-17T19:23:38.092Z"),
         time_spent_millis: Some(165_529),
         worker_metadata: Some(cognito(
             "us-east-1_1DCLqiVmd",
@@ -423,19 +362,24 @@ fn reproduces_the_fraud_detector_sample() {
     );
 }
 
+/// The output of loop `name` of the custom flow `f` (us-east-1, account 111122223333).
+fn custom_output(name: &str, input: Value) -> OutputJson {
+    let account = Account::new("us-east-1", "111122223333").unwrap();
+    OutputJson::custom(
+        account.flow_definition_arn(&flow("f")),
+        human_loop(name),
+        input,
+    )
+}
+
 #[test]
 fn absent_optional_fields_are_omitted() {
     // The shape of the 2020 Comprehend output (spec 7.3), here from the public crowd.
-    let account = Account::new("us-east-1", "111122223333").unwrap();
-    let output = OutputJson::custom(
-        account.flow_definition_arn(&flow("f")),
-        human_loop("c6bc21a2-cfa9-41dd-b28d-90264c6b8f0a"),
-        json!({"taskObject": "MS Dhoni retired from cricket"}),
-    )
-    .answer(HumanAnswer {
+    let input = json!({"taskObject": "MS Dhoni retired from cricket"});
+    let output = custom_output("c6bc21a2-cfa9-41dd-b28d-90264c6b8f0a", input).answer(HumanAnswer {
         worker_id: "a4d8700afb91b37f".into(),
         acceptance_time: None,
-        submission_time: at("2020-09-22T17:08:37.840Z"),
+        submission_time: timestamp("2020-09-22T17:08:37.840Z"),
         time_spent_millis: None,
         worker_metadata: None,
         answer_content: json!({"category": {"labels": ["World"]}}),
@@ -456,7 +400,7 @@ fn answer_at(worker: &str, submitted: &str) -> HumanAnswer {
     HumanAnswer {
         worker_id: worker.into(),
         acceptance_time: None,
-        submission_time: at(submitted),
+        submission_time: timestamp(submitted),
         time_spent_millis: None,
         worker_metadata: None,
         answer_content: json!({"by": worker}),
@@ -474,12 +418,7 @@ fn worker_order(output: &OutputJson) -> Vec<String> {
 
 #[test]
 fn two_answers_are_in_submission_order() {
-    let account = Account::new("us-east-1", "111122223333").unwrap();
-    let base = OutputJson::custom(
-        account.flow_definition_arn(&flow("f")),
-        human_loop("l"),
-        json!({}),
-    );
+    let base = custom_output("l", json!({}));
     let later = answer_at("aaa", "2021-02-17T19:23:38.092Z");
     let earlier = answer_at("zzz", "2021-02-17T19:20:00.000Z");
     let output = base.clone().answers([later.clone(), earlier.clone()]);

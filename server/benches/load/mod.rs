@@ -1,15 +1,57 @@
-//! The load generator the HTTP benches share: a fixed number of concurrent keep-alive
-//! connections working through a fixed number of requests, with every latency kept.
+//! What the HTTP benches share: seeding loops through the engine, and the load generator, a
+//! fixed number of concurrent keep-alive connections working through a fixed number of
+//! requests, with every latency kept.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A size from the environment (`1_000_000` style allowed), or `default`.
-pub fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
+use loupe_engine::domain::names::{FlowDefinitionName, HumanLoopName};
+use loupe_engine::services::StartRequest;
+use serde_json::Value;
+
+use crate::common::Api;
+
+/// Concurrent starts while seeding; the engine group-commits them.
+const SEED_WRITERS: usize = 64;
+
+/// Stores `loops` loops of the flow "review-text" through the engine's own start path, so the
+/// rows and indexes are the real ones: loop `n` is named `name(n)` and holds `input(n)`.
+#[allow(dead_code)] // not every bench seeds
+pub async fn seed_loops(
+    api: &Arc<Api>,
+    loops: usize,
+    name: fn(usize) -> String,
+    input: fn(usize) -> Value,
+) {
+    let started = Instant::now();
+    let mut writers = Vec::new();
+    for writer in 0..SEED_WRITERS {
+        let api = api.clone();
+        writers.push(tokio::spawn(async move {
+            let flow = FlowDefinitionName::parse("review-text").unwrap();
+            let mut n = writer;
+            while n < loops {
+                api.reviews
+                    .start_human_loop(StartRequest {
+                        name: HumanLoopName::parse(&name(n)).unwrap(),
+                        flow: flow.clone(),
+                        input_content: input(n).to_string(),
+                        content_classifiers: Vec::new(),
+                    })
+                    .await
+                    .unwrap();
+                n += SEED_WRITERS;
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "stored {loops} loops in {elapsed:.0} s ({:.0} starts/s through the engine)",
+        loops as f64 / elapsed
+    );
 }
 
 /// The backends to measure: `LOUPE_BENCH_BACKENDS` (`sqlite`, `postgres` or both, comma

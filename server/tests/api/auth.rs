@@ -5,11 +5,11 @@ use loupe_engine::domain::arns::Account;
 use loupe_engine::domain::clock::SystemClock;
 use loupe_engine::domain::clock::Timestamp;
 use loupe_engine::domain::flows::TaskLimits;
-use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey};
 use loupe_engine::services::Reviews;
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
-use loupe_engine::testing::TestDatabase;
+use loupe_engine::testing::{TestDatabase, create_access_key};
 use loupe_server::aws::authn::{Authenticator, Caller};
 use loupe_server::aws::error::ErrorKind;
 use loupe_server::aws::sigv4::{self, Credential, RequestParts};
@@ -63,18 +63,8 @@ async fn only_active_keys_with_the_right_secret_get_in(backend: Backend) {
     let db = TestDatabase::create(backend).await;
     let (store, _) = db.open().await;
     let master = MasterKey::generate();
-    let key = AccessKey {
-        id: AccessKeyId::generate(),
-        name: "ingest".to_owned(),
-        status: KeyStatus::Active,
-        created_at: Timestamp::from_millis(0),
-        revoked_at: None,
-    };
-    let secret = SecretAccessKey::generate();
-    store
-        .create_access_key(&key, &master.seal(&key.id, &secret))
-        .await
-        .unwrap();
+    let (key, secret) =
+        create_access_key(&*store, &master, "ingest", Timestamp::from_millis(0)).await;
     let reviews = Reviews::new(
         store.clone(),
         std::sync::Arc::new(SystemClock),

@@ -1,6 +1,6 @@
 //! The `loupe` binary's administrative commands, run as a user would run them, on both backends.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::Stdio;
 
 use loupe_engine::domain::keys::{AccessKeyId, MasterKey};
@@ -16,36 +16,71 @@ struct Output {
     stderr: String,
 }
 
-async fn loupe(db: &TestDatabase, key_file: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(args)
-        .env("LOUPE_DATABASE_URL", &db.url)
-        .env("LOUPE_KEY_FILE", key_file)
-        .env_remove("LOUPE_MASTER_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run loupe");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).await.unwrap();
-    drop(input);
-    let out = child.wait_with_output().await.unwrap();
-    Output {
-        ok: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+/// A fresh database, and a directory for the key file, for the `loupe` binary to administer.
+struct Admin {
+    db: TestDatabase,
+    dir: tempfile::TempDir,
+}
+
+impl Admin {
+    async fn new(backend: Backend) -> Self {
+        Self {
+            db: TestDatabase::create(backend).await,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Where `loupe` keeps the master key it makes.
+    fn key_file(&self) -> PathBuf {
+        self.dir.path().join("loupe.key")
+    }
+
+    /// Runs `loupe <args>` with `stdin` as its input.
+    async fn loupe(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+            .args(args)
+            .env("LOUPE_DATABASE_URL", &self.db.url)
+            .env("LOUPE_KEY_FILE", self.key_file())
+            .env_remove("LOUPE_MASTER_KEY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run loupe");
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).await.unwrap();
+        drop(input);
+        let out = child.wait_with_output().await.unwrap();
+        Output {
+            ok: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// The output of a command that must succeed.
+    async fn succeeds(&self, args: &[&str], stdin: &str) -> String {
+        let output = self.loupe(args, stdin).await;
+        assert!(output.ok, "{args:?}: {}", output.stderr);
+        output.stdout
+    }
+
+    /// Checks that a command fails, saying `reason`.
+    async fn is_refused(&self, args: &[&str], stdin: &str, reason: &str) {
+        let output = self.loupe(args, stdin).await;
+        assert!(!output.ok, "{args:?} succeeded");
+        assert!(
+            output.stderr.contains(reason),
+            "{args:?}: {}",
+            output.stderr
+        );
     }
 }
 
 async fn people_are_managed_from_the_command_line(backend: Backend) {
-    let db = TestDatabase::create(backend).await;
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("loupe.key");
-
-    let migrated = loupe(&db, &key_file, &["migrate"], "").await;
-    assert!(migrated.ok, "{}", migrated.stderr);
-    assert!(migrated.stdout.contains("database is up to date"));
+    let admin = Admin::new(backend).await;
+    let migrated = admin.succeeds(&["migrate"], "").await;
+    assert!(migrated.contains("database is up to date"));
 
     let add = [
         "user",
@@ -60,74 +95,51 @@ async fn people_are_managed_from_the_command_line(backend: Backend) {
         "beta",
         "--password-stdin",
     ];
-    let added = loupe(&db, &key_file, &add, "bo has a long password\n").await;
-    assert!(added.ok, "{}", added.stderr);
-    assert!(
-        added.stdout.contains("added worker bo@example.org"),
-        "{}",
-        added.stdout
-    );
+    let added = admin.succeeds(&add, "bo has a long password\n").await;
+    assert!(added.contains("added worker bo@example.org"), "{added}");
+    admin
+        .is_refused(&add, "bo has a long password\n", "already exists")
+        .await;
 
-    let again = loupe(&db, &key_file, &add, "bo has a long password\n").await;
-    assert!(!again.ok);
-    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    // Refused additions, one with a weak password and one with an unknown role.
+    let add_cy = |role: &'static str| {
+        let email = "cy@example.org";
+        [
+            "user",
+            "add",
+            "--email",
+            email,
+            "--role",
+            role,
+            "--password-stdin",
+        ]
+    };
+    admin
+        .is_refused(&add_cy("worker"), "short\n", "at least 12 characters")
+        .await;
+    let long_enough = "a long enough password\n";
+    admin
+        .is_refused(&add_cy("root"), long_enough, "use admin or worker")
+        .await;
 
-    let short = [
-        "user",
-        "add",
-        "--email",
-        "cy@example.org",
-        "--role",
-        "worker",
-        "--password-stdin",
-    ];
-    let weak = loupe(&db, &key_file, &short, "short\n").await;
-    assert!(!weak.ok);
-    assert!(
-        weak.stderr.contains("at least 12 characters"),
-        "{}",
-        weak.stderr
-    );
-
-    let bad_role = [
-        "user",
-        "add",
-        "--email",
-        "cy@example.org",
-        "--role",
-        "root",
-        "--password-stdin",
-    ];
-    let refused = loupe(&db, &key_file, &bad_role, "a long enough password\n").await;
-    assert!(!refused.ok);
-    assert!(
-        refused.stderr.contains("use admin or worker"),
-        "{}",
-        refused.stderr
-    );
-
-    let list = loupe(&db, &key_file, &["user", "list"], "").await;
-    assert!(list.ok, "{}", list.stderr);
+    let list = admin.succeeds(&["user", "list"], "").await;
     let bo = list
-        .stdout
         .lines()
         .find(|l| l.contains("bo@example.org"))
         .expect("bo is listed");
     assert!(bo.contains("worker") && bo.contains("alpha,beta"), "{bo}");
     assert!(
-        !list.stdout.contains("cy@example.org"),
+        !list.contains("cy@example.org"),
         "refused users were not created"
     );
 }
 
 async fn access_keys_are_shown_once_and_sealed_at_rest(backend: Backend) {
-    let db = TestDatabase::create(backend).await;
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("loupe.key");
-
-    let created = loupe(&db, &key_file, &["keys", "create", "--name", "ingest"], "").await;
-    assert!(created.ok, "{}", created.stderr);
-    let json: Value = serde_json::from_str(&created.stdout).expect("one JSON object");
+    let admin = Admin::new(backend).await;
+    let created = admin
+        .succeeds(&["keys", "create", "--name", "ingest"], "")
+        .await;
+    let json: Value = serde_json::from_str(&created).expect("one JSON object");
     let key = &json["AccessKey"];
     let id = key["AccessKeyId"].as_str().unwrap().to_owned();
     let secret = key["SecretAccessKey"].as_str().unwrap().to_owned();
@@ -137,7 +149,7 @@ async fn access_keys_are_shown_once_and_sealed_at_rest(backend: Backend) {
     assert!(key["CreateDate"].as_str().unwrap().ends_with('Z'));
 
     // What the database holds is sealed; only the master key in the key file opens it.
-    let (store, _) = store::open(&db.url).await.unwrap();
+    let (store, _) = store::open(&admin.db.url).await.unwrap();
     let access_key_id = AccessKeyId::parse(&id).unwrap();
     let (_, sealed) = store
         .find_access_key(&access_key_id)
@@ -145,79 +157,54 @@ async fn access_keys_are_shown_once_and_sealed_at_rest(backend: Backend) {
         .unwrap()
         .unwrap();
     assert!(!sealed.as_str().contains(&secret));
-    let master = MasterKey::from_base64(&std::fs::read_to_string(&key_file).unwrap()).unwrap();
+    let master =
+        MasterKey::from_base64(&std::fs::read_to_string(admin.key_file()).unwrap()).unwrap();
     assert_eq!(
         master.open(&access_key_id, &sealed).unwrap().expose(),
         secret
     );
 
-    let listed = loupe(&db, &key_file, &["keys", "list"], "").await;
-    assert!(listed.ok, "{}", listed.stderr);
-    assert!(listed.stdout.contains(&id) && listed.stdout.contains("ingest"));
-    assert!(
-        !listed.stdout.contains(&secret),
-        "list must never show a secret"
-    );
+    let listed = admin.succeeds(&["keys", "list"], "").await;
+    assert!(listed.contains(&id) && listed.contains("ingest"));
+    assert!(!listed.contains(&secret), "list must never show a secret");
 
-    let revoked = loupe(&db, &key_file, &["keys", "revoke", &id], "").await;
-    assert!(revoked.ok, "{}", revoked.stderr);
-    let json: Value = serde_json::from_str(&revoked.stdout).unwrap();
+    let revoked = admin.succeeds(&["keys", "revoke", &id], "").await;
+    let json: Value = serde_json::from_str(&revoked).unwrap();
     assert_eq!(json["AccessKey"]["Status"], "Inactive");
     assert!(json["AccessKey"]["RevokeDate"].is_string());
 
-    let unknown = loupe(
-        &db,
-        &key_file,
-        &["keys", "revoke", "LKIAAAAAAAAAAAAAAAAA"],
-        "",
-    )
-    .await;
-    assert!(!unknown.ok);
-    assert!(
-        unknown.stderr.contains("no access key"),
-        "{}",
-        unknown.stderr
-    );
-    let malformed = loupe(&db, &key_file, &["keys", "revoke", "nonsense"], "").await;
-    assert!(!malformed.ok);
-    assert!(
-        malformed.stderr.contains("not a Loupe access key id"),
-        "{}",
-        malformed.stderr
-    );
+    let unknown = ["keys", "revoke", "LKIAAAAAAAAAAAAAAAAA"];
+    admin.is_refused(&unknown, "", "no access key").await;
+    let malformed = ["keys", "revoke", "nonsense"];
+    admin
+        .is_refused(&malformed, "", "not a Loupe access key id")
+        .await;
 }
 
 async fn webhooks_are_managed_from_the_command_line(backend: Backend) {
-    let db = TestDatabase::create(backend).await;
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("loupe.key");
+    let admin = Admin::new(backend).await;
     let add =
         |name: &'static str, url: &'static str| ["webhooks", "add", "--name", name, "--url", url];
 
-    let added = loupe(
-        &db,
-        &key_file,
-        &add("ops", "https://hooks.example.com/a2i"),
-        "",
-    )
-    .await;
-    assert!(added.ok, "{}", added.stderr);
-    let shown: Value = serde_json::from_str(&added.stdout).unwrap();
+    let added = admin
+        .succeeds(&add("ops", "https://hooks.example.com/a2i"), "")
+        .await;
+    let shown: Value = serde_json::from_str(&added).unwrap();
     let secret = shown["Webhook"]["Secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("whsec_"), "{shown}");
     assert_eq!(shown["Webhook"]["FlowDefinitionName"], Value::Null);
 
     let mut flow_only = add("one-flow", "http://127.0.0.1:9/hook").to_vec();
     flow_only.extend(["--flow", "review-text", "--secret-stdin"]);
-    let added = loupe(&db, &key_file, &flow_only, "a-secret-of-my-own-choosing\n").await;
-    assert!(added.ok, "{}", added.stderr);
-    assert!(!added.stdout.contains("whsec_"));
+    let added = admin
+        .succeeds(&flow_only, "a-secret-of-my-own-choosing\n")
+        .await;
+    assert!(!added.contains("whsec_"));
 
     // Listing never shows a secret.
-    let listed = loupe(&db, &key_file, &["webhooks", "list"], "").await;
-    assert!(listed.ok, "{}", listed.stderr);
-    assert!(!listed.stdout.contains(&secret));
-    let listed: Value = serde_json::from_str(&listed.stdout).unwrap();
+    let listed = admin.succeeds(&["webhooks", "list"], "").await;
+    assert!(!listed.contains(&secret));
+    let listed: Value = serde_json::from_str(&listed).unwrap();
     assert_eq!(listed["Webhooks"][0]["Name"], "one-flow");
     assert_eq!(listed["Webhooks"][0]["FlowDefinitionName"], "review-text");
     assert_eq!(
@@ -236,9 +223,7 @@ async fn webhooks_are_managed_from_the_command_line(backend: Backend) {
         ),
         (add("ftp", "ftp://example.com/"), "http or https"),
     ] {
-        let refused = loupe(&db, &key_file, &args, "").await;
-        assert!(!refused.ok);
-        assert!(refused.stderr.contains(expected), "{}", refused.stderr);
+        admin.is_refused(&args, "", expected).await;
     }
     let short_secret = [
         "webhooks",
@@ -249,26 +234,21 @@ async fn webhooks_are_managed_from_the_command_line(backend: Backend) {
         "https://example.com/",
         "--secret-stdin",
     ];
-    let refused = loupe(&db, &key_file, &short_secret, "tiny\n").await;
+    let refused = admin.loupe(&short_secret, "tiny\n").await;
     assert!(
         refused.stderr.contains("at least") || refused.stderr.contains("16"),
         "{}",
         refused.stderr
     );
 
-    let removed = loupe(&db, &key_file, &["webhooks", "remove", "ops"], "").await;
-    assert!(removed.ok, "{}", removed.stderr);
-    let again = loupe(&db, &key_file, &["webhooks", "remove", "ops"], "").await;
-    assert!(!again.ok);
-    assert!(
-        again.stderr.contains("no webhook is named ops"),
-        "{}",
-        again.stderr
-    );
-    let deliveries = loupe(&db, &key_file, &["webhooks", "deliveries"], "").await;
-    assert!(deliveries.ok, "{}", deliveries.stderr);
+    let remove = ["webhooks", "remove", "ops"];
+    admin.succeeds(&remove, "").await;
+    admin
+        .is_refused(&remove, "", "no webhook is named ops")
+        .await;
+    let deliveries = admin.succeeds(&["webhooks", "deliveries"], "").await;
     assert_eq!(
-        serde_json::from_str::<Value>(&deliveries.stdout).unwrap(),
+        serde_json::from_str::<Value>(&deliveries).unwrap(),
         serde_json::json!({"Deliveries": []})
     );
 }

@@ -4,41 +4,25 @@
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 
-/// `LOUPE_TEST_AWS_CLI`, or the `aws` that `scripts/test` installs into the project virtualenv.
-fn aws_cli() -> String {
-    std::env::var("LOUPE_TEST_AWS_CLI").unwrap_or_else(|_| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../.venv/bin/aws");
-        assert!(
-            std::path::Path::new(path).exists(),
-            "no AWS CLI at {path}: run scripts/test (or set LOUPE_TEST_AWS_CLI)"
-        );
-        path.to_owned()
-    })
-}
+use crate::helpers::{Api, REGION, run_client_script, venv_program};
 
 /// Runs `tests/cli/<script>` against a fresh Loupe; it exits non-zero at the first difference.
 async fn run_script(backend: Backend, script: &str) {
-    let api = crate::helpers::Api::spawn(backend, &[]).await;
+    let api = Api::spawn(backend, &[]).await;
     let path = format!("{}/tests/cli/{script}", env!("CARGO_MANIFEST_DIR"));
-    let output = tokio::process::Command::new("bash")
+    let mut command = tokio::process::Command::new("bash");
+    command
         .arg(path)
-        .env("AWS", aws_cli())
+        .env("AWS", venv_program("LOUPE_TEST_AWS_CLI", "aws", "AWS CLI"))
         .env("LOUPE_URL", &api.base)
         .env("AWS_ACCESS_KEY_ID", api.key.as_str())
         .env("AWS_SECRET_ACCESS_KEY", api.secret.expose())
-        .env("AWS_DEFAULT_REGION", crate::helpers::REGION)
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_PAGER", "")
-        .output()
-        .await
-        .expect("run bash");
-    assert!(
-        output.status.success() && String::from_utf8_lossy(&output.stdout).contains(": ok"),
-        "AWS CLI script failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .env("AWS_DEFAULT_REGION", REGION)
+        .env("AWS_PAGER", "");
+    run_client_script(command, &format!("AWS CLI script {script}"), |stdout| {
+        stdout.contains(": ok")
+    })
+    .await;
 }
 
 async fn the_aws_cli_drives_loupe(backend: Backend) {

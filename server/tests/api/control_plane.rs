@@ -5,43 +5,45 @@ use crate::helpers::Api;
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 async fn json_1_1_errors_and_unknown_operations(backend: Backend) {
     let api = Api::spawn(backend, &[]).await;
-    let (status, _, body) = api
-        .sagemaker(
+    // (operation, request, the error's __type, what its message says).
+    for (operation, request, error_type, message) in [
+        (
             "DescribeFlowDefinition",
             json!({"FlowDefinitionName": "nope"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["__type"], "ResourceNotFound");
-    let (status, _, body) = api
-        .sagemaker("CreateCompilationJob", json!({"CompilationJobName": "x"}))
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["__type"], "UnknownOperationException");
-    let (status, _, body) = api
-        .sagemaker(
+            "ResourceNotFound",
+            None,
+        ),
+        (
+            "CreateCompilationJob",
+            json!({"CompilationJobName": "x"}),
+            "UnknownOperationException",
+            None,
+        ),
+        (
             "DescribeFlowDefinition",
             json!({"FlowDefinitionName": "Not_Valid"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["__type"], "ValidationException");
-    assert!(
-        body["Message"]
-            .as_str()
-            .unwrap()
-            .contains("at 'flowDefinitionName'"),
-        "{body}"
-    );
-    let (status, _, body) = api
-        .sagemaker("DescribeFlowDefinition", json!({"FlowDefinitionName": 5}))
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["__type"], "SerializationException");
+            "ValidationException",
+            Some("at 'flowDefinitionName'"),
+        ),
+        (
+            "DescribeFlowDefinition",
+            json!({"FlowDefinitionName": 5}),
+            "SerializationException",
+            None,
+        ),
+    ] {
+        let (status, _, body) = api.sagemaker(operation, request).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{operation}: {body}");
+        assert_eq!(body["__type"], error_type, "{operation}: {body}");
+        if let Some(message) = message {
+            let text = body["Message"].as_str().unwrap();
+            assert!(text.contains(message), "{body}");
+        }
+    }
 
     // Describe, then the template behind UiTemplate.Url.
     let (status, _, body) = api
@@ -62,19 +64,10 @@ async fn json_1_1_errors_and_unknown_operations(backend: Backend) {
     );
 
     // Deleted, the flow definition is not found any more.
-    let (status, _, _) = api
-        .sagemaker(
-            "DeleteFlowDefinition",
-            json!({"FlowDefinitionName": "review-text"}),
-        )
-        .await;
+    let review_text = || json!({"FlowDefinitionName": "review-text"});
+    let (status, _, _) = api.sagemaker("DeleteFlowDefinition", review_text()).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, body) = api
-        .sagemaker(
-            "DescribeFlowDefinition",
-            json!({"FlowDefinitionName": "review-text"}),
-        )
-        .await;
+    let (status, _, body) = api.sagemaker("DescribeFlowDefinition", review_text()).await;
     assert_eq!(
         (status, body["__type"].as_str()),
         (StatusCode::BAD_REQUEST, Some("ResourceNotFound"))
@@ -82,6 +75,13 @@ async fn json_1_1_errors_and_unknown_operations(backend: Backend) {
 }
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/a2i";
+
+/// What `RenderUiTemplate` answers `request`, which it must take (template errors included).
+async fn rendered(api: &Api, request: Value) -> Value {
+    let (status, _, body) = api.sagemaker("RenderUiTemplate", request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
 
 async fn templates_render_with_granted_links(backend: Backend) {
     let api = Api::spawn(backend, &[]).await;
@@ -92,17 +92,15 @@ async fn templates_render_with_granted_links(backend: Backend) {
 
     let template = "{% capture uri %}s3://{{ task.input.bucket }}/{{ task.input.key }}{% endcapture %}\
                     <img src=\"{{ uri | grant_read_access }}\"><p>{{ task.input.note }}</p>";
-    let (status, _, body) = api
-        .sagemaker(
-            "RenderUiTemplate",
-            json!({
-                "UiTemplate": {"Content": template},
-                "Task": {"Input": json!({"bucket": "inputs", "key": "photos/cat 1.png", "note": "<b>hi</b>"}).to_string()},
-                "RoleArn": ROLE,
-            }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = rendered(
+        &api,
+        json!({
+            "UiTemplate": {"Content": template},
+            "Task": {"Input": json!({"bucket": "inputs", "key": "photos/cat 1.png", "note": "<b>hi</b>"}).to_string()},
+            "RoleArn": ROLE,
+        }),
+    )
+    .await;
     assert_eq!(body["Errors"], json!([]));
     let html = body["RenderedContent"].as_str().unwrap();
     assert!(html.contains("<p>&lt;b&gt;hi&lt;/b&gt;</p>"), "{html}");
@@ -144,29 +142,25 @@ async fn templates_render_with_granted_links(backend: Backend) {
     );
 
     // A stored template by ARN; template errors come back in Errors with a 200.
-    let (status, _, body) = api
-        .sagemaker(
-            "RenderUiTemplate",
-            json!({
-                "HumanTaskUiArn": "arn:aws:sagemaker:us-east-1:123456789012:human-task-ui/text",
-                "Task": {"Input": "{\"taskObject\": \"stored\"}"},
-                "RoleArn": ROLE,
-            }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = rendered(
+        &api,
+        json!({
+            "HumanTaskUiArn": "arn:aws:sagemaker:us-east-1:123456789012:human-task-ui/text",
+            "Task": {"Input": "{\"taskObject\": \"stored\"}"},
+            "RoleArn": ROLE,
+        }),
+    )
+    .await;
     assert_eq!(body["RenderedContent"], "<p>stored</p>");
-    let (status, _, body) = api
-        .sagemaker(
-            "RenderUiTemplate",
-            json!({
-                "UiTemplate": {"Content": "<p>ok</p>\n{% if task.input.a %}never closed"},
-                "Task": {"Input": "{}"},
-                "RoleArn": ROLE,
-            }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = rendered(
+        &api,
+        json!({
+            "UiTemplate": {"Content": "<p>ok</p>\n{% if task.input.a %}never closed"},
+            "Task": {"Input": "{}"},
+            "RoleArn": ROLE,
+        }),
+    )
+    .await;
     assert_eq!(body["RenderedContent"], "");
     assert_eq!(body["Errors"][0]["Code"], "TemplateSyntaxError", "{body}");
 

@@ -28,28 +28,29 @@ async fn read_for(stream: &mut TcpStream, wait: Duration) -> (String, bool) {
     }
 }
 
+/// A new connection to the server, on which `request` (a head, perhaps the start of a body) is
+/// sent.
+async fn connect_sending(api: &crate::helpers::Api, request: &[u8]) -> TcpStream {
+    let mut stream = TcpStream::connect(addr(api)).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    stream
+}
+
+/// What the server answers `request`, sent on a connection of its own, within `wait`; and
+/// whether it closed the connection.
+async fn answer_to(api: &crate::helpers::Api, request: &[u8], wait: Duration) -> (String, bool) {
+    let mut stream = connect_sending(api, request).await;
+    read_for(&mut stream, wait).await
+}
+
 async fn anonymous_bodies_are_refused_before_they_are_read(backend: Backend) {
     let api = crate::helpers::Api::spawn(backend, &[]).await;
     // An 8.3 MB StartHumanLoop without a signature: the answer comes before any of the body.
-    let mut stream = TcpStream::connect(addr(&api)).await.unwrap();
-    stream
-        .write_all(
-            b"POST /human-loops HTTP/1.1\r\nHost: loupe\r\ncontent-type: application/json\r\n\
-              content-length: 8300000\r\n\r\n{\"HumanLoopName\":",
-        )
-        .await
-        .unwrap();
-    let (answer, _) = read_for(&mut stream, Duration::from_secs(3)).await;
-    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
-    assert!(
-        answer.contains("MissingAuthenticationTokenException"),
-        "{answer}"
-    );
-
+    let unsigned: &[u8] = b"POST /human-loops HTTP/1.1\r\nHost: loupe\r\n\
+        content-type: application/json\r\ncontent-length: 8300000\r\n\r\n{\"HumanLoopName\":";
     // A signature that names an unknown key: refused from the headers alone.
-    let mut stream = TcpStream::connect(addr(&api)).await.unwrap();
     let now = loupe_server::aws::sigv4::amz_date(time::OffsetDateTime::now_utc());
-    let head = format!(
+    let unknown_key = format!(
         "POST /human-loops HTTP/1.1\r\nHost: loupe\r\ncontent-type: application/json\r\n\
          x-amz-date: {now}\r\ncontent-length: 8300000\r\nauthorization: AWS4-HMAC-SHA256 \
          Credential=LKIAUNKNOWNKEY000000/{}/us-east-1/sagemaker/aws4_request, \
@@ -57,37 +58,37 @@ async fn anonymous_bodies_are_refused_before_they_are_read(backend: Backend) {
         &now[..8],
         "0".repeat(64)
     );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    let (answer, _) = read_for(&mut stream, Duration::from_secs(3)).await;
-    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
-    assert!(answer.contains("UnrecognizedClientException"), "{answer}");
-
-    // Over a route's cap: 413 in the AWS shape for the API, before reading.
-    let mut stream = TcpStream::connect(addr(&api)).await.unwrap();
-    stream
-        .write_all(
-            b"POST / HTTP/1.1\r\nHost: loupe\r\ncontent-type: application/x-amz-json-1.1\r\n\
-              x-amz-target: SageMaker.ListWorkteams\r\ncontent-length: 30000000\r\n\r\n",
-        )
-        .await
-        .unwrap();
-    let (answer, _) = read_for(&mut stream, Duration::from_secs(3)).await;
-    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-    assert!(
-        answer.contains("RequestEntityTooLargeException"),
-        "{answer}"
-    );
-    // And for the sign-in form.
-    let mut stream = TcpStream::connect(addr(&api)).await.unwrap();
-    stream
-        .write_all(
-            b"POST /auth/login HTTP/1.1\r\nHost: loupe\r\n\
-              content-type: application/x-www-form-urlencoded\r\ncontent-length: 8300000\r\n\r\n",
-        )
-        .await
-        .unwrap();
-    let (answer, _) = read_for(&mut stream, Duration::from_secs(3)).await;
-    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    // Over a route's cap: 413 in the AWS shape for the API, before reading; and for the
+    // sign-in form.
+    let api_over_cap: &[u8] = b"POST / HTTP/1.1\r\nHost: loupe\r\n\
+        content-type: application/x-amz-json-1.1\r\nx-amz-target: SageMaker.ListWorkteams\r\n\
+        content-length: 30000000\r\n\r\n";
+    let form_over_cap: &[u8] = b"POST /auth/login HTTP/1.1\r\nHost: loupe\r\n\
+        content-type: application/x-www-form-urlencoded\r\ncontent-length: 8300000\r\n\r\n";
+    for (request, status, error_type) in [
+        (
+            unsigned,
+            "HTTP/1.1 403",
+            Some("MissingAuthenticationTokenException"),
+        ),
+        (
+            unknown_key.as_bytes(),
+            "HTTP/1.1 403",
+            Some("UnrecognizedClientException"),
+        ),
+        (
+            api_over_cap,
+            "HTTP/1.1 413",
+            Some("RequestEntityTooLargeException"),
+        ),
+        (form_over_cap, "HTTP/1.1 413", None),
+    ] {
+        let (answer, _) = answer_to(&api, request, Duration::from_secs(3)).await;
+        assert!(answer.starts_with(status), "{answer}");
+        if let Some(error_type) = error_type {
+            assert!(answer.contains(error_type), "{answer}");
+        }
+    }
 }
 
 async fn silent_and_slow_clients_are_cut_off(backend: Backend) {
@@ -100,21 +101,15 @@ async fn silent_and_slow_clients_are_cut_off(backend: Backend) {
     // Silent: connects, sends nothing.
     let mut silent = TcpStream::connect(addr(&api)).await.unwrap();
     // Half-open: a request head that never ends.
-    let mut half_open = TcpStream::connect(addr(&api)).await.unwrap();
-    half_open
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: loupe\r\n")
-        .await
-        .unwrap();
+    let mut half_open = connect_sending(&api, b"GET /healthz HTTP/1.1\r\nHost: loupe\r\n").await;
     // Slow body: a sign-in form that announces 100 bytes and sends 10.
-    let mut slow_body = TcpStream::connect(addr(&api)).await.unwrap();
-    slow_body
-        .write_all(
-            b"POST /auth/login HTTP/1.1\r\nHost: loupe\r\n\
-              content-type: application/x-www-form-urlencoded\r\ncontent-length: 100\r\n\r\n\
-              email=a%40b",
-        )
-        .await
-        .unwrap();
+    let mut slow_body = connect_sending(
+        &api,
+        b"POST /auth/login HTTP/1.1\r\nHost: loupe\r\n\
+          content-type: application/x-www-form-urlencoded\r\ncontent-length: 100\r\n\r\n\
+          email=a%40b",
+    )
+    .await;
     for (name, stream) in [
         ("silent", &mut silent),
         ("half-open", &mut half_open),
@@ -126,11 +121,8 @@ async fn silent_and_slow_clients_are_cut_off(backend: Backend) {
     assert!(started.elapsed() < Duration::from_secs(5));
 
     // A kept-alive connection that goes quiet after a request is closed too.
-    let mut idle = TcpStream::connect(addr(&api)).await.unwrap();
-    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: loupe\r\n\r\n")
-        .await
-        .unwrap();
-    let (answer, closed) = read_for(&mut idle, Duration::from_secs(4)).await;
+    let healthz = b"GET /healthz HTTP/1.1\r\nHost: loupe\r\n\r\n";
+    let (answer, closed) = answer_to(&api, healthz, Duration::from_secs(4)).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(closed, "an idle kept-alive connection stays open");
 }
@@ -140,35 +132,24 @@ async fn the_connection_cap_refuses_fast_and_health_still_answers(backend: Backe
     // Four connections that hold their slots with unfinished heads.
     let mut held = Vec::new();
     for _ in 0..4 {
-        let mut stream = TcpStream::connect(addr(&api)).await.unwrap();
-        stream.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
-        held.push(stream);
+        held.push(connect_sending(&api, b"GET / HTTP/1.1\r\n").await);
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     // The next ones are the health reserve: health checks answer, quickly.
     let started = Instant::now();
-    let mut health = TcpStream::connect(addr(&api)).await.unwrap();
-    health
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: loupe\r\n\r\n")
-        .await
-        .unwrap();
-    let (answer, _) = read_for(&mut health, Duration::from_millis(500)).await;
+    let healthz = b"GET /healthz HTTP/1.1\r\nHost: loupe\r\n\r\n";
+    let (answer, _) = answer_to(&api, healthz, Duration::from_millis(500)).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.ends_with("ok"), "{answer}");
     assert!(started.elapsed() < Duration::from_millis(500));
     // ...and nothing else.
-    let mut page = TcpStream::connect(addr(&api)).await.unwrap();
-    page.write_all(b"GET /login HTTP/1.1\r\nHost: loupe\r\n\r\n")
-        .await
-        .unwrap();
-    let (answer, _) = read_for(&mut page, Duration::from_millis(500)).await;
+    let login = b"GET /login HTTP/1.1\r\nHost: loupe\r\n\r\n";
+    let (answer, _) = answer_to(&api, login, Duration::from_millis(500)).await;
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     // With the reserve full as well, a new connection is answered 503 without being read.
     let mut reserve = Vec::new();
     for _ in 0..loupe_server::connections::HEALTH_RESERVE {
-        let mut stream = TcpStream::connect(addr(&api)).await.unwrap();
-        stream.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
-        reserve.push(stream);
+        reserve.push(connect_sending(&api, b"GET / HTTP/1.1\r\n").await);
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mut refused = TcpStream::connect(addr(&api)).await.unwrap();

@@ -9,11 +9,14 @@ use clap::Parser as _;
 use loupe_engine::domain::arns::Account;
 use loupe_engine::domain::clock::{Clock, SystemClock};
 use loupe_engine::domain::flows::TaskLimits;
-use loupe_engine::domain::keys::{AccessKey, AccessKeyId, KeyStatus, MasterKey, SecretAccessKey};
+use loupe_engine::domain::keys::{AccessKeyId, MasterKey, SecretAccessKey};
+use loupe_engine::domain::passwords;
 use loupe_engine::services::Reviews;
 use loupe_engine::services::sign_in::LoginPolicy;
-use loupe_engine::store::{self, Backend, NewUser};
-use loupe_engine::testing::TestDatabase;
+use loupe_engine::store::{self, Backend};
+use loupe_engine::testing::{
+    TestDatabase, create_access_key, create_ui_and_flow, create_worker, custom_flow_request,
+};
 use loupe_server::aws::sigv4::{self, Credential, RequestParts};
 use loupe_server::cli::{Cli, Command};
 use reqwest::StatusCode;
@@ -22,6 +25,8 @@ use serde_json::{Value, json};
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
 pub const FLOW_ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:flow-definition/review-text";
+/// The password of the worker `w@test.local` (and of the workers the benches add).
+pub const WORKER_PASSWORD: &str = "worker password 123";
 
 pub struct Api {
     pub base: String,
@@ -132,56 +137,24 @@ impl Api {
 
         // A key, a worker team, a template and a custom flow definition, straight in the store.
         let (store, _) = store::open(&db.url).await.unwrap();
-        let key = AccessKey {
-            id: AccessKeyId::generate(),
-            name: "tests".to_owned(),
-            status: KeyStatus::Active,
-            created_at: SystemClock.now(),
-            revoked_at: None,
-        };
-        let secret = SecretAccessKey::generate();
-        store
-            .create_access_key(&key, &master.seal(&key.id, &secret))
-            .await
-            .unwrap();
-        let worker = store
-            .create_user(NewUser {
-                email: loupe_engine::domain::accounts::Email::parse("w@test.local").unwrap(),
-                password_hash: loupe_engine::domain::passwords::hash("worker password 123".into())
-                    .await,
-                role: loupe_engine::domain::accounts::Role::Worker,
-                teams: vec![loupe_engine::domain::teams::WorkteamName::parse("reviewers").unwrap()],
-                created_at: SystemClock.now(),
-            })
-            .await
-            .unwrap()
-            .id;
+        let (key, secret) = create_access_key(&*store, &master, "tests", SystemClock.now()).await;
+        let password = passwords::hash(WORKER_PASSWORD.into()).await;
+        let worker = create_worker(
+            &*store,
+            "w@test.local",
+            &password,
+            &["reviewers"],
+            SystemClock.now(),
+        )
+        .await;
         let reviews = Reviews::new(
             store.clone(),
             Arc::new(SystemClock),
             Account::new(REGION, ACCOUNT).unwrap(),
             TaskLimits::default(),
         );
-        reviews
-            .create_task_ui(&json!({"HumanTaskUiName": "text", "UiTemplate": {"Content": "<p>{{ task.input.taskObject }}</p>"}}))
-            .await
-            .unwrap();
-        reviews
-            .create_flow_definition(
-                &json!({
-                    "FlowDefinitionName": "review-text",
-                    "HumanLoopConfig": {
-                        "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers"),
-                        "HumanTaskUiArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/text"),
-                        "TaskTitle": "Review", "TaskDescription": "Review the text", "TaskCount": 1
-                    },
-                    "OutputConfig": {"S3OutputPath": "s3://results/loupe"},
-                    "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/a2i")
-                }),
-                None,
-            )
-            .await
-            .unwrap();
+        let template = "<p>{{ task.input.taskObject }}</p>";
+        create_ui_and_flow(&reviews, "text", template, &flow_request("review-text", 1)).await;
         Self {
             base: format!("http://{addr}"),
             host: addr.to_string(),
@@ -208,14 +181,13 @@ impl Api {
         body: Option<Value>,
         secret: Option<&str>,
     ) -> Answer {
-        self.send(method, path_and_query, None, body, secret).await
+        Self::answer(self.request(method, path_and_query, None, body, secret)).await
     }
 
     /// A SageMaker (AWS JSON 1.1) call: `POST /` with `X-Amz-Target: SageMaker.<operation>`.
     pub async fn sagemaker(&self, operation: &str, body: Value) -> Answer {
         let secret = self.secret.expose().to_owned();
-        self.send("POST", "/", Some(operation), Some(body), Some(&secret))
-            .await
+        Self::answer(self.request("POST", "/", Some(operation), Some(body), Some(&secret))).await
     }
 
     /// A request signed like an SDK would sign it (or unsigned, or signed with `secret`),
@@ -290,15 +262,8 @@ impl Api {
         request
     }
 
-    async fn send(
-        &self,
-        method: &str,
-        path_and_query: &str,
-        operation: Option<&str>,
-        body: Option<Value>,
-        secret: Option<&str>,
-    ) -> Answer {
-        let request = self.request(method, path_and_query, operation, body, secret);
+    /// Sends `request` and reads what came back.
+    async fn answer(request: reqwest::RequestBuilder) -> Answer {
         let response = request.send().await.unwrap();
         let status = response.status();
         let error_type = response
@@ -324,20 +289,7 @@ impl Api {
     /// its ARN.
     pub async fn flow_with_task_count(&self, name: &str, task_count: u32) -> String {
         let (status, _, body) = self
-            .sagemaker(
-                "CreateFlowDefinition",
-                json!({
-                    "FlowDefinitionName": name,
-                    "HumanLoopConfig": {
-                        "WorkteamArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/reviewers"),
-                        "HumanTaskUiArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:human-task-ui/text"),
-                        "TaskTitle": "Review", "TaskDescription": "Review the text",
-                        "TaskCount": task_count
-                    },
-                    "OutputConfig": {"S3OutputPath": "s3://results/loupe"},
-                    "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/a2i")
-                }),
-            )
+            .sagemaker("CreateFlowDefinition", flow_request(name, task_count))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body["FlowDefinitionArn"].as_str().unwrap().to_owned()
@@ -355,6 +307,55 @@ impl Api {
         )
         .await
     }
+}
+
+/// A custom flow like "review-text": the team "reviewers" reviews with the UI "text", results go
+/// under `s3://results/loupe`.
+pub fn flow_request(name: &str, task_count: u32) -> Value {
+    let account = Account::new(REGION, ACCOUNT).unwrap();
+    custom_flow_request(
+        &account,
+        name,
+        "reviewers",
+        "text",
+        task_count,
+        "s3://results/loupe",
+    )
+}
+
+/// `$variable`, or the program `name` that `scripts/test` installs into the project virtualenv
+/// (`what` says what it is, should it be missing).
+pub fn venv_program(variable: &str, name: &str, what: &str) -> String {
+    std::env::var(variable).unwrap_or_else(|_| {
+        let path = format!("{}/../.venv/bin/{name}", env!("CARGO_MANIFEST_DIR"));
+        assert!(
+            std::path::Path::new(&path).exists(),
+            "no {what} at {path}: run scripts/test (or set {variable})"
+        );
+        path
+    })
+}
+
+/// Runs a client's script (`command`, its arguments and environment set), away from any AWS
+/// configuration of the user's. It passed when it exits with success and its output
+/// satisfies `passed`; otherwise the test fails with what it printed.
+pub async fn run_client_script(
+    mut command: tokio::process::Command,
+    script: &str,
+    passed: fn(&str) -> bool,
+) {
+    let output = command
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("cannot run {script}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && passed(&stdout),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// The CSRF token the sign-in page hands a browser, read from its `<meta>` tag.

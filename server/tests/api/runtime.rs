@@ -3,11 +3,22 @@
 
 use std::time::Duration;
 
-use crate::helpers::{ACCOUNT, Api, FLOW_ARN, REGION};
+use crate::helpers::{ACCOUNT, Answer, Api, FLOW_ARN, REGION};
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
+
+/// The body of an AWS error answer, once its status and `X-Amzn-ErrorType` are checked.
+fn error_body(
+    (status, error_type, body): Answer,
+    expected: StatusCode,
+    expected_type: &str,
+) -> Value {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(error_type.as_deref(), Some(expected_type), "{body}");
+    body
+}
 
 fn list_path(extra: &str) -> String {
     let arn: String = form_urlencoded::byte_serialize(FLOW_ARN.as_bytes()).collect();
@@ -27,9 +38,8 @@ async fn the_runtime_lifecycle_over_http(backend: Backend) {
         api.start("item-1", json!({"taskObject": "one"})).await.0,
         StatusCode::OK
     );
-    let (status, error_type, body) = api.start("item-1", json!({"taskObject": "two"})).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(error_type.as_deref(), Some("ConflictException"));
+    let conflict = api.start("item-1", json!({"taskObject": "two"})).await;
+    let body = error_body(conflict, StatusCode::CONFLICT, "ConflictException");
     assert_eq!(body["__type"], "ConflictException");
     tokio::time::sleep(Duration::from_millis(5)).await;
     api.start("item-2", json!({"taskObject": "two"})).await;
@@ -64,60 +74,41 @@ async fn the_runtime_lifecycle_over_http(backend: Backend) {
     assert_eq!(page["HumanLoopSummaries"][0]["HumanLoopName"], "item-1");
     assert!(page.get("NextToken").is_none(), "last page: {page}");
     // The token is bound to its filters.
-    let (status, error_type, _) = api
-        .call(
-            "GET",
-            &list_path(&format!("&SortOrder=Ascending&NextToken={token}")),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(error_type.as_deref(), Some("ValidationException"));
+    let other_filters = list_path(&format!("&SortOrder=Ascending&NextToken={token}"));
+    let answer = api.call("GET", &other_filters, None).await;
+    error_body(answer, StatusCode::BAD_REQUEST, "ValidationException");
     let (_, _, page) = api
         .call("GET", &list_path("&SortOrder=Ascending"), None)
         .await;
     assert_eq!(page["HumanLoopSummaries"][0]["HumanLoopName"], "item-1");
 
     // Delete needs a final state; stop first.
-    let (status, error_type, _) = api.call("DELETE", "/human-loops/item-1", None).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(error_type.as_deref(), Some("ValidationException"));
-    let (status, _, body) = api
-        .call(
+    let answer = api.call("DELETE", "/human-loops/item-1", None).await;
+    error_body(answer, StatusCode::BAD_REQUEST, "ValidationException");
+    let stop = || {
+        api.call(
             "POST",
             "/human-loops/stop",
             Some(json!({"HumanLoopName": "item-1"})),
         )
-        .await;
+    };
+    let (status, _, body) = stop().await;
     assert_eq!((status, body), (StatusCode::OK, json!({})));
     let (_, _, body) = api.call("GET", "/human-loops/item-1", None).await;
     assert_eq!(body["HumanLoopStatus"], "Stopped");
     let (status, _, body) = api.call("DELETE", "/human-loops/item-1", None).await;
     assert_eq!((status, body), (StatusCode::OK, json!({})));
-    let (status, error_type, _) = api.call("GET", "/human-loops/item-1", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(error_type.as_deref(), Some("ResourceNotFoundException"));
-    let (status, _, _) = api
-        .call(
-            "POST",
-            "/human-loops/stop",
-            Some(json!({"HumanLoopName": "item-1"})),
-        )
-        .await;
+    let answer = api.call("GET", "/human-loops/item-1", None).await;
+    error_body(answer, StatusCode::NOT_FOUND, "ResourceNotFoundException");
+    let (status, _, _) = stop().await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 async fn bad_requests_get_aws_errors(backend: Backend) {
     let api = Api::spawn(backend, &[]).await;
-    let (status, error_type, body) = api
-        .call(
-            "POST",
-            "/human-loops",
-            Some(json!({"HumanLoopName": "Bad_Name", "FlowDefinitionArn": FLOW_ARN})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(error_type.as_deref(), Some("ValidationException"));
+    let bad_name = json!({"HumanLoopName": "Bad_Name", "FlowDefinitionArn": FLOW_ARN});
+    let answer = api.call("POST", "/human-loops", Some(bad_name)).await;
+    let body = error_body(answer, StatusCode::BAD_REQUEST, "ValidationException");
     let message = body["Message"].as_str().unwrap();
     assert!(message.contains("'humanLoopName'"), "{message}");
     assert!(message.contains("'humanLoopInput'"), "{message}");
@@ -127,9 +118,8 @@ async fn bad_requests_get_aws_errors(backend: Backend) {
         "FlowDefinitionArn": "arn:aws:sagemaker:us-east-1:123456789012:flow-definition/nope",
         "HumanLoopInput": {"InputContent": "{}"}
     });
-    let (status, error_type, _) = api.call("POST", "/human-loops", Some(unknown_flow)).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(error_type.as_deref(), Some("ResourceNotFoundException"));
+    let answer = api.call("POST", "/human-loops", Some(unknown_flow)).await;
+    error_body(answer, StatusCode::NOT_FOUND, "ResourceNotFoundException");
     let not_json = json!({
         "HumanLoopName": "x", "FlowDefinitionArn": FLOW_ARN,
         "HumanLoopInput": {"InputContent": "{not json"}
@@ -137,22 +127,24 @@ async fn bad_requests_get_aws_errors(backend: Backend) {
     let (status, _, body) = api.call("POST", "/human-loops", Some(not_json)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["Message"].as_str().unwrap().contains("InputContent"));
-    let (status, error_type, _) = api.call("GET", "/human-loops", None).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(error_type.as_deref(), Some("ValidationException"));
+    let answer = api.call("GET", "/human-loops", None).await;
+    error_body(answer, StatusCode::BAD_REQUEST, "ValidationException");
 
     // Unsigned and wrongly signed requests are refused.
-    let (status, error_type, _) = api.call_as("GET", "/human-loops/x", None, None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        error_type.as_deref(),
-        Some("MissingAuthenticationTokenException")
+    let unsigned = api.call_as("GET", "/human-loops/x", None, None).await;
+    error_body(
+        unsigned,
+        StatusCode::FORBIDDEN,
+        "MissingAuthenticationTokenException",
     );
-    let (status, error_type, _) = api
+    let wrongly_signed = api
         .call_as("GET", "/human-loops/x", None, Some("wrong secret"))
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(error_type.as_deref(), Some("InvalidSignatureException"));
+    error_body(
+        wrongly_signed,
+        StatusCode::FORBIDDEN,
+        "InvalidSignatureException",
+    );
 
     // Every call is in the audit log (written in the background): newest first.
     let mut calls = Vec::new();
@@ -204,15 +196,11 @@ async fn dry_runs_decide_without_starting(backend: Backend) {
     );
     let (_, _, list) = api.call("GET", &list_path(""), None).await;
     assert_eq!(list["HumanLoopSummaries"], json!([]), "nothing was started");
-    let (status, error_type, _) = api
-        .call(
-            "POST",
-            "/flow-definitions/nope/dry-run",
-            Some(json!({"InputContent": "{}"})),
-        )
+    let unknown_flow = Some(json!({"InputContent": "{}"}));
+    let answer = api
+        .call("POST", "/flow-definitions/nope/dry-run", unknown_flow)
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(error_type.as_deref(), Some("ResourceNotFoundException"));
+    error_body(answer, StatusCode::NOT_FOUND, "ResourceNotFoundException");
     let (status, _, _) = api
         .call(
             "POST",

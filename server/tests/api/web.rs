@@ -4,14 +4,12 @@
 use std::time::Duration;
 
 use clap::Parser as _;
-use loupe_engine::domain::accounts::{Email, Role};
 use loupe_engine::domain::clock::{Clock, SystemClock};
 use loupe_engine::domain::passwords;
-use loupe_engine::domain::teams::WorkteamName;
 use loupe_engine::services::sign_in::LoginPolicy;
-use loupe_engine::store::{self, Backend, NewUser};
+use loupe_engine::store::{self, Backend};
 use loupe_engine::test_on_both_backends;
-use loupe_engine::testing::TestDatabase;
+use loupe_engine::testing::{TestDatabase, create_worker};
 use loupe_server::cli::{Cli, Command};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, LOCATION, SET_COOKIE};
@@ -68,16 +66,15 @@ impl TestApp {
             .unwrap();
 
         let (store, _) = store::open(&db.url).await.unwrap();
-        store
-            .create_user(NewUser {
-                email: Email::parse(WORKER_EMAIL).unwrap(),
-                password_hash: passwords::hash(WORKER_PASSWORD.into()).await,
-                role: Role::Worker,
-                teams: vec![WorkteamName::parse("moderators").unwrap()],
-                created_at: SystemClock.now(),
-            })
-            .await
-            .unwrap();
+        let password = passwords::hash(WORKER_PASSWORD.into()).await;
+        create_worker(
+            &*store,
+            WORKER_EMAIL,
+            &password,
+            &["moderators"],
+            SystemClock.now(),
+        )
+        .await;
         Self {
             base: format!("http://{}", running.addr),
             _db: db,
@@ -98,26 +95,40 @@ impl TestApp {
             .unwrap()
     }
 
-    /// [`Self::browser`] connecting from another loopback address: another client network.
-    fn browser_from(&self, address: &str) -> reqwest::Client {
-        reqwest::Client::builder()
+    /// Checks that a browser connecting from another loopback `address` (another client
+    /// network) signs in and lands on `home`.
+    async fn assert_signs_in_from(&self, address: &str, email: &str, password: &str, home: &str) {
+        let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .local_address(address.parse::<std::net::IpAddr>().unwrap())
             .build()
-            .unwrap()
+            .unwrap();
+        let response = self.sign_in(&client, email, password).await;
+        assert_eq!(location(&response), home, "signing in from {address}");
+    }
+
+    /// Signs in with `client`, which is sent back to a page under `prefix`: that page's text.
+    async fn refused_sign_in_page(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+        prefix: &str,
+    ) -> String {
+        let response = self.sign_in(client, email, password).await;
+        self.page_text(client, redirected_to(&response, prefix))
+            .await
+    }
+
+    /// `GET path` with `client`.
+    async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.unwrap()
     }
 
     /// The body of a page fetched with `client`.
     async fn page_text(&self, client: &reqwest::Client, path: &str) -> String {
-        client
-            .get(self.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        self.get(client, path).await.text().await.unwrap()
     }
 
     /// The CSRF token the pages hand this client (the sign-in page, or the start page of someone
@@ -183,6 +194,13 @@ fn location(response: &reqwest::Response) -> &str {
         .unwrap_or("")
 }
 
+/// Where `response` redirects to, once checked that it starts with `prefix`.
+fn redirected_to<'a>(response: &'a reqwest::Response, prefix: &str) -> &'a str {
+    let to = location(response);
+    assert!(to.starts_with(prefix), "{to}");
+    to
+}
+
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(SET_COOKIE)
@@ -195,9 +213,9 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
 async fn health_and_readiness_answer(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = app.browser();
-    let healthz = client.get(app.url("/healthz")).send().await.unwrap();
+    let healthz = app.get(&client, "/healthz").await;
     assert_eq!(healthz.status(), StatusCode::OK);
-    let readyz = client.get(app.url("/readyz")).send().await.unwrap();
+    let readyz = app.get(&client, "/readyz").await;
     assert_eq!(readyz.status(), StatusCode::OK);
     assert_eq!(readyz.text().await.unwrap(), "ready");
 }
@@ -210,11 +228,11 @@ async fn anonymous_visitors_are_sent_to_sign_in(backend: Backend) {
         ("/admin/keys", "%2Fadmin%2Fkeys"),
         ("/work/teams", "%2Fwork%2Fteams"),
     ] {
-        let response = client.get(app.url(path)).send().await.unwrap();
+        let response = app.get(&client, path).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(location(&response), format!("/login?next={next}"));
     }
-    let root = client.get(app.url("/")).send().await.unwrap();
+    let root = app.get(&client, "/").await;
     assert_eq!(location(&root), "/login");
     let api = app.list_people(&client, "same-origin").await;
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
@@ -243,7 +261,7 @@ async fn an_admin_signs_in_and_sees_the_admin_area(backend: Backend) {
         "plain HTTP must not get Secure cookies: {cookie}"
     );
 
-    let admin = client.get(app.url("/admin")).send().await.unwrap();
+    let admin = app.get(&client, "/admin").await;
     assert_eq!(admin.status(), StatusCode::OK);
     assert_eq!(admin.headers().get("cache-control").unwrap(), "no-store");
     assert!(admin.text().await.unwrap().contains(ADMIN_EMAIL));
@@ -262,7 +280,7 @@ async fn a_worker_is_refused_the_admin_area(backend: Backend) {
     let response = app.sign_in(&client, WORKER_EMAIL, WORKER_PASSWORD).await;
     assert_eq!(location(&response), "/work");
 
-    let admin = client.get(app.url("/admin")).send().await.unwrap();
+    let admin = app.get(&client, "/admin").await;
     assert_eq!(admin.status(), StatusCode::FORBIDDEN);
     assert!(
         admin
@@ -271,13 +289,13 @@ async fn a_worker_is_refused_the_admin_area(backend: Backend) {
             .unwrap()
             .contains("You can't open this page")
     );
-    let keys = client.get(app.url("/admin/keys")).send().await.unwrap();
+    let keys = app.get(&client, "/admin/keys").await;
     assert_eq!(keys.status(), StatusCode::FORBIDDEN);
     let api = app.list_people(&client, "same-origin").await;
     assert_eq!(api.status(), StatusCode::FORBIDDEN);
     assert!(!api.text().await.unwrap().contains(ADMIN_EMAIL));
 
-    let teams = client.get(app.url("/work/teams")).send().await.unwrap();
+    let teams = app.get(&client, "/work/teams").await;
     assert_eq!(teams.status(), StatusCode::OK);
     assert!(teams.text().await.unwrap().contains("moderators"));
 }
@@ -311,7 +329,7 @@ async fn state_changing_requests_need_csrf_proof(backend: Backend) {
         .unwrap();
     assert_eq!(other_origin.status(), StatusCode::FORBIDDEN);
     // None of those signed anyone in.
-    let admin = client.get(app.url("/admin")).send().await.unwrap();
+    let admin = app.get(&client, "/admin").await;
     assert_eq!(admin.status(), StatusCode::SEE_OTHER);
 
     // A forged sign-out does not end a real session either.
@@ -324,10 +342,7 @@ async fn state_changing_requests_need_csrf_proof(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(forged_logout.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        client.get(app.url("/admin")).send().await.unwrap().status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&client, "/admin").await.status(), StatusCode::OK);
 
     // Server functions are covered too: a cross-site call is refused before it runs.
     let cross_site_fn = app.list_people(&client, "cross-site").await;
@@ -340,18 +355,12 @@ async fn state_changing_requests_need_csrf_proof(backend: Backend) {
 async fn the_session_id_changes_at_sign_in_and_dies_at_sign_out(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = app.browser();
-    let first = session_cookie(
-        app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD)
-            .await
-            .headers(),
-    )
-    .unwrap();
-    let second = session_cookie(
-        app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let sign_in = async || {
+        let response = app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        session_cookie(response.headers()).unwrap()
+    };
+    let first = sign_in().await;
+    let second = sign_in().await;
     assert_ne!(
         first, second,
         "signing in again must issue a new session id"
@@ -362,20 +371,12 @@ async fn the_session_id_changes_at_sign_in_and_dies_at_sign_out(backend: Backend
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let replay = stranger
-        .get(app.url("/admin"))
-        .header("cookie", &first)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
-    let current = stranger
-        .get(app.url("/admin"))
-        .header("cookie", &second)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(current.status(), StatusCode::OK);
+    let admin_page_with = |cookie: &str| {
+        let request = stranger.get(app.url("/admin")).header("cookie", cookie);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(admin_page_with(&first).await, StatusCode::SEE_OTHER);
+    assert_eq!(admin_page_with(&second).await, StatusCode::OK);
 
     let token = app.csrf_token(&client).await;
     let logout = client
@@ -387,17 +388,11 @@ async fn the_session_id_changes_at_sign_in_and_dies_at_sign_out(backend: Backend
     assert_eq!(logout.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&logout), "/login?signed_out=1");
     assert_eq!(
-        client.get(app.url("/admin")).send().await.unwrap().status(),
+        app.get(&client, "/admin").await.status(),
         StatusCode::SEE_OTHER
     );
     // A copy of the cookie kept from before sign-out is worthless too.
-    let kept = stranger
-        .get(app.url("/admin"))
-        .header("cookie", &second)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(kept.status(), StatusCode::SEE_OTHER);
+    assert_eq!(admin_page_with(&second).await, StatusCode::SEE_OTHER);
 }
 
 async fn wrong_passwords_are_reported_and_then_lock(backend: Backend) {
@@ -405,12 +400,8 @@ async fn wrong_passwords_are_reported_and_then_lock(backend: Backend) {
     let client = app.browser();
     let wrong = app.sign_in(&client, ADMIN_EMAIL, "not the password").await;
     assert_eq!(wrong.status(), StatusCode::SEE_OTHER);
-    assert!(
-        location(&wrong).starts_with("/login?error=invalid&email=admin%40test.local"),
-        "{}",
-        location(&wrong)
-    );
-    let page = app.page_text(&client, location(&wrong)).await;
+    let to = redirected_to(&wrong, "/login?error=invalid&email=admin%40test.local");
+    let page = app.page_text(&client, to).await;
     assert!(
         page.contains("don&#x27;t match an account") || page.contains("don't match an account"),
         "{page}"
@@ -418,19 +409,17 @@ async fn wrong_passwords_are_reported_and_then_lock(backend: Backend) {
 
     app.sign_in(&client, ADMIN_EMAIL, "not the password").await;
     let third = app.sign_in(&client, ADMIN_EMAIL, "not the password").await;
+    redirected_to(&third, "/login?error=locked&until=");
+    let right_but_locked = app
+        .refused_sign_in_page(&client, ADMIN_EMAIL, ADMIN_PASSWORD, "/login?error=locked")
+        .await;
     assert!(
-        location(&third).starts_with("/login?error=locked&until="),
-        "{}",
-        location(&third)
+        right_but_locked.contains("locked until"),
+        "{right_but_locked}"
     );
-    let right_but_locked = app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert!(location(&right_but_locked).starts_with("/login?error=locked"));
-    let page = app.page_text(&client, location(&right_but_locked)).await;
-    assert!(page.contains("locked until"), "{page}");
     // The lock is the guessing address's only: from another network the right password works.
-    let elsewhere = app.browser_from("127.0.0.2");
-    let signed_in = app.sign_in(&elsewhere, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(location(&signed_in), "/admin");
+    app.assert_signs_in_from("127.0.0.2", ADMIN_EMAIL, ADMIN_PASSWORD, "/admin")
+        .await;
 }
 
 async fn one_address_guessing_many_accounts_is_stopped(backend: Backend) {
@@ -440,26 +429,18 @@ async fn one_address_guessing_many_accounts_is_stopped(backend: Backend) {
     for email in [ADMIN_EMAIL, WORKER_EMAIL, "nobody@test.local"] {
         for _ in 0..2 {
             let wrong = app.sign_in(&client, email, "Winter2026!").await;
-            assert!(
-                location(&wrong).starts_with("/login?error=invalid"),
-                "{}",
-                location(&wrong)
-            );
+            redirected_to(&wrong, "/login?error=invalid");
         }
     }
     // Now nothing from this address is checked, not even a right password.
-    let stopped = app.sign_in(&client, WORKER_EMAIL, WORKER_PASSWORD).await;
-    assert!(
-        location(&stopped).starts_with("/login?error=address&until="),
-        "{}",
-        location(&stopped)
-    );
-    let page = app.page_text(&client, location(&stopped)).await;
+    let stopped = "/login?error=address&until=";
+    let page = app
+        .refused_sign_in_page(&client, WORKER_EMAIL, WORKER_PASSWORD, stopped)
+        .await;
     assert!(page.contains("from your network"), "{page}");
     // Other addresses are not affected.
-    let elsewhere = app.browser_from("127.0.0.3");
-    let signed_in = app.sign_in(&elsewhere, WORKER_EMAIL, WORKER_PASSWORD).await;
-    assert_eq!(location(&signed_in), "/work");
+    app.assert_signs_in_from("127.0.0.3", WORKER_EMAIL, WORKER_PASSWORD, "/work")
+        .await;
 }
 
 async fn next_after_sign_in_never_leaves_this_site(backend: Backend) {
@@ -496,15 +477,11 @@ async fn next_after_sign_in_never_leaves_this_site(backend: Backend) {
 async fn unknown_pages_get_a_real_404(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = app.browser();
-    let anonymous = client.get(app.url("/no/such/page")).send().await.unwrap();
+    let anonymous = app.get(&client, "/no/such/page").await;
     assert_eq!(anonymous.status(), StatusCode::NOT_FOUND);
     assert!(anonymous.text().await.unwrap().contains("Page not found"));
     app.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let inside = client
-        .get(app.url("/admin/no-such-page"))
-        .send()
-        .await
-        .unwrap();
+    let inside = app.get(&client, "/admin/no-such-page").await;
     assert_eq!(inside.status(), StatusCode::NOT_FOUND);
 }
 

@@ -3,44 +3,105 @@
 
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
-use reqwest::StatusCode;
+use loupe_engine::testing::create_worker;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+use crate::helpers::WORKER_PASSWORD;
 
 fn browser() -> reqwest::Client {
     crate::helpers::browser()
 }
 
-/// A signed-in worker's client and its CSRF token.
-async fn signed_in_worker(base: &str) -> (reqwest::Client, String) {
-    signed_in_as(base, "w@test.local").await
+/// A worker signed in through the form: a client holding the session, and its CSRF token.
+struct Worker {
+    client: reqwest::Client,
+    token: String,
+    base: String,
 }
 
-async fn signed_in_as(base: &str, email: &str) -> (reqwest::Client, String) {
-    let (client, token, home) = crate::helpers::sign_in(base, email, "worker password 123").await;
-    assert_eq!(home, "/work");
-    (client, token)
-}
-
-async fn call(
-    client: &reqwest::Client,
-    token: &str,
-    method: reqwest::Method,
-    url: String,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = client.request(method, url).header("x-csrf-token", token);
-    if let Some(body) = body {
-        request = request.json(&body);
+impl Worker {
+    async fn signed_in_as(base: &str, email: &str) -> Self {
+        let (client, token, home) = crate::helpers::sign_in(base, email, WORKER_PASSWORD).await;
+        assert_eq!(home, "/work");
+        Self {
+            client,
+            token,
+            base: base.to_owned(),
+        }
     }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, body)
+
+    /// The worker `w@test.local` of team "reviewers".
+    async fn of_the_team(base: &str) -> Self {
+        Self::signed_in_as(base, "w@test.local").await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A worker API call as the task page makes it: the status and the JSON body.
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header("x-csrf-token", &self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, body)
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.call(Method::POST, path, body).await
+    }
+
+    /// Claims the next task, of flow `flow` or of any queue.
+    async fn claim(&self, flow: Option<&str>) -> (StatusCode, Value) {
+        let body = flow.map(|flow| json!({ "flow": flow }));
+        self.post("/work/api/tasks/claim", body).await
+    }
+
+    /// `GET path` as a page (the task frame, its script bundle), with `sec-fetch-dest` when given.
+    async fn page(&self, path: &str, fetch_dest: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(dest) = fetch_dest {
+            request = request.header("sec-fetch-dest", dest);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+/// What the policy of a frame document (a task's, or the admin's preview) holds.
+const FRAME_POLICY_DIRECTIVES: [&str; 4] = [
+    "connect-src 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'self'",
+    "sandbox allow-scripts",
+];
+
+/// Checks that a frame document is served sandboxed: its policy, and framed by Loupe only.
+fn assert_sandboxed(headers: &reqwest::header::HeaderMap) {
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    for directive in FRAME_POLICY_DIRECTIVES {
+        assert!(
+            policy.contains(directive),
+            "{directive} missing from {policy}"
+        );
+    }
+    assert_eq!(headers["x-frame-options"], "SAMEORIGIN");
 }
 
 /// A junk SigV4 header next to a session cookie: an API request, so the cookie is ignored and
@@ -50,11 +111,12 @@ async fn a_signature_header_never_rides_on_a_session(backend: Backend) {
     let base = api.base.clone();
     let (status, _, body) = api.start("item-1", json!({"taskObject": "x"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (client, _token) = signed_in_worker(&base).await;
+    let worker = Worker::of_the_team(&base).await;
     let junk = "AWS4-HMAC-SHA256 Credential=LKIAJUNK/20261201/us-east-1/sagemaker/aws4_request, \
                 SignedHeaders=host, Signature=00";
-    let response = client
-        .post(format!("{base}/work/api/tasks/claim"))
+    let response = worker
+        .client
+        .post(worker.url("/work/api/tasks/claim"))
         .header("authorization", junk)
         .header("origin", "https://evil.example")
         .json(&json!({"flow": "review-text"}))
@@ -64,15 +126,8 @@ async fn a_signature_header_never_rides_on_a_session(backend: Backend) {
     // Without its cookies the request has no CSRF token either.
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     // Nothing was claimed: the worker's own call still gets the task.
-    let (client, token) = signed_in_worker(&base).await;
-    let (status, claimed) = call(
-        &client,
-        &token,
-        reqwest::Method::POST,
-        format!("{base}/work/api/tasks/claim"),
-        Some(json!({"flow": "review-text"})),
-    )
-    .await;
+    let worker = Worker::of_the_team(&base).await;
+    let (status, claimed) = worker.claim(Some("review-text")).await;
     assert_eq!(status, StatusCode::OK, "{claimed}");
 }
 
@@ -97,61 +152,25 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
     let body: Value = anonymous.json().await.unwrap();
     assert_eq!(body["code"], "SignInRequired");
 
-    let (client, token) = signed_in_worker(&base).await;
-    use reqwest::Method;
-    let (status, queues) = call(
-        &client,
-        &token,
-        Method::GET,
-        format!("{base}/work/api/queues"),
-        None,
-    )
-    .await;
+    let worker = Worker::of_the_team(&base).await;
+    let (status, queues) = worker.get("/work/api/queues").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(queues[0]["flow"], "review-text");
     assert_eq!(queues[0]["available"], 1);
     assert_eq!(queues[0]["moreWaiting"], false);
     assert_eq!(queues[0]["priceUsd"], Value::Null);
 
-    let (status, _) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/claim"),
-        Some(json!({"flow": "not-mine"})),
-    )
-    .await;
+    let (status, _) = worker.claim(Some("not-mine")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, claimed) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/claim"),
-        Some(json!({"flow": "review-text"})),
-    )
-    .await;
+    let (status, claimed) = worker.claim(Some("review-text")).await;
     assert_eq!(status, StatusCode::OK, "{claimed}");
     assert_eq!(claimed["humanLoopName"], "item-1");
     let id = claimed["taskId"].as_i64().unwrap();
     // One task, held: nothing else to claim.
-    let (status, _) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/claim"),
-        None,
-    )
-    .await;
+    let (status, _) = worker.claim(None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
 
-    let (status, task) = call(
-        &client,
-        &token,
-        Method::GET,
-        format!("{base}/work/api/tasks/{id}"),
-        None,
-    )
-    .await;
+    let (status, task) = worker.get(&format!("/work/api/tasks/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{task}");
     assert_eq!(
         task["input"]["taskObject"],
@@ -166,65 +185,32 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
     assert!(task["secondsLeft"].as_f64().unwrap() > 0.0);
 
     // The task page reports a frame that left Loupe's document; only while the task is held.
-    let (status, body) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/{id}/frame-left"),
-        None,
-    )
-    .await;
+    let (frame_left, submit) = (
+        format!("/work/api/tasks/{id}/frame-left"),
+        format!("/work/api/tasks/{id}/submit"),
+    );
+    let (status, body) = worker.post(&frame_left, None).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
 
-    let (status, refused) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/{id}/submit"),
-        Some(json!({"answer": "yes"})),
-    )
-    .await;
+    let (status, refused) = worker.post(&submit, Some(json!({"answer": "yes"}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
-    let (status, done) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/{id}/submit"),
-        Some(json!({"answer": {"sentiment": "positive"}, "timeSpentInSeconds": 4.5})),
-    )
-    .await;
+    let (status, done) = worker
+        .post(
+            &submit,
+            Some(json!({"answer": {"sentiment": "positive"}, "timeSpentInSeconds": 4.5})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["humanLoopStatus"], "Completed");
 
     // Answered: neither readable nor submittable again.
-    let (status, again) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/{id}/submit"),
-        Some(json!({"answer": {}})),
-    )
-    .await;
+    let (status, again) = worker.post(&submit, Some(json!({"answer": {}}))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(again["code"], "NotHeld");
-    let (status, late) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/{id}/frame-left"),
-        None,
-    )
-    .await;
+    let (status, late) = worker.post(&frame_left, None).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(late["code"], "NotHeld");
-    let (status, _) = call(
-        &client,
-        &token,
-        Method::GET,
-        format!("{base}/work/api/tasks/{id}"),
-        None,
-    )
-    .await;
+    let (status, _) = worker.get(&format!("/work/api/tasks/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     let (status, _, described) = api.call("GET", "/human-loops/item-1", None).await;
@@ -232,8 +218,9 @@ async fn a_worker_claims_reads_and_submits_through_the_api(backend: Backend) {
     assert_eq!(described["HumanLoopStatus"], "Completed");
 
     // A cross-site POST is refused before it reaches the API.
-    let forged = client
-        .post(format!("{base}/work/api/tasks/claim"))
+    let forged = worker
+        .client
+        .post(worker.url("/work/api/tasks/claim"))
         .header("sec-fetch-site", "cross-site")
         .json(&json!({}))
         .send()
@@ -251,75 +238,34 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // Someone in no team: no queue, nothing to claim, and no way into another worker's task.
-    api.store
-        .create_user(loupe_engine::store::NewUser {
-            email: loupe_engine::domain::accounts::Email::parse("outsider@test.local").unwrap(),
-            password_hash: loupe_engine::domain::passwords::hash("worker password 123".into())
-                .await,
-            role: loupe_engine::domain::accounts::Role::Worker,
-            teams: Vec::new(),
-            created_at: SystemClock.now(),
-        })
-        .await
-        .unwrap();
-    let (outsider, outsider_token) = signed_in_as(&base, "outsider@test.local").await;
-    use reqwest::Method;
-    let (status, queues) = call(
-        &outsider,
-        &outsider_token,
-        Method::GET,
-        format!("{base}/work/api/queues"),
-        None,
+    let password = loupe_engine::domain::passwords::hash(WORKER_PASSWORD.into()).await;
+    let outsider_email = "outsider@test.local";
+    create_worker(
+        &*api.store,
+        outsider_email,
+        &password,
+        &[],
+        SystemClock.now(),
     )
     .await;
+    let outsider = Worker::signed_in_as(&base, outsider_email).await;
+    let (status, queues) = outsider.get("/work/api/queues").await;
     assert_eq!((status, queues), (StatusCode::OK, json!([])));
-    let (status, _) = call(
-        &outsider,
-        &outsider_token,
-        Method::POST,
-        format!("{base}/work/api/tasks/claim"),
-        None,
-    )
-    .await;
+    let (status, _) = outsider.claim(None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
 
-    let (client, token) = signed_in_worker(&base).await;
-    let (_, claimed) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/claim"),
-        None,
-    )
-    .await;
+    let worker = Worker::of_the_team(&base).await;
+    let (_, claimed) = worker.claim(None).await;
     let id = claimed["taskId"].as_i64().unwrap();
     // Opened as a page of its own (the browser says so), the frame's document is refused: at
     // the top, a template could navigate the whole window.
-    let top_level = client
-        .get(format!("{base}/work/frame/{id}"))
-        .header("sec-fetch-dest", "document")
-        .send()
-        .await
-        .unwrap();
+    let frame_path = format!("/work/frame/{id}");
+    let top_level = worker.page(&frame_path, Some("document")).await;
     assert_eq!(top_level.status(), StatusCode::FORBIDDEN);
     assert!(!top_level.text().await.unwrap().contains("bold"));
-    let frame = client
-        .get(format!("{base}/work/frame/{id}"))
-        .header("sec-fetch-dest", "iframe")
-        .send()
-        .await
-        .unwrap();
+    let frame = worker.page(&frame_path, Some("iframe")).await;
     assert_eq!(frame.status(), StatusCode::OK);
-    let policy = frame.headers()["content-security-policy"].to_str().unwrap();
-    for directive in [
-        "connect-src 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'self'",
-        "sandbox allow-scripts",
-    ] {
-        assert!(policy.contains(directive), "{policy}");
-    }
-    assert_eq!(frame.headers()["x-frame-options"], "SAMEORIGIN");
+    assert_sandboxed(frame.headers());
     let document = frame.text().await.unwrap();
     assert!(
         document.contains("&lt;b&gt;bold&lt;/b&gt; text"),
@@ -335,11 +281,7 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
         .expect("the bundle");
     assert!(bundle_at < document.find("<body>").unwrap());
 
-    let bundle = client
-        .get(format!("{base}/crowd/crowd-html-elements.js"))
-        .send()
-        .await
-        .unwrap();
+    let bundle = worker.page("/crowd/crowd-html-elements.js", None).await;
     assert_eq!(bundle.status(), StatusCode::OK);
     assert!(
         bundle.headers()["content-type"]
@@ -356,36 +298,38 @@ async fn the_task_frame_is_served_to_its_holder_only_sandboxed(backend: Backend)
     assert!(bundle.text().await.unwrap().contains("crowd-classifier"));
 
     // Not the holder: a notice, not the task.
-    let theirs = outsider
-        .get(format!("{base}/work/frame/{id}"))
-        .send()
-        .await
-        .unwrap();
+    let theirs = outsider.page(&frame_path, None).await;
     assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
     assert!(!theirs.text().await.unwrap().contains("bold"));
     // Signed out: sent to sign in.
-    let anonymous = browser()
-        .get(format!("{base}/work/frame/{id}"))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = browser().get(worker.url(&frame_path)).send().await.unwrap();
     assert!(anonymous.status().is_redirection());
     // Answered: the frame is gone too.
-    let (status, _) = call(
-        &client,
-        &token,
-        Method::POST,
-        format!("{base}/work/api/tasks/{id}/submit"),
-        Some(json!({"answer": {"ok": true}})),
-    )
-    .await;
+    let (status, _) = worker
+        .post(
+            &format!("/work/api/tasks/{id}/submit"),
+            Some(json!({"answer": {"ok": true}})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let gone = client
-        .get(format!("{base}/work/frame/{id}"))
+    let gone = worker.page(&frame_path, None).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+}
+
+/// Posts the template preview form as the admin's page does, with `client`'s session.
+async fn preview_frame(
+    client: &reqwest::Client,
+    token: &str,
+    base: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(format!("{base}/admin/preview-frame"))
+        .header("x-csrf-token", token)
+        .form(form)
         .send()
         .await
-        .unwrap();
-    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+        .unwrap()
 }
 
 /// The admin's template preview is the worker's frame document, with its policy, for admins
@@ -402,21 +346,9 @@ async fn the_template_preview_frame_is_for_admins_and_sandboxed(backend: Backend
     let (admin, token, home) =
         crate::helpers::sign_in(&base, "admin@loupe.local", "admin password 123").await;
     assert_eq!(home, "/admin");
-    let preview = admin
-        .post(format!("{base}/admin/preview-frame"))
-        .header("x-csrf-token", &token)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let preview = preview_frame(&admin, &token, &base, &form).await;
     assert_eq!(preview.status(), StatusCode::OK);
-    let policy = preview.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(policy.contains("sandbox allow-scripts"), "{policy}");
-    assert!(policy.contains("connect-src 'none'"), "{policy}");
-    assert_eq!(preview.headers()["x-frame-options"], "SAMEORIGIN");
+    assert_sandboxed(preview.headers());
     let document = preview.text().await.unwrap();
     assert!(document.contains("&lt;b&gt;bold&lt;/b&gt;"), "{document}");
     assert!(
@@ -425,24 +357,13 @@ async fn the_template_preview_frame_is_for_admins_and_sandboxed(backend: Backend
     );
     assert!(!document.contains("assets.crowd.aws"), "{document}");
 
-    let broken = admin
-        .post(format!("{base}/admin/preview-frame"))
-        .header("x-csrf-token", &token)
-        .form(&[("content", "{% if x %}never closed"), ("input", "{}")])
-        .send()
-        .await
-        .unwrap();
+    let never_closed = [("content", "{% if x %}never closed"), ("input", "{}")];
+    let broken = preview_frame(&admin, &token, &base, &never_closed).await;
     assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
     assert!(broken.text().await.unwrap().contains("does not render"));
 
-    let (worker, worker_token) = signed_in_worker(&base).await;
-    let refused = worker
-        .post(format!("{base}/admin/preview-frame"))
-        .header("x-csrf-token", &worker_token)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let worker = Worker::of_the_team(&base).await;
+    let refused = preview_frame(&worker.client, &worker.token, &base, &form).await;
     assert!(!refused.status().is_success(), "{}", refused.status());
     assert!(!refused.text().await.unwrap().contains("bold"));
 }

@@ -9,6 +9,13 @@ fn error(source: RequestSource, text: &str) -> String {
         .to_string()
 }
 
+/// Each `(document, message)` of `cases` is rejected for `source` with exactly that message.
+fn assert_rejected(source: RequestSource, cases: &[(&str, &str)]) {
+    for (document, message) in cases {
+        assert_eq!(error(source, document), *message, "document {document}");
+    }
+}
+
 fn label(name: &str, extra: &str) -> String {
     format!(
         r#"{{"ConditionType": "ModerationLabelConfidenceCheck", "ConditionParameters": {{"ModerationLabelName": "{name}"{extra}}}}}"#
@@ -84,29 +91,31 @@ fn parses_textract_keys_with_aliases_and_both_threshold_groups() {
 
 #[test]
 fn rejects_what_is_not_a_json_object_with_conditions() {
-    assert_eq!(
-        error(REKOGNITION, "{\"Conditions\": ["),
-        "HumanLoopActivationConditions: not valid JSON: EOF while parsing a list at line 1 column 16"
-    );
-    assert_eq!(
-        error(REKOGNITION, "[]"),
-        "HumanLoopActivationConditions: expected an object, found an array"
-    );
-    assert_eq!(
-        error(REKOGNITION, "{}"),
-        "Conditions: missing, required by the document"
-    );
-    assert_eq!(
-        error(REKOGNITION, r#"{"Conditions": {}}"#),
-        "Conditions: expected an array, found an object"
-    );
-    assert_eq!(
-        error(REKOGNITION, r#"{"Conditions": []}"#),
-        "Conditions: needs at least one condition"
-    );
-    assert_eq!(
-        error(REKOGNITION, r#"{"Conditions": [{"Or": []}], "Version": 1}"#),
-        "Version: not allowed here (allowed: Conditions)"
+    assert_rejected(
+        REKOGNITION,
+        &[
+            (
+                "{\"Conditions\": [",
+                "HumanLoopActivationConditions: not valid JSON: EOF while parsing a list at line 1 column 16",
+            ),
+            (
+                "[]",
+                "HumanLoopActivationConditions: expected an object, found an array",
+            ),
+            ("{}", "Conditions: missing, required by the document"),
+            (
+                r#"{"Conditions": {}}"#,
+                "Conditions: expected an array, found an object",
+            ),
+            (
+                r#"{"Conditions": []}"#,
+                "Conditions: needs at least one condition",
+            ),
+            (
+                r#"{"Conditions": [{"Or": []}], "Version": 1}"#,
+                "Version: not allowed here (allowed: Conditions)",
+            ),
+        ],
     );
 }
 
@@ -137,41 +146,39 @@ fn the_length_limit_counts_characters() {
 
 #[test]
 fn and_and_or_need_two_members_and_one_kind() {
-    let one = format!(r#"{{"Conditions": [{{"Or": [{}]}}]}}"#, label("A", ""));
-    assert_eq!(
-        error(REKOGNITION, &one),
-        "Conditions[0].Or: needs at least two conditions, found 1"
-    );
-    assert_eq!(
-        error(REKOGNITION, r#"{"Conditions": [{"And": "x"}]}"#),
-        "Conditions[0].And: expected an array, found a string"
-    );
-    let both = format!(
-        r#"{{"Conditions": [{{"And": [{a}, {a}], "Or": [{a}, {a}]}}]}}"#,
-        a = label("A", "")
-    );
-    assert_eq!(
-        error(REKOGNITION, &both),
-        "Conditions[0]: needs exactly one of ConditionType, And or Or, found And and Or"
-    );
-    assert_eq!(
-        error(
-            REKOGNITION,
-            r#"{"Conditions": [{"ConditionParameters": {}}]}"#
-        ),
-        "Conditions[0]: needs exactly one of ConditionType, And or Or, found none"
-    );
-    let params_on_and = format!(
-        r#"{{"Conditions": [{{"And": [{a}, {a}], "ConditionParameters": {{}}}}]}}"#,
-        a = label("A", "")
-    );
-    assert_eq!(
-        error(REKOGNITION, &params_on_and),
-        "Conditions[0].ConditionParameters: not allowed here (allowed: And)"
-    );
-    assert_eq!(
-        error(REKOGNITION, r#"{"Conditions": [3]}"#),
-        "Conditions[0]: expected an object, found a number"
+    let a = label("A", "");
+    let one = format!(r#"{{"Conditions": [{{"Or": [{a}]}}]}}"#);
+    let both = format!(r#"{{"Conditions": [{{"And": [{a}, {a}], "Or": [{a}, {a}]}}]}}"#);
+    let params_on_and =
+        format!(r#"{{"Conditions": [{{"And": [{a}, {a}], "ConditionParameters": {{}}}}]}}"#);
+    assert_rejected(
+        REKOGNITION,
+        &[
+            (
+                &one,
+                "Conditions[0].Or: needs at least two conditions, found 1",
+            ),
+            (
+                r#"{"Conditions": [{"And": "x"}]}"#,
+                "Conditions[0].And: expected an array, found a string",
+            ),
+            (
+                &both,
+                "Conditions[0]: needs exactly one of ConditionType, And or Or, found And and Or",
+            ),
+            (
+                r#"{"Conditions": [{"ConditionParameters": {}}]}"#,
+                "Conditions[0]: needs exactly one of ConditionType, And or Or, found none",
+            ),
+            (
+                &params_on_and,
+                "Conditions[0].ConditionParameters: not allowed here (allowed: And)",
+            ),
+            (
+                r#"{"Conditions": [3]}"#,
+                "Conditions[0]: expected an object, found a number",
+            ),
+        ],
     );
 }
 
@@ -219,87 +226,75 @@ fn condition_types_must_exist_and_suit_the_request_source() {
 
 #[test]
 fn parameters_are_named_typed_and_bounded() {
-    let check = |source, params: &str| {
+    // (source, the ConditionParameters of its confidence check, the message).
+    let cases = [
+        (
+            REKOGNITION,
+            r#"{"ModerationLabelName": "A", "ConfidenceLessThen": 5}"#,
+            "Conditions[0].ConditionParameters.ConfidenceLessThen: not a parameter of ModerationLabelConfidenceCheck (allowed: ModerationLabelName, Confidence{Equals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals})",
+        ),
+        (
+            REKOGNITION,
+            r#"{"ConfidenceLessThan": 5}"#,
+            "Conditions[0].ConditionParameters.ModerationLabelName: missing, required by ModerationLabelConfidenceCheck",
+        ),
+        (
+            REKOGNITION,
+            r#"{"ModerationLabelName": ""}"#,
+            "Conditions[0].ConditionParameters.ModerationLabelName: must not be empty",
+        ),
+        (
+            REKOGNITION,
+            r#"{"ModerationLabelName": "A", "ConfidenceLessThan": "50"}"#,
+            "Conditions[0].ConditionParameters.ConfidenceLessThan: expected a number, found a string",
+        ),
+        (
+            REKOGNITION,
+            r#"{"ModerationLabelName": "A", "ConfidenceGreaterThan": 100.5}"#,
+            "Conditions[0].ConditionParameters.ConfidenceGreaterThan: 100.5 is outside the allowed range 0 to 100",
+        ),
+        (
+            REKOGNITION,
+            r#"{"ModerationLabelName": "A", "ConfidenceGreaterThan": -1}"#,
+            "Conditions[0].ConditionParameters.ConfidenceGreaterThan: -1 is outside the allowed range 0 to 100",
+        ),
+        (
+            TEXTRACT,
+            r#"{"ImportantFormKey": "A", "ImportantFormKeyAliases": "B"}"#,
+            "Conditions[0].ConditionParameters.ImportantFormKeyAliases: expected an array of strings, found a string",
+        ),
+        (
+            TEXTRACT,
+            r#"{"ImportantFormKey": "A", "ImportantFormKeyAliases": ["B", 3]}"#,
+            "Conditions[0].ConditionParameters.ImportantFormKeyAliases[1]: expected a string, found a number",
+        ),
+        (
+            TEXTRACT,
+            r#"{"ImportantFormKey": "A", "ConfidenceLessThan": 5}"#,
+            "Conditions[0].ConditionParameters.ConfidenceLessThan: not a parameter of ImportantFormKeyConfidenceCheck (allowed: ImportantFormKey, ImportantFormKeyAliases, KeyValueBlockConfidence{Equals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals}, WordBlockConfidence{Equals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals})",
+        ),
+        (
+            TEXTRACT,
+            r#"{"ImportantFormKeyAliases": ["B"]}"#,
+            "Conditions[0].ConditionParameters.ImportantFormKey: missing, required by ImportantFormKeyConfidenceCheck",
+        ),
+        (
+            TEXTRACT,
+            "[1]",
+            "Conditions[0].ConditionParameters: expected an object, found an array",
+        ),
+    ];
+    for (source, params, message) in cases {
         let kind = if source == REKOGNITION {
             "ModerationLabelConfidenceCheck"
         } else {
             "ImportantFormKeyConfidenceCheck"
         };
-        error(
-            source,
-            &format!(
-                r#"{{"Conditions": [{{"ConditionType": "{kind}", "ConditionParameters": {params}}}]}}"#
-            ),
-        )
-    };
-    assert_eq!(
-        check(
-            REKOGNITION,
-            r#"{"ModerationLabelName": "A", "ConfidenceLessThen": 5}"#
-        ),
-        "Conditions[0].ConditionParameters.ConfidenceLessThen: not a parameter of ModerationLabelConfidenceCheck (allowed: ModerationLabelName, Confidence{Equals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals})"
-    );
-    assert_eq!(
-        check(REKOGNITION, r#"{"ConfidenceLessThan": 5}"#),
-        "Conditions[0].ConditionParameters.ModerationLabelName: missing, required by ModerationLabelConfidenceCheck"
-    );
-    assert_eq!(
-        check(REKOGNITION, r#"{"ModerationLabelName": ""}"#),
-        "Conditions[0].ConditionParameters.ModerationLabelName: must not be empty"
-    );
-    assert_eq!(
-        check(
-            REKOGNITION,
-            r#"{"ModerationLabelName": "A", "ConfidenceLessThan": "50"}"#
-        ),
-        "Conditions[0].ConditionParameters.ConfidenceLessThan: expected a number, found a string"
-    );
-    assert_eq!(
-        check(
-            REKOGNITION,
-            r#"{"ModerationLabelName": "A", "ConfidenceGreaterThan": 100.5}"#
-        ),
-        "Conditions[0].ConditionParameters.ConfidenceGreaterThan: 100.5 is outside the allowed range 0 to 100"
-    );
-    assert_eq!(
-        check(
-            REKOGNITION,
-            r#"{"ModerationLabelName": "A", "ConfidenceGreaterThan": -1}"#
-        ),
-        "Conditions[0].ConditionParameters.ConfidenceGreaterThan: -1 is outside the allowed range 0 to 100"
-    );
-    assert_eq!(
-        check(
-            TEXTRACT,
-            r#"{"ImportantFormKey": "A", "ImportantFormKeyAliases": "B"}"#
-        ),
-        "Conditions[0].ConditionParameters.ImportantFormKeyAliases: expected an array of strings, found a string"
-    );
-    assert_eq!(
-        check(
-            TEXTRACT,
-            r#"{"ImportantFormKey": "A", "ImportantFormKeyAliases": ["B", 3]}"#
-        ),
-        "Conditions[0].ConditionParameters.ImportantFormKeyAliases[1]: expected a string, found a number"
-    );
-    assert_eq!(
-        check(
-            TEXTRACT,
-            r#"{"ImportantFormKey": "A", "ConfidenceLessThan": 5}"#
-        ),
-        "Conditions[0].ConditionParameters.ConfidenceLessThan: not a parameter of ImportantFormKeyConfidenceCheck (allowed: ImportantFormKey, ImportantFormKeyAliases, KeyValueBlockConfidence{Equals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals}, WordBlockConfidence{Equals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals})"
-    );
-    assert_eq!(
-        check(TEXTRACT, r#"{"ImportantFormKeyAliases": ["B"]}"#),
-        "Conditions[0].ConditionParameters.ImportantFormKey: missing, required by ImportantFormKeyConfidenceCheck"
-    );
-    assert_eq!(
-        error(
-            TEXTRACT,
-            r#"{"Conditions": [{"ConditionType": "ImportantFormKeyConfidenceCheck", "ConditionParameters": [1]}]}"#
-        ),
-        "Conditions[0].ConditionParameters: expected an object, found an array"
-    );
+        let document = format!(
+            r#"{{"Conditions": [{{"ConditionType": "{kind}", "ConditionParameters": {params}}}]}}"#
+        );
+        assert_rejected(source, &[(&document, message)]);
+    }
 }
 
 #[test]

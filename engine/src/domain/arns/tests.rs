@@ -8,6 +8,12 @@ fn flow(name: &str) -> FlowDefinitionName {
     FlowDefinitionName::parse(name).unwrap()
 }
 
+/// The name of an error's variant, as its `Debug` text starts.
+fn variant_of(error: &ArnError) -> String {
+    let debug = format!("{error:?}");
+    debug.split([' ', '(']).next().unwrap().to_owned()
+}
+
 #[test]
 fn account_checks_region_and_id_and_derives_the_partition() {
     assert_eq!(account().partition(), "aws");
@@ -154,38 +160,44 @@ fn resolves_arns_of_this_account_case_insensitively() {
 fn resolving_checks_every_part() {
     let account = account();
     let resolve = |raw: &str| account.resolve_flow_definition(raw).unwrap_err();
-    assert!(matches!(
-        resolve("arn:aws-cn:sagemaker:us-west-2:111122223333:flow-definition/f"),
-        ArnError::WrongPartition { .. }
-    ));
-    assert!(matches!(
-        resolve("arn:aws:iam:us-west-2:111122223333:flow-definition/f"),
-        ArnError::WrongService { .. }
-    ));
-    assert!(matches!(
-        resolve("arn:aws:sagemaker:us-east-1:111122223333:flow-definition/f"),
-        ArnError::WrongRegion { .. }
-    ));
-    assert!(matches!(
-        resolve("arn:aws:sagemaker:us-west-2:999999999999:flow-definition/f"),
-        ArnError::WrongAccount { .. }
-    ));
-    assert!(matches!(
-        resolve("arn:aws:sagemaker:us-west-2:111122223333:human-loop/f"),
-        ArnError::WrongResourceType { .. }
-    ));
-    assert!(matches!(
-        resolve("arn:aws:sagemaker:us-west-2:111122223333:flow-definition/bad_name"),
-        ArnError::InvalidName { .. }
-    ));
-    assert!(matches!(
-        resolve("arn:aws:sagemaker:us-west-2:11112222333:flow-definition/f"),
-        ArnError::InvalidAccountId(_)
-    ));
-    assert!(matches!(
-        resolve("arn:aws:sagemaker::111122223333:flow-definition/f"),
-        ArnError::InvalidRegion(_)
-    ));
+    // Each ARN gets one part wrong, and is refused for that part: (ARN, the refusal's variant).
+    for (raw, variant) in [
+        (
+            "arn:aws-cn:sagemaker:us-west-2:111122223333:flow-definition/f",
+            "WrongPartition",
+        ),
+        (
+            "arn:aws:iam:us-west-2:111122223333:flow-definition/f",
+            "WrongService",
+        ),
+        (
+            "arn:aws:sagemaker:us-east-1:111122223333:flow-definition/f",
+            "WrongRegion",
+        ),
+        (
+            "arn:aws:sagemaker:us-west-2:999999999999:flow-definition/f",
+            "WrongAccount",
+        ),
+        (
+            "arn:aws:sagemaker:us-west-2:111122223333:human-loop/f",
+            "WrongResourceType",
+        ),
+        (
+            "arn:aws:sagemaker:us-west-2:111122223333:flow-definition/bad_name",
+            "InvalidName",
+        ),
+        (
+            "arn:aws:sagemaker:us-west-2:11112222333:flow-definition/f",
+            "InvalidAccountId",
+        ),
+        (
+            "arn:aws:sagemaker::111122223333:flow-definition/f",
+            "InvalidRegion",
+        ),
+    ] {
+        let error = resolve(raw);
+        assert_eq!(variant_of(&error), variant, "{raw}: {error:?}");
+    }
     for malformed in [
         "",
         "flow",
@@ -211,30 +223,40 @@ fn resolving_checks_every_part() {
 #[test]
 fn the_public_crowd_belongs_to_aws_and_private_teams_to_us() {
     let account = account();
-    assert!(matches!(
-        account
-            .resolve_workteam(
-                "arn:aws:sagemaker:us-west-2:111122223333:workteam/public-crowd/default"
-            )
-            .unwrap_err(),
-        ArnError::WrongAccount { .. }
-    ));
-    assert!(matches!(
-        account
-            .resolve_workteam(
-                "arn:aws:sagemaker:us-west-2:394669845002:workteam/private-crowd/team"
-            )
-            .unwrap_err(),
-        ArnError::WrongAccount { .. }
-    ));
-    assert!(matches!(
-        account
-            .resolve_workteam(
-                "arn:aws:sagemaker:eu-west-1:394669845002:workteam/public-crowd/default"
-            )
-            .unwrap_err(),
-        ArnError::WrongRegion { .. }
-    ));
+    let public_crowd_in_ours =
+        "arn:aws:sagemaker:us-west-2:111122223333:workteam/public-crowd/default";
+    let private_team_in_awss =
+        "arn:aws:sagemaker:us-west-2:394669845002:workteam/private-crowd/team";
+    let public_crowd_elsewhere =
+        "arn:aws:sagemaker:eu-west-1:394669845002:workteam/public-crowd/default";
+    for (raw, refusal) in [
+        (
+            public_crowd_in_ours,
+            ArnError::WrongAccount {
+                arn: public_crowd_in_ours.into(),
+                found: "111122223333".into(),
+                expected: PUBLIC_CROWD_ACCOUNT_ID.into(),
+            },
+        ),
+        (
+            private_team_in_awss,
+            ArnError::WrongAccount {
+                arn: private_team_in_awss.into(),
+                found: PUBLIC_CROWD_ACCOUNT_ID.into(),
+                expected: "111122223333".into(),
+            },
+        ),
+        (
+            public_crowd_elsewhere,
+            ArnError::WrongRegion {
+                arn: public_crowd_elsewhere.into(),
+                found: "eu-west-1".into(),
+                expected: "us-west-2".into(),
+            },
+        ),
+    ] {
+        assert_eq!(account.resolve_workteam(raw), Err(refusal), "{raw}");
+    }
     for unsupported in [
         "arn:aws:sagemaker:us-west-2:111122223333:workteam/vendor-crowd/acme",
         "arn:aws:sagemaker:us-west-2:111122223333:workteam/team",
