@@ -27,8 +27,12 @@ pub enum ReviewError {
     Store(StoreError),
 }
 
-/// A rule a request breaks, and the request member it is about when there is one, so that a form
-/// can put the message at its field without reading the text.
+/// A rule of Loupe's own that a request breaks (a team that does not exist, input that is not
+/// JSON), and the request member it is about when there is one, so that a form can put the
+/// message at its field without reading the text. Broken model constraints travel as
+/// [`RequestError::Invalid`] instead, each a [`crate::domain::validation::Violation`] with its
+/// [`crate::domain::validation::MemberPath`]: those are rendered in AWS's constraint sentence
+/// ("Value … at '…' failed to satisfy constraint: …"), which these checks do not use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// The member in the API's spelling, such as `HumanLoopConfig.WorkteamArn`.
