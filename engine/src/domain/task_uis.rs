@@ -241,14 +241,7 @@ mod tests {
     }
 
     fn violations(request: &Value) -> Vec<String> {
-        match HumanTaskUiSpec::parse(request) {
-            Err(RequestError::Invalid(errors)) => errors
-                .violations()
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
+        crate::domain::validation::violation_messages(HumanTaskUiSpec::parse(request))
     }
 
     #[test]

@@ -222,6 +222,19 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
+/// The messages of a request that must fail validation, one per broken constraint; for tests.
+#[cfg(test)]
+pub(crate) fn violation_messages<T: fmt::Debug>(parsed: Result<T, RequestError>) -> Vec<String> {
+    match parsed {
+        Err(RequestError::Invalid(errors)) => errors
+            .violations()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
 /// Collects broken constraints while a request is read.
 #[derive(Debug, Default)]
 pub struct Violations(Vec<Violation>);

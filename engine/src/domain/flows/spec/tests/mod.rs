@@ -59,14 +59,7 @@ fn parse(request: &Value) -> Result<FlowDefinitionSpec, RequestError> {
 
 /// The violations of a request that must fail validation, one message each.
 fn violations(request: &Value) -> Vec<String> {
-    match parse(request) {
-        Err(RequestError::Invalid(errors)) => errors
-            .violations()
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        other => panic!("expected a validation error, got {other:?}"),
-    }
+    crate::domain::validation::violation_messages(parse(request))
 }
 
 fn one_violation(request: &Value) -> String {
