@@ -1,11 +1,15 @@
-// Loupe's crowd elements bundle, element by element, without the Loupe server: each test loads a
-// page with setContent, adds the bundle, and (the page being its own parent here) reads the
-// messages the bundle posts to the parent frame.
+// Loupe's crowd elements bundle, element by element, outside Loupe's pages: each test loads a
+// page with setContent, adds the bundle (as the server serves it, joined from its per-family
+// sources), and (the page being its own parent here) reads the messages the bundle posts to the
+// parent frame.
 import { expect, test, type Page } from "@playwright/test";
-import * as fs from "fs";
-import * as path from "path";
 
-const BUNDLE = path.join(__dirname, "../../server/assets/crowd/crowd-html-elements.js");
+let BUNDLE = "";
+test.beforeAll(async ({ request }) => {
+  const response = await request.get("/crowd/crowd-html-elements.js");
+  expect(response.ok()).toBe(true);
+  BUNDLE = await response.text();
+});
 
 type Msg = { type: string; [k: string]: unknown };
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -26,13 +30,13 @@ const LISTEN = `window.__msgs = []; window.addEventListener('message', function 
 async function mount(page: Page, body: string, head = ""): Promise<void> {
   await page.setContent(`<!doctype html><html><head><meta charset="utf-8">${head}</head><body>${body}</body></html>`);
   await page.evaluate(LISTEN);
-  await page.addScriptTag({ path: BUNDLE });
+  await page.addScriptTag({ content: BUNDLE });
   await expect.poll(() => messages(page, "loupe:ready")).toHaveLength(1);
 }
 
 /** The way Loupe serves templates: the bundle as a classic script at the top of the body, before the elements are parsed. */
 async function mountInline(page: Page, body: string): Promise<void> {
-  const code = fs.readFileSync(BUNDLE, "utf8");
+  const code = BUNDLE;
   await page.setContent(
     `<!doctype html><html><head><meta charset="utf-8"><script>${LISTEN}</script></head><body><script>${code}</script>${body}</body></html>`,
   );
@@ -426,7 +430,7 @@ test.describe("submission contract", () => {
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
     });
-    const code = fs.readFileSync(BUNDLE, "utf8");
+    const code = BUNDLE;
     const csp =
       "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
       "media-src 'self' blob:; font-src 'self' data:; connect-src 'none'; form-action 'none'";

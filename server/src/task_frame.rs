@@ -27,7 +27,8 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 
-const ELEMENTS: &str = include_str!("../assets/crowd/crowd-html-elements.js");
+/// The element bundle, joined from `assets/crowd/src/` by the build script.
+const ELEMENTS: &str = include_str!(concat!(env!("OUT_DIR"), "/crowd-html-elements.js"));
 
 /// The bundle's URL with its content hash, so browsers may keep it for good.
 static ELEMENTS_URL: LazyLock<String> = LazyLock::new(|| {
