@@ -214,17 +214,22 @@ pub trait NamedResource: Sized + Clone {
     /// The model's maximum ARN length.
     const MAX_ARN_CHARS: usize;
 
+    /// Whether the name in the ARN is read in its own case. ARNs are otherwise read lower-cased
+    /// (docs/resources.md); a human loop's name may have capitals and keeps them.
+    const KEEPS_CASE: bool = false;
+
     fn parse_name(raw: &str) -> Result<Self, NameError>;
     fn name_str(&self) -> &str;
 }
 
 /// The lower-case names of [`crate::domain::names`]: each is read by its own parser, and the
 /// model caps all three ARNs at 1,024 characters.
-macro_rules! lower_case_named_resource {
-    ($($name:ident => $resource_type:literal),+ $(,)?) => {$(
+macro_rules! a2i_named_resource {
+    ($($name:ident => $resource_type:literal, keeps case: $keeps_case:literal),+ $(,)?) => {$(
         impl NamedResource for $name {
             const RESOURCE_TYPE: &'static str = $resource_type;
             const MAX_ARN_CHARS: usize = 1024;
+            const KEEPS_CASE: bool = $keeps_case;
 
             fn parse_name(raw: &str) -> Result<Self, NameError> {
                 Self::parse(raw)
@@ -237,10 +242,10 @@ macro_rules! lower_case_named_resource {
     )+};
 }
 
-lower_case_named_resource! {
-    FlowDefinitionName => "flow-definition",
-    HumanTaskUiName => "human-task-ui",
-    HumanLoopName => "human-loop",
+a2i_named_resource! {
+    FlowDefinitionName => "flow-definition", keeps case: false,
+    HumanTaskUiName => "human-task-ui", keeps case: false,
+    HumanLoopName => "human-loop", keeps case: true,
 }
 
 /// The ARN of a named resource: its owner and its name. Displays and serialises as the ARN text.
@@ -264,6 +269,11 @@ impl<N: NamedResource> Arn<N> {
     pub fn parse(raw: &str) -> Result<Self, ArnError> {
         let parts = split(raw, N::MAX_ARN_CHARS)?;
         let name = parts.resource_named(raw, N::RESOURCE_TYPE)?;
+        let name = if N::KEEPS_CASE {
+            parts.as_written(name)
+        } else {
+            name
+        };
         let name = N::parse_name(name).map_err(|err| ArnError::InvalidName {
             arn: raw.to_owned(),
             reason: err.to_string(),
@@ -483,13 +493,21 @@ pub enum ArnError {
     InvalidRole(String),
 }
 
-/// The pieces of `arn:partition:service:region:account:resource`, lower-cased.
+/// The pieces of `arn:partition:service:region:account:resource`, lower-cased, and the
+/// resource as written.
 struct Parts {
     account: Account,
     resource: String,
+    written_resource: String,
 }
 
 impl Parts {
+    /// `tail` (a suffix of the lower-cased resource) in its written case. ASCII lower-casing
+    /// keeps every byte offset, so the suffix of the same length is the same text.
+    fn as_written<'a>(&'a self, tail: &str) -> &'a str {
+        &self.written_resource[self.written_resource.len() - tail.len()..]
+    }
+
     /// The part of the resource after `<resource_type>/`.
     fn resource_named(&self, raw: &str, resource_type: &'static str) -> Result<&str, ArnError> {
         match self.resource.split_once('/') {
@@ -538,6 +556,7 @@ fn split(raw: &str, max_chars: usize) -> Result<Parts, ArnError> {
     if !is_account_id(account_id) {
         return Err(ArnError::InvalidAccountId(account_id.to_owned()));
     }
+    let written_resource = raw[raw.len() - resource.len()..].to_owned();
     Ok(Parts {
         account: Account {
             partition: partition.to_owned(),
@@ -545,6 +564,7 @@ fn split(raw: &str, max_chars: usize) -> Result<Parts, ArnError> {
             account_id: account_id.to_owned(),
         },
         resource: resource.to_owned(),
+        written_resource,
     })
 }
 

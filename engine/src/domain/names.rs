@@ -1,9 +1,12 @@
 //! Names of the A2I resources callers create: flow definitions, human task UIs and human loops
 //! (spec 2.1). Work team names allow upper case and live in [`crate::domain::teams::WorkteamName`].
 //!
-//! All three are 1-63 characters of lower-case letters, digits and hyphens, starting and ending
-//! with a letter or digit; runs of hyphens inside are allowed (`a--b`). The model's regexes are
-//! matched against the whole value and are checked by hand here.
+//! All three are 1-63 characters of letters, digits and hyphens, starting and ending with a
+//! letter or digit; runs of hyphens inside are allowed (`a--b`). Flow and task UI names are lower
+//! case only. Human loop names may have capitals: the model's pattern says lower case, but the
+//! live service took `Fraud-detector-1613589638354` and kept its case in the output path (spec
+//! 2.1, 7.1), and AWS's notebooks rely on it. The regexes are matched against the whole value and
+//! are checked by hand here.
 
 use serde::{Deserialize, Serialize};
 
@@ -49,8 +52,13 @@ impl NameError {
                     format!("it has {length} characters, more than the {MAX_NAME_CHARS} allowed")
                 }
                 NameRule::Pattern => format!(
-                    "it must match {} (lower-case letters and digits, hyphens only between them)",
-                    self.pattern
+                    "it must match {} ({}letters and digits, hyphens only between them)",
+                    self.pattern,
+                    if self.pattern.contains("A-Z") {
+                        ""
+                    } else {
+                        "lower-case "
+                    }
                 ),
             })
             .collect();
@@ -63,11 +71,25 @@ impl NameError {
     }
 }
 
-/// Checks a lower-case A2I name. `max_alphanumerics` is the repetition bound some patterns carry
+/// Which letters a kind of name may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Letters {
+    Lower,
+    LowerAndUpper,
+}
+
+impl Letters {
+    fn allows(self, c: char) -> bool {
+        c.is_ascii_lowercase() || (self == Letters::LowerAndUpper && c.is_ascii_uppercase())
+    }
+}
+
+/// Checks an A2I name. `max_alphanumerics` is the repetition bound some patterns carry
 /// (`{0,62}` allows 63 letters and digits at most); `None` for patterns ending in `*`.
 fn check(
     field: &'static str,
     pattern: &'static str,
+    letters: Letters,
     max_alphanumerics: Option<usize>,
     raw: &str,
 ) -> Result<String, NameError> {
@@ -81,10 +103,10 @@ fn check(
     }
     let alphanumerics = raw
         .chars()
-        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .filter(|&c| letters.allows(c) || c.is_ascii_digit())
         .count();
     let matches =
-        is_lower_case_name(raw) && max_alphanumerics.is_none_or(|max| alphanumerics <= max);
+        is_name_of(letters, raw) && max_alphanumerics.is_none_or(|max| alphanumerics <= max);
     if !matches {
         broken.push(NameRule::Pattern);
     }
@@ -100,18 +122,18 @@ fn check(
     }
 }
 
-/// `[a-z0-9](-*[a-z0-9])*` over the whole value, any length.
-pub fn is_lower_case_name(raw: &str) -> bool {
+/// `[a-z0-9](-*[a-z0-9])*` (or with `A-Z` too) over the whole value, any length.
+fn is_name_of(letters: Letters, raw: &str) -> bool {
     !raw.is_empty()
         && raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            .chars()
+            .all(|c| letters.allows(c) || c.is_ascii_digit() || c == '-')
         && !raw.starts_with('-')
         && !raw.ends_with('-')
 }
 
-macro_rules! lower_case_name {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $pattern:literal, $max_alphanumerics:expr) => {
+macro_rules! a2i_name {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $pattern:literal, $letters:expr, $max_alphanumerics:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -124,7 +146,7 @@ macro_rules! lower_case_name {
             pub const PATTERN: &'static str = $pattern;
 
             pub fn parse(raw: &str) -> Result<Self, NameError> {
-                check(Self::FIELD, Self::PATTERN, $max_alphanumerics, raw).map(Self)
+                check(Self::FIELD, Self::PATTERN, $letters, $max_alphanumerics, raw).map(Self)
             }
         }
 
@@ -132,29 +154,32 @@ macro_rules! lower_case_name {
     };
 }
 
-lower_case_name!(
+a2i_name!(
     /// A flow definition's name (`[a-z0-9](-*[a-z0-9]){0,62}`, 1-63 characters).
     FlowDefinitionName,
     "FlowDefinitionName",
     "[a-z0-9](-*[a-z0-9]){0,62}",
+    Letters::Lower,
     Some(MAX_NAME_CHARS)
 );
 
-lower_case_name!(
+a2i_name!(
     /// A human task UI's (worker task template's) name (`[a-z0-9](-*[a-z0-9])*`, 1-63 characters).
     HumanTaskUiName,
     "HumanTaskUiName",
     "[a-z0-9](-*[a-z0-9])*",
+    Letters::Lower,
     None
 );
 
-lower_case_name!(
-    /// A human loop's name (`^[a-z0-9](-*[a-z0-9])*$`, 1-63 characters), unique per account and
-    /// region. The live service once let a capitalised name through (spec 2.1, [OBS]); Loupe
-    /// enforces the pattern.
+a2i_name!(
+    /// A human loop's name (`^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`, 1-63 characters), kept in its case
+    /// in the ARN, the output path and output.json. Unique per account ignoring case ([IMPL]):
+    /// `Foo` and `foo` would share an output folder on a case-insensitive disk.
     HumanLoopName,
     "HumanLoopName",
-    "^[a-z0-9](-*[a-z0-9])*$",
+    "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
+    Letters::LowerAndUpper,
     None
 );
 
@@ -163,7 +188,7 @@ mod tests {
     use super::*;
 
     const GOOD: [&str; 6] = ["a", "0", "my-flow", "a--b", "a-1-b", "x9"];
-    const BAD: [&str; 8] = ["-a", "a-", "-", "My-flow", "a_b", "a b", "a.b", "é"];
+    const BAD: [&str; 7] = ["-a", "a-", "-", "a_b", "a b", "a.b", "é"];
 
     #[test]
     fn all_three_kinds_accept_lower_case_names_with_inner_hyphens() {
@@ -227,7 +252,23 @@ mod tests {
         let err = HumanTaskUiName::parse(&"b".repeat(70)).unwrap_err();
         assert!(err.to_string().contains("70 characters, more than the 63"));
         assert_eq!(err.field, "HumanTaskUiName");
-        assert_eq!(HumanLoopName::PATTERN, "^[a-z0-9](-*[a-z0-9])*$");
+        assert_eq!(HumanLoopName::PATTERN, "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$");
+    }
+
+    #[test]
+    fn only_loop_names_may_have_capitals_and_they_keep_them() {
+        for mixed in ["My-flow", "Fraud-detector-1613668909838", "ABC"] {
+            assert_eq!(HumanLoopName::parse(mixed).unwrap().as_str(), mixed);
+            let err = FlowDefinitionName::parse(mixed).unwrap_err();
+            assert_eq!(err.broken, vec![NameRule::Pattern]);
+            assert!(err.to_string().contains("(lower-case letters"), "{err}");
+            assert_eq!(
+                HumanTaskUiName::parse(mixed).unwrap_err().broken,
+                vec![NameRule::Pattern]
+            );
+        }
+        let err = HumanLoopName::parse("Bad_name").unwrap_err();
+        assert!(err.to_string().contains("(letters and digits"), "{err}");
     }
 
     #[test]
@@ -236,6 +277,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&name).unwrap(), "\"loop-0001\"");
         let back: HumanLoopName = serde_json::from_str("\"loop-0001\"").unwrap();
         assert_eq!(back, name);
-        assert!(serde_json::from_str::<HumanLoopName>("\"Loop\"").is_err());
+        assert!(serde_json::from_str::<HumanLoopName>("\"Loop\"").is_ok());
+        assert!(serde_json::from_str::<HumanLoopName>("\"-loop\"").is_err());
     }
 }

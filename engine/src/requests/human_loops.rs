@@ -413,8 +413,9 @@ mod tests {
             "x-1"
         );
         assert!(parse_stop(&json!({})).is_err());
-        assert!(parse_loop_name("UPPER").is_err());
+        assert!(parse_loop_name("under_score").is_err());
         assert_eq!(parse_loop_name("ok").unwrap().as_str(), "ok");
+        assert_eq!(parse_loop_name("UPPER").unwrap().as_str(), "UPPER");
     }
 
     fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -112,7 +112,9 @@ macro_rules! loops_sql {
                         b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 9
                     );
                 }
-                sql.push_str(" ON CONFLICT (name) DO NOTHING RETURNING id, name");
+                // No conflict target: a name taken in another case (the folded index) is
+                // skipped too, and told apart below.
+                sql.push_str(" ON CONFLICT DO NOTHING RETURNING id, name");
                 let classifiers: Vec<String> = loops
                     .iter()
                     .map(|l| {
@@ -170,8 +172,8 @@ macro_rules! loops_sql {
                     .await?;
                 }
                 // Names that were taken already (or twice in this batch): a retry if the input
-                // is the same, a conflict if not.
-                let mut existing: HashMap<String, (i64, String)> = HashMap::new();
+                // is the same, a conflict if not. `existing` is keyed by the folded name.
+                let mut existing: HashMap<String, (i64, String, String)> = HashMap::new();
                 let taken: Vec<&str> = loops
                     .iter()
                     .map(|l| l.name.as_str())
@@ -179,13 +181,13 @@ macro_rules! loops_sql {
                     .collect();
                 if !taken.is_empty() {
                     let mut sql = String::from(
-                        "SELECT id, name, input_sha256 FROM human_loops WHERE name IN (",
+                        "SELECT id, name, input_sha256 FROM human_loops WHERE lower(name) IN (",
                     );
                     for n in 0..taken.len() {
                         if n > 0 {
                             sql.push_str(", ");
                         }
-                        let _ = write!(sql, "${}", n + 1);
+                        let _ = write!(sql, "lower(${})", n + 1);
                     }
                     sql.push(')');
                     let mut query = sqlx::query(&sql);
@@ -193,9 +195,10 @@ macro_rules! loops_sql {
                         query = query.bind(*name);
                     }
                     for row in query.fetch_all(&mut *tx).await? {
+                        let name: String = row.try_get("name")?;
                         existing.insert(
-                            row.try_get("name")?,
-                            (row.try_get("id")?, row.try_get("input_sha256")?),
+                            name.to_ascii_lowercase(),
+                            (row.try_get("id")?, name, row.try_get("input_sha256")?),
                         );
                     }
                 }
@@ -203,11 +206,18 @@ macro_rules! loops_sql {
                 // The stored input digest per name: for a name this batch inserted, that of its
                 // first occurrence (the sort is stable, so the first occurrence went in).
                 let mut stored: HashMap<&str, (i64, &str)> = HashMap::new();
+                // Names this batch asked for that are taken in another case, and by which.
+                let mut taken_in_other_case: HashMap<&str, &str> = HashMap::new();
                 for l in loops {
                     let name = l.name.as_str();
                     if let Some(id) = new_ids.get(name) {
                         stored.entry(name).or_insert((*id, l.input_digest.as_str()));
-                    } else if let Some((id, digest)) = existing.get(name) {
+                    } else if let Some((id, stored_name, digest)) =
+                        existing.get(&name.to_ascii_lowercase())
+                    {
+                        if stored_name != name {
+                            taken_in_other_case.insert(name, stored_name.as_str());
+                        }
                         stored.insert(name, (*id, digest.as_str()));
                     }
                 }
@@ -216,6 +226,12 @@ macro_rules! loops_sql {
                     .iter()
                     .map(|l| {
                         let name = l.name.as_str();
+                        if let Some(taken) = taken_in_other_case.get(name) {
+                            return Err(StoreError::Conflict(format!(
+                                "a human loop named {taken} already exists; loop names that \
+                                 differ only in case are the same name"
+                            )));
+                        }
                         let Some(&(id, digest)) = stored.get(name) else {
                             return Err(StoreError::Conflict(format!(
                                 "human loop {name} was deleted while it was started"

@@ -138,6 +138,21 @@ fn resolves_arns_of_this_account_case_insensitively() {
             .as_str(),
         "loop-1"
     );
+    // A loop name keeps its capitals, in the ARN Loupe writes and in one it reads.
+    let cased = HumanLoopName::parse("Fraud-detector-1613668909838").unwrap();
+    let arn = account.human_loop_arn(&cased).to_string();
+    assert_eq!(
+        arn,
+        "arn:aws:sagemaker:us-west-2:111122223333:human-loop/Fraud-detector-1613668909838"
+    );
+    assert_eq!(account.resolve_human_loop(&arn).unwrap(), cased);
+    assert_eq!(
+        account
+            .resolve_human_loop("ARN:AWS:SageMaker:US-WEST-2:111122223333:Human-Loop/Item-A")
+            .unwrap()
+            .as_str(),
+        "Item-A"
+    );
     assert_eq!(
         account
             .resolve_workteam(
