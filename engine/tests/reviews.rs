@@ -392,6 +392,56 @@ async fn starts_are_idempotent_and_conflicts_are_refused(backend: Backend) {
     );
 }
 
+async fn loop_names_keep_their_case_and_are_unique_ignoring_it(backend: Backend) {
+    let b = Bench::new(backend, 1).await;
+    b.custom_flow("cased", 1).await;
+    // AWS's Fraud Detector notebook names its loops so.
+    assert!(
+        b.start("cased", "Fraud-detector-1", json!({"n": 1}))
+            .await
+            .unwrap()
+    );
+    assert!(
+        b.start("cased", "Fraud-detector-1", json!({"n": 1}))
+            .await
+            .unwrap()
+    );
+    let name = HumanLoopName::parse("Fraud-detector-1").unwrap();
+    let described = b.reviews.describe_human_loop(&name).await.unwrap();
+    assert_eq!(described.human_loop.name.as_str(), "Fraud-detector-1");
+    // Known before the loop ends, in the name's own case (spec 7.1's example keeps it).
+    assert_eq!(
+        described.output_uri.as_deref(),
+        Some("s3://results/a2i/cased/2027/01/15/08/00/00/Fraud-detector-1/output.json")
+    );
+    let other_case = b.start("cased", "fraud-detector-1", json!({"n": 1})).await;
+    assert!(
+        matches!(other_case, Err(ReviewError::Conflict(ref m))
+            if m.contains("Fraud-detector-1") && m.contains("differ only in case")),
+        "{other_case:?}"
+    );
+    let lookup = HumanLoopName::parse("fraud-detector-1").unwrap();
+    assert!(matches!(
+        b.reviews.find_human_loop(&lookup).await,
+        Err(ReviewError::NotFound(_))
+    ));
+    // Two cases of one new name at once: one loop, one conflict, whichever commits first.
+    let (first, second) = tokio::join!(
+        b.start("cased", "Twice", json!({"n": 2})),
+        b.start("cased", "twice", json!({"n": 2})),
+    );
+    let started = [&first, &second]
+        .iter()
+        .filter(|r| matches!(r, Ok(true)))
+        .count();
+    let refused = [&first, &second]
+        .iter()
+        .filter(|r| matches!(r, Err(ReviewError::Conflict(m)) if m.contains("differ only in case")))
+        .count();
+    assert_eq!((started, refused), (1, 1), "{first:?} {second:?}");
+    assert_eq!(b.loops(10).await.len(), 2);
+}
+
 async fn loops_are_listed_by_name_prefix_and_page(backend: Backend) {
     let b = Bench::new(backend, 1).await;
     b.custom_flow("lists", 1).await;
@@ -1853,6 +1903,7 @@ async fn deactivating_a_worker_returns_their_tasks_at_once(backend: Backend) {
 }
 
 test_on_both_backends!(
+    loop_names_keep_their_case_and_are_unique_ignoring_it,
     an_output_leased_by_a_gone_instance_is_written_by_another,
     a_delivery_leased_by_a_gone_instance_goes_to_another,
     deactivating_a_worker_returns_their_tasks_at_once,

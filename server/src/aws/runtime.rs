@@ -6,11 +6,10 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use loupe_engine::domain::loops::HumanLoop;
 use loupe_engine::domain::validation::RequestError;
 use loupe_engine::requests::human_loops::{self, ListRequest};
-use loupe_engine::services::LoopQuery;
 use loupe_engine::services::ReviewError;
+use loupe_engine::services::{LoopDescription, LoopQuery};
 use serde_json::{Map, Value, json};
 
 use super::authn::Signed;
@@ -80,7 +79,8 @@ async fn start(State(state): State<AppState>, signed: Signed) -> Result<Response
     Ok(ok(Value::Object(response)))
 }
 
-fn describe_body(state: &AppState, human_loop: &HumanLoop) -> Value {
+fn describe_body(state: &AppState, description: &LoopDescription) -> Value {
+    let human_loop = &description.human_loop;
     let account = state.reviews.account();
     let mut body = Map::new();
     body.insert(
@@ -106,7 +106,7 @@ fn describe_body(state: &AppState, human_loop: &HumanLoop) -> Value {
             .to_string()
             .into(),
     );
-    if let Some(uri) = &human_loop.output_uri {
+    if let Some(uri) = &description.output_uri {
         body.insert("HumanLoopOutput".into(), json!({"OutputS3Uri": uri}));
     }
     Value::Object(body)
@@ -114,12 +114,12 @@ fn describe_body(state: &AppState, human_loop: &HumanLoop) -> Value {
 
 async fn describe_named(state: AppState, name: &str) -> Result<Response, AwsError> {
     let name = human_loops::parse_loop_name(name).map_err(request_error)?;
-    let human_loop = state
+    let description = state
         .reviews
-        .find_human_loop(&name)
+        .describe_human_loop(&name)
         .await
         .map_err(review_error)?;
-    Ok(ok(describe_body(&state, &human_loop)))
+    Ok(ok(describe_body(&state, &description)))
 }
 
 async fn describe(

@@ -50,8 +50,16 @@ async fn the_runtime_lifecycle_over_http(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["HumanLoopStatus"], "InProgress");
     assert_eq!(body["FlowDefinitionArn"], FLOW_ARN);
-    assert!(body["CreationTime"].as_str().unwrap().ends_with('Z'));
-    assert!(body.get("HumanLoopOutput").is_none());
+    let created = body["CreationTime"].as_str().unwrap();
+    assert!(created.ends_with('Z'));
+    // Where output.json will be is told from the start (A2I does; notebooks print it at once):
+    // <S3OutputPath>/<flow>/YYYY/MM/DD/hh/mm/ss/<loop>/output.json from the creation time.
+    let date_dirs = created[..19].replace(['-', 'T', ':'], "/");
+    assert_eq!(
+        body["HumanLoopOutput"]["OutputS3Uri"],
+        format!("s3://results/loupe/review-text/{date_dirs}/item-1/output.json"),
+        "{body}"
+    );
 
     // Newest first by default, two pages of two.
     let (status, _, page) = api.call("GET", &list_path("&MaxResults=2"), None).await;

@@ -35,6 +35,31 @@ assert described["HumanLoopName"] == "boto-1"
 assert described["FlowDefinitionArn"] == FLOW
 assert isinstance(described["CreationTime"], datetime.datetime), described
 assert described["CreationTime"] >= before
+# Notebooks print where the output will be right after starting the loop.
+created = described["CreationTime"].astimezone(datetime.timezone.utc)
+assert described["HumanLoopOutput"]["OutputS3Uri"] == (
+    f"s3://results/loupe/review-text/{created:%Y/%m/%d/%H/%M/%S}/boto-1/output.json"
+), described
+
+# The Fraud Detector notebook names loops with a capital; A2I kept the case.
+cased = a2i.start_human_loop(
+    HumanLoopName="Fraud-detector-1613668909838",
+    FlowDefinitionArn=FLOW,
+    HumanLoopInput={"InputContent": json.dumps({"taskObject": "cased"})},
+)
+assert cased["HumanLoopArn"].endswith(":human-loop/Fraud-detector-1613668909838"), cased
+described = a2i.describe_human_loop(HumanLoopName="Fraud-detector-1613668909838")
+assert described["HumanLoopName"] == "Fraud-detector-1613668909838", described
+assert described["HumanLoopOutput"]["OutputS3Uri"].endswith("/Fraud-detector-1613668909838/output.json")
+assert error_code(
+    lambda: a2i.start_human_loop(
+        HumanLoopName="fraud-detector-1613668909838",
+        FlowDefinitionArn=FLOW,
+        HumanLoopInput={"InputContent": json.dumps({"taskObject": "cased"})},
+    )
+) == ("ConflictException", 409)
+a2i.stop_human_loop(HumanLoopName="Fraud-detector-1613668909838")
+a2i.delete_human_loop(HumanLoopName="Fraud-detector-1613668909838")
 
 for n in range(2, 6):
     a2i.start_human_loop(

@@ -13,6 +13,7 @@ use crate::domain::loops::{
     NewHumanLoop, StartOutcome,
 };
 use crate::domain::names::{FlowDefinitionName, HumanLoopName};
+use crate::output::OutputLocation;
 use crate::requests::human_loops::StartRequest;
 
 /// What a start did.
@@ -25,6 +26,14 @@ pub struct StartResponse {
     pub report: Option<ActivationReport>,
     /// True when this start repeated an earlier one (same name, same input).
     pub already_started: bool,
+}
+
+/// A loop as `DescribeHumanLoop` tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoopDescription {
+    pub human_loop: HumanLoop,
+    /// `HumanLoopOutput.OutputS3Uri`: where output.json is (or will be) written.
+    pub output_uri: Option<String>,
 }
 
 /// Whether a start creates a loop, with the activation report of built-in task types.
@@ -180,6 +189,32 @@ impl Reviews {
             .find_loop(name)
             .await?
             .ok_or_else(|| does_not_exist("Human loop", name))
+    }
+
+    /// `DescribeHumanLoop`: the loop and where its output.json goes. The location is known from
+    /// the loop's creation, so it is given in every state (spec 3.1.2), before the file exists.
+    pub async fn describe_human_loop(
+        &self,
+        name: &HumanLoopName,
+    ) -> Result<LoopDescription, ReviewError> {
+        let human_loop = self.find_human_loop(name).await?;
+        // A loop's flow outlives it: a deleted flow goes only with its last loop.
+        let flow = self.store.find_flow_by_id(human_loop.flow_id).await?;
+        let output_uri = human_loop.output_uri.clone().or_else(|| {
+            let flow = flow?;
+            OutputLocation::for_loop(
+                &flow.spec.output_config.s3_output_path,
+                flow.name(),
+                human_loop.created_at,
+                &human_loop.name,
+            )
+            .ok()
+            .map(|location| location.uri())
+        });
+        Ok(LoopDescription {
+            human_loop,
+            output_uri,
+        })
     }
 
     pub async fn stop_human_loop(&self, name: &HumanLoopName) -> Result<HumanLoop, ReviewError> {

@@ -36,7 +36,7 @@ pub use due_work::DueWork;
 pub use errors::{ReviewError, Violation};
 pub use flow_definitions::FLOW_CACHE_TTL;
 use flow_definitions::{FlowRules, StartableFlow};
-pub use human_loops::{ActivationDecision, StartResponse};
+pub use human_loops::{ActivationDecision, LoopDescription, StartResponse};
 pub use outboxes::{DeliveryRound, SignedDelivery, WebhookPoster, retry_delay};
 pub use reports::LoopRecord;
 pub use task_uis::RenderedTemplate;
