@@ -340,6 +340,16 @@ async fn textract_bytes_are_kept_for_the_worker_to_see(backend: Backend) {
     );
     let kept = std::fs::read_dir(kept.parent().unwrap()).unwrap().count();
     assert_eq!(kept, 1);
+
+    // A scan larger than the control plane's 2 MiB cap still goes through (Textract takes up
+    // to 10 MiB of bytes).
+    let mut large = b"\x89PNG\r\n\x1a\n".to_vec();
+    large.resize(6 * 1024 * 1024, b'x');
+    let request =
+        json!({"Document": {"Bytes": STANDARD.encode(&large)}, "FeatureTypes": ["FORMS"]});
+    let (status, _, body) = call(&api, TEXTRACT, "textract", &request.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(double.last().raw.len(), request.to_string().len());
 }
 
 async fn human_loop_config_errors_are_the_services_errors(backend: Backend) {
@@ -451,7 +461,7 @@ async fn human_loop_config_errors_are_the_services_errors(backend: Backend) {
     assert_eq!(error_type(&headers, &answer), "SerializationException");
 }
 
-async fn without_an_upstream_the_operations_are_refused(backend: Backend) {
+async fn without_a_working_upstream_the_operations_are_refused(backend: Backend) {
     let api = Api::spawn(backend, &[]).await;
     for (target, service, flag) in [
         (TEXTRACT, "textract", "--textract-upstream"),
@@ -462,6 +472,34 @@ async fn without_an_upstream_the_operations_are_refused(backend: Backend) {
         assert_eq!(error_type(&headers, &body), "UnknownOperationException");
         assert!(body["Message"].as_str().unwrap().contains(flag), "{body}");
     }
+
+    // An upstream that does not answer: the services' own internal error, which SDKs retry.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let api = Api::spawn(
+        backend,
+        &[
+            "--rekognition-upstream",
+            &url,
+            "--upstream-access-key-id",
+            upstream_double::KEY_ID,
+            "--upstream-secret-access-key",
+            upstream_double::SECRET,
+        ],
+    )
+    .await;
+    let body = json!({"Image": image("beach.jpg")}).to_string();
+    let (status, headers, answer) = call(&api, REKOGNITION, "rekognition", &body).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{answer}");
+    assert_eq!(error_type(&headers, &answer), "InternalServerError");
+    assert!(
+        answer["Message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer"),
+        "{answer}"
+    );
 }
 
 /// The real boto3 `textract` and `rekognition` clients, as the A2I notebooks call them.
@@ -516,6 +554,6 @@ test_on_both_backends!(
     moderation_loops_start_when_the_conditions_hold,
     textract_bytes_are_kept_for_the_worker_to_see,
     human_loop_config_errors_are_the_services_errors,
-    without_an_upstream_the_operations_are_refused,
+    without_a_working_upstream_the_operations_are_refused,
     boto3_textract_and_rekognition_start_human_loops,
 );

@@ -40,6 +40,8 @@ impl UpstreamDouble {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let app = axum::Router::new()
             .fallback(answer)
+            // Textract takes documents of up to 10 MiB, in base64.
+            .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
             .with_state(seen.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
