@@ -160,6 +160,12 @@ async fn moderation_loops_start_when_the_conditions_hold(backend: Backend) {
         "{authorization}"
     );
     assert!(!authorization.contains(api.key.as_str()));
+    // A null HumanLoopConfig is none, and does not go on either.
+    let null = json!({"Image": image("beach.jpg"), "HumanLoopConfig": null});
+    let (status, _, body) = call(&api, REKOGNITION, "rekognition", &null.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.get("HumanLoopActivationOutput").is_none(), "{body}");
+    assert_eq!(double.last().body, json!({"Image": image("beach.jpg")}));
 
     // Conditions hold: the loop starts and the answer says so.
     let request = json!({"Image": image("beach.jpg"), "MinConfidence": 60,
@@ -219,6 +225,10 @@ async fn moderation_loops_start_when_the_conditions_hold(backend: Backend) {
     let (status, headers, body) = call(&api, REKOGNITION, "rekognition", &other.to_string()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(error_type(&headers, &body), "InvalidParameterException");
+    assert!(
+        body["Message"].as_str().unwrap().contains("beach-1"),
+        "{body}"
+    );
 
     // Conditions false: no loop, but the evaluation results.
     let request = json!({"Image": image("mountains.jpg"), "HumanLoopConfig": loop_config("mountains-1", &flow)});

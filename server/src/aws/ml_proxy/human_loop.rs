@@ -167,6 +167,10 @@ fn loop_error(service: &AiService, error: ReviewError) -> AwsError {
             ErrorKind::InvalidParameter,
             format!("HumanLoopConfig: {request}"),
         ),
+        ReviewError::Conflict(message) => (
+            ErrorKind::InvalidParameter,
+            format!("HumanLoopConfig.HumanLoopName: {message}, started by another request"),
+        ),
         ReviewError::Store(store) => {
             tracing::error!(error = %store, "storage failed under an AI service call");
             (

@@ -107,14 +107,15 @@ async fn answer(
             ));
         }
     };
-    let loop_request = match request.remove("HumanLoopConfig") {
-        None | Some(Value::Null) => None,
-        Some(config) => Some(human_loop::check(state, service, &config).await?),
-    };
-    // Without HumanLoopConfig the body goes on as it came; with one, without it.
-    let body = match loop_request {
+    let config = request.remove("HumanLoopConfig");
+    // Without HumanLoopConfig the body goes on as it came; with one (even `null`), without it.
+    let body = match config {
         None => signed.body.to_vec(),
         Some(_) => Value::Object(request.clone()).to_string().into_bytes(),
+    };
+    let loop_request = match config {
+        None | Some(Value::Null) => None,
+        Some(config) => Some(human_loop::check(state, service, &config).await?),
     };
     let answer = state
         .ai_services
