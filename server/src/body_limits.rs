@@ -33,6 +33,9 @@ pub const START_BODY_CAP: usize = 6 * MAX_INPUT_CONTENT + 64 * 1024;
 /// The SageMaker control plane (AWS JSON 1.1): a 128,000-character template and a task input
 /// of the same size for RenderUiTemplate, each escaped at worst.
 pub const CONTROL_PLANE_BODY_CAP: usize = 2 * 1024 * 1024;
+/// Textract AnalyzeDocument and Rekognition DetectModerationLabels (proxied): Textract's
+/// largest `Bytes` document (10 MiB) in base64, plus the other members.
+pub const AI_SERVICE_BODY_CAP: usize = 10 * 1024 * 1024 / 3 * 4 + 4 + 64 * 1024;
 /// Other API routes take no body worth the name.
 pub const SMALL_API_BODY_CAP: usize = 64 * 1024;
 /// The sign-in form.
@@ -113,6 +116,23 @@ pub enum BodyRoute {
 }
 
 impl BodyRoute {
+    /// [`Self::of`], with the larger cap of the AI-service operations that share `POST /`
+    /// (picked by their `X-Amz-Target`; the signature, checked before the body is read,
+    /// covers it).
+    pub fn of_request(method: &Method, path: &str, headers: &axum::http::HeaderMap) -> Self {
+        let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+        if *method == Method::POST
+            && path == "/"
+            && target.is_some_and(|t| crate::aws::ml_proxy::AiService::of_target(t).is_some())
+        {
+            return Self::Api {
+                cap: AI_SERVICE_BODY_CAP,
+                protocol: Protocol::Json11,
+            };
+        }
+        Self::of(method, path)
+    }
+
     pub fn of(method: &Method, path: &str) -> Self {
         if *method == Method::POST && path == "/" {
             return Self::Api {
@@ -151,7 +171,7 @@ impl BodyRoute {
 /// The middleware: refuses announced bodies over the cap, guards every body, and takes budget
 /// for bodies outside the signed API.
 pub async fn limit(State(limits): State<BodyLimits>, request: Request, next: Next) -> Response {
-    let route = BodyRoute::of(request.method(), request.uri().path());
+    let route = BodyRoute::of_request(request.method(), request.uri().path(), request.headers());
     let announced = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -291,6 +311,24 @@ mod tests {
         );
         assert_eq!(
             BodyRoute::of(&Method::POST, "/").cap(),
+            CONTROL_PLANE_BODY_CAP
+        );
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-amz-target", "Textract.AnalyzeDocument".parse().unwrap());
+        assert_eq!(
+            BodyRoute::of_request(&Method::POST, "/", &headers).cap(),
+            AI_SERVICE_BODY_CAP
+        );
+        assert_eq!(
+            BodyRoute::of_request(&Method::POST, "/human-loops", &headers).cap(),
+            START_BODY_CAP
+        );
+        headers.insert(
+            "x-amz-target",
+            "SageMaker.CreateHumanTaskUi".parse().unwrap(),
+        );
+        assert_eq!(
+            BodyRoute::of_request(&Method::POST, "/", &headers).cap(),
             CONTROL_PLANE_BODY_CAP
         );
         assert_eq!(

@@ -110,6 +110,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
 
+    #[command(flatten)]
+    pub upstream: crate::aws::ml_proxy::UpstreamArgs,
+
     /// Accept AWS API requests without a SigV4 signature. For local experiments only; the
     /// start-up log warns while it is on.
     #[arg(long, env = "LOUPE_ALLOW_UNSIGNED_API")]

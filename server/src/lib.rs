@@ -69,6 +69,8 @@ pub struct AppState {
     pub sign_in_throttle: sign_in_throttle::AddressThrottle,
     /// API requests per access key.
     pub api_rate: Arc<aws::rate_limit::KeyRateLimit>,
+    /// Where proxied Textract and Rekognition calls go on to.
+    pub ai_services: Arc<aws::ml_proxy::Upstreams>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -180,6 +182,7 @@ pub async fn start_with(
         api_rate: Arc::new(aws::rate_limit::KeyRateLimit::new(
             args.limits.api_requests_per_second,
         )),
+        ai_services: Arc::new(args.upstream.upstreams(&args.region)?),
     };
     if args.allow_unsigned_api {
         tracing::warn!(

@@ -89,6 +89,10 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
 pub fn operation(method: &Method, path: &str, target: Option<&str>) -> String {
     let runtime = match (method.as_str(), path) {
         ("POST", "/") => {
+            // The proxied AI-service operations keep their service's prefix.
+            if let Some(service) = target.and_then(super::ml_proxy::AiService::of_target) {
+                return service.target.to_owned();
+            }
             return target
                 .and_then(|t| t.strip_prefix("SageMaker."))
                 .filter(|op| !op.is_empty())
@@ -119,6 +123,10 @@ mod tests {
             "CreateFlowDefinition"
         );
         assert_eq!(operation(&Method::POST, "/", None), "(no X-Amz-Target)");
+        assert_eq!(
+            operation(&Method::POST, "/", Some("Textract.AnalyzeDocument")),
+            "Textract.AnalyzeDocument"
+        );
         assert_eq!(
             operation(&Method::GET, "/human-loops/a", None),
             "DescribeHumanLoop"

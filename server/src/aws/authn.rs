@@ -21,6 +21,18 @@ use crate::body_limits::{self, BodyRoute};
 /// SageMaker and the A2I runtime both sign with this service name.
 pub const SIGNING_SERVICE: &str = "sagemaker";
 
+/// The service a request's credential scope must name: [`SIGNING_SERVICE`], except for the two
+/// Textract and Rekognition operations Loupe proxies (`POST /` with their `X-Amz-Target`),
+/// which the SDKs sign for their own service.
+pub fn signing_service(method: &str, path: &str, headers: &HeaderMap) -> &'static str {
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    match (method, path, target) {
+        ("POST", "/", Some(target)) => super::ml_proxy::AiService::of_target(target)
+            .map_or(SIGNING_SERVICE, |service| service.signing_service),
+        _ => SIGNING_SERVICE,
+    }
+}
+
 /// The caller of one API request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
@@ -58,6 +70,7 @@ pub struct Identified {
 /// The owned half of [`Expectations`] kept between the two steps.
 struct Expect {
     region: String,
+    service: &'static str,
     now: OffsetDateTime,
 }
 
@@ -66,7 +79,7 @@ impl Identified {
         if let Some((authorization, secret, expect)) = &self.check {
             let expect = Expectations {
                 region: &expect.region,
-                service: SIGNING_SERVICE,
+                service: expect.service,
                 now: expect.now,
             };
             sigv4::verify(request, authorization, secret.expose(), &expect)
@@ -83,13 +96,17 @@ impl Authenticator<'_> {
         request: &RequestParts<'_>,
         now: OffsetDateTime,
     ) -> Result<Caller, AwsError> {
-        self.identify(request.headers, now).await?.verify(request)
+        let service = signing_service(request.method, request.path, request.headers);
+        self.identify(service, request.headers, now)
+            .await?
+            .verify(request)
     }
 
     /// The checks that need only the headers: the key exists and is active, its secret opens,
-    /// and the signature's scope, date and signed headers are acceptable.
+    /// and the signature's scope (for `service`), date and signed headers are acceptable.
     pub async fn identify(
         &self,
+        service: &'static str,
         headers: &HeaderMap,
         now: OffsetDateTime,
     ) -> Result<Identified, AwsError> {
@@ -116,7 +133,7 @@ impl Authenticator<'_> {
         let authorization = Authorization::parse(header).map_err(signature_error)?;
         let expect = Expectations {
             region: self.region,
-            service: SIGNING_SERVICE,
+            service,
             now,
         };
         sigv4::check_headers(headers, &authorization, &expect).map_err(signature_error)?;
@@ -152,6 +169,7 @@ impl Authenticator<'_> {
                 secret,
                 Expect {
                     region: self.region.to_owned(),
+                    service,
                     now,
                 },
             )),
@@ -177,7 +195,7 @@ impl FromRequest<crate::AppState> for Signed {
 
     async fn from_request(request: Request, state: &crate::AppState) -> Result<Self, AwsError> {
         let (parts, body) = request.into_parts();
-        let route = BodyRoute::of(&parts.method, parts.uri.path());
+        let route = BodyRoute::of_request(&parts.method, parts.uri.path(), &parts.headers);
         let (cap, protocol) = match route {
             BodyRoute::Api { cap, protocol } => (cap, protocol),
             BodyRoute::Ui { cap } => (cap, Protocol::RestJson),
@@ -189,8 +207,9 @@ impl FromRequest<crate::AppState> for Signed {
             allow_unsigned: state.allow_unsigned_api,
         };
         let now = state.clock.now().to_datetime();
+        let service = signing_service(parts.method.as_str(), parts.uri.path(), &parts.headers);
         let identified = auth
-            .identify(&parts.headers, now)
+            .identify(service, &parts.headers, now)
             .await
             .map_err(|e| e.in_protocol(protocol))?;
         if let Caller::Key(key) = &identified.caller

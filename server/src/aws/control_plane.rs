@@ -94,6 +94,15 @@ fn epoch(at: Timestamp) -> Value {
 }
 
 async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Response, AwsError> {
+    let target = signed
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // Textract and Rekognition calls share `POST /` (and were signed for their own service).
+    if let Some(service) = super::ml_proxy::AiService::of_target(target) {
+        return Ok(super::ml_proxy::serve(&state, service, signed).await);
+    }
     let Signed { headers, body, .. } = signed;
     let target = headers
         .get("x-amz-target")

@@ -31,6 +31,10 @@ pub enum ErrorKind {
     /// The server is shedding load; the caller retries with back-off.
     ServiceUnavailable,
     InternalServer,
+    /// Textract's and Rekognition's name for a request they refuse (`InvalidParameterException`).
+    InvalidParameter,
+    /// Textract's and Rekognition's name for their own failure (`InternalServerError`).
+    AiServiceInternal,
     Serialization,
     UnknownOperation,
     IncompleteSignature,
@@ -53,6 +57,8 @@ impl ErrorKind {
             Self::RequestEntityTooLarge => "RequestEntityTooLargeException",
             Self::ServiceUnavailable => "ServiceUnavailable",
             Self::InternalServer => "InternalServerException",
+            Self::InvalidParameter => "InvalidParameterException",
+            Self::AiServiceInternal => "InternalServerError",
             Self::Serialization => "SerializationException",
             Self::UnknownOperation => "UnknownOperationException",
             Self::IncompleteSignature => "IncompleteSignatureException",
@@ -73,11 +79,12 @@ impl ErrorKind {
             Self::Throttling => StatusCode::TOO_MANY_REQUESTS,
             Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::InternalServer | Self::AiServiceInternal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::InvalidSignature
             | Self::UnrecognizedClient
             | Self::MissingAuthenticationToken => StatusCode::FORBIDDEN,
             Self::Validation
+            | Self::InvalidParameter
             | Self::Serialization
             | Self::UnknownOperation
             | Self::IncompleteSignature => StatusCode::BAD_REQUEST,
@@ -91,7 +98,7 @@ impl ErrorKind {
             Self::InvalidSignature
             | Self::UnrecognizedClient
             | Self::MissingAuthenticationToken => StatusCode::FORBIDDEN,
-            Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::InternalServer | Self::AiServiceInternal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,

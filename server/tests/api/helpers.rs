@@ -200,7 +200,28 @@ impl Api {
         body: Option<Value>,
         secret: Option<&str>,
     ) -> reqwest::RequestBuilder {
+        let target = operation.map(|operation| format!("SageMaker.{operation}"));
         let body = body.map(|b| b.to_string()).unwrap_or_default();
+        self.signed_request(
+            method,
+            path_and_query,
+            target.as_deref(),
+            "sagemaker",
+            body,
+            secret,
+        )
+    }
+
+    /// [`Self::request`] with any `X-Amz-Target` (AWS JSON 1.1) and signing service.
+    pub fn signed_request(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        target: Option<&str>,
+        service: &str,
+        body: String,
+        secret: Option<&str>,
+    ) -> reqwest::RequestBuilder {
         let (path, query) = match path_and_query.split_once('?') {
             Some((path, query)) => (path, Some(query)),
             None => (path_and_query, None),
@@ -214,16 +235,13 @@ impl Api {
                 .unwrap(),
         );
         let mut signed = vec!["content-type", "host", "x-amz-date"];
-        match operation {
-            Some(operation) => {
+        match target {
+            Some(target) => {
                 headers.insert(
                     "content-type",
                     "application/x-amz-json-1.1".parse().unwrap(),
                 );
-                headers.insert(
-                    "x-amz-target",
-                    format!("SageMaker.{operation}").parse().unwrap(),
-                );
+                headers.insert("x-amz-target", target.parse().unwrap());
                 signed.push("x-amz-target");
             }
             None => {
@@ -235,7 +253,7 @@ impl Api {
                 access_key_id: self.key.as_str().to_owned(),
                 date: headers["x-amz-date"].to_str().unwrap()[..8].to_owned(),
                 region: REGION.to_owned(),
-                service: "sagemaker".to_owned(),
+                service: service.to_owned(),
             };
             let request = RequestParts {
                 method,

@@ -13,6 +13,8 @@ mod cli_conformance;
 mod control_plane;
 mod events;
 mod exposure;
+mod ml_proxy;
 mod runtime;
+mod upstream_double;
 mod web;
 mod worker_api;
