@@ -13,6 +13,7 @@ mod cli_conformance;
 mod control_plane;
 mod events;
 mod exposure;
+mod operator;
 mod runtime;
 mod web;
 mod worker_api;
