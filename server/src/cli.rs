@@ -58,8 +58,9 @@ pub struct DatabaseArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct KeyFileArgs {
-    /// File holding the master key that seals API secrets at rest (created on first use).
-    /// Ignored when LOUPE_MASTER_KEY is set.
+    /// File holding the master key that seals API secrets at rest. Made on first use only for a
+    /// database that holds no secrets yet; the database records the key's fingerprint and
+    /// refuses any other key. Ignored when LOUPE_MASTER_KEY is set.
     #[arg(long, env = "LOUPE_KEY_FILE", default_value = "data/loupe.key")]
     pub key_file: PathBuf,
 
@@ -92,9 +93,13 @@ pub struct ServeArgs {
     #[arg(long, env = "LOUPE_ACCOUNT_ID", default_value = DEFAULT_ACCOUNT_ID, value_parser = parse_account_id)]
     pub account_id: String,
 
-    /// Mark cookies `Secure`; turn on when Loupe is reached over HTTPS (behind a TLS proxy).
+    /// Mark cookies `Secure` and build links with https:// even though Loupe serves plain HTTP
+    /// (behind a TLS proxy). On by itself with --tls-cert or an https:// --public-url.
     #[arg(long, env = "LOUPE_SECURE_COOKIES")]
     pub secure_cookies: bool,
+
+    #[command(flatten)]
+    pub public: PublicArgs,
 
     /// Email of the first admin, created when the database has no admin.
     #[arg(long, env = "LOUPE_ADMIN_EMAIL", default_value = "admin@loupe.local")]
@@ -124,6 +129,65 @@ pub struct ServeArgs {
     /// replica needs its own.
     #[arg(long, env = "LOUPE_INSTANCE_ID", value_parser = loupe_engine::domain::instances::InstanceId::parse)]
     pub instance_id: Option<loupe_engine::domain::instances::InstanceId>,
+}
+
+impl ServeArgs {
+    /// Clients reach this server over HTTPS: its own TLS, an https:// public URL, or
+    /// `--secure-cookies` (a TLS proxy in front of plain HTTP). Cookies are then `Secure`, and
+    /// links built from a request's `Host` use https://.
+    pub fn reached_over_https(&self) -> bool {
+        self.secure_cookies
+            || self.public.tls_files().is_some()
+            || self
+                .public
+                .public_url
+                .as_ref()
+                .is_some_and(|url| url.is_https())
+    }
+
+    pub fn origins(&self) -> loupe_engine::domain::public_url::Origins {
+        loupe_engine::domain::public_url::Origins {
+            public: self.public.public_url.clone(),
+            https: self.reached_over_https(),
+        }
+    }
+}
+
+/// How clients reach this server: the URL they use, and TLS on its own listener.
+#[derive(Debug, Clone, Args)]
+pub struct PublicArgs {
+    /// The URL people and SDKs reach Loupe by, such as https://review.example.com (the root of
+    /// a host: no path). Invitation links, signed links and API answers' URLs start with it,
+    /// and DescribeWorkteam's SubDomain is its host[:port]. Without it they follow the Host
+    /// each request was sent to.
+    #[arg(long, env = "LOUPE_PUBLIC_URL", value_parser = loupe_engine::domain::public_url::PublicUrl::parse)]
+    pub public_url: Option<loupe_engine::domain::public_url::PublicUrl>,
+
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first), for
+    /// installs without a TLS proxy in front. Needs --tls-key.
+    #[arg(
+        long,
+        env = "LOUPE_TLS_CERT",
+        requires = "tls_key",
+        value_name = "FILE"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1). Needs --tls-cert.
+    #[arg(
+        long,
+        env = "LOUPE_TLS_KEY",
+        requires = "tls_cert",
+        value_name = "FILE"
+    )]
+    pub tls_key: Option<PathBuf>,
+}
+
+impl PublicArgs {
+    /// The certificate and key files, when TLS is on (clap makes sure both or neither are set).
+    pub fn tls_files(&self) -> Option<(&std::path::Path, &std::path::Path)> {
+        self.tls_cert.as_deref().zip(self.tls_key.as_deref())
+    }
 }
 
 /// What one server lets its clients use: memory, connections, time.
@@ -384,6 +448,41 @@ mod tests {
     fn bad_account_ids_and_regions_are_refused() {
         assert!(Cli::try_parse_from(["loupe", "serve", "--account-id", "12345"]).is_err());
         assert!(Cli::try_parse_from(["loupe", "serve", "--region", "US East"]).is_err());
+    }
+
+    #[test]
+    fn a_public_url_is_checked_at_start() {
+        let cli =
+            Cli::try_parse_from(["loupe", "--public-url", "https://review.example.com/"]).unwrap();
+        let public = cli.serve.public.public_url.unwrap();
+        assert_eq!(public.origin(), "https://review.example.com");
+        let refused = Cli::try_parse_from(["loupe", "--public-url", "https://h.example/loupe"])
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("root of a host"), "{refused}");
+        assert!(Cli::try_parse_from(["loupe", "--public-url", "h.example"]).is_err());
+    }
+
+    #[test]
+    fn tls_takes_both_files_or_neither() {
+        let both = ["loupe", "--tls-cert", "c.pem", "--tls-key", "k.pem"];
+        let cli = Cli::try_parse_from(both).unwrap();
+        assert!(cli.serve.public.tls_files().is_some());
+        assert!(
+            Cli::try_parse_from(["loupe"])
+                .unwrap()
+                .serve
+                .public
+                .tls_files()
+                .is_none()
+        );
+        for half in [
+            ["loupe", "--tls-cert", "c.pem"],
+            ["loupe", "--tls-key", "k.pem"],
+        ] {
+            let error = Cli::try_parse_from(half).unwrap_err().to_string();
+            assert!(error.contains("--tls-"), "{error}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::BufRead as _;
 use anyhow::{Context as _, Result};
 use loupe_engine::domain::accounts::{Email, NewPassword, Role};
 use loupe_engine::domain::arns::Account;
-use loupe_engine::domain::clock::SystemClock;
+use loupe_engine::domain::clock::{Clock as _, SystemClock};
 use loupe_engine::domain::flows::TaskLimits;
 use loupe_engine::domain::keys::{self, AccessKey, AccessKeyId};
 use loupe_engine::domain::teams::WorkteamName;
@@ -21,9 +21,12 @@ use crate::cli::{
 use crate::keyring;
 
 pub async fn open_store(database: &DatabaseArgs) -> Result<std::sync::Arc<dyn Store>> {
-    let (store, _) = store::open(&database.database_url)
-        .await
-        .with_context(|| format!("opening {}", database.database_url))?;
+    let (store, _) = store::open(&database.database_url).await.with_context(|| {
+        format!(
+            "opening {}",
+            keyring::database_for_messages(&database.database_url)
+        )
+    })?;
     store.migrate().await?;
     Ok(store)
 }
@@ -31,7 +34,22 @@ pub async fn open_store(database: &DatabaseArgs) -> Result<std::sync::Arc<dyn St
 /// The engine over the migrated database. These commands name no ARNs, so the account is the
 /// one `serve` uses by default.
 async fn open_reviews(database: &DatabaseArgs) -> Result<Reviews> {
+    reviews_over(open_store(database).await?)
+}
+
+/// [`open_reviews`], with the database's master key (checked against its fingerprint), for the
+/// commands that seal secrets.
+async fn open_reviews_with_key(
+    database: &DatabaseArgs,
+    keys: &KeyFileArgs,
+) -> Result<(Reviews, keys::MasterKey)> {
     let store = open_store(database).await?;
+    let master =
+        keyring::open_master_key(keys, &*store, &database.database_url, SystemClock.now()).await?;
+    Ok((reviews_over(store)?, master))
+}
+
+fn reviews_over(store: std::sync::Arc<dyn Store>) -> Result<Reviews> {
     let account = Account::new(DEFAULT_REGION, DEFAULT_ACCOUNT_ID).map_err(anyhow::Error::msg)?;
     Ok(Reviews::new(
         store,
@@ -123,11 +141,8 @@ pub async fn keys(command: KeysCommand) -> Result<()> {
             database,
             keys: key_args,
         } => {
-            let master = master_key(&key_args)?;
-            let (key, secret) = open_reviews(&database)
-                .await?
-                .issue_access_key(&master, &name)
-                .await?;
+            let (reviews, master) = open_reviews_with_key(&database, &key_args).await?;
+            let (key, secret) = reviews.issue_access_key(&master, &name).await?;
             let out = json!({ "AccessKey": {
                 "AccessKeyId": key.id.as_str(),
                 "SecretAccessKey": secret.expose(),
@@ -184,9 +199,8 @@ pub async fn webhooks(command: WebhooksCommand) -> Result<()> {
             } else {
                 None
             };
-            let master = master_key(&keys)?;
-            let (webhook, secret) = open_reviews(&database)
-                .await?
+            let (reviews, master) = open_reviews_with_key(&database, &keys).await?;
+            let (webhook, secret) = reviews
                 .add_webhook(&master, &name, &url, flow.as_deref(), secret.as_deref())
                 .await?;
             let mut out = webhook_json(&webhook);
@@ -258,10 +272,6 @@ fn webhook_json(webhook: &Webhook) -> serde_json::Value {
         "FlowDefinitionName": webhook.flow,
         "CreatedAt": webhook.created_at.to_rfc3339(),
     })
-}
-
-fn master_key(args: &KeyFileArgs) -> Result<keys::MasterKey> {
-    keyring::load_master_key(args.master_key.as_deref(), &args.key_file)
 }
 
 fn key_metadata(key: &AccessKey) -> serde_json::Value {

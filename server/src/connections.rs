@@ -3,7 +3,12 @@
 //! answer the health checks, so a flood of slow or silent clients never makes `/healthz` hang.
 //!
 //! Beyond the cap and the reserve a connection is answered `503` at once and closed, without
-//! reading from it: refusing costs the server one write.
+//! reading from it: refusing costs the server one write. With TLS on (`--tls-cert`), such a
+//! connection is closed without a word: a plain-text answer would mean nothing to a TLS client,
+//! and a handshake is too dear to spend on a connection being refused.
+//!
+//! With TLS, the handshake happens in the connection's own task, within the head deadline, so a
+//! client that never finishes it holds a slot no longer than a silent plain one.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -14,8 +19,10 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
 /// How the listener treats its clients.
@@ -72,10 +79,12 @@ fn open_file_limit() -> Option<u64> {
     None
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets open requests finish (for
-/// up to [`SHUTDOWN_GRACE`]). `health` serves the reserve connections.
+/// Serves `app` on `listener` (over TLS when `tls` is given) until `shutdown` resolves, then
+/// lets open requests finish (for up to [`SHUTDOWN_GRACE`]). `health` serves the reserve
+/// connections.
 pub async fn serve(
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     app: Router,
     health: Router,
     limits: ConnectionLimits,
@@ -109,31 +118,38 @@ pub async fn serve(
             Err(_) => match reserve.clone().try_acquire_owned() {
                 Ok(permit) => (permit, health.clone(), RESERVE_HEADER_TIMEOUT, false),
                 Err(_) => {
-                    refuse(stream);
+                    if tls.is_none() {
+                        refuse(&stream);
+                    }
+                    warn_refusing();
                     continue;
                 }
             },
         };
         let mut stopping = stopping.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let service = service.map_request(move |mut request: axum::http::Request<Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
             });
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .keep_alive(keep_alive);
-            let connection = builder
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
-                .with_upgrades();
-            let mut connection = std::pin::pin!(connection);
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                _ = stopping.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
+            let settings = Settings {
+                header_timeout,
+                keep_alive,
+            };
+            match tls {
+                None => serve_connection(stream, service, settings, &mut stopping).await,
+                Some(acceptor) => {
+                    let handshake = tokio::time::timeout(header_timeout, acceptor.accept(stream));
+                    // A failed handshake (plain HTTP sent to this port, a client that distrusts
+                    // the certificate, one that took too long) closes the connection.
+                    let secured = tokio::select! {
+                        done = handshake => done.ok().and_then(Result::ok),
+                        _ = stopping.changed() => None,
+                    };
+                    if let Some(stream) = secured {
+                        serve_connection(stream, service, settings, &mut stopping).await;
+                    }
                 }
             }
             drop(permit);
@@ -151,12 +167,59 @@ pub async fn serve(
     Ok(())
 }
 
-/// Answers a connection over the cap without reading it, and closes it.
-fn refuse(stream: TcpStream) {
+/// How one connection is served.
+#[derive(Clone, Copy)]
+struct Settings {
+    header_timeout: Duration,
+    keep_alive: bool,
+}
+
+/// Serves HTTP/1.1 on one connection (plain or TLS) until it closes, or until a shutdown, after
+/// which its open request gets [`SHUTDOWN_GRACE`] to finish.
+async fn serve_connection<I, S>(
+    io: I,
+    service: S,
+    settings: Settings,
+    stopping: &mut watch::Receiver<()>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: tower::Service<
+            axum::http::Request<Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(settings.header_timeout)
+        .keep_alive(settings.keep_alive);
+    let connection = builder
+        .serve_connection(TokioIo::new(io), TowerToHyperService::new(service))
+        .with_upgrades();
+    let mut connection = std::pin::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = stopping.changed() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
+        }
+    }
+}
+
+/// Answers a plain connection over the cap without reading it; dropping it closes it.
+fn refuse(stream: &TcpStream) {
     const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\n\
         content-type: text/plain\r\ncontent-length: 34\r\nconnection: close\r\n\r\n\
         Too many connections; retry soon.\n";
     let _ = stream.try_write(BUSY);
+}
+
+/// Logs that connections are being refused.
+fn warn_refusing() {
     // Once a second at most: a flood must not turn into a flood of log lines.
     static LAST_WARNED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let now = std::time::SystemTime::now()

@@ -19,6 +19,7 @@ pub mod sessions;
 pub mod sign_in_throttle;
 pub mod spend_export;
 pub mod task_frame;
+pub mod tls;
 pub mod webhook_delivery;
 pub mod worker_api;
 
@@ -33,6 +34,7 @@ use loupe_engine::domain::arns::Account;
 use loupe_engine::domain::clock::{Clock, SystemClock};
 use loupe_engine::domain::flows::TaskLimits;
 use loupe_engine::domain::keys::MasterKey;
+use loupe_engine::domain::public_url::Origins;
 use loupe_engine::output::writer::OutputStore;
 use loupe_engine::services::Reviews;
 use loupe_engine::services::sign_in::LoginPolicy;
@@ -51,7 +53,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub login_policy: LoginPolicy,
     pub master_key: MasterKey,
+    /// Cookies are `Secure`: see [`ServeArgs::reached_over_https`].
     pub secure_cookies: bool,
+    /// Where absolute links point: the public URL, or each request's `Host`.
+    pub origins: Origins,
     pub region: String,
     pub account_id: String,
     pub reviews: Arc<Reviews>,
@@ -103,14 +108,25 @@ pub async fn start_with(
     login_policy: LoginPolicy,
     address_limit: sign_in_throttle::AddressLimit,
 ) -> Result<Running> {
-    let (store, pool) =
-        store::open_with_cache(&args.database.database_url, args.limits.page_cache_bytes())
-            .await
-            .with_context(|| format!("opening the database at {}", args.database.database_url))?;
+    // The TLS files first: a bad one is reported before anything is written.
+    let tls = args
+        .public
+        .tls_files()
+        .map(|(cert, key)| tls::acceptor(cert, key))
+        .transpose()?;
+    let database_url = &args.database.database_url;
+    let (store, pool) = store::open_with_cache(database_url, args.limits.page_cache_bytes())
+        .await
+        .with_context(|| {
+            format!(
+                "opening the database at {}",
+                keyring::database_for_messages(database_url)
+            )
+        })?;
     store.migrate().await.context("migrating the database")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let master_key =
-        keyring::load_master_key(args.keys.master_key.as_deref(), &args.keys.key_file)?;
+        keyring::open_master_key(&args.keys, &*store, database_url, clock.now()).await?;
 
     let account = Account::new(&args.region, &args.account_id)
         .map_err(|e| anyhow::anyhow!("region and account id: {e}"))?;
@@ -166,7 +182,8 @@ pub async fn start_with(
         clock,
         login_policy,
         master_key,
-        secure_cookies: args.secure_cookies,
+        secure_cookies: args.reached_over_https(),
+        origins: args.origins(),
         region: args.region.clone(),
         account_id: args.account_id.clone(),
         reviews,
@@ -201,6 +218,13 @@ pub async fn start_with(
     connections::raise_open_file_limit();
     loupe_engine::domain::passwords::configure(args.limits.hashes_at_once());
     let limits = args.limits.connections();
+    match &args.public.public_url {
+        Some(public) => tracing::info!(%public, tls = tls.is_some(), "public URL"),
+        None => tracing::info!(
+            tls = tls.is_some(),
+            "no --public-url: links follow the Host each request was sent to"
+        ),
+    }
     tracing::info!(
         connections = limits.effective_max(),
         body_budget_bytes = args.limits.body_bytes_in_flight(),
@@ -209,6 +233,7 @@ pub async fn start_with(
     );
     let server = tokio::spawn(connections::serve(
         listener,
+        tls,
         app,
         health,
         limits,

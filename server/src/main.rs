@@ -55,7 +55,18 @@ async fn serve(args: ServeArgs) -> Result<()> {
             ),
         }
     }
-    println!("Loupe is ready at http://{}", running.addr);
+    let scheme = if args.public.tls_files().is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    match &args.public.public_url {
+        Some(public) => println!(
+            "Loupe is ready at {scheme}://{}, published as {public}",
+            running.addr
+        ),
+        None => println!("Loupe is ready at {scheme}://{}", running.addr),
+    }
     tracing::info!(addr = %running.addr, "serving");
     running.server.await??;
     Ok(())

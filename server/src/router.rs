@@ -29,6 +29,7 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
             clock: state.clock.clone(),
             links: crate::blobs::signer(&state.master_key),
             master_key: state.master_key.clone(),
+            origins: state.origins.clone(),
         };
         move || provide_context(services.clone())
     };

@@ -36,6 +36,8 @@ mod server {
         pub links: LinkSigner,
         /// Seals the secrets of keys and webhooks made in the browser.
         pub master_key: loupe_engine::domain::keys::MasterKey,
+        /// Where links to copy (invitations, the SDK snippet's endpoint) point.
+        pub origins: loupe_engine::domain::public_url::Origins,
     }
 
     impl Services {

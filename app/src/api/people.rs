@@ -88,19 +88,20 @@ pub async fn list_people() -> Result<Vec<PersonRow>, ServerFnError> {
     Ok(rows)
 }
 
-/// `http://host` of the request, for links to copy.
+/// `scheme://host` for links to copy: the public URL, or the host this request was sent to.
 #[cfg(feature = "ssr")]
 pub fn request_origin() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-        })
-        .map(|host| format!("http://{host}"))
-        .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
+    let host = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned)
+    });
+    match super::services() {
+        Ok(services) => services.origins.origin(host.as_deref()),
+        Err(_) => format!("http://{}", host.as_deref().unwrap_or("localhost")),
+    }
 }
 
 #[cfg(feature = "ssr")]

@@ -10,6 +10,8 @@
 //!   [`audit`] (the API's call log).
 //! * Shared vocabulary: [`validation`] (a request member and the rule it breaks), [`clock`],
 //!   [`digest`], and `macros` (the enums spelled by their variants' names, and text newtypes).
+//! * How Loupe is reached and keeps its secrets: [`public_url`] (the origin of absolute links),
+//!   [`key_custody`] (which master key a database's secrets are sealed with), [`instances`].
 
 pub mod accounts;
 pub mod arns;
@@ -19,12 +21,14 @@ pub mod dashboard;
 pub mod digest;
 pub mod flows;
 pub mod instances;
+pub mod key_custody;
 pub mod keys;
 pub mod loops;
 pub(crate) mod macros;
 pub mod names;
 pub mod passwords;
 pub mod pricing;
+pub mod public_url;
 pub mod spend;
 pub mod task_uis;
 pub mod teams;

@@ -4,8 +4,10 @@
 //! * [`people`]: invitations and deactivation of the people who sign in.
 //! * [`sign_in`]: checking an email and password under the lock-out policy.
 //! * [`event_feed`]: reading the status-change event log in order, once each.
+//! * [`master_key`]: binding the database to the master key that seals its secrets.
 
 pub mod event_feed;
+pub mod master_key;
 pub mod people;
 pub mod reviews;
 pub mod sign_in;

@@ -43,6 +43,7 @@ macro_rules! for_each_aggregate {
         $crate::store::outboxes::outboxes_sql!($store, $row, $conn, $skip_locked);
         $crate::store::reports::reports_sql!($store);
         $crate::store::webhooks::webhooks_sql!($store);
+        $crate::store::master_key::master_key_sql!($store);
     };
 }
 

@@ -5,7 +5,8 @@
 //! ([`TaskUiStore`]), teams and worker groups ([`TeamStore`]), flow definitions
 //! ([`FlowStore`]), loops and tasks as records ([`LoopStore`]), the work queue and its sweeps
 //! ([`QueueStore`]), the two outboxes and the instances that lease them ([`OutboxStore`]),
-//! events, audit, spend and the dashboard ([`ReportStore`]), and webhooks ([`WebhookStore`]).
+//! events, audit, spend and the dashboard ([`ReportStore`]), webhooks ([`WebhookStore`]), and
+//! the master key's fingerprint ([`MasterKeyStore`]).
 //! Loops change only through `loop_state`, which locks and loads a loop's state, asks
 //! [`crate::lifecycle::transitions`] what to do and writes the step; row decoding is in `rows`.
 //!
@@ -30,6 +31,7 @@ mod dialect;
 mod flows;
 mod loop_state;
 mod loops;
+mod master_key;
 mod outboxes;
 mod postgres;
 mod queue;
@@ -44,6 +46,7 @@ mod webhooks;
 pub use crate::lifecycle::TaskRefusal;
 pub use flows::{FlowDeletion, FlowStore, NewFlowDefinition};
 pub use loops::{LoopQuery, LoopStore, NAME_FIRST_MATCHES};
+pub use master_key::MasterKeyStore;
 pub use outboxes::{OutboxStore, PendingOutput};
 pub use postgres::PostgresStore;
 pub use queue::{QueueStore, SubmitReceipt, TaskDone, TaskWork};
@@ -144,6 +147,7 @@ pub trait Store:
     + OutboxStore
     + ReportStore
     + WebhookStore
+    + MasterKeyStore
     + Send
     + Sync
     + fmt::Debug

@@ -51,18 +51,13 @@ async fn template(
         .into_response())
 }
 
-/// `scheme://host` as the caller reached Loupe, for absolute URLs in answers.
+/// `scheme://host` for absolute URLs in answers: the public URL, or as the caller reached Loupe.
 fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    let host = headers
-        .get("host")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
+    state.origins.origin(request_host(headers))
+}
+
+fn request_host(headers: &HeaderMap) -> Option<&str> {
+    headers.get("host").and_then(|v| v.to_str().ok())
 }
 
 fn err(kind: ErrorKind, message: impl Into<String>) -> AwsError {
@@ -353,10 +348,6 @@ fn workteam_json(
             };
             json!([{"OidcMemberDefinition": {"Groups": groups}}])
         });
-    let host = headers
-        .get("host")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
     let mut body = json!({
         "WorkteamName": team.name.as_str(),
         "MemberDefinitions": definitions,
@@ -368,7 +359,8 @@ fn workteam_json(
             account.account_id()
         ),
         "Description": team.description,
-        "SubDomain": host,
+        // A2I's is the worker portal's host name; Loupe's portal is its own origin.
+        "SubDomain": state.origins.sub_domain(request_host(headers)),
         "CreateDate": epoch(team.created_at),
         "LastUpdatedDate": epoch(details.updated_at.unwrap_or(team.created_at)),
     });

@@ -3,10 +3,13 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 
+use loupe_engine::domain::clock::{Clock as _, SystemClock};
+use loupe_engine::domain::key_custody::KeyFingerprint;
 use loupe_engine::domain::keys::{AccessKeyId, MasterKey};
 use loupe_engine::store::{self, Backend};
 use loupe_engine::test_on_both_backends;
-use loupe_engine::testing::TestDatabase;
+use loupe_engine::testing::{TestDatabase, create_access_key};
+use loupe_server::keyring::database_for_messages;
 use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
 
@@ -37,10 +40,28 @@ impl Admin {
 
     /// Runs `loupe <args>` with `stdin` as its input.
     async fn loupe(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"));
+        command.env("LOUPE_KEY_FILE", self.key_file());
+        self.run(command, args, stdin).await
+    }
+
+    /// Runs `loupe <args>` in `dir` with no key file set, so it uses its default
+    /// (`data/loupe.key` under `dir`), as when run from another working directory.
+    async fn loupe_in(&self, dir: &std::path::Path, args: &[&str]) -> Output {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"));
+        command.current_dir(dir).env_remove("LOUPE_KEY_FILE");
+        self.run(command, args, "").await
+    }
+
+    async fn run(
+        &self,
+        mut command: tokio::process::Command,
+        args: &[&str],
+        stdin: &str,
+    ) -> Output {
+        let mut child = command
             .args(args)
             .env("LOUPE_DATABASE_URL", &self.db.url)
-            .env("LOUPE_KEY_FILE", self.key_file())
             .env_remove("LOUPE_MASTER_KEY")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -253,7 +274,128 @@ async fn webhooks_are_managed_from_the_command_line(backend: Backend) {
     );
 }
 
+async fn secrets_are_sealed_only_with_the_databases_master_key(backend: Backend) {
+    let admin = Admin::new(backend).await;
+    let database = database_for_messages(&admin.db.url);
+    admin
+        .succeeds(&["keys", "create", "--name", "first"], "")
+        .await;
+    let key = MasterKey::from_base64(&std::fs::read_to_string(admin.key_file()).unwrap()).unwrap();
+    let (store, _) = store::open(&admin.db.url).await.unwrap();
+    assert_eq!(
+        store.master_key_record().await.unwrap().fingerprint,
+        Some(KeyFingerprint::of(&key))
+    );
+    // The same key file again: fine.
+    admin
+        .succeeds(
+            &[
+                "webhooks",
+                "add",
+                "--name",
+                "ops",
+                "--url",
+                "https://h.example/",
+            ],
+            "",
+        )
+        .await;
+
+    // From another working directory, the default key file does not exist: it is not made, and
+    // the message says which key the database expects and how to give it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    for args in [
+        &["keys", "create", "--name", "second"][..],
+        &[
+            "webhooks",
+            "add",
+            "--name",
+            "ops2",
+            "--url",
+            "https://h.example/",
+        ][..],
+    ] {
+        let refused = admin.loupe_in(elsewhere.path(), args).await;
+        assert!(!refused.ok, "{args:?} succeeded: {}", refused.stdout);
+        let default_file = elsewhere.path().join("data/loupe.key");
+        assert!(!default_file.exists(), "{args:?} made a key file");
+        for part in [
+            default_file.display().to_string(),
+            database.clone(),
+            KeyFingerprint::of(&key).to_string(),
+            "--key-file".to_owned(),
+            "LOUPE_KEY_FILE".to_owned(),
+        ] {
+            assert!(refused.stderr.contains(&part), "{part}: {}", refused.stderr);
+        }
+    }
+
+    // Another key file is refused, naming it and the database.
+    let other = MasterKey::generate();
+    let other_file = elsewhere.path().join("other.key");
+    std::fs::write(&other_file, other.to_base64()).unwrap();
+    let refused = admin
+        .loupe(
+            &[
+                "keys",
+                "create",
+                "--name",
+                "second",
+                "--key-file",
+                other_file.to_str().unwrap(),
+            ],
+            "",
+        )
+        .await;
+    assert!(!refused.ok);
+    for part in [
+        other_file.display().to_string(),
+        database.clone(),
+        KeyFingerprint::of(&other).to_string(),
+    ] {
+        assert!(refused.stderr.contains(&part), "{part}: {}", refused.stderr);
+    }
+    // Nothing was sealed with it.
+    let listed = admin.succeeds(&["keys", "list"], "").await;
+    assert!(!listed.contains("second"), "{listed}");
+}
+
+async fn no_key_file_is_made_for_a_database_with_secrets_from_before(backend: Backend) {
+    let admin = Admin::new(backend).await;
+    let (store, _) = admin.db.open().await;
+    let key = MasterKey::generate();
+    create_access_key(&*store, &key, "from before", SystemClock.now()).await;
+
+    let refused = admin.loupe(&["keys", "create", "--name", "new"], "").await;
+    assert!(!refused.ok);
+    assert!(!admin.key_file().exists(), "no key file is made");
+    assert!(
+        refused.stderr.contains("not recorded yet"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused
+            .stderr
+            .contains(&admin.key_file().display().to_string()),
+        "{}",
+        refused.stderr
+    );
+
+    // Its own key opens its secret: the command works and the fingerprint is recorded.
+    std::fs::write(admin.key_file(), key.to_base64()).unwrap();
+    admin
+        .succeeds(&["keys", "create", "--name", "new"], "")
+        .await;
+    assert_eq!(
+        store.master_key_record().await.unwrap().fingerprint,
+        Some(KeyFingerprint::of(&key))
+    );
+}
+
 test_on_both_backends!(
+    secrets_are_sealed_only_with_the_databases_master_key,
+    no_key_file_is_made_for_a_database_with_secrets_from_before,
     people_are_managed_from_the_command_line,
     access_keys_are_shown_once_and_sealed_at_rest,
     webhooks_are_managed_from_the_command_line

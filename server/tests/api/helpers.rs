@@ -173,6 +173,18 @@ impl Api {
         }
     }
 
+    /// The same server reached over HTTPS (it was spawned with `--tls-cert`), by a client that
+    /// trusts only `certificate` (PEM).
+    pub fn over_tls(mut self, certificate: &str) -> Self {
+        let trusted = reqwest::Certificate::from_pem(certificate.as_bytes()).unwrap();
+        self.client = reqwest::Client::builder()
+            .tls_certs_only([trusted])
+            .build()
+            .unwrap();
+        self.base = format!("https://{}", self.host);
+        self
+    }
+
     /// Sends a request signed like an SDK would (or unsigned, or signed with `secret`).
     pub async fn call_as(
         &self,

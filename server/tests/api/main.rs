@@ -14,6 +14,7 @@ mod control_plane;
 mod events;
 mod exposure;
 mod ml_proxy;
+mod operator;
 mod runtime;
 mod upstream_double;
 mod web;
