@@ -7,6 +7,10 @@ use loupe_engine::test_on_both_backends;
 use crate::helpers::{Api, FLOW_ARN, run_client_script, venv_program};
 
 async fn run_script(script: &str, api: &Api) {
+    run_script_with(script, api, &[]).await;
+}
+
+async fn run_script_with(script: &str, api: &Api, env: &[(&str, &str)]) {
     let python = venv_program("LOUPE_TEST_PYTHON", "python", "Python with boto3");
     let mut command = tokio::process::Command::new(python);
     command
@@ -17,7 +21,8 @@ async fn run_script(script: &str, api: &Api) {
         .env("LOUPE_URL", &api.base)
         .env("LOUPE_KEY_ID", api.key.as_str())
         .env("LOUPE_SECRET", api.secret.expose())
-        .env("FLOW_ARN", FLOW_ARN);
+        .env("FLOW_ARN", FLOW_ARN)
+        .envs(env.iter().copied());
     run_client_script(command, &format!("boto3 script {script}"), |_| true).await;
 }
 
@@ -36,7 +41,25 @@ async fn boto3_starts_built_in_task_types(backend: Backend) {
     run_script("built_in.py", &api).await;
 }
 
+/// The notebooks print `'https://' + SubDomain` as the worker portal's address: with TLS on the
+/// listener it opens.
+async fn boto3_finds_the_worker_portal_from_the_subdomain(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, cert, key) = crate::operator::self_signed(dir.path());
+    let api = Api::spawn(backend, &["--tls-cert", &cert, "--tls-key", &key])
+        .await
+        .over_tls(&pem);
+    let bundle = dir.path().join("cert.pem");
+    run_script_with(
+        "portal_link.py",
+        &api,
+        &[("AWS_CA_BUNDLE", bundle.to_str().unwrap())],
+    )
+    .await;
+}
+
 test_on_both_backends!(
+    boto3_finds_the_worker_portal_from_the_subdomain,
     boto3_drives_the_runtime,
     boto3_drives_the_control_plane,
     boto3_starts_built_in_task_types,

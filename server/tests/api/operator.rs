@@ -148,7 +148,7 @@ async fn an_https_public_url_makes_cookies_secure(backend: Backend) {
 
 /// A self-signed certificate for 127.0.0.1 and its key, written to `dir`: (cert PEM, cert file,
 /// key file).
-fn self_signed(dir: &std::path::Path) -> (String, String, String) {
+pub(crate) fn self_signed(dir: &std::path::Path) -> (String, String, String) {
     let made =
         rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
             .unwrap();
