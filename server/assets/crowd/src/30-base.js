@@ -124,7 +124,7 @@
       regions[tag] = r;
       if (!r) continue;
       if (r.parentElement !== el) el.append(r);
-      r.setAttribute('slot', tag);
+      if (tag !== 'full-instructions') r.setAttribute('slot', tag);
       r._lpOwner = el;
     }
     const placed = new Set();
@@ -135,7 +135,6 @@
     let modal = null;
     if (full) {
       placed.add('full-instructions');
-      full.removeAttribute('slot');
       modal = makeModal(full.getAttribute('header') || 'Full instructions', full, root, { part: 'full-instructions', cls: 'awsui-modal-dialog' });
       side.append(triggerButton(full.getAttribute('link-text') || 'View full instructions', 'link', modal, 'full-instructions-link'));
       el._lpFullModal = modal;
