@@ -455,6 +455,9 @@ test.describe("submission contract", () => {
     await expect(frame.getByRole("dialog", { name: "Guide" })).toBeVisible();
     await frame.getByRole("button", { name: "Close" }).click();
     await frame.getByRole("radio", { name: "Dog" }).click();
+    // The shared shadow-root stylesheet (a constructable sheet) applies under the policy.
+    await expect(frame.getByRole("button", { name: "Submit" })).toHaveCSS("background-color", "rgb(36, 86, 196)");
+    await expect(frame.getByRole("radio", { name: "Dog" })).toHaveCSS("background-color", "rgb(36, 86, 196)");
     await frame.getByRole("button", { name: "Submit" }).click();
     expect(await answer(page)).toEqual({ animal: { label: "Dog" } });
     await expect.poll(async () => (await messages(page, "loupe:height")).length).toBeGreaterThan(0);
@@ -1329,6 +1332,23 @@ test.describe("shadow roots and parts", () => {
     await page.getByLabel("Rude").check();
     await page.getByRole("button", { name: "Submit" }).click();
     expect(await answer(page)).toEqual({ quality: { label: "Poor" }, reason: { Wrong: false, Vague: true, Rude: true } });
+  });
+
+  test("without constructable stylesheets each shadow root gets a <style> copy of the shared rules", async ({ page }) => {
+    await mount(
+      page,
+      `<crowd-form><crowd-classifier name="c" categories="['a', 'b']" header="Pick"></crowd-classifier></crowd-form>`,
+      `<script>delete Document.prototype.adoptedStyleSheets; delete ShadowRoot.prototype.adoptedStyleSheets;</script>`,
+    );
+    const styles = await page.evaluate(() =>
+      ["crowd-form", "crowd-classifier"].map((t) => document.querySelector(t)!.shadowRoot!.querySelectorAll("style[data-lp-style]").length),
+    );
+    expect(styles).toEqual([1, 1]);
+    await expect(page.getByRole("button", { name: "Submit" })).toHaveCSS("background-color", "rgb(36, 86, 196)");
+    await page.getByRole("radio", { name: "b" }).click();
+    await expect(page.getByRole("radio", { name: "b" })).toHaveCSS("background-color", "rgb(36, 86, 196)");
+    await page.getByRole("button", { name: "Submit" }).click();
+    expect(await answer(page)).toEqual({ c: { label: "b" } });
   });
 
   test("every element has an open shadow root; template CSS styles parts; change reaches the host", async ({ page }) => {
