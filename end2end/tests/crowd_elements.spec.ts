@@ -1233,6 +1233,14 @@ test.describe("crowd-entity-annotation", () => {
     await page.getByLabel("No, something else").check();
     await page.getByLabel("Yes, computing").check();
     await expect(page.getByLabel("No, something else")).not.toBeChecked();
+    // Arrow keys move the choice along the group, as in a native radio group.
+    await page.keyboard.press("ArrowRight");
+    await expect(page.getByLabel("No, something else")).toBeChecked();
+    await expect(page.getByLabel("No, something else")).toBeFocused();
+    await expect(page.getByLabel("Yes, computing")).not.toBeChecked();
+    await page.keyboard.press("ArrowLeft");
+    await expect(page.getByLabel("Yes, computing")).toBeChecked();
+    await expect(page.getByLabel("No, something else")).not.toBeChecked();
     await page.getByLabel("I am not sure").check();
     await page.getByLabel("Why?").fill("It names an engine.");
     // No crowd-form on the page: the body is the form, and it reaches into the shadow root.

@@ -47,7 +47,7 @@
   }
   class CrowdRadioButton extends Crowd {
     static get observedAttributes() { return ['disabled', 'checked']; }
-    attributeChangedCallback(n) { super.attributeChangedCallback(n); if (n === 'checked' && this._ctl) this._ctl.checked = this.hasAttribute('checked'); }
+    attributeChangedCallback(n) { super.attributeChangedCallback(n); if (n === 'checked' && this._ctl) { this._ctl.checked = this.hasAttribute('checked'); this._exclude(); } }
     // Each button's radio sits in its own shadow root, where the browser does not group radios by
     // name, so the group's exclusivity and arrow keys are done here.
     render(root) {
@@ -67,8 +67,18 @@
         next._ctl.click();
       });
       root.append(h('label', { class: 'lp-check', part: 'label' }, this._ctl, h('span', null, mirrorLabel(this._ctl, this, slot()))));
+      this._roving();
     }
-    _exclude() { if (this._ctl && this._ctl.checked) for (const b of this._peers()) if (b !== this && b._ctl) b._ctl.checked = false; }
+    _exclude() {
+      if (this._ctl && this._ctl.checked) for (const b of this._peers()) if (b !== this && b._ctl) b._ctl.checked = false;
+      this._roving();
+    }
+    // Like a native radio group, one stop for Tab: the checked button, else the first.
+    _roving() {
+      const peers = this._peers().filter((b) => b._ctl);
+      const stop = peers.find((b) => b.checked) || peers[0];
+      for (const b of peers) b._ctl.tabIndex = b === stop ? 0 : -1;
+    }
     // The buttons this one excludes: those of its crowd-radio-group, else those with its name.
     _peers() {
       const g = this.closest('crowd-radio-group');
