@@ -44,12 +44,5 @@
     for (const k of Object.keys(v)) o[k ? k[0].toLowerCase() + k.slice(1) : k] = camel(v[k]);
     return o;
   }
-  function layer() {
-    if (!state.layer || !state.layer.isConnected) {
-      state.layer = h('div', { class: 'lp-layer', 'data-lp-layer': '' });
-      D.body.appendChild(state.layer);
-    }
-    return state.layer;
-  }
   function locked() { return state.expired; }
 
