@@ -428,6 +428,7 @@
           if (data[o + 3] < 128) continue;
           const r = data[o], g = data[o + 1], b = data[o + 2], key = r + ',' + g + ',' + b;
           let v = exact.get(key);
+          if (v === undefined && ((r | g | b) === 0 || (r & g & b) === 255)) v = 0;
           if (v === undefined) {
             let best = 0, bestD = 40 * 40 * 3;
             rgbs.forEach((c, j) => { const dd = (c[0] - r) ** 2 + (c[1] - g) ** 2 + (c[2] - b) ** 2; if (dd < bestD) { bestD = dd; best = j + 1; } });
