@@ -13,7 +13,7 @@
 
   const D = document;
   const SVGNS = 'http://www.w3.org/2000/svg';
-  const state = { flushed: false, expired: false, busyUntil: 0, pending: [], digitTarget: null, lastHeight: -1, layer: null, heightQueued: false };
+  const state = { dialogs: new Set(), flushed: false, expired: false, busyUntil: 0, pending: [], digitTarget: null, lastHeight: -1, heightQueued: false };
   const COLORS = ['#2563eb', '#c2410c', '#15803d', '#9333ea', '#be185d', '#0e7490', '#a16207', '#4f46e5', '#4d7c0f', '#475569'];
   let seq = 0;
 

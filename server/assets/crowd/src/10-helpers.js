@@ -24,7 +24,6 @@
   }
   function h(tag, props, ...kids) { const el = D.createElement(tag); setProps(el, props); return add(el, kids); }
   function s(tag, props) { const el = D.createElementNS(SVGNS, tag); setProps(el, props); return el; }
-  function moveChildren(from, to) { while (from.firstChild) to.appendChild(from.firstChild); return to; }
   function flag(el, name) { const v = el.getAttribute(name); return v !== null && v !== 'false'; }
   function num(el, name, def) { const v = parseFloat(el.getAttribute(name)); return Number.isFinite(v) ? v : def; }
   function clamp(v, lo, hi) { return Math.min(hi, Math.max(lo, v)); }
@@ -43,13 +42,6 @@
     const o = {};
     for (const k of Object.keys(v)) o[k ? k[0].toLowerCase() + k.slice(1) : k] = camel(v[k]);
     return o;
-  }
-  function layer() {
-    if (!state.layer || !state.layer.isConnected) {
-      state.layer = h('div', { class: 'lp-layer', 'data-lp-layer': '' });
-      D.body.appendChild(state.layer);
-    }
-    return state.layer;
   }
   function locked() { return state.expired; }
 

@@ -14,9 +14,11 @@
     return t === 'INPUT' && !/^(checkbox|radio|range|button|submit|reset|image|file|color)$/i.test(el.type);
   }
   function elDisabled(el) { return el.hasAttribute('disabled'); }
-  function clearErrors(root) {
-    for (const e of root.querySelectorAll('.lp-err')) e.textContent = '';
-    for (const e of root.querySelectorAll('.lp-invalid')) e.classList.remove('lp-invalid');
+  function clearErrors(all) {
+    for (const e of all) {
+      if (e.classList.contains('lp-err')) e.textContent = '';
+      e.classList.remove('lp-invalid');
+    }
   }
   function nativeError(el, msg) {
     let box = el._lpErr;
@@ -32,9 +34,12 @@
     box.textContent = msg;
     el.classList.add('lp-invalid');
   }
+  // Checks and answers walk the whole composed tree under the form: the author's elements, what
+  // the elements draw, and what template scripts put inside an element's shadow root.
   function validateRoot(root) {
-    clearErrors(root);
-    for (const el of root.querySelectorAll('*')) {
+    const all = deepAll(root);
+    clearErrors(all);
+    for (const el of all) {
       if (el._validate && el._lpBuilt) {
         if (elDisabled(el)) continue;
         const p = el._broken ? { message: 'Part of this task could not be displayed: ' + el._broken } : el._validate();
@@ -52,7 +57,7 @@
   }
   function collect(root) {
     const answer = {};
-    for (const el of root.querySelectorAll('*')) {
+    for (const el of deepAll(root)) {
       if (el._contribute) { if (el._lpBuilt && !elDisabled(el)) el._contribute(answer); continue; }
       if (!isNativeField(el)) continue;
       const name = el.name;
@@ -72,8 +77,10 @@
     if (!isObj(answer[name])) answer[name] = {};
     answer[name][key] = val;
   }
+  // The form an element answers in: the nearest crowd-form around it (across shadow roots), not
+  // counting the inner forms task elements draw.
   function rootOf(el) {
-    const f = el && el.closest && el.closest('crowd-form');
+    const f = el && closestDeep(el, (p) => p.localName === 'crowd-form' && !p._lpInner);
     if (f) return f;
     return D.querySelector('crowd-form') || (state.formless ? D.body : null);
   }
@@ -86,7 +93,9 @@
       const f = problem.focus;
       if (f && f.focus) {
         try { f.scrollIntoView({ block: 'center' }); } catch (_) { /* old engines */ }
-        const target = f.matches && f.matches('[data-lp],input,select,textarea,button,[tabindex]') ? f : f.querySelector && f.querySelector('[data-lp]:not(:disabled),input,select,textarea,[tabindex]');
+        const inner = '[data-lp]:not(:disabled),input,select,textarea,[tabindex]';
+        const target = f.matches && f.matches('[data-lp],input,select,textarea,button,[tabindex]') ? f
+          : (f.shadowRoot && f.shadowRoot.querySelector(inner)) || (f.querySelector && f.querySelector(inner));
         (target || f).focus({ preventScroll: true });
       }
       return false;
@@ -113,10 +122,12 @@
   }
   function submitFirst(from) { return submitRoot(rootOf(from)); }
   function hasSubmitControl(root) { return !!root.querySelector(SUBMIT_SEL); }
-  function appendSubmit(root) {
+  // The Submit button a form without one gets: in the crowd-form's shadow root (parts actions and
+  // submit), or at the end of the body of a page without crowd-form.
+  function appendSubmit(root, into) {
     if (hasSubmitControl(root)) return;
-    const bar = h('div', { class: 'lp-actions', 'data-lp-auto': '' },
-      h('button', { type: 'button', class: 'lp-btn lp-primary', 'data-lp': '', 'data-lp-submit': '', text: 'Submit' }));
-    root.append(bar);
+    const bar = h('div', { class: 'lp-actions', part: 'actions', 'data-lp-auto': '' },
+      h('button', { type: 'button', class: 'lp-btn lp-primary', part: 'submit', 'data-lp': '', 'data-lp-submit': '', text: 'Submit' }));
+    (into || root).append(bar);
   }
 

@@ -1,46 +1,58 @@
   // ---------------------------------------------------------------- crowd-form and regions
+  // crowd-form: the author's content in a slot, then (when the template has no submit control)
+  // the Submit bar (parts actions, submit). The inner forms task elements draw (taskLayout) show
+  // their content and hand submit() / requestSubmit() to the form around the element.
   class CrowdForm extends Crowd {
-    render() {
+    render(root) {
+      root.append(slot());
+      if (this._lpInner) return;
       if (!this.hasAttribute('role')) this.setAttribute('role', 'form');
-      appendSubmit(this);
+      appendSubmit(this, root);
     }
     get form() { return this; }
-    submit() { return postAnswer(this); }
-    requestSubmit() { return submitRoot(this); }
+    submit() { return postAnswer(this._lpInner ? rootOf(this) : this); }
+    requestSubmit() { return submitRoot(this._lpInner ? rootOf(this) : this); }
   }
+  // Parts: title (the `header` attribute).
   class ShortInstructions extends Crowd {
-    render() {
+    render(root) {
       const head = this.getAttribute('header');
-      if (head) this.prepend(h('h3', { class: 'lp-region-title', text: head }));
+      if (head) root.append(h('h3', { class: 'lp-region-title', part: 'title', text: head }));
+      root.append(slot());
     }
   }
+  // Inside a task element its content shows in that element's full-instructions dialog (the
+  // element draws the link); on its own it draws a link (part link) and a dialog (part dialog).
   class FullInstructions extends Crowd {
-    render() {
+    render(root) {
+      if (this._lpOwner) { root.append(slot()); return; }
       const title = this.getAttribute('header') || 'Full instructions';
-      const body = moveChildren(this, h('div'));
-      this._modal = makeModal(title, body);
-      this.append(triggerButton(this.getAttribute('link-text') || 'View full instructions', 'link', this._modal));
+      this._modal = makeModal(title, slot(), root);
+      root.prepend(triggerButton(this.getAttribute('link-text') || 'View full instructions', 'link', this._modal));
     }
-    open() { if (this._modal) this._modal.open(); }
-    close() { if (this._modal) this._modal.close(); }
+    get _dialog() { return this._modal || (this._lpOwner && this._lpOwner._lpFullModal) || null; }
+    open() { if (this._dialog) this._dialog.open(); }
+    close() { if (this._dialog) this._dialog.close(); }
   }
-  class Plain extends Crowd {}
+  class Plain extends Crowd {
+    render(root) { root.append(slot()); }
+  }
+  // Parts: link (the toggle), field, label, textarea.
   class WorkerComment extends Crowd {
-    render() {
+    render(root) {
       const id = uid('wc');
       const head = this.getAttribute('header') || 'Comment';
-      this._ta = h('textarea', { id, class: 'lp-text', rows: 3, 'data-lp': '', placeholder: this.getAttribute('placeholder') || '' });
-      const field = h('div', { class: 'lp-field', hidden: true }, h('label', { class: 'lp-label', for: id, text: head }), this._ta);
-      const toggle = h('button', { type: 'button', class: 'lp-link', 'aria-expanded': 'false', text: this.getAttribute('link-text') || 'Add a comment' });
+      this._ta = forwardChange(h('textarea', { id, class: 'lp-text', part: 'textarea', rows: 3, 'data-lp': '', placeholder: this.getAttribute('placeholder') || '' }), this);
+      const field = h('div', { class: 'lp-field', part: 'field', hidden: true }, h('label', { class: 'lp-label', part: 'label', for: id, text: head }), this._ta);
+      const toggle = h('button', { type: 'button', class: 'lp-link', part: 'link', 'aria-expanded': 'false', text: this.getAttribute('link-text') || 'Add a comment' });
       toggle.addEventListener('click', () => {
         field.hidden = !field.hidden;
         toggle.setAttribute('aria-expanded', String(!field.hidden));
         if (!field.hidden) this._ta.focus();
+        queueHeight();
       });
-      this.classList.add('lp-comment');
-      this.append(toggle, field);
+      root.append(toggle, field);
     }
     get value() { return this._ta ? this._ta.value : ''; }
     set value(v) { if (this._ta) this._ta.value = v; }
   }
-

@@ -1,4 +1,5 @@
   // ---------------------------------------------------------------- text fields
+  // Parts: field, label, input (crowd-input) or textarea (crowd-text-area), counter, error.
   class CrowdInput extends Crowd {
     render() { this._field(false); }
     _field(multi) {
@@ -6,7 +7,7 @@
       const label = this.getAttribute('label');
       const req = flag(this, 'required');
       const ctl = h(multi ? 'textarea' : 'input', {
-        id, class: 'lp-text', 'data-lp': '',
+        id, class: 'lp-text', part: multi ? 'textarea' : 'input', 'data-lp': '',
         type: multi ? null : (this.getAttribute('type') || 'text'),
         placeholder: this.getAttribute('placeholder'),
         maxlength: this.getAttribute('max-length') || this.getAttribute('maxlength'),
@@ -19,11 +20,11 @@
       });
       const init = this._pending != null ? this._pending : this.getAttribute('value');
       if (init != null) ctl.value = init;
-      this._ctl = ctl;
-      this._err = h('div', { class: 'lp-err', role: 'alert', id: uid('err') });
+      this._ctl = forwardChange(ctl, this);
+      this._err = h('div', { class: 'lp-err', part: 'error', role: 'alert', id: uid('err') });
       ctl.setAttribute('aria-describedby', this._err.id);
-      const field = h('div', { class: 'lp-field' },
-        label ? h('label', { class: 'lp-label', for: id }, label, req ? h('span', { class: 'lp-req', 'aria-hidden': 'true', text: '*' }) : null) : null,
+      const field = h('div', { class: 'lp-field', part: 'field' },
+        label ? h('label', { class: 'lp-label', part: 'label', for: id }, label, req ? h('span', { class: 'lp-req', 'aria-hidden': 'true', text: '*' }) : null) : null,
         ctl);
       const allowed = this.getAttribute('allowed-pattern');
       if (allowed) {
@@ -37,7 +38,7 @@
       }
       const max = parseInt(ctl.getAttribute('maxlength'), 10);
       if (multi && flag(this, 'char-counter')) {
-        const counter = h('div', { class: 'lp-counter', 'aria-live': 'polite' });
+        const counter = h('div', { class: 'lp-counter', part: 'counter', 'aria-live': 'polite' });
         const upd = () => { counter.textContent = ctl.value.length + (max > 0 ? ' / ' + max : ''); };
         ctl.addEventListener('input', upd); upd();
         field.append(counter);
@@ -58,7 +59,7 @@
         ctl.classList.remove('lp-invalid');
       });
       field.append(this._err);
-      this.prepend(field);
+      this.shadowRoot.append(field, slot());
       if (flag(this, 'auto-focus') || flag(this, 'autofocus')) setTimeout(() => ctl.focus(), 0);
     }
     _validate() {

@@ -1,14 +1,26 @@
   // ---------------------------------------------------------------- checkbox, radio, toggle
+  addShadowCss(`
+.lp-check{display:inline-flex;align-items:center;gap:.5rem;cursor:pointer;min-height:2rem;margin-right:1rem}
+.lp-fullrow{flex-basis:100%}
+.lp-check input{width:1.1rem;height:1.1rem;accent-color:var(--lp-accent);margin:0}
+.lp-switch{position:relative;width:2.6rem;height:1.5rem;border-radius:1rem;border:1.5px solid var(--lp-line);background:#dfe4ec;cursor:pointer;padding:0;flex:none}
+.lp-switch::after{content:"";position:absolute;top:.12rem;left:.14rem;width:1.05rem;height:1.05rem;border-radius:50%;background:#fff;box-shadow:0 1px 2px rgba(0,0,0,.35);transition:transform .15s}
+.lp-switch[aria-checked=true]{background:var(--lp-accent);border-color:var(--lp-accent)}
+.lp-switch[aria-checked=true]::after{transform:translateX(1.1rem)}
+.lp-switch.lp-invalid{border-color:var(--lp-err)}
+`);
+  // The author's text is slotted into the control's label. Parts: label, checkbox / radio /
+  // switch, error.
   class CrowdCheckbox extends Crowd {
     static get observedAttributes() { return ['disabled', 'checked']; }
     attributeChangedCallback(n) { super.attributeChangedCallback(n); if (n === 'checked' && this._ctl) this._ctl.checked = this.hasAttribute('checked'); }
-    render() {
-      this._ctl = h('input', { type: 'checkbox', 'data-lp': '' });
+    render(root) {
+      this._ctl = h('input', { type: 'checkbox', part: 'checkbox', 'data-lp': '' });
       this._ctl.checked = this._pending != null ? this._pending : flag(this, 'checked');
-      this._err = h('div', { class: 'lp-err', role: 'alert' });
-      const text = moveChildren(this, h('span'));
+      this._err = h('div', { class: 'lp-err', part: 'error', role: 'alert' });
       this._ctl.addEventListener('change', () => this._showError(''));
-      this.append(h('label', { class: 'lp-check' }, this._ctl, text), this._err);
+      forwardChange(this._ctl, this);
+      root.append(h('label', { class: 'lp-check', part: 'label' }, this._ctl, h('span', null, mirrorLabel(this._ctl, this, slot()))), this._err);
     }
     get checked() { return this._ctl ? this._ctl.checked : (this._pending != null ? this._pending : flag(this, 'checked')); }
     set checked(v) { if (this._ctl) this._ctl.checked = !!v; else this._pending = !!v; }
@@ -19,13 +31,12 @@
     focus() { if (this._ctl) this._ctl.focus(); }
   }
   class CrowdRadioGroup extends Crowd {
-    render() {
+    render(root) {
       if (!this.hasAttribute('role')) this.setAttribute('role', 'radiogroup');
-      this._err = h('div', { class: 'lp-err', role: 'alert', style: 'flex-basis:100%' });
-      this.append(this._err);
+      this._err = h('div', { class: 'lp-err lp-fullrow', part: 'error', role: 'alert' });
+      root.append(slot(), this._err);
       this.addEventListener('change', () => this._showError(''));
     }
-    get _groupKey() { if (!this._gk) this._gk = uid('rg'); return this._gk; }
     _buttons() { return Array.from(this.querySelectorAll('crowd-radio-button')).filter((b) => b.closest('crowd-radio-group') === this); }
     get value() { const b = this._buttons().find((x) => x.checked); return b ? b.value : ''; }
     _validate() {
@@ -37,24 +48,41 @@
   class CrowdRadioButton extends Crowd {
     static get observedAttributes() { return ['disabled', 'checked']; }
     attributeChangedCallback(n) { super.attributeChangedCallback(n); if (n === 'checked' && this._ctl) this._ctl.checked = this.hasAttribute('checked'); }
-    render() {
-      const group = this.closest('crowd-radio-group');
-      this._ctl = h('input', { type: 'radio', 'data-lp': '', name: group ? group._groupKey : 'lp-rb-' + (this.name || 'solo') });
+    // Each button's radio sits in its own shadow root, where the browser does not group radios by
+    // name, so the group's exclusivity and arrow keys are done here.
+    render(root) {
+      this._ctl = h('input', { type: 'radio', part: 'radio', 'data-lp': '' });
       this._ctl.value = this.value;
       this._ctl.checked = this._pending != null ? this._pending : flag(this, 'checked');
-      const text = moveChildren(this, h('span'));
-      this.append(h('label', { class: 'lp-check' }, this._ctl, text));
+      this._ctl.addEventListener('change', () => this._exclude());
+      forwardChange(this._ctl, this);
+      this._ctl.addEventListener('keydown', (e) => {
+        const d = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+        const peers = this._peers().filter((b) => b._ctl && !b._ctl.disabled);
+        const at = peers.indexOf(this);
+        if (!d || at < 0 || peers.length < 2) return;
+        e.preventDefault();
+        const next = peers[(at + d + peers.length) % peers.length];
+        next._ctl.focus();
+        next._ctl.click();
+      });
+      root.append(h('label', { class: 'lp-check', part: 'label' }, this._ctl, h('span', null, mirrorLabel(this._ctl, this, slot()))));
+    }
+    _exclude() { if (this._ctl && this._ctl.checked) for (const b of this._peers()) if (b !== this && b._ctl) b._ctl.checked = false; }
+    // The buttons this one excludes: those of its crowd-radio-group, else those with its name.
+    _peers() {
+      const g = this.closest('crowd-radio-group');
+      if (g) return g._buttons();
+      return Array.from(D.querySelectorAll('crowd-radio-button')).filter((b) => !b.closest('crowd-radio-group') && b.name === this.name);
     }
     get checked() { return this._ctl ? this._ctl.checked : (this._pending != null ? this._pending : flag(this, 'checked')); }
-    set checked(v) { if (this._ctl) this._ctl.checked = !!v; else this._pending = !!v; }
+    set checked(v) { if (this._ctl) { this._ctl.checked = !!v; this._exclude(); } else this._pending = !!v; }
     get value() { return this.getAttribute('value') || 'on'; }
     set value(v) { this.setAttribute('value', v); }
     _contribute(answer) { mergeFlag(answer, this.name, this.value, this.checked); }
     _validate() {
       if (!flag(this, 'required') || this.checked) return null;
-      const g = this.closest('crowd-radio-group');
-      const peers = g ? g._buttons() : Array.from(D.querySelectorAll('crowd-radio-button')).filter((b) => b.name === this.name);
-      return peers.some((b) => b.checked) ? null : { message: 'Choose one of the options.', focus: this._ctl };
+      return this._peers().some((b) => b.checked) ? null : { message: 'Choose one of the options.', focus: this._ctl };
     }
     focus() { if (this._ctl) this._ctl.focus(); }
   }
@@ -66,17 +94,14 @@
       if (n === 'checked') this._set(this.hasAttribute('checked'));
       if (n === 'invalid') this._ctl.classList.toggle('lp-invalid', flag(this, 'invalid'));
     }
-    render() {
-      const lid = uid('tg');
-      const text = moveChildren(this, h('span', { id: lid }));
-      this._ctl = h('button', { type: 'button', role: 'switch', class: 'lp-switch', 'data-lp': '', 'aria-checked': 'false' });
-      if (text.childNodes.length) this._ctl.setAttribute('aria-labelledby', lid);
-      else this._ctl.setAttribute('aria-label', this.getAttribute('aria-label') || this.name || this.value);
+    render(root) {
+      this._ctl = h('button', { type: 'button', role: 'switch', class: 'lp-switch', part: 'switch', 'data-lp': '', 'aria-checked': 'false' });
+      const text = h('span', { part: 'label' }, mirrorLabel(this._ctl, this, slot(), this.getAttribute('aria-label') || this.name || this.value));
       this._ctl.classList.toggle('lp-invalid', flag(this, 'invalid'));
       this._ctl.addEventListener('click', () => { if (!locked()) { this._set(!this.checked); this._showError(''); this.dispatchEvent(new Event('change', { bubbles: true })); } });
-      this._err = h('div', { class: 'lp-err', role: 'alert' });
+      this._err = h('div', { class: 'lp-err', part: 'error', role: 'alert' });
       text.addEventListener('click', () => this._ctl.click());
-      this.append(h('span', { class: 'lp-check' }, this._ctl, text), this._err);
+      root.append(h('span', { class: 'lp-check' }, this._ctl, text), this._err);
       this._set(this._pending != null ? this._pending : flag(this, 'checked'));
     }
     _set(v) { this._on = !!v; if (this._ctl) this._ctl.setAttribute('aria-checked', String(this._on)); }

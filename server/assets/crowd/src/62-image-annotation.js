@@ -1,4 +1,12 @@
   // ---------------------------------------------------------------- image annotation tools
+  addShadowCss(`
+.lp-shapes{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:.35rem}
+.lp-shapes li{display:flex;align-items:center;gap:.5rem;padding:.3rem .5rem;border:1px solid var(--lp-line);border-radius:6px;font-size:.9rem}
+.lp-shapes li.lp-sel{border-color:var(--lp-accent);background:var(--lp-accent-soft)}
+.lp-shapes .lp-grow{flex:1;text-align:left;background:none;border:0;font:inherit;color:inherit;cursor:pointer;padding:.15rem 0}
+`);
+  // Parts: those of taskLayout, categories and choice (the label picker), hint, the image stage's
+  // (stage, image, canvas), annotation-list.
   class Annotator extends Crowd {
     render() {
       const L = taskLayout(this);
@@ -26,8 +34,8 @@
       svgEl.addEventListener('pointerup', end);
       svgEl.addEventListener('pointercancel', () => { this._drag = null; this._paint(); });
       this._stage.wrap.addEventListener('keydown', (e) => this._key(e));
-      this._list = h('ul', { class: 'lp-shapes', 'aria-label': 'Annotations' });
-      L.main.append(this._choices.group, h('p', { class: 'lp-hint', text: this._help }), this._stage.wrap, this._list);
+      this._list = h('ul', { class: 'lp-shapes', part: 'annotation-list', 'aria-label': 'Annotations' });
+      L.main.append(this._choices.group, h('p', { class: 'lp-hint', part: 'hint', text: this._help }), this._stage.wrap, this._list);
       L.finish();
       this._err = L.err;
       this._changed();

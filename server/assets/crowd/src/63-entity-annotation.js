@@ -1,5 +1,26 @@
   // ---------------------------------------------------------------- entity annotation
+  addShadowCss(`
+.lp-ea-text{white-space:pre-wrap;line-height:2.1;padding:.75rem 1rem;border:1px solid var(--lp-line);border-radius:var(--lp-r);background:var(--lp-bg);font-size:1.02rem;overflow-wrap:anywhere}
+.lp-ent{background:color-mix(in srgb,var(--c) 18%,transparent);border-bottom:2px solid var(--c);border-radius:3px;padding:.1rem 0;cursor:pointer}
+.lp-ent::after{content:attr(data-tag);font-size:.68rem;font-weight:700;color:#fff;background:var(--c);border-radius:3px;padding:0 .25rem;margin-left:.2rem;vertical-align:.15em;line-height:1.2}
+.lp-ent.lp-sel{outline:2px solid var(--c);outline-offset:1px}
+`);
   const WORDCH = /[\p{L}\p{N}\p{M}_]/u;
+  // The selection inside this element's shadow root: Chromium reports it through
+  // shadowRoot.getSelection(); the standard getComposedRanges() where there is none of that;
+  // document.getSelection() (which some engines let into shadow roots) last.
+  function shadowRange(root) {
+    const sel = typeof root.getSelection === 'function' ? root.getSelection() : D.getSelection();
+    if (!sel || sel.isCollapsed) return null;
+    if (sel.rangeCount && typeof root.getSelection === 'function') return { sel, range: sel.getRangeAt(0) };
+    if (typeof sel.getComposedRanges === 'function') {
+      const r = sel.getComposedRanges({ shadowRoots: [root] })[0];
+      if (r) { const range = D.createRange(); range.setStart(r.startContainer, r.startOffset); range.setEnd(r.endContainer, r.endOffset); return { sel, range }; }
+    }
+    return sel.rangeCount ? { sel, range: sel.getRangeAt(0) } : null;
+  }
+  // Parts: those of taskLayout, categories and choice (the label picker), hint, text (the text to
+  // annotate; each labelled span is a mark with part entity), entity-list.
   class EntityAnnotation extends Crowd {
     render() {
       const L = taskLayout(this);
@@ -22,20 +43,20 @@
       this._choices = makeChoices({ labels: this._labels.map((l) => l.full), multi: false, colors: COLORS, aria: 'Label', onChange: (i) => this._labelPicked(i) });
       this._choices.sel = new Set([0]);
       this._choices.paint();
-      this._box = h('div', { class: 'lp-ea-text', 'aria-label': 'Text to annotate', role: 'document' });
+      this._box = h('div', { class: 'lp-ea-text', part: 'text', 'aria-label': 'Text to annotate', role: 'document' });
       this._box.addEventListener('mouseup', () => setTimeout(() => this._fromSelection(), 0));
       this._box.addEventListener('keyup', (e) => { if (e.shiftKey) this._fromSelection(); });
       this._box.addEventListener('click', (e) => {
         const m = e.target.closest && e.target.closest('.lp-ent');
-        if (m && D.getSelection().isCollapsed) { this._select(+m.dataset.i); }
+        if (m && !shadowRange(this.shadowRoot)) { this._select(+m.dataset.i); }
       });
       this._box.addEventListener('keydown', (e) => {
         if ((e.key === 'Delete' || e.key === 'Backspace') && this._sel >= 0 && !locked()) { e.preventDefault(); this._remove(this._sel); }
       });
       this._box.tabIndex = 0;
-      this._list = h('ul', { class: 'lp-shapes', 'aria-label': 'Labelled text' });
-      this._note = h('div', { class: 'lp-hint', 'aria-live': 'polite' });
-      L.main.append(this._choices.group, h('p', { class: 'lp-hint', text: 'Choose a label, then highlight words in the text to apply it. Click highlighted text to select it; choose another label to change it, or press Delete to remove it.' }), this._box, this._note, this._list);
+      this._list = h('ul', { class: 'lp-shapes', part: 'entity-list', 'aria-label': 'Labelled text' });
+      this._note = h('div', { class: 'lp-hint', part: 'note', 'aria-live': 'polite' });
+      L.main.append(this._choices.group, h('p', { class: 'lp-hint', part: 'hint', text: 'Choose a label, then highlight words in the text to apply it. Click highlighted text to select it; choose another label to change it, or press Delete to remove it.' }), this._box, this._note, this._list);
       L.finish();
       this._err = L.err;
       this._paint();
@@ -58,9 +79,9 @@
     // DOM selection -> code point offsets, snapped to whole words and trimmed of spaces.
     _fromSelection() {
       if (locked() || this.disabled) return;
-      const sel = D.getSelection();
-      if (!sel || sel.isCollapsed || !sel.rangeCount) return;
-      const r = sel.getRangeAt(0);
+      const got = shadowRange(this.shadowRoot);
+      if (!got) return;
+      const sel = got.sel, r = got.range;
       if (!this._box.contains(r.startContainer) || !this._box.contains(r.endContainer)) return;
       const u16 = (node, off) => { const x = D.createRange(); x.setStart(this._box, 0); x.setEnd(node, off); return x.toString().length; };
       const cp = (n) => Array.from(this._text.slice(0, n)).length;
@@ -88,7 +109,7 @@
       let pos = 0;
       this._ents.forEach((e, i) => {
         if (e.start > pos) box.append(t.slice(pos, e.start).join(''));
-        box.append(h('mark', { class: 'lp-ent' + (i === this._sel ? ' lp-sel' : ''), 'data-i': i, 'data-tag': this._short(e.label), style: '--c:' + this._color(e.label), title: e.label }, t.slice(e.start, e.end).join('')));
+        box.append(h('mark', { class: 'lp-ent' + (i === this._sel ? ' lp-sel' : ''), part: 'entity', 'data-i': i, 'data-tag': this._short(e.label), style: '--c:' + this._color(e.label), title: e.label }, t.slice(e.start, e.end).join('')));
         pos = e.end;
       });
       if (pos < t.length) box.append(t.slice(pos).join(''));

@@ -1,4 +1,21 @@
   // ---------------------------------------------------------------- A2I: Textract key-value pairs
+  addShadowCss(`
+.lp-tx{display:grid;grid-template-columns:repeat(auto-fit,minmax(19rem,1fr));gap:1rem;align-items:start}
+.lp-tx-pairs{display:flex;flex-direction:column;gap:.5rem;max-height:none}
+.lp-tx-pair{border:1px solid var(--lp-line);border-radius:var(--lp-r);padding:.55rem .7rem;background:var(--lp-bg)}
+.lp-tx-pair.lp-active{border-color:var(--lp-accent);box-shadow:0 0 0 2px rgba(36,86,196,.25)}
+.lp-tx-pair.lp-imp{border-left:4px solid var(--lp-warn)}
+.lp-tx-top{display:flex;align-items:center;gap:.4rem;flex-wrap:wrap;font-size:.82rem;color:var(--lp-muted)}
+.lp-tx-top .lp-x{margin-left:auto}
+.lp-tx-grid{display:grid;grid-template-columns:3.3rem minmax(0,1fr);gap:.3rem .5rem;align-items:center;margin-top:.35rem}
+.lp-tx-grid .lp-text{min-height:2.1rem;padding:.3rem .5rem}
+.lp-tx-ro{padding:.3rem 0;font-weight:600}
+.lp-tx-tools{display:flex;gap:.4rem;flex-wrap:wrap;margin-top:.4rem}
+.lp-tx-missing{border:1px dashed var(--lp-warn);background:var(--lp-warn-soft);border-radius:var(--lp-r);padding:.5rem .7rem;font-size:.9rem}
+.lp-tx-missing ul{margin:.3rem 0 0;padding-left:1.1rem}
+.lp-pages{display:flex;gap:.35rem;flex-wrap:wrap;margin-bottom:.5rem}
+.lp-pages button[aria-pressed=true]{background:var(--lp-accent);color:#fff;border-color:var(--lp-accent)}
+`);
   const TX_KEY = 'AWS/Textract/AnalyzeDocument/Forms/V1';
   function rel(b, type) {
     const out = [];

@@ -16,7 +16,7 @@
   function digitTarget() {
     if (state.digitTarget && state.digitTarget.isConnected) return state.digitTarget;
     let first = null;
-    for (const el of D.querySelectorAll('*')) {
+    for (const el of deepAll(D.documentElement)) {
       if (!(el instanceof Crowd) || !el._pick || !el._lpBuilt || el._broken) continue;
       if (el._classLike) { first = el; break; }
       if (!first) first = el;
@@ -38,16 +38,24 @@
       h('strong', { text: 'Time is up.' }), ' This task has expired, so your answer can no longer be submitted.');
     D.body.prepend(banner);
     // Reading stays possible (instructions, tabs); answering does not.
-    for (const el of D.querySelectorAll('input,select,textarea,button')) if (!el.closest('.lp-layer') && !el.hasAttribute('data-lp-keep') && el.getAttribute('role') !== 'tab') el.disabled = true;
-    for (const el of D.querySelectorAll('*')) if (el instanceof Crowd && el._lpBuilt) el._syncDisabled();
+    // Controls in the bundle's dialogs stay usable (they only close them); the bundle's own are switched
+    // off by each element (data-lp), everything else here (also inside shadow roots).
+    const all = deepAll(D.documentElement);
+    for (const el of all) {
+      if (!/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(el.tagName) || el.hasAttribute('data-lp-keep') || el.getAttribute('role') === 'tab') continue;
+      if (!closestDeep(el, (p) => state.dialogs.has(p))) el.disabled = true;
+    }
+    for (const el of all) if (el instanceof Crowd && el._lpBuilt) el._syncDisabled();
     D.body.classList.add('lp-is-expired');
+    for (const d of state.dialogs) if (d.open) d.close();
     for (const d of D.querySelectorAll('dialog[open]')) d.close();
     try { banner.scrollIntoView({ block: 'start' }); } catch (_) { /* ignore */ }
     queueHeight();
   }
+  // Keys and clicks are read from the element they started on (composedPath), wherever it sits.
   function onKey(e) {
     if (e.defaultPrevented || e.isComposing) return;
-    const t = e.target, inText = isTextField(t), modal = anyModalOpen();
+    const t = eventTarget(e), inText = isTextField(t), modal = anyModalOpen();
     if (e.key === 'Escape') {
       if (modal) return;
       if (inText) { t.blur(); return; }
@@ -68,7 +76,7 @@
         if (t.closest('textarea,select,a[href],summary,[contenteditable=""],[contenteditable=true],[role=button],[role=tab],[role=switch]')) return;
         if (t.tagName === 'BUTTON' || (t.tagName === 'INPUT' && /^(button|submit|reset|image|file)$/i.test(t.type))) return;
       }
-      for (const el of D.querySelectorAll('crowd-polygon')) if (el._busy && el._busy()) return;
+      for (const el of deepAll(D.documentElement)) if (el.localName === 'crowd-polygon' && el._busy && el._busy()) return;
       e.preventDefault();
       submitFirst(t);
     }
@@ -84,7 +92,8 @@
     else if (m.type === 'loupe:ping') post({ type: 'loupe:here' });
   }
   function onClick(e) {
-    const b = e.target.closest && e.target.closest(SUBMIT_SEL);
+    const path = typeof e.composedPath === 'function' ? e.composedPath() : [e.target];
+    const b = path.find((n) => n && n.nodeType === 1 && n.matches(SUBMIT_SEL)) || null;
     if (!b || b.disabled || b.hasAttribute('disabled')) return;
     const root = rootOf(b);
     if (!root) return;
