@@ -201,6 +201,13 @@ test.describe("crowd-semantic-segmentation", () => {
     expect(png.colors).toEqual(["#2563eb", "#c2410c", "none"]);
     // .value is the same answer.
     expect(await page.evaluate(() => (document.querySelector("crowd-semantic-segmentation") as Json).value)).toEqual(got);
+    // The painted canvas is a part of the element's shadow root, the size of the image's natural pixels.
+    expect(
+      await page.evaluate(() => {
+        const c = document.querySelector("crowd-semantic-segmentation")!.shadowRoot!.querySelector("[part~=label-map]") as HTMLCanvasElement;
+        return [c.width, c.height];
+      }),
+    ).toEqual([800, 600]);
   });
 
   test("initial-value: the earlier label map is read back, initialValueModified tells whether it changed", async ({ page }) => {

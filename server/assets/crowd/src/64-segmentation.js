@@ -2,6 +2,17 @@
   // The worker paints a label map over the image with a brush, an eraser and a polygon fill. The
   // map is one number per pixel of the image's natural size (0 = unlabelled), painted without
   // anti-aliasing, so the PNG answer holds only the mapped colours and transparency.
+  addShadowCss(`
+.lp-segcanvas{position:absolute;inset:0;width:100%;height:100%;opacity:.55;pointer-events:none;image-rendering:pixelated}
+.lp-tools{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .6rem;margin:.5rem 0}
+.lp-tools .lp-btn[aria-pressed=true]{background:var(--lp-accent);border-color:var(--lp-accent);color:var(--lp-accent-ink)}
+.lp-size{display:inline-flex;align-items:center;gap:.4rem;font-size:.9rem}
+.lp-size input{width:8rem;accent-color:var(--lp-accent)}
+.lp-brush{fill:none;stroke:#fff;stroke-width:1.5;vector-effect:non-scaling-stroke;pointer-events:none;filter:drop-shadow(0 0 1px #000)}
+.lp-kcursor{stroke:#111;stroke-width:1.5;vector-effect:non-scaling-stroke;filter:drop-shadow(0 0 1px #fff)}
+.lp-instances{margin:.5rem 0}
+.lp-instances .lp-empty{opacity:.65;font-style:italic}
+`);
 
   // A rectangle of pixels, x0/y0 inclusive, x1/y1 exclusive; null is empty.
   function growBox(b, x0, y0, x1, y1) {
@@ -94,22 +105,10 @@
     g.append(s('circle', Object.assign({ cx: p.x, cy: p.y, r, fill: 'none' }, attrs)));
   }
 
-  // A family's own style sheet, next to the shared one (65-lines.js has one too).
-  function addStyle(id, css) {
-    if (!D.getElementById(id)) (D.head || D.documentElement).appendChild(h('style', { id, text: css }));
-  }
-  addStyle('lp-crowd-style-segmentation', `
-.lp-segcanvas{position:absolute;inset:0;width:100%;height:100%;opacity:.55;pointer-events:none;image-rendering:pixelated}
-.lp-tools{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .6rem;margin:.5rem 0}
-.lp-tools .lp-btn[aria-pressed=true]{background:var(--lp-accent);border-color:var(--lp-accent);color:var(--lp-accent-ink)}
-.lp-size{display:inline-flex;align-items:center;gap:.4rem;font-size:.9rem}
-.lp-size input{width:8rem;accent-color:var(--lp-accent)}
-.lp-brush{fill:none;stroke:#fff;stroke-width:1.5;vector-effect:non-scaling-stroke;pointer-events:none;filter:drop-shadow(0 0 1px #000)}
-.lp-kcursor{stroke:#111;stroke-width:1.5;vector-effect:non-scaling-stroke;filter:drop-shadow(0 0 1px #fff)}
-.lp-instances{margin:.5rem 0}
-.lp-instances .lp-empty{opacity:.65;font-style:italic}
-`);
 
+  // Parts: those of taskLayout, categories and choice (the label picker), tools (the toolbar:
+  // tool, brush-size, undo, redo), hint, the image stage's (stage, image, canvas, shapes-layer),
+  // label-map (the painted canvas); crowd-instance-segmentation adds instance-list and new-instance.
   class Segmenter extends Crowd {
     get _help() {
       return 'Choose a label and paint over the image. Tools: Brush (B), Eraser (E), Polygon fill (P: click the corners, then click the first corner, double-click or press Enter). [ and ] change the brush size, Ctrl+Z undoes, Ctrl+Shift+Z redoes. From the keyboard, arrow keys move a cursor (Shift: 10 pixels); hold Space to paint while moving it, or in polygon mode press Space to place a corner.';
@@ -129,10 +128,10 @@
       this._choices = makeChoices({ labels: this._labels, multi: false, colors: this._swatches(), aria: 'Label', onChange: (i) => this._labelPicked(i) });
       this._choices.sel = new Set([0]);
       this._choices.paint();
-      const tools = h('div', { class: 'lp-tools', role: 'toolbar', 'aria-label': 'Painting tools' });
+      const tools = h('div', { class: 'lp-tools', part: 'tools', role: 'toolbar', 'aria-label': 'Painting tools' });
       this._toolBtns = {};
       for (const [tool, text, key] of [['brush', 'Brush', 'B'], ['eraser', 'Eraser', 'E'], ['polygon', 'Polygon fill', 'P']]) {
-        const b = h('button', { type: 'button', class: 'lp-btn lp-small', 'data-lp': '', 'aria-pressed': 'false', 'aria-keyshortcuts': key, text });
+        const b = h('button', { type: 'button', class: 'lp-btn lp-small', part: 'tool', 'data-lp': '', 'aria-pressed': 'false', 'aria-keyshortcuts': key, text });
         b.addEventListener('click', () => this._setTool(tool));
         this._toolBtns[tool] = b;
         tools.append(b);
@@ -140,9 +139,9 @@
       this._sizeInput = h('input', { type: 'range', min: 1, max: 100, step: 1, value: this._size, 'data-lp': '', 'aria-label': 'Brush size' });
       this._sizeOut = h('span', { text: this._size + ' px' });
       this._sizeInput.addEventListener('input', () => this._setSize(+this._sizeInput.value));
-      tools.append(h('label', { class: 'lp-size' }, 'Brush size', this._sizeInput, this._sizeOut));
-      const undoBtn = h('button', { type: 'button', class: 'lp-btn lp-small', 'data-lp': '', text: 'Undo', 'aria-keyshortcuts': 'Control+Z' });
-      const redoBtn = h('button', { type: 'button', class: 'lp-btn lp-small', 'data-lp': '', text: 'Redo', 'aria-keyshortcuts': 'Control+Shift+Z' });
+      tools.append(h('label', { class: 'lp-size', part: 'brush-size' }, 'Brush size', this._sizeInput, this._sizeOut));
+      const undoBtn = h('button', { type: 'button', class: 'lp-btn lp-small', part: 'undo', 'data-lp': '', text: 'Undo', 'aria-keyshortcuts': 'Control+Z' });
+      const redoBtn = h('button', { type: 'button', class: 'lp-btn lp-small', part: 'redo', 'data-lp': '', text: 'Redo', 'aria-keyshortcuts': 'Control+Shift+Z' });
       undoBtn.addEventListener('click', () => { if (this._ready()) this._step(this._undo, this._redo); });
       redoBtn.addEventListener('click', () => { if (this._ready()) this._step(this._redo, this._undo); });
       tools.append(undoBtn, redoBtn);
@@ -150,7 +149,7 @@
 
       const st = this._stage = imageStage(srcAttr(this), { focusable: true, label: (L.header || 'Image') + ': ' + this._help, onLoad: (x) => this._loaded(x), onResize: () => this._paintSvg() });
       st.wrap.classList.add('lp-draw');
-      this._canvas = h('canvas', { class: 'lp-segcanvas', 'aria-hidden': 'true' });
+      this._canvas = h('canvas', { class: 'lp-segcanvas', part: 'label-map', 'aria-hidden': 'true' });
       st.box.insertBefore(this._canvas, st.svg);
       const svgEl = st.svg;
       svgEl.addEventListener('pointerdown', (e) => {
@@ -181,7 +180,7 @@
       st.wrap.addEventListener('keydown', (e) => this._key(e));
       st.wrap.addEventListener('keyup', (e) => { if (e.key === ' ' && this._pen) { this._pen = false; if (this._stroke) this._endStroke(); } });
       st.wrap.addEventListener('blur', () => { if (this._pen) { this._pen = false; if (this._stroke) this._endStroke(); } });
-      L.main.append(this._choices.group, this._panel(), tools, h('p', { class: 'lp-hint', text: this._help }), st.wrap);
+      L.main.append(this._choices.group, this._panel(), tools, h('p', { class: 'lp-hint', part: 'hint', text: this._help }), st.wrap);
       L.finish();
       this._err = L.err;
     }
@@ -464,9 +463,9 @@
     }
     _swatches() { return null; }
     _panel() {
-      const add = h('button', { type: 'button', class: 'lp-btn lp-small', 'data-lp': '', 'aria-keyshortcuts': 'N', text: 'New instance' });
+      const add = h('button', { type: 'button', class: 'lp-btn lp-small', part: 'new-instance', 'data-lp': '', 'aria-keyshortcuts': 'N', text: 'New instance' });
       add.addEventListener('click', () => { if (this._ready()) { this._newInstance(); this._changed(); } });
-      this._list = h('ul', { class: 'lp-shapes', 'aria-label': 'Instances' });
+      this._list = h('ul', { class: 'lp-shapes', part: 'instance-list', 'aria-label': 'Instances' });
       return h('div', { class: 'lp-instances' }, this._list, h('div', { class: 'lp-tools' }, add));
     }
     _newInstance() {

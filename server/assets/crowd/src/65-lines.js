@@ -2,7 +2,7 @@
   // Like crowd-polygon, but the shapes stay open: a line has exactly two points, a polyline two or
   // more. Shapes can also be drawn from the keyboard: arrow keys move a cursor over the image and
   // Space places a point there.
-  addStyle('lp-crowd-style-lines', `
+  addShadowCss(`
 .lp-hit{vector-effect:non-scaling-stroke;cursor:pointer}
 .lp-shape.lp-open{fill:none;stroke-width:3}
 .lp-shape.lp-open.lp-sel{stroke-width:4}
@@ -15,6 +15,8 @@
     return labels.map((_, i) => hexColor(given[i]) || COLORS[i % COLORS.length]);
   }
 
+  // Parts: those of crowd-polygon (taskLayout's, categories and choice, hint, the image stage's,
+  // annotation-list) and tools (the toolbar with its undo button).
   class OpenShape extends Annotator {
     get _maxPoints() { return Infinity; }
     render() {
@@ -22,9 +24,9 @@
       this._undo = [];
       super.render();
       this._lastJson = JSON.stringify(this._shapes);
-      const undoBtn = h('button', { type: 'button', class: 'lp-btn lp-small', 'data-lp': '', text: 'Undo', 'aria-keyshortcuts': 'Control+Z' });
+      const undoBtn = h('button', { type: 'button', class: 'lp-btn lp-small', part: 'undo', 'data-lp': '', text: 'Undo', 'aria-keyshortcuts': 'Control+Z' });
       undoBtn.addEventListener('click', () => { if (!locked() && !this.disabled) this._undoStep(); });
-      this._stage.wrap.before(h('div', { class: 'lp-tools', role: 'toolbar', 'aria-label': 'Drawing tools' }, undoBtn));
+      this._stage.wrap.before(h('div', { class: 'lp-tools', part: 'tools', role: 'toolbar', 'aria-label': 'Drawing tools' }, undoBtn));
       this._stage.svg.addEventListener('dblclick', (e) => {
         if (!this._open) return;
         e.preventDefault();
