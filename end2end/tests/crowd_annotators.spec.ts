@@ -293,7 +293,7 @@ test.describe("crowd-semantic-segmentation", () => {
 
 // ------------------------------------------------------------------------------------------------
 test.describe("crowd-instance-segmentation", () => {
-  test("each instance its own colour; new instance, remove, undo; disabled elements are left out", async ({ page }) => {
+  test("each instance its own colour, never reused; new instance, remove, undo; disabled elements are left out", async ({ page }) => {
     const nat = { w: 600, h: 400 };
     const src = await pngDataUrl(page, nat.w, nat.h);
     await mount(
@@ -354,6 +354,20 @@ test.describe("crowd-instance-segmentation", () => {
     png = await readPng(page, got.labeledImage.pngImageData, [[100, 50], [60, 50], [60, 100], [100, 200]]);
     expect(png.at).toEqual(["none", "#c2410c", "#c2410c", "#c2410c"]);
 
+    // Colours are never handed out twice: an instance undone takes its colour with it.
+    await drag(page, img, nat, [[300, 50], [350, 50]]); // Car 3, started by painting
+    await page.keyboard.press("Control+z");
+    await expect(rows).toHaveText(["Car 2×", "Person 1×", "Person 2 (nothing painted)×"]);
+    await drag(page, img, nat, [[300, 80], [350, 80]]);
+    await fromParent(page, { type: "loupe:submit" });
+    got = (await answer(page, 3)).cars;
+    expect(got.instances).toEqual([
+      { color: "#c2410c", label: "Car" },
+      { color: "#15803d", label: "Person" },
+      { color: "#0e7490", label: "Car" },
+    ]);
+    expect((await readPng(page, got.labeledImage.pngImageData, [[325, 80], [325, 50]])).at).toEqual(["#0e7490", "none"]);
+
     // A disabled element does not draw and is left out of the answer, like a disabled field.
     await page.evaluate(() => { (document.querySelector("crowd-instance-segmentation") as Json).disabled = true; });
     await expect(page.getByRole("button", { name: "New instance" })).toBeDisabled();
@@ -361,7 +375,7 @@ test.describe("crowd-instance-segmentation", () => {
     await drag(page, img, nat, [[300, 50], [350, 50]]);
     expect(await page.evaluate(() => (document.querySelector("crowd-instance-segmentation") as Json).value.labeledImage.pngImageData)).toBe(before);
     await fromParent(page, { type: "loupe:submit" });
-    expect(await answer(page, 3)).toEqual({});
+    expect(await answer(page, 4)).toEqual({});
   });
 });
 

@@ -105,7 +105,6 @@
     g.append(s('circle', Object.assign({ cx: p.x, cy: p.y, r, fill: 'none' }, attrs)));
   }
 
-
   // Parts: those of taskLayout, categories and choice (the label picker), tools (the toolbar:
   // tool, brush-size, undo, redo), hint, the image stage's (stage, image, canvas, shapes-layer),
   // label-map (the painted canvas); crowd-instance-segmentation adds instance-list and new-instance.
@@ -217,9 +216,11 @@
       this._paintSvg();
     }
     _startInitial() {}
-    // Copies the mask into the canvas inside box b, in each value's exact colour.
+    // Copies the mask into the canvas inside box b, in each value's exact colour. Every change of
+    // the canvas passes here, so _ver tells whether the PNG made last is still current.
     _show(b) {
       if (!b) return;
+      this._ver++;
       const m = this._mask, w = this._w, px = this._img.data, table = [];
       for (let y = b.y0; y < b.y1; y++) {
         for (let x = b.x0; x < b.x1; x++) {
@@ -257,7 +258,6 @@
       this._undo.push({ box, data: cutRect(before, this._w, box), meta });
       if (this._undo.length > 50) this._undo.shift();
       this._redo = [];
-      this._ver++;
       this._changed();
     }
     // Undo (from undo to redo) or redo (the other way round).
@@ -268,7 +268,6 @@
       to.push({ box: e.box, data: cutRect(this._mask, this._w, e.box), meta: this._meta() });
       putRect(this._mask, this._w, e.box, e.data);
       this._restore(e.meta);
-      this._ver++;
       this._show(e.box);
       this._changed();
     }
@@ -438,7 +437,6 @@
         }
         this._initialMask = m.slice();
         this._initialPending = false;
-        this._ver++;
         this._show(this._all());
         queueHeight();
       };
@@ -459,6 +457,7 @@
     _setup() {
       this._instances = [];
       this._inst = -1;
+      // Every colour handed out, kept across undo, so no two instances ever share one.
       this._taken = new Set();
     }
     _swatches() { return null; }
@@ -507,7 +506,6 @@
       const m = JSON.parse(meta);
       this._instances = m.list;
       this._inst = m.inst;
-      this._taken = new Set(this._instances.map((x) => x.color));
     }
     _deleteInstance(j) {
       const x = this._instances[j];
