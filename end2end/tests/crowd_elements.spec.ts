@@ -629,7 +629,7 @@ test.describe("image elements", () => {
       page,
       `<crowd-form><crowd-bounding-box name="annotatedResult" src="${src}" header="Draw boxes" labels="['Cat', 'Dog']">
          <short-instructions>Boxes around animals.</short-instructions></crowd-bounding-box></crowd-form>`,
-      `<style>crowd-bounding-box .lp-stagebox img{width:600px}</style>`,
+      `<style>crowd-bounding-box::part(image){width:600px}</style>`,
     );
     const img = "crowd-bounding-box img";
     await expect(page.locator(img)).toHaveJSProperty("naturalWidth", 1000);
@@ -696,7 +696,7 @@ test.describe("image elements", () => {
       page,
       `<crowd-form><crowd-bounding-box name="bb" src="${src}" header="Check the boxes" labels="['Car']"
          initial-value="[{label: 'Car', left: 100, top: 100, width: 200, height: 100}]"></crowd-bounding-box></crowd-form>`,
-      `<style>crowd-bounding-box .lp-stagebox img{width:400px}</style>`,
+      `<style>crowd-bounding-box::part(image){width:400px}</style>`,
     );
     await expect(page.locator("crowd-bounding-box img")).toHaveJSProperty("naturalWidth", 800);
     await page.getByRole("button", { name: "Submit" }).click();
@@ -794,7 +794,7 @@ test.describe("image elements", () => {
     await mount(
       page,
       `<crowd-form><crowd-polygon name="shapes" src="${src}" header="Outline" labels="['Roof', 'Door']"></crowd-polygon></crowd-form>`,
-      `<style>crowd-polygon .lp-stagebox img{width:600px}</style>`,
+      `<style>crowd-polygon::part(image){width:600px}</style>`,
     );
     const img = "crowd-polygon img";
     await expect(page.locator(img)).toHaveJSProperty("naturalWidth", 600);
@@ -1049,7 +1049,7 @@ test.describe("A2I built-in task widgets", () => {
     await mount(
       page,
       `<crowd-form><crowd-textract-analyze-document src="${doc}" initial-value="${attr({ Blocks: pascal })}" header="Fix"></crowd-textract-analyze-document></crowd-form>`,
-      `<style>crowd-textract-analyze-document .lp-stagebox img{width:400px}</style>`,
+      `<style>crowd-textract-analyze-document::part(image){width:400px}</style>`,
     );
     const el = page.locator("crowd-textract-analyze-document");
     const pairs = el.locator(".lp-tx-pair");
@@ -1091,7 +1091,7 @@ test.describe("crowd-entity-annotation", () => {
   async function selectText(page: Page, from: number, to: number) {
     const pts = await page.evaluate(
       ([a, b]) => {
-        const box = document.querySelector("crowd-entity-annotation .lp-ea-text")!;
+        const box = document.querySelector("crowd-entity-annotation")!.shadowRoot!.querySelector(".lp-ea-text")!;
         const full = box.textContent || "";
         const u = (cp: number) => Array.from(full).slice(0, cp).join("").length;
         const locate = (offset: number) => {
@@ -1191,5 +1191,194 @@ test.describe("crowd-entity-annotation", () => {
     await expect(page.locator("mark.lp-ent")).toHaveCount(1);
     await page.getByRole("button", { name: "Submit" }).click();
     expect(await answer(page)).toEqual({ ner: { entities: [{ endOffset: 25, label: "LOC", startOffset: 20 }] } });
+  });
+
+  test("a template script adds questions to the crowd-form inside the element's shadow root; they are answered", async ({ page }) => {
+    await mountInline(
+      page,
+      `<crowd-entity-annotation name="entities" header="Mark the people"
+        labels="[{'label': 'person', 'shortDisplayName': 'per', 'fullDisplayName': 'Person'}]"
+        text="Ada Lovelace wrote notes on the engine.">
+        <short-instructions>Highlight every person.</short-instructions>
+        <section id="moreQuestions">
+          <h3>Is the text about computing?</h3>
+          <crowd-radio-group>
+            <crowd-radio-button name="computing" value="yes">Yes, computing</crowd-radio-button>
+            <crowd-radio-button name="other" value="yes">No, something else</crowd-radio-button>
+          </crowd-radio-group>
+          <label><input type="checkbox" name="unsure" value="1"> I am not sure</label>
+          <crowd-input name="why" label="Why?"></crowd-input>
+        </section>
+      </crowd-entity-annotation>
+      <script>
+        document.addEventListener('all-crowd-elements-ready', function () {
+          var inner = document.querySelector('crowd-entity-annotation').shadowRoot.querySelector('crowd-form');
+          inner.form.appendChild(document.getElementById('moreQuestions'));
+        });
+      </script>`,
+    );
+    // The questions now live inside the element's shadow root and still render and work.
+    const moved = await page.evaluate(() => {
+      const host = document.querySelector("crowd-entity-annotation")!;
+      const section = host.shadowRoot!.querySelector("#moreQuestions");
+      return { inShadow: !!section && section.getRootNode() === host.shadowRoot, inDocument: !!document.getElementById("moreQuestions") };
+    });
+    expect(moved).toEqual({ inShadow: true, inDocument: false });
+    await expect(page.getByText("Is the text about computing?")).toBeVisible();
+    await selectText(page, 0, 12); // Ada Lovelace
+    await expect(page.locator("mark.lp-ent")).toHaveText("Ada Lovelace");
+    await page.getByLabel("No, something else").check();
+    await page.getByLabel("Yes, computing").check();
+    await expect(page.getByLabel("No, something else")).not.toBeChecked();
+    await page.getByLabel("I am not sure").check();
+    await page.getByLabel("Why?").fill("It names an engine.");
+    // No crowd-form on the page: the body is the form, and it reaches into the shadow root.
+    await page.getByRole("button", { name: "Submit" }).click();
+    expect(await answer(page)).toEqual({
+      entities: { entities: [{ endOffset: 12, label: "person", startOffset: 0 }] },
+      computing: { yes: true },
+      other: { yes: false },
+      unsure: { "1": true },
+      why: "It names an engine.",
+    });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+test.describe("shadow roots and parts", () => {
+  test("a template script widens a classifier's instructions pane and full-instructions dialog found in its shadow root", async ({ page }) => {
+    await mountInline(
+      page,
+      `<crowd-form>
+        <crowd-classifier-multi-select name="topics" categories="['Music', 'Sports', 'News']" header="Which topics does the clip cover?"
+          exclusion-category="{ text: 'None of these' }">
+          <classification-target><p>A match report with a song at the end.</p></classification-target>
+          <full-instructions header="Topic instructions"><p>Watch the whole clip before choosing.</p></full-instructions>
+          <short-instructions><p>Choose every topic that applies.</p></short-instructions>
+        </crowd-classifier-multi-select>
+      </crowd-form>
+      <script>
+        document.addEventListener('all-crowd-elements-ready', function () {
+          var el = document.querySelector('crowd-classifier-multi-select');
+          el.shadowRoot.querySelector('.awsui-app-layout__navigation').style.width = '400px';
+          el.shadowRoot.querySelector('.awsui-modal-dialog').style.maxWidth = '90%';
+        });
+      </script>`,
+    );
+    const pane = page.locator("crowd-classifier-multi-select .awsui-app-layout__navigation");
+    await expect(pane).toHaveAttribute("part", "instructions");
+    expect((await pane.boundingBox())!.width).toBeCloseTo(400, 0);
+    // The author's short instructions are shown inside that pane (slotted, still in the light DOM).
+    const paneBox = (await pane.boundingBox())!;
+    const shortBox = (await page.getByText("Choose every topic that applies.").boundingBox())!;
+    expect(shortBox.x).toBeGreaterThanOrEqual(paneBox.x);
+    expect(shortBox.x + shortBox.width).toBeLessThanOrEqual(paneBox.x + paneBox.width);
+    expect(await page.evaluate(() => document.querySelector("short-instructions")!.parentElement!.localName)).toBe("crowd-classifier-multi-select");
+    // The full-instructions dialog is the one the script found, now 90 % of the 1280 px viewport.
+    await page.getByRole("button", { name: "View full instructions" }).click();
+    const dialog = page.getByRole("dialog", { name: "Topic instructions" });
+    await expect(dialog.getByText("Watch the whole clip before choosing.")).toBeVisible();
+    expect((await dialog.boundingBox())!.width).toBeCloseTo(1152, 0);
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await page.getByRole("button", { name: "Sports" }).click();
+    await page.getByRole("button", { name: "Music" }).click();
+    await page.getByRole("button", { name: "Submit" }).click();
+    expect(await answer(page)).toEqual({ topics: { labels: ["Music", "Sports"] } });
+  });
+
+  test("a template script adds follow-up questions after a classifier's category picker, keyed by the chosen label", async ({ page }) => {
+    await mountInline(
+      page,
+      `<crowd-form>
+        <crowd-classifier name="quality" categories="['Good', 'Poor']" header="How good is the answer?">
+          <classification-target>Water boils at 100 degrees Celsius at sea level.</classification-target>
+        </crowd-classifier>
+        <div id="reasons"></div>
+      </crowd-form>
+      <script>
+        var FOLLOW_UP = { Good: ['Accurate', 'Clear'], Poor: ['Wrong', 'Vague', 'Rude'] };
+        document.addEventListener('all-crowd-elements-ready', function () {
+          var classifier = document.querySelector('crowd-classifier');
+          var picker = classifier.shadowRoot.querySelector('.annotation-area .category-picker-wrapper');
+          var card = document.createElement('crowd-card');
+          card.setAttribute('heading', 'Why?');
+          picker.insertAdjacentElement('afterend', card);
+          classifier.addEventListener('change', function (e) {
+            var list = FOLLOW_UP[e.target.value];
+            card.innerHTML = list.map(function (q) {
+              return '<label><input type="checkbox" name="reason" value="' + q + '"> ' + q + '</label>';
+            }).join(' ');
+            document.getElementById('reasons').textContent = 'Follow-up for ' + e.target.value;
+          });
+        });
+      </script>`,
+    );
+    const card = page.locator("crowd-classifier crowd-card");
+    await expect(card).toHaveCount(1);
+    await page.getByRole("radio", { name: "Poor" }).click();
+    await expect(page.getByText("Follow-up for Poor")).toBeVisible();
+    await expect(card.getByRole("checkbox")).toHaveCount(3);
+    // The card sits right after the category picker, inside the classifier's shadow root.
+    const pickerBox = (await page.locator("crowd-classifier [part~=categories]").boundingBox())!;
+    expect((await card.boundingBox())!.y).toBeGreaterThan(pickerBox.y + pickerBox.height - 1);
+    await page.getByLabel("Vague").check();
+    await page.getByLabel("Rude").check();
+    await page.getByRole("button", { name: "Submit" }).click();
+    expect(await answer(page)).toEqual({ quality: { label: "Poor" }, reason: { Wrong: false, Vague: true, Rude: true } });
+  });
+
+  test("every element has an open shadow root; template CSS styles parts; change reaches the host", async ({ page }) => {
+    const png = await pngDataUrl(page, 200, 100);
+    await mountInline(
+      page,
+      `<style>
+        crowd-input::part(input){background-color:rgb(255, 250, 205)}
+        crowd-classifier::part(choice selected){outline:4px solid rgb(0, 128, 0)}
+        crowd-bounding-box::part(image){width:400px}
+        crowd-input .lp-text{background-color:rgb(255, 0, 0)}
+      </style>
+      <crowd-form>
+        <crowd-input name="note" label="Note"></crowd-input>
+        <crowd-slider id="level" name="level" min="0" max="10" value="5"></crowd-slider>
+        <crowd-classifier name="c" categories="['a', 'b']" header="Pick"></crowd-classifier>
+        <crowd-bounding-box name="box" src="${png}" labels="['Thing']" header="Boxes"></crowd-bounding-box>
+      </crowd-form>
+      <script>
+        window.__changes = [];
+        document.getElementById('level').onchange = function () { window.__changes.push(this.value); };
+      </script>`,
+    );
+    const roots = await page.evaluate(() =>
+      ["crowd-form", "crowd-input", "crowd-slider", "crowd-classifier", "crowd-bounding-box"].map((t) => {
+        const el = document.querySelector(t)!;
+        return [t, el.shadowRoot !== null && el.shadowRoot.mode === "open"];
+      }),
+    );
+    expect(roots.every(([, open]) => open)).toBe(true);
+    // Light-DOM selectors no longer reach the internals; ::part does.
+    const bg = await page.evaluate(() => getComputedStyle(document.querySelector("crowd-input")!.shadowRoot!.querySelector("input")!).backgroundColor);
+    expect(bg).toBe("rgb(255, 250, 205)");
+    await page.getByRole("radio", { name: "b" }).click();
+    const outline = await page.evaluate(() => {
+      const b = [...document.querySelector("crowd-classifier")!.shadowRoot!.querySelectorAll("[part~=choice]")].find((x) => x.textContent!.includes("b"))!;
+      return getComputedStyle(b).outlineColor + " " + getComputedStyle(b).outlineWidth;
+    });
+    expect(outline).toBe("rgb(0, 128, 0) 4px");
+    // The drawing surface AWS's scripts line overlays up with covers the image exactly.
+    const img = page.locator("crowd-bounding-box [part=image]");
+    await expect.poll(async () => (await img.boundingBox())?.width).toBeCloseTo(400, 0);
+    const imgBox = (await img.boundingBox())!;
+    const canvasBox = (await page.locator("crowd-bounding-box canvas.upper-canvas").boundingBox())!;
+    expect(canvasBox).toEqual(imgBox);
+    // A change of the slider's own range input is seen by a listener on crowd-slider.
+    await page.getByRole("slider", { name: "level" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => page.evaluate(() => (window as Json).__changes)).toEqual([6]);
+    await page.getByLabel("Note").fill("fine");
+    await page.getByRole("button", { name: "Submit" }).click();
+    const got = await answer(page);
+    expect(got).toMatchObject({ note: "fine", level: 6, c: { label: "b" } });
+    expect(got.box).toEqual({ boundingBoxes: [], inputImageProperties: { height: 100, width: 200 } });
   });
 });

@@ -24,6 +24,7 @@
   }
   function h(tag, props, ...kids) { const el = D.createElement(tag); setProps(el, props); return add(el, kids); }
   function s(tag, props) { const el = D.createElementNS(SVGNS, tag); setProps(el, props); return el; }
+  function moveChildren(from, to) { while (from.firstChild) to.appendChild(from.firstChild); return to; }
   function flag(el, name) { const v = el.getAttribute(name); return v !== null && v !== 'false'; }
   function num(el, name, def) { const v = parseFloat(el.getAttribute(name)); return Number.isFinite(v) ? v : def; }
   function clamp(v, lo, hi) { return Math.min(hi, Math.max(lo, v)); }

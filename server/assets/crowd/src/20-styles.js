@@ -3,7 +3,7 @@
   // colour variables (custom properties inherit into shadow roots), how each crowd element's host
   // box displays (template CSS can override these), and the few things the bundle puts in the
   // light DOM (the Submit bar of a page without crowd-form, messages next to native fields, the
-  // "time is up" banner). Everything an element draws lives in its shadow root and is styled by
+  // "time is up" banner, the dialogs that wrap the author's content; addDocCss). Everything an element draws lives in its shadow root and is styled by
   // one shared sheet built from SHADOW_CSS: this file adds the shared rules and each family file
   // adds its own with addShadowCss(...) at its top. The sheet is adopted by every shadow root
   // (constructable stylesheet; a <style> copy where the browser has none). Template CSS reaches
@@ -23,7 +23,7 @@
 .lp-err::before{content:"\\26A0\\FE0E  "}
 .lp-invalid{border-color:var(--lp-err)!important;box-shadow:0 0 0 1px var(--lp-err)}
 `;
-  const DOC_CSS = `
+  const DOC_CSS = [`
 :root{--lp-accent:#2456c4;--lp-accent-ink:#fff;--lp-accent-soft:#e9f0ff;--lp-ink:#1c2430;--lp-muted:#566171;--lp-line:#c5cedb;--lp-panel:#f5f7fa;--lp-bg:#fff;--lp-err:#b42318;--lp-err-soft:#fef3f2;--lp-ok:#0f6b3a;--lp-ok-soft:#ecfdf3;--lp-warn:#8a4b00;--lp-warn-soft:#fffaeb;--lp-r:8px;--lp-font:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 crowd-form{display:block;font-family:var(--lp-font);color:var(--lp-ink);line-height:1.45}
 crowd-classifier,crowd-classifier-multi-select,crowd-image-classifier,crowd-image-classifier-multi-select,crowd-bounding-box,crowd-keypoint,crowd-polygon,crowd-line,crowd-polyline,crowd-semantic-segmentation,crowd-instance-segmentation,crowd-entity-annotation,crowd-rekognition-detect-moderation-labels,crowd-textract-analyze-document,crowd-input,crowd-text-area,crowd-slider,crowd-alert,crowd-card,crowd-tabs,crowd-tab,crowd-radio-group,short-instructions,classification-target,worker-comment{display:block;font-family:var(--lp-font);color:var(--lp-ink)}
@@ -37,7 +37,7 @@ crowd-tab{padding:.75rem 0}
 :is(crowd-tab,crowd-alert,crowd-toast,crowd-badge)[hidden],[class^="lp-"][hidden],[class*=" lp-"][hidden]{display:none!important}
 short-summary,detailed-instructions,positive-example,negative-example{display:block}
 worker-comment{margin-top:.5rem}
-` + BTN_CSS;
+`, BTN_CSS];
   const SHADOW_CSS = [BTN_CSS + `
 [data-lp]:focus-visible,.lp-stage:focus-visible,.lp-ea-text:focus-visible{outline:3px solid var(--lp-accent);outline-offset:2px}
 [data-lp]:focus:not(:focus-visible){outline:none}
@@ -69,6 +69,8 @@ textarea.lp-text{resize:vertical;line-height:1.4}
 crowd-form{display:block}
 h2,h3,h4{line-height:1.25}
 `];
+  // For the few rules that must also hold in the light DOM (the dialogs of crowd-modal & co).
+  function addDocCss(css) { DOC_CSS.push(css); }
   function addShadowCss(css) {
     SHADOW_CSS.push(css);
     if (shadowSheet) shadowSheet.replaceSync(SHADOW_CSS.join('\n'));
@@ -88,6 +90,6 @@ h2,h3,h4{line-height:1.25}
   }
   function injectStyle() {
     if (D.getElementById('lp-crowd-style')) return;
-    const st = h('style', { id: 'lp-crowd-style', text: DOC_CSS });
+    const st = h('style', { id: 'lp-crowd-style', text: DOC_CSS.join('\n') });
     (D.head || D.documentElement).appendChild(st);
   }

@@ -113,8 +113,9 @@
   //       the full instructions link (part full-instructions-link)
   //     .lp-main.annotation-area (part main): h2 (part header), what the family appends,
   //       the error box (part error), then the author's other children (default slot)
-  //   dialog.awsui-modal-dialog (parts dialog full-instructions): <slot name=full-instructions>
-  // The author's region elements stay light-DOM children of the element, assigned to named slots.
+  //   dialog.awsui-modal-dialog (parts dialog full-instructions) holding the full-instructions
+  //     element itself (moved there, so its content is inside the dialog)
+  // The author's other region elements stay light-DOM children of the element, in named slots.
   function taskLayout(el, defHeader) {
     const root = el.shadowRoot;
     const regions = {};
@@ -133,7 +134,9 @@
     const full = regions['full-instructions'];
     let modal = null;
     if (full) {
-      modal = makeModal(full.getAttribute('header') || 'Full instructions', regionSlot('full-instructions'), root, { part: 'full-instructions', cls: 'awsui-modal-dialog' });
+      placed.add('full-instructions');
+      full.removeAttribute('slot');
+      modal = makeModal(full.getAttribute('header') || 'Full instructions', full, root, { part: 'full-instructions', cls: 'awsui-modal-dialog' });
       side.append(triggerButton(full.getAttribute('link-text') || 'View full instructions', 'link', modal, 'full-instructions-link'));
       el._lpFullModal = modal;
     }

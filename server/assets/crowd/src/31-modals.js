@@ -1,15 +1,20 @@
   // ---------------------------------------------------------------- modal dialogs
-  addShadowCss(`
+  const MODAL_CSS = `
 dialog.lp-modal{border:0;border-radius:12px;padding:0;width:calc(100vw - 2rem);max-width:46rem;max-height:calc(100vh - 2rem);box-shadow:0 20px 50px rgba(16,24,40,.3);color:var(--lp-ink);font-family:var(--lp-font)}
 dialog.lp-modal::backdrop{background:rgba(16,24,40,.45)}
 .lp-modal-h{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding:.85rem 1.1rem;border-bottom:1px solid var(--lp-line);position:sticky;top:0;background:#fff}
 .lp-modal-h h2{font-size:1.1rem;margin:0}
 .lp-modal-b{padding:1rem 1.1rem 1.25rem}
 .lp-modal-b section+section{margin-top:1rem}
-`);
-  // A dialog in the shadow root `container` (an element's own), opened with showModal() so it sits
-  // in the top layer; `body` is usually a <slot> showing the author's content. Extra part names
-  // (o.part) and classes (o.cls) let template CSS and scripts tell one dialog from another.
+`;
+  addShadowCss(MODAL_CSS);
+  addDocCss(MODAL_CSS);
+  // A dialog appended to `container`, opened with showModal() so it sits in the top layer. The
+  // author's content is inside it as real descendants (tools and scripts that look inside the
+  // dialog find it): crowd-modal, crowd-instructions and a lone full-instructions put the dialog in
+  // their own light DOM around their children (ids in it stay reachable from the document, the
+  // host's shadow root slots it in); a task element puts its full-instructions element into a
+  // dialog in its shadow root. Extra part names (o.part) and classes (o.cls) tell dialogs apart.
   function makeModal(title, body, container, o) {
     o = o || {};
     const tid = uid('mt');

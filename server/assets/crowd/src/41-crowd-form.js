@@ -21,13 +21,14 @@
       root.append(slot());
     }
   }
-  // Inside a task element its content shows in that element's full-instructions dialog (the
-  // element draws the link); on its own it draws a link (part link) and a dialog (part dialog).
+  // Inside a task element it sits in that element's full-instructions dialog (the element draws
+  // the link); on its own it draws a link (part link) and wraps its content in a dialog.
   class FullInstructions extends Crowd {
     render(root) {
-      if (this._lpOwner) { root.append(slot()); return; }
+      root.append(slot());
+      if (this._lpOwner) return;
       const title = this.getAttribute('header') || 'Full instructions';
-      this._modal = makeModal(title, slot(), root);
+      this._modal = makeModal(title, moveChildren(this, h('div')), this);
       root.prepend(triggerButton(this.getAttribute('link-text') || 'View full instructions', 'link', this._modal));
     }
     get _dialog() { return this._modal || (this._lpOwner && this._lpOwner._lpFullModal) || null; }

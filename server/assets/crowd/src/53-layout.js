@@ -53,12 +53,14 @@
       this._syncDisabled();
     }
   }
-  // Parts: alert, body, dismiss.
+  // Parts: alert, body, dismiss. The role (alert or status) is on the element itself, which holds
+  // the author's text.
   class CrowdAlert extends Crowd {
     render(root) {
       const type = (this.getAttribute('type') || 'info').toLowerCase();
+      if (!this.hasAttribute('role')) this.setAttribute('role', type === 'error' || type === 'warning' ? 'alert' : 'status');
       const body = h('div', { class: 'lp-alert-body', part: 'body' }, slot());
-      const box = h('div', { class: 'lp-alert lp-alert-' + (['success', 'warning', 'error'].includes(type) ? type : 'info'), part: 'alert', role: type === 'error' || type === 'warning' ? 'alert' : 'status' }, body);
+      const box = h('div', { class: 'lp-alert lp-alert-' + (['success', 'warning', 'error'].includes(type) ? type : 'info'), part: 'alert' }, body);
       if (this.hasAttribute('dismissible')) {
         const x = h('button', { type: 'button', class: 'lp-x', part: 'dismiss', 'aria-label': 'Dismiss', text: '\u00d7' });
         x.addEventListener('click', () => { this.hidden = true; queueHeight(); });
@@ -82,35 +84,32 @@
       root.append(h('div', { class: 'lp-card', part: 'card' }, image ? h('img', { src: image, part: 'image', alt: heading || '' }) : null, heading ? h('div', { class: 'lp-card-h', part: 'heading', text: heading }) : null, body));
     }
   }
-  // crowd-modal, crowd-instructions: a link or button (part link) and a dialog (parts dialog,
-  // dialog-header, dialog-title, dialog-close, dialog-body) showing the author's content.
+  // crowd-modal, crowd-instructions: a link or button (part link) and a dialog (class lp-modal)
+  // around the author's content, in the element's light DOM (see makeModal).
   class CrowdModal extends Crowd {
     render(root) {
-      this._modal = makeModal(this.getAttribute('header') || this.getAttribute('link-text') || 'Details', slot(), root);
-      root.prepend(triggerButton(this.getAttribute('link-text') || 'Open', this.getAttribute('link-type') || 'link', this._modal));
+      this._modal = makeModal(this.getAttribute('header') || this.getAttribute('link-text') || 'Details', moveChildren(this, h('div')), this);
+      root.append(triggerButton(this.getAttribute('link-text') || 'Open', this.getAttribute('link-type') || 'link', this._modal), slot());
     }
     open() { if (this._modal) this._modal.open(); }
     close() { if (this._modal) this._modal.close(); }
   }
   // Its short-summary, detailed-instructions, positive-example and negative-example children
-  // each get a titled section (part section) in the dialog; other content comes first.
+  // each get a titled section in the dialog; other content comes first.
   class CrowdInstructions extends Crowd {
     render(root) {
       const parts = [['short-summary', 'Summary'], ['detailed-instructions', 'Instructions'], ['positive-example', 'Good example'], ['negative-example', 'Bad example']];
       const body = h('div');
-      const other = Array.from(this.childNodes).filter((n) => !(n.nodeType === 1 && parts.some(([tag]) => n.localName === tag)));
-      if (other.some((n) => n.nodeType === 1 || n.textContent.trim())) body.append(h('section', { part: 'section' }, slot()));
-      let k = 0;
+      const sections = [];
       for (const [tag, title] of parts) {
-        for (const el of Array.from(this.children).filter((c) => c.localName === tag)) {
-          k += 1;
-          el.setAttribute('slot', 'lp-part-' + k);
-          body.append(h('section', { part: 'section' }, h('h3', { class: 'lp-region-title', part: 'section-title', text: el.getAttribute('header') || title }), slot('lp-part-' + k)));
-        }
+        for (const el of Array.from(this.querySelectorAll(tag))) sections.push(h('section', null, h('h3', { class: 'lp-region-title', text: el.getAttribute('header') || title }), el));
       }
+      const rest = moveChildren(this, h('section'));
+      if (Array.from(rest.childNodes).some((n) => n.nodeType === 1 || n.textContent.trim())) body.append(rest);
+      add(body, sections);
       const text = this.getAttribute('link-text') || 'Instructions';
-      this._modal = makeModal(text, body, root);
-      root.prepend(triggerButton(text, this.getAttribute('link-type') || 'link', this._modal));
+      this._modal = makeModal(text, body, this);
+      root.append(triggerButton(text, this.getAttribute('link-type') || 'link', this._modal), slot());
     }
     open() { if (this._modal) this._modal.open(); }
     close() { if (this._modal) this._modal.close(); }
