@@ -20,7 +20,7 @@
     if (!b) return { x0, y0, x1, y1 };
     return { x0: Math.min(b.x0, x0), y0: Math.min(b.y0, y0), x1: Math.max(b.x1, x1), y1: Math.max(b.y1, y1) };
   }
-  // Sets every pixel whose centre lies within r of the segment a–b; returns the box it covered.
+  // Sets every pixel whose centre lies within r of the segment from a to b; returns the box it covered.
   function paintSegment(m, w, h, a, b, r, val) {
     const x0 = Math.max(0, Math.floor(Math.min(a.x, b.x) - r)), x1 = Math.min(w, Math.ceil(Math.max(a.x, b.x) + r));
     const y0 = Math.max(0, Math.floor(Math.min(a.y, b.y) - r)), y1 = Math.min(h, Math.ceil(Math.max(a.y, b.y) + r));
