@@ -128,6 +128,8 @@ async fn templates_render_with_granted_links(backend: Backend) {
             .unwrap()
             .starts_with("sandbox")
     );
+    // Readable by scripts in a task frame's opaque origin (a label map read into a canvas).
+    assert_eq!(fetched.headers()["access-control-allow-origin"], "*");
     assert_eq!(&fetched.bytes().await.unwrap()[..], b"\x89PNG fake");
     // A link is good only as signed.
     let tampered = link.replace("cat%201.png", "cat%202.png");

@@ -97,7 +97,7 @@
   }
 
   // ---------------------------------------------------------------- task layout
-  const TASKS = 'crowd-classifier,crowd-classifier-multi-select,crowd-image-classifier,crowd-image-classifier-multi-select,crowd-bounding-box,crowd-keypoint,crowd-polygon,crowd-entity-annotation,crowd-rekognition-detect-moderation-labels,crowd-textract-analyze-document';
+  const TASKS = 'crowd-classifier,crowd-classifier-multi-select,crowd-image-classifier,crowd-image-classifier-multi-select,crowd-bounding-box,crowd-keypoint,crowd-polygon,crowd-line,crowd-polyline,crowd-semantic-segmentation,crowd-instance-segmentation,crowd-entity-annotation,crowd-rekognition-detect-moderation-labels,crowd-textract-analyze-document';
   const REGIONS = ['short-instructions', 'full-instructions', 'classification-target', 'worker-comment'];
   function ownRegion(el, tag) {
     for (const r of el.querySelectorAll(tag)) {
