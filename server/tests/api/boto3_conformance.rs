@@ -4,26 +4,10 @@
 use loupe_engine::store::Backend;
 use loupe_engine::test_on_both_backends;
 
-use crate::helpers::{Api, FLOW_ARN, run_client_script, venv_program};
+use crate::helpers::{Api, FLOW_ARN, run_boto3_script};
 
 async fn run_script(script: &str, api: &Api) {
-    run_script_with(script, api, &[]).await;
-}
-
-async fn run_script_with(script: &str, api: &Api, env: &[(&str, &str)]) {
-    let python = venv_program("LOUPE_TEST_PYTHON", "python", "Python with boto3");
-    let mut command = tokio::process::Command::new(python);
-    command
-        .arg(format!(
-            "{}/tests/boto3/{script}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .env("LOUPE_URL", &api.base)
-        .env("LOUPE_KEY_ID", api.key.as_str())
-        .env("LOUPE_SECRET", api.secret.expose())
-        .env("FLOW_ARN", FLOW_ARN)
-        .envs(env.iter().copied());
-    run_client_script(command, &format!("boto3 script {script}"), |_| true).await;
+    run_boto3_script(script, api, &[("FLOW_ARN", FLOW_ARN)], |_| true).await;
 }
 
 async fn boto3_drives_the_runtime(backend: Backend) {
@@ -50,12 +34,11 @@ async fn boto3_finds_the_worker_portal_from_the_subdomain(backend: Backend) {
         .await
         .over_tls(&pem);
     let bundle = dir.path().join("cert.pem");
-    run_script_with(
-        "portal_link.py",
-        &api,
-        &[("AWS_CA_BUNDLE", bundle.to_str().unwrap())],
-    )
-    .await;
+    let env = [
+        ("FLOW_ARN", FLOW_ARN),
+        ("AWS_CA_BUNDLE", bundle.to_str().unwrap()),
+    ];
+    run_boto3_script("portal_link.py", &api, &env, |_| true).await;
 }
 
 test_on_both_backends!(

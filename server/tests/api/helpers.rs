@@ -388,6 +388,28 @@ pub async fn run_client_script(
     );
 }
 
+/// Runs `tests/boto3/<script>` with the project's Python, pointed at `api` with its key
+/// (`LOUPE_URL`, `LOUPE_KEY_ID`, `LOUPE_SECRET`) and `env`; see [`run_client_script`].
+pub async fn run_boto3_script(
+    script: &str,
+    api: &Api,
+    env: &[(&str, &str)],
+    passed: fn(&str) -> bool,
+) {
+    let python = venv_program("LOUPE_TEST_PYTHON", "python", "Python with boto3");
+    let mut command = tokio::process::Command::new(python);
+    command
+        .arg(format!(
+            "{}/tests/boto3/{script}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .env("LOUPE_URL", &api.base)
+        .env("LOUPE_KEY_ID", api.key.as_str())
+        .env("LOUPE_SECRET", api.secret.expose())
+        .envs(env.iter().copied());
+    run_client_script(command, &format!("boto3 script {script}"), passed).await;
+}
+
 /// The CSRF token the sign-in page hands a browser, read from its `<meta>` tag.
 pub async fn csrf_token(client: &reqwest::Client, base: &str) -> String {
     let page = client

@@ -13,9 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{
-    ACCOUNT, Api, FLOW_ARN, REGION, WORKER_PASSWORD, run_client_script, venv_program,
-};
+use crate::helpers::{ACCOUNT, Api, FLOW_ARN, REGION, WORKER_PASSWORD, run_boto3_script};
 use crate::upstream_double::{self, UpstreamDouble};
 
 const TEXTRACT: &str = "Textract.AnalyzeDocument";
@@ -532,23 +530,11 @@ async fn boto3_textract_and_rekognition_start_human_loops(backend: Backend) {
         form_conditions(),
     )
     .await;
-    let python = venv_program("LOUPE_TEST_PYTHON", "python", "Python with boto3");
-    let script = "ml_proxy.py";
-    let mut command = tokio::process::Command::new(python);
-    command
-        .arg(format!(
-            "{}/tests/boto3/{script}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .env("LOUPE_URL", &api.base)
-        .env("LOUPE_KEY_ID", api.key.as_str())
-        .env("LOUPE_SECRET", api.secret.expose())
-        .env("MODERATION_FLOW_ARN", &moderation)
-        .env("FORMS_FLOW_ARN", &forms);
-    run_client_script(command, &format!("boto3 script {script}"), |out| {
-        out.contains("ok")
-    })
-    .await;
+    let env = [
+        ("MODERATION_FLOW_ARN", moderation.as_str()),
+        ("FORMS_FLOW_ARN", forms.as_str()),
+    ];
+    run_boto3_script("ml_proxy.py", &api, &env, |out| out.contains("ok")).await;
     // What the clients sent went on signed for their services, without HumanLoopConfig.
     let calls = double.calls();
     assert!(calls.iter().any(|c| c.target == TEXTRACT));
