@@ -198,10 +198,7 @@ impl Reviews {
         name: &HumanLoopName,
     ) -> Result<LoopDescription, ReviewError> {
         let human_loop = self.find_human_loop(name).await?;
-        // A loop's flow outlives it: a deleted flow goes only with its last loop.
-        let flow = self.store.find_flow_by_id(human_loop.flow_id).await?;
-        let output_uri = human_loop.output_uri.clone().or_else(|| {
-            let flow = flow?;
+        let location_in = |flow: &FlowDefinition| {
             OutputLocation::for_loop(
                 &flow.spec.output_config.s3_output_path,
                 flow.name(),
@@ -210,7 +207,19 @@ impl Reviews {
             )
             .ok()
             .map(|location| location.uri())
-        });
+        };
+        let output_uri = match &human_loop.output_uri {
+            Some(written) => Some(written.clone()),
+            // The flow as StartHumanLoop caches it, when it is still this loop's flow; else
+            // by id (a loop's flow outlives it: a deleted flow goes only with its last loop).
+            None => match self.recent_flow(&human_loop.flow_name).await {
+                Ok(cached) if cached.flow.id == human_loop.flow_id => location_in(&cached.flow),
+                _ => match self.store.find_flow_by_id(human_loop.flow_id).await? {
+                    Some(flow) => location_in(&flow),
+                    None => None,
+                },
+            },
+        };
         Ok(LoopDescription {
             human_loop,
             output_uri,
