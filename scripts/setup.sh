@@ -5,6 +5,9 @@ CARGO_LEPTOS_VERSION=0.3.10
 MOTO_VERSION=5.2.5
 BOTO3_VERSION=1.44.8
 AWSCLI_VERSION=1.46.3
+ONNX_VERSION=1.23.2
+ONNXRUNTIME_VERSION=1.31.1
+NUMPY_VERSION=2.4.6
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -64,15 +67,20 @@ ensure_postgres() {
 }
 
 # Python test tools from PyPI, pinned, in the project's .venv: moto's S3 server for the
-# output-store tests, and boto3 and the AWS CLI for the API conformance tests.
+# output-store tests, boto3 and the AWS CLI for the API conformance tests, and onnx, onnxruntime
+# and numpy to build the compiler tests' models and the outputs they must reproduce.
+# numpy stays on 2.4: 2.5 needs Python 3.12 and Debian bookworm's python3 is 3.11.
 ensure_python_test_tools() {
   if [ -x .venv/bin/moto_server ] \
     && compgen -G ".venv/lib/python3*/site-packages/moto-$MOTO_VERSION.dist-info" >/dev/null \
     && compgen -G ".venv/lib/python3*/site-packages/boto3-$BOTO3_VERSION.dist-info" >/dev/null \
-    && compgen -G ".venv/lib/python3*/site-packages/awscli-$AWSCLI_VERSION.dist-info" >/dev/null; then
+    && compgen -G ".venv/lib/python3*/site-packages/awscli-$AWSCLI_VERSION.dist-info" >/dev/null \
+    && compgen -G ".venv/lib/python3*/site-packages/onnx-$ONNX_VERSION.dist-info" >/dev/null \
+    && compgen -G ".venv/lib/python3*/site-packages/onnxruntime-$ONNXRUNTIME_VERSION.dist-info" >/dev/null \
+    && compgen -G ".venv/lib/python3*/site-packages/numpy-$NUMPY_VERSION.dist-info" >/dev/null; then
     return 0
   fi
-  say "installing moto $MOTO_VERSION, boto3 $BOTO3_VERSION and awscli $AWSCLI_VERSION into .venv"
+  say "installing moto $MOTO_VERSION, boto3 $BOTO3_VERSION, awscli $AWSCLI_VERSION, onnx $ONNX_VERSION, onnxruntime $ONNXRUNTIME_VERSION and numpy $NUMPY_VERSION into .venv"
   if [ ! -x .venv/bin/pip ]; then
     rm -rf .venv
     if ! python3 -m venv .venv 2>/dev/null; then
@@ -83,5 +91,6 @@ ensure_python_test_tools() {
     fi
   fi
   .venv/bin/pip install --quiet --disable-pip-version-check \
-    "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION" "awscli==$AWSCLI_VERSION"
+    "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION" "awscli==$AWSCLI_VERSION" \
+    "onnx==$ONNX_VERSION" "onnxruntime==$ONNXRUNTIME_VERSION" "numpy==$NUMPY_VERSION"
 }
