@@ -37,7 +37,7 @@ pub struct Manifest {
     pub source_operators: BTreeMap<String, u64>,
     /// tract operator name → how many nodes of the artifact's decluttered graph use it, leaving
     /// out constants and inputs. Decluttering rewrites some operators into simpler ones (ONNX's
-    /// Relu becomes `Max` against 0, an inference BatchNormalization a `Mul` and an `Add`).
+    /// Relu becomes `Max` against 0, a BatchNormalization after a Conv folds into the Conv).
     pub operators: BTreeMap<String, u64>,
     /// How many numbers the model's constants hold, and their size in bytes.
     pub parameter_count: u64,
