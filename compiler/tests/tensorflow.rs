@@ -5,7 +5,9 @@ mod common;
 
 use common::{compile, reason, run_artifact, tar_gz};
 use loupe_compiler::tract_core::prelude::Tensor;
-use loupe_compiler::{ModelFormat, ModelInput, verification_input};
+use std::ops::ControlFlow;
+
+use loupe_compiler::{CompileRequest, ModelFormat, ModelInput, Phase, verification_input};
 use tract_tensorflow::tfpb::tensorflow::tensor_shape_proto::Dim;
 use tract_tensorflow::tfpb::tensorflow::{DataType, GraphDef, TensorProto, TensorShapeProto};
 use tract_tensorflow::tfpb::{graph, node};
@@ -178,4 +180,45 @@ fn a_free_batch_dimension_takes_the_given_shape_by_op_or_tensor_name() {
         assert_eq!(compiled.manifest.outputs[0].shape, [5, 3]);
         common::assert_close("dense", &run_artifact(&compiled.archive)[0].1, &expected(5));
     }
+}
+
+#[test]
+fn a_zero_dimension_is_refused() {
+    let upload = archive(&dense_graph(None));
+    let given = [ModelInput {
+        name: Some("input".into()),
+        shape: vec![0, 4],
+    }];
+    let reason = reason(&upload, ModelFormat::TensorflowFrozenGraph, &given);
+    assert!(
+        reason.contains("every dimension must be at least 1"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn the_progress_callback_can_stop_a_compilation_between_phases() {
+    let upload = archive(&dense_graph(Some(1)));
+    let request = CompileRequest {
+        archive: &upload,
+        format: ModelFormat::TensorflowFrozenGraph,
+        inputs: &[],
+        target_device: "rasp3b".into(),
+        cpu_arch: "armv7-neon".into(),
+    };
+    let mut seen = Vec::new();
+    let outcome = loupe_compiler::compile_stoppable(&request, &mut |phase| {
+        seen.push(phase);
+        if phase == Phase::Optimising {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert!(
+        matches!(outcome, Ok(None)),
+        "stopped, not failed or finished"
+    );
+    assert_eq!(seen, Phase::ALL[..5]);
+    assert_eq!(Phase::TypeChecking.to_string(), "type checking");
 }
