@@ -157,7 +157,33 @@ pub fn compile(
 
 /// Like [`compile`], but `progress` may answer `ControlFlow::Break(())` to stop before the phase
 /// it was told about; the result is then `Ok(None)`.
+///
+/// A panic inside tract on a malformed model ends this compilation with a reason, not the caller.
 pub fn compile_stoppable(
+    req: &CompileRequest,
+    progress: &mut dyn FnMut(Phase) -> ControlFlow<()>,
+) -> Result<Option<Compiled>, CompileError> {
+    let mut current = Phase::Unpacking;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_phases(req, &mut |phase| {
+            current = phase;
+            progress(phase)
+        })
+    }));
+    outcome.unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        Err(CompileError::new(format!(
+            "tract failed unexpectedly while {current} ({message}). The model may be malformed \
+             or use an operator in a way tract does not support."
+        )))
+    })
+}
+
+fn run_phases(
     req: &CompileRequest,
     progress: &mut dyn FnMut(Phase) -> ControlFlow<()>,
 ) -> Result<Option<Compiled>, CompileError> {
