@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use tract_onnx::pb::tensor_proto::DataLocation;
 use tract_onnx::prelude::{Framework, InferenceModel, InferenceModelExt, TypedModel};
+use tract_onnx::tract_hir::ops::unimpl::UnimplementedOp;
 
 use crate::ModelFormat;
 use crate::archive::ModelFile;
@@ -33,10 +34,43 @@ fn count<'a>(ops: impl Iterator<Item = &'a str>) -> BTreeMap<String, u64> {
 }
 
 pub(crate) fn load(file: &ModelFile, format: ModelFormat) -> Result<Loaded, CompileError> {
-    match format {
+    let loaded = match format {
         ModelFormat::Onnx => load_onnx(file),
         ModelFormat::TensorflowFrozenGraph => load_tensorflow(file),
+    }?;
+    refuse_unimplemented(&loaded.model)?;
+    Ok(loaded)
+}
+
+/// tract reads an operator it does not know as a placeholder that fails only at type checking;
+/// naming those operators up front says why.
+fn refuse_unimplemented(model: &InferenceModel) -> Result<(), CompileError> {
+    let mut unknown: BTreeMap<String, &str> = BTreeMap::new();
+    for node in model.nodes() {
+        if node.op_is::<UnimplementedOp>() {
+            let name = node.op.name();
+            let op = name
+                .strip_prefix("Unimplemented(")
+                .and_then(|n| n.strip_suffix(')'));
+            unknown
+                .entry(op.unwrap_or(&name).to_string())
+                .or_insert(&node.name);
+        }
     }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = unknown
+        .iter()
+        .map(|(op, node)| format!("{op} (node \"{node}\")"))
+        .collect();
+    Err(CompileError::new(format!(
+        "The model uses operators tract {} does not implement: {}. Export the model without \
+         them, for example with another operator set or an equivalent built from supported \
+         operators.",
+        crate::TRACT_VERSION,
+        listed.join(", ")
+    )))
 }
 
 fn load_onnx(file: &ModelFile) -> Result<Loaded, CompileError> {

@@ -222,3 +222,20 @@ fn the_progress_callback_can_stop_a_compilation_between_phases() {
     assert_eq!(seen, Phase::ALL[..5]);
     assert_eq!(Phase::TypeChecking.to_string(), "type checking");
 }
+
+#[test]
+fn an_operator_tract_does_not_implement_is_named() {
+    let graph = dense_graph(Some(1)).node(
+        node()
+            .name("post/Quirk")
+            .op("QuirkyOp")
+            .input("output")
+            .attr("T", DataType::DtFloat),
+    );
+    let reason = reason(&archive(&graph), ModelFormat::TensorflowFrozenGraph, &[]);
+    assert!(
+        reason
+            .contains("operators tract 0.23.9 does not implement: QuirkyOp (node \"post/Quirk\")"),
+        "{reason}"
+    );
+}
