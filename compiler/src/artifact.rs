@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use flate2::read::GzDecoder;
 use flate2::{Compression, GzBuilder};
@@ -33,8 +34,14 @@ pub fn nnef_framework() -> Nnef {
     tract_nnef::nnef().with_onnx()
 }
 
+/// Building the framework parses NNEF's standard library each time: build it once.
+fn shared_nnef() -> &'static Nnef {
+    static NNEF: OnceLock<Nnef> = OnceLock::new();
+    NNEF.get_or_init(nnef_framework)
+}
+
 pub(crate) fn write_nnef(model: &TypedModel) -> Result<Vec<u8>, CompileError> {
-    let tar = nnef_framework()
+    let tar = shared_nnef()
         .write_to_tar_with_config(model, Vec::new(), false, true)
         .map_err(|e| {
             CompileError::new(format!(
@@ -47,14 +54,12 @@ pub(crate) fn write_nnef(model: &TypedModel) -> Result<Vec<u8>, CompileError> {
 }
 
 pub(crate) fn read_nnef(nnef: &[u8]) -> Result<TypedModel, CompileError> {
-    nnef_framework()
-        .model_for_read(&mut &nnef[..])
-        .map_err(|e| {
-            CompileError::new(format!(
-                "tract could not read the NNEF model ({}).",
-                brief(&e)
-            ))
-        })
+    shared_nnef().model_for_read(&mut &nnef[..]).map_err(|e| {
+        CompileError::new(format!(
+            "tract could not read the NNEF model ({}).",
+            brief(&e)
+        ))
+    })
 }
 
 /// Optimises the model for this machine's CPU and plans its execution.
