@@ -110,3 +110,48 @@ fn a_garbage_frozen_graph() {
         "{reason}"
     );
 }
+
+#[test]
+fn an_onnx_model_with_external_weights() {
+    use prost::Message;
+    use tract_onnx::pb::{
+        GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto,
+    };
+    let entry = |key: &str, value: &str| StringStringEntryProto {
+        key: key.into(),
+        value: value.into(),
+    };
+    let model = ModelProto {
+        ir_version: 8,
+        opset_import: vec![OperatorSetIdProto {
+            domain: String::new(),
+            version: 13,
+        }],
+        graph: Some(GraphProto {
+            name: "external".into(),
+            node: vec![NodeProto {
+                op_type: "Add".into(),
+                input: vec!["x".into(), "w".into()],
+                output: vec!["y".into()],
+                ..Default::default()
+            }],
+            initializer: vec![TensorProto {
+                name: "w".into(),
+                dims: vec![4],
+                data_type: 1,
+                data_location: Some(1),
+                external_data: vec![entry("location", "w.bin"), entry("length", "16")],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let archive = tar_gz(&[("net.onnx", &model.encode_to_vec()), ("w.bin", &[0u8; 16])]);
+    let reason = reason(&archive, ModelFormat::Onnx, &[]);
+    assert!(
+        reason.contains("keeps its weights in external data files"),
+        "{reason}"
+    );
+    assert!(reason.contains("save_as_external_data=False"), "{reason}");
+}
