@@ -28,8 +28,8 @@ use tract_nnef::prelude::{TypedModel, TypedRunnableModel};
 pub type Runnable = std::sync::Arc<TypedRunnableModel>;
 
 pub use artifact::{MANIFEST_FILE, NNEF_FILE, load_compiled, load_compiled_typed, nnef_framework};
-pub use error::CompileError;
-pub use manifest::{Manifest, OutputSummary, TensorSpec, Verification};
+pub use error::{CompileError, MAX_REASON_CHARS};
+pub use manifest::{MANIFEST_VERSION, Manifest, OutputSummary, TensorSpec, Verification};
 pub use verify::{VERIFICATION_INPUT_FORMULA, verification_input};
 
 /// The tract crates this compiler is built with: the device needs a tract runtime at least as new
