@@ -43,6 +43,8 @@ pub enum Command {
     /// Manage webhooks that receive loop status-change events.
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
+    /// Compile a model archive for a device, as a compilation job does, without a server.
+    Compile(crate::compile_command::CompileArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -117,6 +119,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub upstream: crate::aws::ml_proxy::UpstreamArgs,
+
+    #[command(flatten)]
+    pub compilation: crate::compilation_runner::CompilationArgs,
 
     /// Accept AWS API requests without a SigV4 signature. For local experiments only; the
     /// start-up log warns while it is on.

@@ -7,6 +7,8 @@ pub mod body_limits;
 pub mod cli;
 pub mod client_address;
 pub mod commands;
+pub mod compilation_runner;
+pub mod compile_command;
 pub mod connections;
 pub mod csrf;
 pub mod event_stream;
@@ -37,6 +39,7 @@ use loupe_engine::domain::keys::MasterKey;
 use loupe_engine::domain::public_url::Origins;
 use loupe_engine::output::writer::OutputStore;
 use loupe_engine::services::Reviews;
+use loupe_engine::services::compilation::CompilationJobs;
 use loupe_engine::services::sign_in::LoginPolicy;
 use loupe_engine::store;
 use tokio::net::TcpListener;
@@ -76,6 +79,10 @@ pub struct AppState {
     pub api_rate: Arc<aws::rate_limit::KeyRateLimit>,
     /// Where proxied Textract and Rekognition calls go on to.
     pub ai_services: Arc<aws::ml_proxy::Upstreams>,
+    /// SageMaker compilation jobs.
+    pub compilations: Arc<CompilationJobs>,
+    /// Wakes this replica's compilation runner when a job is created here.
+    pub compilation_wake: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -147,8 +154,13 @@ pub async fn start_with(
     ));
     tracing::info!(%instance, "instance started");
     let reviews = Arc::new(
-        Reviews::new(store.clone(), clock.clone(), account, TaskLimits::default())
-            .with_instance(instance.clone()),
+        Reviews::new(
+            store.clone(),
+            clock.clone(),
+            account.clone(),
+            TaskLimits::default(),
+        )
+        .with_instance(instance.clone()),
     );
     let first_admin =
         first_admin::ensure(&reviews, &args.admin_email, args.admin_password.as_deref()).await?;
@@ -160,6 +172,28 @@ pub async fn start_with(
         outputs.clone(),
         scheduler::INTERVAL,
     ));
+
+    let compilations = Arc::new(
+        CompilationJobs::new(store.clone(), clock.clone(), account.clone())
+            .with_max_open(args.compilation.max_open_compilation_jobs),
+    );
+    let compilation_wake = Arc::new(tokio::sync::Notify::new());
+    let at_once = args.compilation.at_once();
+    if at_once > 0 {
+        tokio::spawn(compilation_runner::run(compilation_runner::Runner {
+            jobs: compilations.clone(),
+            outputs: outputs.clone(),
+            instance: instance.clone(),
+            compiler: args
+                .compilation
+                .compiler()
+                .context("finding the compiler executable")?,
+            at_once,
+            wake: compilation_wake.clone(),
+        }));
+    } else {
+        tracing::info!("--compilation-jobs-at-once 0: this replica runs no compilation jobs");
+    }
 
     tokio::spawn(webhook_delivery::run(
         reviews.clone(),
@@ -200,6 +234,8 @@ pub async fn start_with(
             args.limits.api_requests_per_second,
         )),
         ai_services: Arc::new(args.upstream.upstreams(&args.region)?),
+        compilations,
+        compilation_wake,
     };
     if args.allow_unsigned_api {
         tracing::warn!(

@@ -35,6 +35,13 @@ async fn run() -> Result<()> {
         Some(Command::User(command)) => commands::user(command).await,
         Some(Command::Keys(command)) => commands::keys(command).await,
         Some(Command::Webhooks(command)) => commands::webhooks(command).await,
+        Some(Command::Compile(args)) => {
+            // Compiling is synchronous work: this process does nothing else meanwhile.
+            if !loupe_server::compile_command::run(args)? {
+                std::process::exit(loupe_server::compilation_runner::EXIT_REFUSED);
+            }
+            Ok(())
+        }
     }
 }
 

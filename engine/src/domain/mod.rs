@@ -4,7 +4,8 @@
 //! * Names and references: [`names`] (flow definitions, task UIs, loops), [`arns`], [`teams`]
 //!   (work team names and membership).
 //! * What callers define: [`flows`] (flow definitions), [`task_uis`] (worker task templates),
-//!   [`webhooks`], [`keys`] (API access keys), [`accounts`] and [`passwords`] (people who sign in).
+//!   [`webhooks`], [`keys`] (API access keys), [`accounts`] and [`passwords`] (people who sign in),
+//!   [`compilation`] (SageMaker model compilation jobs).
 //! * What happens to them: [`loops`] (human loops and tasks as stored), [`events`] (status-change
 //!   events), [`pricing`] and [`spend`] (worker pay), [`dashboard`] (the admin's figures),
 //!   [`audit`] (the API's call log).
@@ -17,6 +18,7 @@ pub mod accounts;
 pub mod arns;
 pub mod audit;
 pub mod clock;
+pub mod compilation;
 pub mod dashboard;
 pub mod digest;
 pub mod flows;

@@ -1,5 +1,6 @@
-//! Names of the A2I resources callers create: flow definitions, human task UIs and human loops
-//! (spec 2.1). Work team names allow upper case and live in [`crate::domain::teams::WorkteamName`].
+//! Names of the resources callers create: flow definitions, human task UIs and human loops
+//! (spec 2.1), and SageMaker compilation jobs (spec 3.5). Work team names allow upper case and
+//! live in [`crate::domain::teams::WorkteamName`].
 //!
 //! All three are 1-63 characters of letters, digits and hyphens, starting and ending with a
 //! letter or digit; runs of hyphens inside are allowed (`a--b`). Flow and task UI names are lower
@@ -181,6 +182,16 @@ a2i_name!(
     "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
     Letters::LowerAndUpper,
     None
+);
+
+a2i_name!(
+    /// A SageMaker compilation job's name (`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`, 1-63 characters),
+    /// kept in its case; unique per account ignoring case, as SageMaker's names are.
+    CompilationJobName,
+    "CompilationJobName",
+    "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
+    Letters::LowerAndUpper,
+    Some(MAX_NAME_CHARS)
 );
 
 #[cfg(test)]

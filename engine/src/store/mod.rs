@@ -5,8 +5,9 @@
 //! ([`TaskUiStore`]), teams and worker groups ([`TeamStore`]), flow definitions
 //! ([`FlowStore`]), loops and tasks as records ([`LoopStore`]), the work queue and its sweeps
 //! ([`QueueStore`]), the two outboxes and the instances that lease them ([`OutboxStore`]),
-//! events, audit, spend and the dashboard ([`ReportStore`]), webhooks ([`WebhookStore`]), and
-//! the master key's fingerprint ([`MasterKeyStore`]).
+//! events, audit, spend and the dashboard ([`ReportStore`]), webhooks ([`WebhookStore`]), the
+//! master key's fingerprint ([`MasterKeyStore`]), and compilation jobs
+//! ([`CompilationJobStore`]).
 //! Loops change only through `loop_state`, which locks and loads a loop's state, asks
 //! [`crate::lifecycle::transitions`] what to do and writes the step; row decoding is in `rows`.
 //!
@@ -27,6 +28,7 @@ use crate::domain::keys::{AccessKey, AccessKeyId, SealedSecret};
 use crate::domain::passwords::PasswordHash;
 use crate::domain::teams::{Team, WorkteamName};
 
+mod compilation_jobs;
 mod dialect;
 mod flows;
 mod loop_state;
@@ -44,6 +46,7 @@ mod teams;
 mod webhooks;
 
 pub use crate::lifecycle::TaskRefusal;
+pub use compilation_jobs::{ClaimedJob, CompilationJobStore, JobCreation, JobFilter};
 pub use flows::{FlowDeletion, FlowStore, NewFlowDefinition};
 pub use loops::{LoopQuery, LoopStore, NAME_FIRST_MATCHES};
 pub use master_key::MasterKeyStore;
@@ -148,6 +151,7 @@ pub trait Store:
     + ReportStore
     + WebhookStore
     + MasterKeyStore
+    + CompilationJobStore
     + Send
     + Sync
     + fmt::Debug

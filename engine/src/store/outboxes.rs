@@ -237,6 +237,14 @@ macro_rules! outboxes_sql {
                         .execute(&mut *tx)
                         .await?;
                 }
+                // So did the compilations it ran: they are free to claim again.
+                sqlx::query(
+                    "UPDATE compilation_jobs SET claimed_by = NULL \
+                     WHERE claimed_by = $1 AND status IN ('INPROGRESS', 'STOPPING')",
+                )
+                .bind(instance.as_str())
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }

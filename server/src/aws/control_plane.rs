@@ -1,6 +1,7 @@
 //! The SageMaker control plane (AWS JSON 1.1, spec 1.1): `POST /` with
 //! `X-Amz-Target: SageMaker.<Operation>`. Served: the human task UI (with RenderUiTemplate),
-//! flow definition and work team operations. Timestamps are epoch seconds (a JSON number with milliseconds).
+//! flow definition and work team operations, and compilation jobs (in [`super::compilation`]).
+//! Timestamps are epoch seconds (a JSON number with milliseconds).
 
 use axum::Router;
 use axum::extract::State;
@@ -114,6 +115,13 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             )
         })?
     };
+    if let Some(answer) = super::compilation::serve(&state.compilations, operation, &request).await
+    {
+        if operation == "CreateCompilationJob" && answer.is_ok() {
+            state.compilation_wake.notify_one();
+        }
+        return answer.map(reply);
+    }
     let reviews = &state.reviews;
     let account = reviews.account();
     match operation {

@@ -101,6 +101,10 @@ impl Api {
             "--account-id",
             ACCOUNT,
         ];
+        // In-process servers would otherwise run this test binary as their compiler.
+        if !extra.contains(&"--compiler-exe") {
+            args.extend_from_slice(&["--compiler-exe", env!("CARGO_BIN_EXE_loupe")]);
+        }
         args.extend_from_slice(extra);
         // `LOUPE_BENCH_SERVER_BIN` names a `loupe` binary to run as a process of its own, so a
         // bench can read the server's memory apart from its own.
@@ -171,6 +175,30 @@ impl Api {
             _db: db,
             _dir: dir,
         }
+    }
+
+    /// Another replica on the same database, master key and output root: a `loupe serve`
+    /// process of its own (so a test can kill it), ready when this returns.
+    pub async fn spawn_replica(&self, extra: &[&str]) -> tokio::process::Child {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap().port()
+        };
+        let bind = format!("127.0.0.1:{port}");
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+            .args(["serve", "--database-url", &self._db.url])
+            .args(["--master-key", &self.master.to_base64()])
+            .args(["--site-root", self._dir.path().to_str().unwrap()])
+            .args(["--output-root", self.outputs.to_str().unwrap()])
+            .args(["--region", REGION, "--account-id", ACCOUNT, "--bind", &bind])
+            .args(extra)
+            .env("LOUPE_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        wait_until_ready(&format!("http://{bind}")).await;
+        child
     }
 
     /// The same server reached over HTTPS (it was spawned with `--tls-cert`), by a client that

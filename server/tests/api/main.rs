@@ -10,6 +10,7 @@ mod auth;
 mod boto3_conformance;
 mod cli;
 mod cli_conformance;
+mod compilation;
 mod control_plane;
 mod events;
 mod exposure;
