@@ -12,7 +12,7 @@
 //! whole objects atomically) before recording `COMPLETED`, so a job never points at a
 //! half-written artifact.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
@@ -139,8 +139,7 @@ impl Runner {
     async fn run_job(&self, job: ClaimedJob) {
         let name = job.spec.compilation_job_name.clone();
         tracing::info!(job = %name, attempt = job.attempt, "compiling");
-        let end = self.compile(&job).await;
-        let RunEnd::Outcome(outcome) = end else {
+        let RunEnd::Outcome(outcome) = self.compile(&job).await else {
             tracing::info!(job = %name, "compilation abandoned: the job is no longer this replica's");
             return;
         };
@@ -158,15 +157,13 @@ impl Runner {
         }
     }
 
-    async fn progress(
-        &self,
-        job: &ClaimedJob,
-        phase: Option<&str>,
-        line: Option<&str>,
-    ) -> Option<CompilationJobStatus> {
+    /// Writes what the compiler said since the last time (or only reads the status back):
+    /// the job's status, or `None` when it is no longer this replica's.
+    async fn flush(&self, job: &ClaimedJob, pending: &mut Pending) -> Option<CompilationJobStatus> {
+        let (phase, text) = pending.take();
         match self
             .jobs
-            .progress(job.id, &self.instance, phase, line)
+            .progress(job.id, &self.instance, phase.as_deref(), text.as_deref())
             .await
         {
             Ok(status) => status,
@@ -179,13 +176,11 @@ impl Runner {
     }
 
     async fn compile(&self, job: &ClaimedJob) -> RunEnd {
-        let failed = |reason: String| RunEnd::Outcome(RunOutcome::Failed { reason });
         let spec = &job.spec;
         let Some(input) = &spec.input_config else {
             return failed(
                 "Loupe keeps no model package registry, so ModelPackageVersionArn cannot be \
-                 compiled: give InputConfig with the model archive's S3Uri instead."
-                    .to_owned(),
+                 compiled: give InputConfig with the model archive's S3Uri instead.",
             );
         };
         if let Err(reason) = input.framework.model_format() {
@@ -195,8 +190,6 @@ impl Runner {
         if let Some(reason) = target.not_served_reason() {
             return failed(reason);
         }
-        let deadline = job.started_at.plus(spec.stopping_condition.max_runtime());
-        let max_runtime_seconds = spec.stopping_condition.max_runtime().as_secs();
         let Some(source) = object_uri(&input.s3_uri) else {
             return failed(format!(
                 "InputConfig.S3Uri {} is not an object of this server's store: give \
@@ -204,13 +197,11 @@ impl Runner {
                 input.s3_uri
             ));
         };
-        if self
-            .progress(job, Some("Downloading"), Some(&format!("reading {source}")))
-            .await
-            .is_none()
-        {
-            return RunEnd::Lost;
-        }
+        // The log is written in batches, at most every WATCH_INTERVAL and once at the end: a
+        // small model compiles in milliseconds, and a write per line would cost more than that.
+        let mut pending = Pending::default();
+        pending.push("phase: Downloading");
+        pending.push(&format!("reading {source}"));
         let archive = match self.outputs.get(&source).await {
             Ok(Some(bytes)) => bytes,
             Ok(None) => {
@@ -253,6 +244,7 @@ impl Runner {
             .arg("--artifact-name")
             .arg(&artifact_name)
             .arg("--report-json")
+            .env("LOUPE_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -278,25 +270,22 @@ impl Runner {
             let _ = stdout.read_to_string(&mut text).await;
             text
         });
+        let deadline = job.started_at.plus(spec.stopping_condition.max_runtime());
+        let max_runtime_seconds = spec.stopping_condition.max_runtime().as_secs();
         let mut watch = tokio::time::interval(WATCH_INTERVAL);
         let mut lines_open = true;
         let ended = loop {
             tokio::select! {
                 status = child.wait() => break Ok(status),
                 line = lines.next_line(), if lines_open => match line {
-                    Ok(Some(line)) => {
-                        let phase = line.strip_prefix("phase: ");
-                        if self.progress(job, phase, Some(&line)).await.is_none() {
-                            break Err(RunEnd::Lost);
-                        }
-                    }
+                    Ok(Some(line)) => pending.push(&line),
                     _ => lines_open = false,
                 },
                 _ = watch.tick() => {
                     if self.jobs.now() >= deadline {
                         break Err(RunEnd::Outcome(RunOutcome::TimedOut { max_runtime_seconds }));
                     }
-                    match self.progress(job, None, None).await {
+                    match self.flush(job, &mut pending).await {
                         None => break Err(RunEnd::Lost),
                         Some(CompilationJobStatus::Stopping) => {
                             break Err(RunEnd::Outcome(RunOutcome::Stopped));
@@ -310,13 +299,13 @@ impl Runner {
             Ok(status) => status,
             Err(end) => {
                 stop_child(&mut child).await;
+                self.flush(job, &mut pending).await;
                 return end;
             }
         };
         // The rest of the log, once the compiler has exited.
         while let Ok(Some(line)) = lines.next_line().await {
-            let phase = line.strip_prefix("phase: ");
-            self.progress(job, phase, Some(&line)).await;
+            pending.push(&line);
         }
         let report_text = report_text.await.unwrap_or_default();
         let report: Option<CompileReport> = serde_json::from_str(report_text.trim()).ok();
@@ -334,7 +323,12 @@ impl Runner {
                     ..
                 }),
             ) => {
-                self.publish(job, &path, manifest, peak_memory_bytes, &artifact_uri)
+                let compiled = Compiled {
+                    path,
+                    manifest,
+                    peak_memory_bytes,
+                };
+                self.publish(job, &mut pending, compiled, &artifact_uri)
                     .await
             }
             (
@@ -343,11 +337,17 @@ impl Runner {
                     failure_reason: Some(reason),
                     ..
                 }),
-            ) => failed(reason),
-            _ => failed(format!(
-                "The compiler stopped unexpectedly ({}); the job log has its last words.",
-                describe_exit(&status)
-            )),
+            ) => {
+                self.flush(job, &mut pending).await;
+                failed(reason)
+            }
+            _ => {
+                self.flush(job, &mut pending).await;
+                failed(format!(
+                    "The compiler stopped unexpectedly ({}); the job log has its last words.",
+                    describe_exit(&status)
+                ))
+            }
         }
     }
 
@@ -355,27 +355,20 @@ impl Runner {
     async fn publish(
         &self,
         job: &ClaimedJob,
-        path: &Path,
-        manifest: serde_json::Value,
-        peak_memory_bytes: Option<i64>,
+        pending: &mut Pending,
+        compiled: Compiled,
         artifact_uri: &str,
     ) -> RunEnd {
-        let failed = |reason: String| RunEnd::Outcome(RunOutcome::Failed { reason });
-        let bytes = match tokio::fs::read(path).await {
+        let bytes = match tokio::fs::read(&compiled.path).await {
             Ok(bytes) => bytes,
             Err(error) => {
                 return failed(format!("The compiled artifact could not be read: {error}"));
             }
         };
+        pending.push("phase: Uploading");
+        pending.push(&format!("writing {artifact_uri}"));
         // A stop asked for while compiling wins: nothing is written.
-        match self
-            .progress(
-                job,
-                Some("Uploading"),
-                Some(&format!("writing {artifact_uri}")),
-            )
-            .await
-        {
+        match self.flush(job, pending).await {
             None => return RunEnd::Lost,
             Some(CompilationJobStatus::Stopping) => return RunEnd::Outcome(RunOutcome::Stopped),
             Some(_) => {}
@@ -392,9 +385,44 @@ impl Runner {
         }
         RunEnd::Outcome(RunOutcome::Compiled {
             artifact_digest: digest,
-            manifest,
-            peak_memory_bytes,
+            manifest: compiled.manifest,
+            peak_memory_bytes: compiled.peak_memory_bytes,
         })
+    }
+}
+
+fn failed(reason: impl Into<String>) -> RunEnd {
+    RunEnd::Outcome(RunOutcome::Failed {
+        reason: reason.into(),
+    })
+}
+
+/// What a successful `loupe compile` left.
+struct Compiled {
+    path: PathBuf,
+    manifest: serde_json::Value,
+    peak_memory_bytes: Option<i64>,
+}
+
+/// Log lines not written yet, and the latest phase among them.
+#[derive(Default)]
+struct Pending {
+    phase: Option<String>,
+    lines: Vec<String>,
+}
+
+impl Pending {
+    fn push(&mut self, line: &str) {
+        if let Some(phase) = line.strip_prefix("phase: ") {
+            self.phase = Some(phase.trim().to_owned());
+        }
+        self.lines.push(line.to_owned());
+    }
+
+    fn take(&mut self) -> (Option<String>, Option<String>) {
+        let text = (!self.lines.is_empty()).then(|| self.lines.join("\n"));
+        self.lines.clear();
+        (self.phase.take(), text)
     }
 }
 

@@ -27,6 +27,7 @@ async fn make_models() -> tempfile::TempDir {
         .arg(script)
         .arg("--out")
         .arg(dir.path())
+        .stdout(std::process::Stdio::null())
         .status()
         .await
         .unwrap();
@@ -59,7 +60,10 @@ async fn boto3_compiles_and_lists_jobs(backend: Backend) {
         ("OUTPUT_ROOT", api.outputs.to_str().unwrap()),
         ("MODELS_DIR", models.path().to_str().unwrap()),
     ];
-    run_boto3_script("compilation_jobs.py", &api, &env, |_| true).await;
+    run_boto3_script("compilation_jobs.py", &api, &env, |out| {
+        out.contains("compilation jobs behave")
+    })
+    .await;
 }
 
 async fn boto3_stops_jobs_and_runtime_limits_end_them(backend: Backend) {
@@ -76,7 +80,10 @@ async fn boto3_stops_jobs_and_runtime_limits_end_them(backend: Backend) {
     )
     .await;
     let env = [("OUTPUT_ROOT", api.outputs.to_str().unwrap())];
-    run_boto3_script("compilation_stop.py", &api, &env, |_| true).await;
+    run_boto3_script("compilation_stop.py", &api, &env, |out| {
+        out.contains("stopping compilation jobs behaves")
+    })
+    .await;
 }
 
 async fn describe(api: &Api, name: &str) -> Value {
