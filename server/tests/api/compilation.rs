@@ -198,6 +198,59 @@ async fn another_replica_finishes_what_a_killed_one_was_compiling(backend: Backe
     );
 }
 
+/// `loupe compile` on a local archive writes the artifact a job would, in the current
+/// directory, and a refused model exits with status 2 and the reason.
+#[tokio::test]
+async fn the_cli_compiles_a_local_archive_as_a_job_does() {
+    let models = make_models().await;
+    let work = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .current_dir(work.path())
+        .arg("compile")
+        .arg(models.path().join("mlp.tar.gz"))
+        .args(["--target", "sitara_am57x", "--input", r#"{"input":[1,64]}"#])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("phase: "), "{stderr}");
+    let artifact = work.path().join("mlp-sitara_am57x.tar.gz");
+    let (manifest, _) = loupe_compiler::load_compiled(&std::fs::read(&artifact).unwrap()).unwrap();
+    assert_eq!(manifest.target_device, "sitara_am57x");
+    assert_eq!(manifest.cpu_arch, "armv7-neon");
+    // Nothing else is left behind (the artifact was written under a temporary name).
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 1);
+
+    let refused = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .current_dir(work.path())
+        .arg("compile")
+        .arg(models.path().join("mlp.tar.gz"))
+        .args([
+            "--target",
+            "ml_c5",
+            "--input",
+            r#"{"pixels":[1,64]}"#,
+            "--report-json",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&refused.stdout).unwrap();
+    let reason = report["failure_reason"].as_str().unwrap();
+    assert!(reason.contains("pixels"), "{reason}");
+    let unserved = tokio::process::Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .arg("compile")
+        .arg(models.path().join("mlp.tar.gz"))
+        .args(["--target", "ml_inf1"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(unserved.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unserved.stderr).contains("ml_inf1"));
+}
+
 test_on_both_backends!(
     boto3_compiles_and_lists_jobs,
     boto3_stops_jobs_and_runtime_limits_end_them,
