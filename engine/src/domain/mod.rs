@@ -9,7 +9,8 @@
 //! * What happens to them: [`loops`] (human loops and tasks as stored), [`events`] (status-change
 //!   events), [`pricing`] and [`spend`] (worker pay), [`dashboard`] (the admin's figures),
 //!   [`audit`] (the API's call log).
-//! * Shared vocabulary: [`validation`] (a request member and the rule it breaks), [`clock`],
+//! * Shared vocabulary: [`validation`] (a request member and the rule it breaks),
+//!   [`page_tokens`] (List operations' `NextToken`), [`clock`],
 //!   [`digest`], and `macros` (the enums spelled by their variants' names, and text newtypes).
 //! * How Loupe is reached and keeps its secrets: [`public_url`] (the origin of absolute links),
 //!   [`key_custody`] (which master key a database's secrets are sealed with), [`instances`].
@@ -28,6 +29,7 @@ pub mod keys;
 pub mod loops;
 pub(crate) mod macros;
 pub mod names;
+pub mod page_tokens;
 pub mod passwords;
 pub mod pricing;
 pub mod public_url;

@@ -3,13 +3,12 @@
 //! filters, sort order, page size and a page token bound to them), read with AWS's member
 //! messages.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Value, json};
 
 use crate::domain::clock::Timestamp;
 use crate::domain::digest::sha256_hex;
 use crate::domain::names::NameError;
+use crate::domain::page_tokens;
 use crate::domain::teams::WorkteamName;
 use crate::domain::validation::{
     MemberPath, Members, RequestError, Rule, ShapeError, Shown, Violations,
@@ -210,25 +209,10 @@ impl ListPage {
     }
 
     fn read_token(&self, raw: &str) -> Result<(i64, String), RequestError> {
-        let invalid = || {
-            let mut v = Violations::default();
-            v.push(
-                MemberPath::root().member("NextToken"),
-                Shown::Hidden,
-                Rule::Other(
-                    "Member must be a token from an earlier call with the same filters".to_owned(),
-                ),
-            );
-            RequestError::from(v.finish().expect_err("one violation"))
-        };
-        let bytes = B64.decode(raw).map_err(|_| invalid())?;
-        let token: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-        if token["f"] != self.filters.as_str() {
-            return Err(invalid());
-        }
+        let token = page_tokens::decode(raw, &self.filters)?;
         match (token["c"].as_i64(), token["n"].as_str()) {
             (Some(created), Some(name)) => Ok((created, name.to_owned())),
-            _ => Err(invalid()),
+            _ => Err(page_tokens::invalid()),
         }
     }
 
@@ -260,8 +244,10 @@ impl ListPage {
         items.truncate(self.max_results);
         let next = match items.last() {
             Some((at, name, _)) if more => {
-                let token = json!({"f": self.filters, "c": at.as_millis(), "n": name});
-                Some(B64.encode(token.to_string()))
+                let mut position = serde_json::Map::new();
+                position.insert("c".to_owned(), json!(at.as_millis()));
+                position.insert("n".to_owned(), json!(name));
+                Some(page_tokens::encode(&self.filters, position))
             }
             _ => None,
         };

@@ -18,10 +18,16 @@ async fn json_1_1_errors_and_unknown_operations(backend: Backend) {
             None,
         ),
         (
-            "CreateCompilationJob",
-            json!({"CompilationJobName": "x"}),
+            "CreateTrainingJob",
+            json!({"TrainingJobName": "x"}),
             "UnknownOperationException",
             None,
+        ),
+        (
+            "CreateCompilationJob",
+            json!({"CompilationJobName": "x"}),
+            "ValidationException",
+            Some("Value null at 'roleArn'"),
         ),
         (
             "DescribeFlowDefinition",

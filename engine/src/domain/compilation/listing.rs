@@ -5,15 +5,14 @@
 //! The store returns the jobs the time and status filters keep (indexed); the name filter,
 //! sort and page are applied here.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Value, json};
 
 use super::jobs::{CompilationJobStatus, CompilationJobSummary};
 use crate::domain::clock::Timestamp;
 use crate::domain::digest::sha256_hex;
+use crate::domain::page_tokens;
 use crate::domain::validation::{
-    MemberPath, Members, Pattern, RequestError, Rule, Shown, StringRule, Violations,
+    Members, Pattern, RequestError, Rule, Shown, StringRule, Violations,
 };
 
 /// SageMaker's page size when `MaxResults` is not given.
@@ -139,22 +138,7 @@ impl JobQuery {
     }
 
     fn read_token(&self, raw: &str) -> Result<SortKey, RequestError> {
-        let invalid = || {
-            let mut v = Violations::default();
-            v.push(
-                MemberPath::root().member("NextToken"),
-                Shown::Hidden,
-                Rule::Other(
-                    "Member must be a token from an earlier call with the same filters".to_owned(),
-                ),
-            );
-            RequestError::from(v.finish().expect_err("one violation"))
-        };
-        let bytes = B64.decode(raw).map_err(|_| invalid())?;
-        let token: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-        if token["f"] != self.filters.as_str() {
-            return Err(invalid());
-        }
+        let token = page_tokens::decode(raw, &self.filters)?;
         match (
             token["k"].as_str(),
             token["c"].as_i64(),
@@ -163,7 +147,7 @@ impl JobQuery {
             (Some(key), Some(created), Some(name)) => {
                 Ok((key.to_owned(), created, name.to_owned()))
             }
-            _ => Err(invalid()),
+            _ => Err(page_tokens::invalid()),
         }
     }
 
@@ -212,13 +196,16 @@ impl JobQuery {
         }
         let more = keyed.len() > self.max_results;
         keyed.truncate(self.max_results);
-        let next =
-            match keyed.last() {
-                Some(((key, created, name), _)) if more => Some(B64.encode(
-                    json!({"f": self.filters, "k": key, "c": created, "n": name}).to_string(),
-                )),
-                _ => None,
-            };
+        let next = match keyed.last() {
+            Some(((key, created, name), _)) if more => {
+                let mut position = serde_json::Map::new();
+                position.insert("k".to_owned(), json!(key));
+                position.insert("c".to_owned(), json!(created));
+                position.insert("n".to_owned(), json!(name));
+                Some(page_tokens::encode(&self.filters, position))
+            }
+            _ => None,
+        };
         (keyed.into_iter().map(|(_, job)| job).collect(), next)
     }
 
