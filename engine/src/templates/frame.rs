@@ -3,8 +3,9 @@
 //! Templates are untrusted HTML: the worker page shows this document in an
 //! `<iframe sandbox="allow-scripts">`, so it runs in an opaque origin (no session cookie, no
 //! storage, no reach into the worker page), and the policy below keeps it from talking to
-//! anything but Loupe's own scripts and images. The answer leaves only by `postMessage` to the
-//! parent page, which submits it with the worker's session.
+//! anything but Loupe's own scripts and images (and, for a template whose admin allowed some,
+//! loading content from those origins: [`header_policy_for`]). The answer leaves only by
+//! `postMessage` to the parent page, which submits it with the worker's session.
 
 use super::without_crowd_script;
 use crate::domain::template_assets::AllowedOrigin;
