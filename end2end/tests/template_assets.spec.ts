@@ -40,6 +40,7 @@ async function sortAndSubmit(page: Page, flow: string) {
 }
 
 test("a library and an image uploaded as assets run in the worker's frame, by filter and by rewritten CDN URL", async ({ page, browser, baseURL }, testInfo) => {
+  test.slow();
   a2i(baseURL!, "template-flow", "e2e-asset-filter", "assets_filter.liquid", "1", "600");
   a2i(baseURL!, "template-flow", "e2e-asset-cdn", "assets_cdn.liquid", "1", "600");
   const input = JSON.stringify({ title: "by hand", items: ITEMS });
@@ -88,6 +89,7 @@ test("a library and an image uploaded as assets run in the worker's frame, by fi
 });
 
 test("a script on another origin is blocked until the admin allows that origin, and the change is shown and audited", async ({ page, browser, baseURL }, testInfo) => {
+  test.slow();
   // A second HTTP server on another port of this machine stands in for a CDN.
   const outside = http.createServer((request, response) => {
     if (request.url === "/outside.js") {

@@ -415,19 +415,31 @@ fn TemplateExtrasSections(
     let asset_errors = Signal::derive(move || {
         answer_errors(delete_asset.value().get(), "assets", |()| Vec::new())
     });
-    let lists = {
+    let origin_list = {
         let template = template.clone();
         move || {
             let template = template.clone();
             Suspend::new(async move {
                 let extras = extras.await?;
-                Ok::<_, ServerFnError>(view! {
-                    <OriginList template=template.clone() extras=extras.clone() remove />
-                    <AssetTable template extras=extras.clone() delete_asset />
-                    <ChangeTrail extras />
-                })
+                Ok::<_, ServerFnError>(view! { <OriginList template extras remove /> })
             })
         }
+    };
+    let asset_list = {
+        let template = template.clone();
+        move || {
+            let template = template.clone();
+            Suspend::new(async move {
+                let extras = extras.await?;
+                Ok::<_, ServerFnError>(view! { <AssetTable template extras delete_asset /> })
+            })
+        }
+    };
+    let trail = move || {
+        Suspend::new(async move {
+            let extras = extras.await?;
+            Ok::<_, ServerFnError>(view! { <ChangeTrail extras /> })
+        })
     };
     let allow_template = template.clone();
     view! {
@@ -441,14 +453,16 @@ fn TemplateExtrasSections(
                 <button type="submit" disabled=move || allow.pending().get()>"Allow origin"</button>
             </ActionForm>
             <FieldMessages errors=origin_errors field="origin" />
+            <Transition fallback=|| view! { <Loading /> }>{origin_list}</Transition>
         </section>
         <section class="template-assets" aria-labelledby="assets-heading">
             <h2 id="assets-heading">"Assets"</h2>
             <p class="hint">"Files this template loads from Loupe itself (at most 5 MiB each, 20 MiB and 50 files per template): "<code>"{{ 'name.js' | template_asset }}"</code>" gives a file's URL, and a file that replaces a URL takes the place of every "<code>"src"</code>" or "<code>"href"</code>" with exactly that value."</p>
             <AssetUploadForm template=template.clone() on_uploaded />
             <FieldMessages errors=asset_errors field="assets" />
+            <Transition fallback=|| view! { <Loading /> }>{asset_list}</Transition>
         </section>
-        <Transition fallback=|| view! { <Loading /> }>{lists}</Transition>
+        <Transition fallback=|| view! { <Loading /> }>{trail}</Transition>
     }
 }
 
