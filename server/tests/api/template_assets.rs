@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Api, WORKER_PASSWORD, browser, sign_in};
 
+/// An upload's query: `name` and `replaces`.
+type UploadQuery<'a> = &'a [(&'a str, &'a str)];
+
 /// Uploads `bytes` as the template page does: the file as the body, name and URL in the query.
 async fn upload(
     client: &reqwest::Client,
@@ -109,7 +112,7 @@ async fn admins_upload_assets_that_anyone_loads_by_digest(backend: Backend) {
     }
 
     // Refusals at their fields.
-    let cases: [(&[(&str, &str)], Vec<u8>, StatusCode, &str); 5] = [
+    let cases: [(UploadQuery, Vec<u8>, StatusCode, &str); 5] = [
         (
             &[("name", "page.html")],
             b"<p>".to_vec(),
