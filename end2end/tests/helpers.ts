@@ -11,14 +11,15 @@ export function a2i(baseURL: string, ...args: string[]): string {
   }).trim();
 }
 
-/** Signs in as the admin serve.sh made and waits for the page to hydrate. */
+/** Signs in as the admin serve.sh made and waits for the page to hydrate (the first load of the
+ * debug wasm can take a while on a busy machine). */
 export async function signInAsAdmin(page: Page) {
   await page.goto("/login");
   await page.getByLabel("Email").fill("admin@e2e.local");
   await page.getByLabel("Password", { exact: true }).fill("admin password 123");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
 }
 
 /** Signs in as one of the workers serve.sh made, in a browser context of their own, and waits for

@@ -158,6 +158,11 @@ impl BodyRoute {
                 cap: SIGN_IN_BODY_CAP,
             };
         }
+        if path.starts_with(crate::template_assets::UPLOAD_PREFIX) {
+            return Self::Ui {
+                cap: crate::template_assets::UPLOAD_BODY_CAP,
+            };
+        }
         Self::Ui { cap: UI_BODY_CAP }
     }
 

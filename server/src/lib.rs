@@ -21,6 +21,7 @@ pub mod sessions;
 pub mod sign_in_throttle;
 pub mod spend_export;
 pub mod task_frame;
+pub mod template_assets;
 pub mod tls;
 pub mod webhook_delivery;
 pub mod worker_api;

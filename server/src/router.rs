@@ -46,6 +46,7 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
         .route("/admin/spend.csv", get(crate::spend_export::csv))
         .merge(crate::worker_api::routes())
         .merge(crate::task_frame::routes())
+        .merge(crate::template_assets::admin_routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -76,6 +77,8 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
         )
         // Signed links are their own credential.
         .merge(crate::blobs::routes())
+        // Content-addressed, and needed by frames that send no cookies: see the module.
+        .merge(crate::template_assets::public_routes())
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(compressible)))
         .layer(CatchPanicLayer::custom(panic_page))

@@ -4,7 +4,8 @@
 //! - `GET /work/frame/{task}`: the task's template rendered against its input, as a whole
 //!   document with the frame's content policy (sandboxed, no network, framed only by Loupe).
 //!   Only the worker who holds the task gets it.
-//! - `POST /admin/preview-frame` (form fields `content`, `input`): a template being edited,
+//! - `POST /admin/preview-frame` (form fields `content`, `input`, and `template` naming the
+//!   stored template whose assets and allowed origins apply, if any): a template being edited,
 //!   rendered against a sample input, in the very document a worker gets. Admins only. The
 //!   editor posts its form into the preview's frame, so the frame loads from this origin's URL
 //!   with the header policy, exactly like a worker's.
@@ -19,10 +20,15 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use loupe_app::session::SignedIn;
 use loupe_engine::domain::loops::{FlowDefinition, HumanLoop, TaskId};
+use loupe_engine::domain::names::HumanTaskUiName;
+use loupe_engine::domain::template_assets::AllowedOrigin;
 use loupe_engine::lifecycle::task_input;
 use loupe_engine::services::ReviewError;
-use loupe_engine::templates::frame::{ELEMENTS_PATH, frame_document, header_policy};
-use loupe_engine::templates::{self, TemplateError};
+use loupe_engine::services::TemplateSurroundings;
+use loupe_engine::templates::frame::{
+    ELEMENTS_PATH, frame_document, header_policy, header_policy_for,
+};
+use loupe_engine::templates::{self, AssetLinks, TemplateError};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -52,6 +58,7 @@ pub fn routes() -> Router<AppState> {
 /// Whether `path` is one of the immutable assets this module serves.
 pub fn is_asset(path: &str) -> bool {
     path == ELEMENTS_PATH
+        || path.starts_with(loupe_engine::domain::template_assets::ASSET_PATH_PREFIX)
 }
 
 async fn elements() -> Response {
@@ -65,23 +72,45 @@ async fn elements() -> Response {
         .into_response()
 }
 
+/// A loop's template rendered for its worker, and the origins its frame may load from.
+pub struct WorkerRender {
+    pub html: Result<String, TemplateError>,
+    pub origins: Vec<AllowedOrigin>,
+}
+
 /// `task.input` for this loop rendered through its flow's template, with `grant_read_access`
-/// links relative to this origin.
+/// links and the template's assets relative to this origin.
 pub async fn render_for_worker(
     state: &AppState,
     human_loop: &HumanLoop,
     flow: &FlowDefinition,
-) -> Result<Result<String, TemplateError>, ReviewError> {
+) -> Result<WorkerRender, ReviewError> {
     let input = task_input(human_loop, flow);
     let ui = state
         .reviews
         .find_task_ui(flow.spec.human_loop_config.human_task_ui_arn.name())
         .await?;
-    Ok(templates::render(
-        &ui.spec.ui_template.content,
-        &input,
-        same_origin_links(state),
-    ))
+    let TemplateSurroundings { assets, origins } =
+        state.reviews.template_surroundings(&ui, "").await?;
+    Ok(WorkerRender {
+        html: templates::render_with_assets(
+            &ui.spec.ui_template.content,
+            &input,
+            same_origin_links(state),
+            assets,
+        ),
+        origins,
+    })
+}
+
+/// The frame's policy header for a template that allows `origins`: the shared strict one
+/// when it allows none.
+fn policy_for(origins: &[AllowedOrigin]) -> HeaderValue {
+    if origins.is_empty() {
+        return FRAME_POLICY.clone();
+    }
+    HeaderValue::from_str(&header_policy_for(origins))
+        .expect("allowed origins are valid header text")
 }
 
 /// `grant_read_access` links relative to this origin, so the frame loads them from Loupe.
@@ -97,6 +126,9 @@ fn same_origin_links(state: &AppState) -> Arc<loupe_engine::templates::blob_link
 struct PreviewForm {
     content: String,
     input: String,
+    /// The stored template being previewed, whose assets and origins apply; empty for none.
+    #[serde(default)]
+    template: String,
 }
 
 /// A frame document loaded as anything but a frame (a tab of its own, say) is refused, where
@@ -134,13 +166,63 @@ async fn preview_frame(
             );
         }
     };
-    match templates::render(&form.content, &input, same_origin_links(&state)) {
-        Ok(html) => page(StatusCode::OK, frame_document(&html, &ELEMENTS_URL)),
+    let surroundings = match preview_surroundings(&state, &form.template).await {
+        Ok(surroundings) => surroundings,
+        Err(message) => return notice(StatusCode::NOT_FOUND, &message),
+    };
+    match templates::render_with_assets(
+        &form.content,
+        &input,
+        same_origin_links(&state),
+        surroundings.assets,
+    ) {
+        Ok(html) => page(
+            StatusCode::OK,
+            frame_document(&html, &ELEMENTS_URL),
+            policy_for(&surroundings.origins),
+        ),
         Err(error) => notice(
             StatusCode::BAD_REQUEST,
             &format!("The template does not render: {error}"),
         ),
     }
+}
+
+/// The assets and origins of the stored template named `template`; none for an empty name (a
+/// template not saved yet).
+async fn preview_surroundings(
+    state: &AppState,
+    template: &str,
+) -> Result<TemplateSurroundings, String> {
+    if template.is_empty() {
+        return Ok(TemplateSurroundings {
+            assets: Arc::new(AssetLinks::unavailable(
+                "assets are uploaded on a saved template's page",
+            )),
+            origins: Vec::new(),
+        });
+    }
+    let missing = || format!("There is no template named {template}.");
+    let name = HumanTaskUiName::parse(template).map_err(|_| missing())?;
+    let ui = state
+        .reviews
+        .find_task_ui(&name)
+        .await
+        .map_err(|error| match error {
+            ReviewError::NotFound(_) => missing(),
+            other => {
+                tracing::error!(error = %other, "the preview's template could not be read");
+                "The template could not be read; try again.".to_owned()
+            }
+        })?;
+    state
+        .reviews
+        .template_surroundings(&ui, "")
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "the preview's assets could not be read");
+            "The template's assets could not be read; try again.".to_owned()
+        })
 }
 
 async fn frame(
@@ -163,8 +245,17 @@ async fn frame(
         Err(error) => Err(error),
     };
     match rendered {
-        Ok(Ok(html)) => page(StatusCode::OK, frame_document(&html, &ELEMENTS_URL)),
-        Ok(Err(error)) => {
+        Ok(WorkerRender {
+            html: Ok(html),
+            origins,
+        }) => page(
+            StatusCode::OK,
+            frame_document(&html, &ELEMENTS_URL),
+            policy_for(&origins),
+        ),
+        Ok(WorkerRender {
+            html: Err(error), ..
+        }) => {
             tracing::warn!(%error, task, "a task's template did not render");
             notice(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -194,7 +285,11 @@ fn notice(status: StatusCode, message: &str) -> Response {
         "<p class=\"loupe-frame-notice\" role=\"alert\">{}</p>",
         html_text(message)
     );
-    page(status, frame_document(&body, &ELEMENTS_URL))
+    page(
+        status,
+        frame_document(&body, &ELEMENTS_URL),
+        FRAME_POLICY.clone(),
+    )
 }
 
 fn html_text(text: &str) -> String {
@@ -203,14 +298,14 @@ fn html_text(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn page(status: StatusCode, document: String) -> Response {
+fn page(status: StatusCode, document: String, policy: HeaderValue) -> Response {
     let mut response = (status, document).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    headers.insert(header::CONTENT_SECURITY_POLICY, FRAME_POLICY.clone());
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     headers.insert(
         header::X_FRAME_OPTIONS,
         HeaderValue::from_static("SAMEORIGIN"),

@@ -212,7 +212,10 @@ async fn task(
     let input = task_input(&human_loop, &flow);
     let config = &flow.spec.human_loop_config;
     let (html, template_error) =
-        match crate::task_frame::render_for_worker(&state, &human_loop, &flow).await? {
+        match crate::task_frame::render_for_worker(&state, &human_loop, &flow)
+            .await?
+            .html
+        {
             Ok(html) => (
                 Some(loupe_engine::templates::without_crowd_script(&html)),
                 None,

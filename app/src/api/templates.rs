@@ -114,10 +114,17 @@ pub async fn template_starters() -> Result<Vec<StarterRow>, ServerFnError> {
         .collect())
 }
 
-/// Renders `content` against `input` (a JSON document) as a worker would see it.
+/// Renders `content` against `input` (a JSON document) as a worker would see it; with the
+/// assets of the stored template named `template`, when it is not empty.
 #[server(prefix = "/api", endpoint = "admin/template-preview")]
-pub async fn preview_template(content: String, input: String) -> Result<Preview, ServerFnError> {
+pub async fn preview_template(
+    content: String,
+    input: String,
+    template: String,
+) -> Result<Preview, ServerFnError> {
     use super::services;
+    use loupe_engine::domain::names::HumanTaskUiName;
+    use loupe_engine::templates::AssetLinks;
     crate::session::require_admin()?;
     let input: serde_json::Value = match serde_json::from_str(&input) {
         Ok(input) => input,
@@ -128,9 +135,28 @@ pub async fn preview_template(content: String, input: String) -> Result<Preview,
             });
         }
     };
-    let links = services()?.same_origin_links();
+    let services = services()?;
+    let links = services.same_origin_links();
+    let assets = if template.is_empty() {
+        std::sync::Arc::new(AssetLinks::unavailable(
+            "assets are uploaded on a saved template's page",
+        ))
+    } else {
+        let name =
+            HumanTaskUiName::parse(&template).map_err(|e| ServerFnError::new(e.to_string()))?;
+        let reviews = &services.reviews;
+        let ui = reviews
+            .find_task_ui(&name)
+            .await
+            .map_err(super::engine_error)?;
+        reviews
+            .template_surroundings(&ui, "")
+            .await
+            .map_err(super::engine_error)?
+            .assets
+    };
     Ok(
-        match loupe_engine::templates::render(&content, &input, links) {
+        match loupe_engine::templates::render_with_assets(&content, &input, links, assets) {
             Ok(html) => Preview {
                 html: Some(loupe_engine::templates::without_crowd_script(&html)),
                 error: None,
@@ -214,4 +240,159 @@ pub async fn delete_template(name: String) -> Result<(), ServerFnError> {
         .map_err(|e| ServerFnError::new(e.to_string()))?;
     leptos_axum::redirect("/admin/templates");
     Ok(())
+}
+
+/// One uploaded asset, as the template's page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetRow {
+    pub name: String,
+    /// Same-origin, content-addressed.
+    pub url: String,
+    pub size: String,
+    pub content_type: String,
+    pub replaces_url: Option<String>,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OriginRow {
+    pub origin: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// One line of the template's trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRow {
+    pub what: String,
+    pub subject: String,
+    pub actor: String,
+    pub at: String,
+}
+
+/// What a template has beyond its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetsAndOrigins {
+    pub assets: Vec<AssetRow>,
+    pub origins: Vec<OriginRow>,
+    pub changes: Vec<ChangeRow>,
+}
+
+#[server(prefix = "/api", endpoint = "admin/template-extras")]
+pub async fn template_extras(name: String) -> Result<AssetsAndOrigins, ServerFnError> {
+    use super::{engine_error, services};
+    use loupe_engine::domain::names::HumanTaskUiName;
+    use loupe_engine::domain::template_assets::{ChangeAction, describe_size};
+    crate::session::require_admin()?;
+    let name = HumanTaskUiName::parse(&name).map_err(|e| ServerFnError::new(e.to_string()))?;
+    let reviews = services()?.reviews;
+    let assets = reviews.template_assets(&name).await.map_err(engine_error)?;
+    let origins = reviews
+        .template_origins(&name)
+        .await
+        .map_err(engine_error)?;
+    let changes = reviews
+        .template_changes(&name)
+        .await
+        .map_err(engine_error)?;
+    Ok(AssetsAndOrigins {
+        assets: assets
+            .into_iter()
+            .map(|a| AssetRow {
+                url: a.path(),
+                name: a.name.to_string(),
+                size: describe_size(a.size),
+                content_type: a.content_type,
+                replaces_url: a.replaces_url.map(|u| u.as_str().to_owned()),
+                uploaded_by: a.uploaded_by,
+                uploaded_at: a.uploaded_at.to_minute_utc(),
+            })
+            .collect(),
+        origins: origins
+            .into_iter()
+            .map(|o| OriginRow {
+                origin: o.origin.to_string(),
+                added_by: o.added_by,
+                added_at: o.added_at.to_minute_utc(),
+            })
+            .collect(),
+        changes: changes
+            .into_iter()
+            .map(|c| ChangeRow {
+                what: match c.action {
+                    ChangeAction::AssetUploaded => "Uploaded asset",
+                    ChangeAction::AssetDeleted => "Deleted asset",
+                    ChangeAction::OriginAdded => "Allowed origin",
+                    ChangeAction::OriginRemoved => "Removed origin",
+                }
+                .to_owned(),
+                subject: c.subject,
+                actor: c.actor,
+                at: c.at.to_minute_utc(),
+            })
+            .collect(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "admin/template-asset-delete")]
+pub async fn delete_template_asset(template: String, asset: String) -> Result<(), ServerFnError> {
+    use super::{engine_error, services};
+    use loupe_engine::domain::names::HumanTaskUiName;
+    let admin = crate::session::require_admin()?;
+    let template =
+        HumanTaskUiName::parse(&template).map_err(|e| ServerFnError::new(e.to_string()))?;
+    services()?
+        .reviews
+        .delete_template_asset(&template, &asset, admin.email.as_str())
+        .await
+        .map_err(engine_error)
+}
+
+/// The answer of a form that changes one thing: its field messages, if it was refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    pub errors: Vec<FieldError>,
+}
+
+#[server(prefix = "/api", endpoint = "admin/template-origin-allow")]
+pub async fn allow_template_origin(
+    template: String,
+    origin: String,
+) -> Result<ChangeOutcome, ServerFnError> {
+    use super::services;
+    use loupe_engine::domain::names::HumanTaskUiName;
+    let admin = crate::session::require_admin()?;
+    let template =
+        HumanTaskUiName::parse(&template).map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(
+        match services()?
+            .reviews
+            .allow_template_origin(&template, &origin, admin.email.as_str())
+            .await
+        {
+            Ok(_) => ChangeOutcome { errors: Vec::new() },
+            Err(error) => ChangeOutcome {
+                errors: ORIGIN_FIELDS.errors(error),
+            },
+        },
+    )
+}
+
+/// The origin form's one field.
+#[cfg(feature = "ssr")]
+const ORIGIN_FIELDS: FormFields = FormFields::all_at("origin");
+
+#[server(prefix = "/api", endpoint = "admin/template-origin-remove")]
+pub async fn remove_template_origin(template: String, origin: String) -> Result<(), ServerFnError> {
+    use super::{engine_error, services};
+    use loupe_engine::domain::names::HumanTaskUiName;
+    let admin = crate::session::require_admin()?;
+    let template =
+        HumanTaskUiName::parse(&template).map_err(|e| ServerFnError::new(e.to_string()))?;
+    services()?
+        .reviews
+        .remove_template_origin(&template, &origin, admin.email.as_str())
+        .await
+        .map_err(engine_error)
 }

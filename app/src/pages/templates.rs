@@ -1,5 +1,7 @@
 //! Worker task templates in the admin area: the list, a new template started from a starter
-//! with a live preview, and one template's page with its details, preview and delete.
+//! with a live preview, and one template's page with its details, preview and delete, its
+//! uploaded assets, the origins its frame may load from (with a warning whenever there are
+//! any) and the trail of who changed either.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -7,9 +9,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::form_errors::FieldError;
 use crate::api::templates::{
-    CreateTemplate, DeleteTemplate, Preview, list_templates, preview_template, template_detail,
-    template_starters,
+    AllowTemplateOrigin, AssetsAndOrigins, CreateTemplate, DeleteTemplate, DeleteTemplateAsset,
+    Preview, RemoveTemplateOrigin, list_templates, preview_template, template_detail,
+    template_extras, template_starters,
 };
 use crate::pages::chrome::{
     CodeArea, ConfirmButton, FieldMessages, Loading, WHOLE_FORM, answer_errors,
@@ -60,8 +64,19 @@ const PREVIEW_FRAME: &str = "template-preview";
 /// `/admin/preview-frame` with the worker frame's content policy. Submitting the form in the
 /// frame shows the answer JSON a worker's submit would send. Needs the hydrated page.
 #[component]
-fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl IntoView {
-    let preview = LocalResource::new(move || preview_template(content.get(), input.get()));
+fn LivePreview(
+    content: ReadSignal<String>,
+    input: ReadSignal<String>,
+    /// The stored template whose assets and origins apply ("" for one not saved yet).
+    template: String,
+    /// Changes when those assets or origins do, so the preview renders again.
+    refresh: Signal<usize>,
+) -> impl IntoView {
+    let stored = template.clone();
+    let preview = LocalResource::new(move || {
+        refresh.track();
+        preview_template(content.get(), input.get(), stored.clone())
+    });
     // The last answer stays until the next one arrives: blanking the frame while a new render
     // is on its way would make it flicker (and reload twice).
     let (last, set_last) = signal(None::<Result<Preview, String>>);
@@ -116,6 +131,7 @@ fn LivePreview(content: ReadSignal<String>, input: ReadSignal<String>) -> impl I
             <form method="post" action="/admin/preview-frame" target=PREVIEW_FRAME node_ref=form hidden>
                 <input type="hidden" name="content" prop:value=move || content.get() />
                 <input type="hidden" name="input" prop:value=move || input.get() />
+                <input type="hidden" name="template" value=template />
             </form>
             <iframe
                 class="preview-frame"
@@ -239,6 +255,8 @@ fn SamplePreview(
     content: ReadSignal<String>,
     input: String,
     #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] template: String,
+    #[prop(optional, into)] refresh: Signal<usize>,
 ) -> impl IntoView {
     let (input, set_input) = signal(input);
     view! {
@@ -246,7 +264,7 @@ fn SamplePreview(
             <label for="sample-input">"Sample task.input (JSON)"</label>
             {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
             <CodeArea id="sample-input" rows=8 value=input on_edit=move |text| set_input.set(text) />
-            <LivePreview content input />
+            <LivePreview content input template refresh />
         </div>
     }
 }
@@ -288,6 +306,26 @@ pub fn TemplateDetailPage() -> impl IntoView {
         template_detail,
     );
     let delete = ServerAction::<DeleteTemplate>::new();
+    let delete_asset = ServerAction::<DeleteTemplateAsset>::new();
+    let allow = ServerAction::<AllowTemplateOrigin>::new();
+    let remove = ServerAction::<RemoveTemplateOrigin>::new();
+    let (uploads, set_uploads) = signal(0usize);
+    // Any change to assets or origins: the lists and the preview load again.
+    let changes = Signal::derive(move || {
+        uploads.get()
+            + delete_asset.version().get()
+            + allow.version().get()
+            + remove.version().get()
+    });
+    let extras = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("name").unwrap_or_default()),
+                changes.get(),
+            )
+        },
+        |(name, _)| template_extras(name),
+    );
     view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
@@ -300,6 +338,7 @@ pub fn TemplateDetailPage() -> impl IntoView {
                 };
                 let (content, _) = signal(ui.content.clone());
                 let name = ui.name.clone();
+                let template = ui.name.clone();
                 Ok(view! {
                     <Title text=ui.name.clone() />
                     <div class="page-head">
@@ -310,6 +349,11 @@ pub fn TemplateDetailPage() -> impl IntoView {
                             on_confirm=move |name: String| { delete.dispatch(DeleteTemplate { name }); } />
                     </div>
                     {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })}
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            extras.await.ok().map(|extras| view! { <OriginsBanner extras /> })
+                        })}
+                    </Transition>
                     <dl class="facts">
                         <dt>"HumanTaskUiArn"</dt><dd><code data-testid="template-arn">{ui.arn}</code></dd>
                         <dt>"HumanTaskUiStatus"</dt><dd>{ui.status}</dd>
@@ -321,10 +365,358 @@ pub fn TemplateDetailPage() -> impl IntoView {
                             <h2>"UiTemplate.Content"</h2>
                             <pre class="code" data-testid="template-content"><code>{ui.content}</code></pre>
                         </div>
-                        <SamplePreview content input="{}".to_owned() />
+                        <SamplePreview content input="{}".to_owned() template=template.clone() refresh=changes />
                     </div>
+                    <TemplateExtrasSections template extras delete_asset allow remove
+                        on_uploaded=Callback::new(move |()| set_uploads.update(|n| *n += 1)) />
                 }.into_any())
             })}
         </Suspense>
+    }
+}
+
+/// The warning at the top of a template's page while its frame may load from other origins.
+#[component]
+fn OriginsBanner(extras: AssetsAndOrigins) -> impl IntoView {
+    (!extras.origins.is_empty()).then(|| {
+        let list = extras
+            .origins
+            .iter()
+            .map(|o| view! { <li><code>{o.origin.clone()}</code></li> })
+            .collect_view();
+        view! {
+            <div class="banner-warning" role="alert" data-testid="origins-banner">
+                <strong>"This template's frame loads content from outside Loupe."</strong>
+                <p>"Workers' browsers fetch scripts, styles, images, media and fonts for it from:"</p>
+                <ul>{list}</ul>
+                <p>"Those hosts see each worker's address, and a script from them runs with the template's access to the task. Every template without allowed origins loads only from Loupe. Remove an origin as soon as the template no longer needs it."</p>
+            </div>
+        }
+    })
+}
+
+/// Assets, allowed origins and the trail of changes on a template's page.
+#[component]
+fn TemplateExtrasSections(
+    template: String,
+    extras: Resource<Result<AssetsAndOrigins, ServerFnError>>,
+    delete_asset: ServerAction<DeleteTemplateAsset>,
+    allow: ServerAction<AllowTemplateOrigin>,
+    remove: ServerAction<RemoveTemplateOrigin>,
+    on_uploaded: Callback<()>,
+) -> impl IntoView {
+    let origin_errors = Signal::derive(move || {
+        [
+            answer_errors(allow.value().get(), "origin", |outcome| outcome.errors),
+            answer_errors(remove.value().get(), "origin", |()| Vec::new()),
+        ]
+        .concat()
+    });
+    let asset_errors = Signal::derive(move || {
+        answer_errors(delete_asset.value().get(), "assets", |()| Vec::new())
+    });
+    let origin_list = {
+        let template = template.clone();
+        move || {
+            let template = template.clone();
+            Suspend::new(async move {
+                let extras = extras.await?;
+                Ok::<_, ServerFnError>(view! { <OriginList template extras remove /> })
+            })
+        }
+    };
+    let asset_list = {
+        let template = template.clone();
+        move || {
+            let template = template.clone();
+            Suspend::new(async move {
+                let extras = extras.await?;
+                Ok::<_, ServerFnError>(view! { <AssetTable template extras delete_asset /> })
+            })
+        }
+    };
+    let trail = move || {
+        Suspend::new(async move {
+            let extras = extras.await?;
+            Ok::<_, ServerFnError>(view! { <ChangeTrail extras /> })
+        })
+    };
+    let allow_template = template.clone();
+    view! {
+        <section class="template-origins" aria-labelledby="origins-heading">
+            <h2 id="origins-heading">"Allowed origins"</h2>
+            <p class="hint">"None by default: a template's frame loads only from Loupe. Each origin added here is also allowed for scripts, styles, images, media and fonts of this template only (never for requests or form posts), and every addition and removal is recorded below. "<code>"https://host"</code>" or "<code>"https://host:port"</code>", no paths or wildcards; plain "<code>"http://"</code>" only for localhost and 127.0.0.1. Prefer uploading a file as an asset."</p>
+            <ActionForm action=allow attr:class="inline-form" attr:data-testid="origin-form">
+                <input type="hidden" name="template" value=allow_template />
+                <label for="origin">"Origin"</label>
+                <input id="origin" type="text" name="origin" required placeholder="https://cdn.example.com" autocomplete="off" aria-describedby="origin-errors" />
+                <button type="submit" disabled=move || allow.pending().get()>"Allow origin"</button>
+            </ActionForm>
+            <FieldMessages errors=origin_errors field="origin" />
+            <Transition fallback=|| view! { <Loading /> }>{origin_list}</Transition>
+        </section>
+        <section class="template-assets" aria-labelledby="assets-heading">
+            <h2 id="assets-heading">"Assets"</h2>
+            <p class="hint">"Files this template loads from Loupe itself (at most 5 MiB each, 20 MiB and 50 files per template): "<code>"{{ 'name.js' | template_asset }}"</code>" gives a file's URL, and a file that replaces a URL takes the place of every "<code>"src"</code>" or "<code>"href"</code>" with exactly that value."</p>
+            <AssetUploadForm template=template.clone() on_uploaded />
+            <FieldMessages errors=asset_errors field="assets" />
+            <Transition fallback=|| view! { <Loading /> }>{asset_list}</Transition>
+        </section>
+        <Transition fallback=|| view! { <Loading /> }>{trail}</Transition>
+    }
+}
+
+#[component]
+fn OriginList(
+    template: String,
+    extras: AssetsAndOrigins,
+    remove: ServerAction<RemoveTemplateOrigin>,
+) -> impl IntoView {
+    if extras.origins.is_empty() {
+        return view! { <p class="muted" data-testid="origins-empty">"No origins allowed: the frame's policy is the strict one."</p> }.into_any();
+    }
+    let rows = extras
+        .origins
+        .into_iter()
+        .map(|o| {
+            let label = format!("Remove origin {}", o.origin);
+            let template = template.clone();
+            let origin = o.origin.clone();
+            view! {
+                <tr>
+                    <td><code>{o.origin}</code></td><td>{o.added_by}</td><td>{o.added_at}</td>
+                    <td>
+                        <ActionForm action=remove attr:class="inline">
+                            <input type="hidden" name="template" value=template />
+                            <input type="hidden" name="origin" value=origin />
+                            <button type="submit" class="danger" aria-label=label>"Remove"</button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="grid" data-testid="origins-table" aria-label="Allowed origins">
+            <thead><tr><th>"Origin"</th><th>"Added by"</th><th>"Added (UTC)"</th><th></th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }.into_any()
+}
+
+#[component]
+fn AssetTable(
+    template: String,
+    extras: AssetsAndOrigins,
+    delete_asset: ServerAction<DeleteTemplateAsset>,
+) -> impl IntoView {
+    if extras.assets.is_empty() {
+        return view! { <p class="muted" data-testid="assets-empty">"No assets uploaded."</p> }
+            .into_any();
+    }
+    let rows = extras.assets.into_iter().map(|a| {
+        let label = format!("Delete asset {}", a.name);
+        let template = template.clone();
+        let asset = a.name.clone();
+        let url_label = format!("URL of {}", a.name);
+        view! {
+            <tr>
+                <td><code>{a.name}</code></td>
+                <td>{a.content_type}</td>
+                <td>{a.size}</td>
+                <td><input type="text" class="copy-url" readonly value=a.url aria-label=url_label on:focus=|ev| {
+                    #[cfg(feature = "hydrate")]
+                    {
+                        use wasm_bindgen::JsCast;
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                            input.select();
+                        }
+                    }
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = ev;
+                } /></td>
+                <td>{a.replaces_url.map(|u| view! { <code>{u}</code> })}</td>
+                <td>{a.uploaded_by}" · "{a.uploaded_at}</td>
+                <td>
+                    <ActionForm action=delete_asset attr:class="inline">
+                        <input type="hidden" name="template" value=template />
+                        <input type="hidden" name="asset" value=asset />
+                        <button type="submit" class="danger" aria-label=label>"Delete"</button>
+                    </ActionForm>
+                </td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <table class="grid" data-testid="assets-table" aria-label="Assets">
+            <thead><tr><th>"Name"</th><th>"Type"</th><th>"Size"</th><th>"URL"</th><th>"Replaces"</th><th>"Uploaded"</th><th></th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }.into_any()
+}
+
+#[component]
+fn ChangeTrail(extras: AssetsAndOrigins) -> impl IntoView {
+    let rows = extras.changes.into_iter().map(|c| view! {
+        <tr><td>{c.at}</td><td>{c.actor}</td><td>{c.what}</td><td><code>{c.subject}</code></td></tr>
+    }).collect_view();
+    view! {
+        <section class="template-changes" aria-labelledby="changes-heading">
+            <h2 id="changes-heading">"Changes to assets and origins"</h2>
+            <table class="grid" data-testid="template-changes" aria-label="Changes to assets and origins">
+                <thead><tr><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th>"Asset or origin"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The upload form: the file goes as the body of a POST to `/admin/template-assets/{name}`
+/// (a server function would have to carry it base64-encoded). Needs the hydrated page.
+#[component]
+fn AssetUploadForm(template: String, on_uploaded: Callback<()>) -> impl IntoView {
+    let (errors, set_errors) = signal(Vec::<FieldError>::new());
+    let (pending, set_pending) = signal(false);
+    let file = NodeRef::<leptos::html::Input>::new();
+    let name = NodeRef::<leptos::html::Input>::new();
+    let replaces = NodeRef::<leptos::html::Input>::new();
+    let errors = Signal::from(errors);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let template = template.clone();
+            let (Some(file_input), Some(name_input), Some(replaces_input)) =
+                (file.get(), name.get(), replaces.get())
+            else {
+                return;
+            };
+            let Some(chosen) = file_input.files().and_then(|files| files.get(0)) else {
+                set_errors.set(vec![FieldError::at("file", "Choose a file to upload.")]);
+                return;
+            };
+            let mut asset_name = name_input.value().trim().to_owned();
+            if asset_name.is_empty() {
+                asset_name = chosen.name();
+            }
+            let replaced = replaces_input.value().trim().to_owned();
+            set_pending.set(true);
+            set_errors.set(Vec::new());
+            leptos::task::spawn_local(async move {
+                let answer = upload::send(&template, &chosen, &asset_name, &replaced).await;
+                set_pending.set(false);
+                match answer {
+                    Ok(()) => {
+                        file_input.set_value("");
+                        name_input.set_value("");
+                        replaces_input.set_value("");
+                        on_uploaded.run(());
+                    }
+                    Err(errors) => set_errors.set(errors),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (&template, set_errors, set_pending, on_uploaded);
+        }
+    };
+    view! {
+        <form class="stack asset-form" data-testid="asset-form" on:submit=submit>
+            <label for="asset-file">"File"</label>
+            <input id="asset-file" type="file" name="file" required node_ref=file aria-describedby="file-errors"
+                accept=".js,.css,.png,.jpg,.jpeg,.gif,.svg,.webp,.woff,.woff2,.ttf,.json" />
+            <FieldMessages errors field="file" />
+            <label for="asset-name">"Name"</label>
+            <p class="hint">"Letters, digits, '.', '_' and '-', with the file's extension; the file's own name when left empty."</p>
+            <input id="asset-name" type="text" name="asset_name" node_ref=name autocomplete="off" placeholder="dragula.min.js" aria-describedby="asset_name-errors" />
+            <FieldMessages errors field="asset_name" />
+            <label for="asset-replaces">"Replaces URL (optional)"</label>
+            <p class="hint">"The exact URL the template loads it from today, such as a CDN's."</p>
+            <input id="asset-replaces" type="text" name="replaces_url" node_ref=replaces autocomplete="off" placeholder="https://cdn.example.com/lib.min.js" aria-describedby="replaces_url-errors" />
+            <FieldMessages errors field="replaces_url" />
+            <FieldMessages errors field="form" />
+            <button type="submit" class="primary" disabled=move || pending.get()>
+                {move || if pending.get() { "Uploading…" } else { "Upload asset" }}
+            </button>
+        </form>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod upload {
+    use leptos::prelude::window;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{File, Headers, Request, RequestInit, Response};
+
+    use crate::api::form_errors::FieldError;
+
+    /// One asset's limit, checked here too so a large file is not sent for nothing.
+    const MAX_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
+
+    /// POSTs `file` as the body; the server's field messages when it refuses.
+    pub async fn send(
+        template: &str,
+        file: &File,
+        name: &str,
+        replaces: &str,
+    ) -> Result<(), Vec<FieldError>> {
+        if file.size() > MAX_BYTES {
+            return Err(vec![FieldError::at(
+                "file",
+                "The file is larger than 5 MiB, an asset's limit.",
+            )]);
+        }
+        let mut url = format!(
+            "/admin/template-assets/{template}?name={}",
+            String::from(js_sys::encode_uri_component(name))
+        );
+        if !replaces.is_empty() {
+            url.push_str("&replaces=");
+            url.push_str(&String::from(js_sys::encode_uri_component(replaces)));
+        }
+        let failed = |_: JsValue| vec![FieldError::at("form", "The upload failed; try again.")];
+        let init = RequestInit::new();
+        init.set_method("POST");
+        let headers = Headers::new().map_err(failed)?;
+        headers
+            .set("x-csrf-token", &crate::session::csrf_token())
+            .map_err(failed)?;
+        headers
+            .set("content-type", "application/octet-stream")
+            .map_err(failed)?;
+        init.set_headers(&headers);
+        init.set_body(file);
+        let request = Request::new_with_str_and_init(&url, &init).map_err(failed)?;
+        let response: Response = JsFuture::from(window().fetch_with_request(&request))
+            .await
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(failed)?;
+        if response.ok() {
+            return Ok(());
+        }
+        let status = response.status();
+        let text = JsFuture::from(response.text().map_err(failed)?)
+            .await
+            .map_err(failed)?
+            .as_string()
+            .unwrap_or_default();
+        #[derive(serde::Deserialize)]
+        struct Refusal {
+            errors: Vec<FieldError>,
+        }
+        Err(match serde_json::from_str::<Refusal>(&text) {
+            Ok(refusal) if !refusal.errors.is_empty() => refusal.errors,
+            _ if status == 413 => vec![FieldError::at(
+                "file",
+                "The file is larger than 5 MiB, an asset's limit.",
+            )],
+            _ => vec![FieldError::at(
+                "form",
+                format!("The upload failed (HTTP {status}); try again."),
+            )],
+        })
     }
 }

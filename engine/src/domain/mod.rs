@@ -36,5 +36,6 @@ pub mod public_url;
 pub mod spend;
 pub mod task_uis;
 pub mod teams;
+pub mod template_assets;
 pub mod validation;
 pub mod webhooks;

@@ -29,6 +29,7 @@ macro_rules! for_each_aggregate {
         $crate::store::rows::rows_sql!($row);
         $crate::store::loop_state::loop_state_sql!($store, $conn, $for_update, $for_update_of_loop);
         $crate::store::task_uis::task_uis_sql!($store);
+        $crate::store::template_assets::template_assets_sql!($store, $conn, $for_update);
         $crate::store::teams::teams_sql!($store, $conn);
         $crate::store::flows::flows_sql!($store, $for_update);
         $crate::store::loops::loops_sql!($store, $prefix_match, $prefix_wildcard, $id_in_json);

@@ -2,7 +2,8 @@
 //!
 //! [`Store`] is the sum of one trait per aggregate, each in a file of its own with its queries:
 //! accounts, sessions and keys (the trait itself, queries in [`sql`]), task UIs
-//! ([`TaskUiStore`]), teams and worker groups ([`TeamStore`]), flow definitions
+//! ([`TaskUiStore`]) and their assets and allowed origins ([`TemplateAssetStore`]), teams and
+//! worker groups ([`TeamStore`]), flow definitions
 //! ([`FlowStore`]), loops and tasks as records ([`LoopStore`]), the work queue and its sweeps
 //! ([`QueueStore`]), the two outboxes and the instances that lease them ([`OutboxStore`]),
 //! events, audit, spend and the dashboard ([`ReportStore`]), webhooks ([`WebhookStore`]), the
@@ -43,6 +44,7 @@ mod sql;
 mod sqlite;
 mod task_uis;
 mod teams;
+mod template_assets;
 mod webhooks;
 
 pub use crate::lifecycle::TaskRefusal;
@@ -57,6 +59,7 @@ pub use reports::{ReportStore, StoredEvent};
 pub use sqlite::SqliteStore;
 pub use task_uis::TaskUiStore;
 pub use teams::TeamStore;
+pub use template_assets::{AssetLimits, TemplateAssetStore};
 pub use webhooks::WebhookStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +146,7 @@ pub struct SignInFailure<'a> {
 #[async_trait]
 pub trait Store:
     TaskUiStore
+    + TemplateAssetStore
     + TeamStore
     + FlowStore
     + LoopStore

@@ -1,5 +1,6 @@
 //! A2I's own Liquid filters (spec 5.1) next to the standard library: `skip_autoescape`,
-//! `to_json`, `grant_read_access`, and the autoescape filter the rewrite appends. `escape` and
+//! `to_json`, `grant_read_access`, Loupe's `template_asset`, and the autoescape filter the
+//! rewrite appends. `escape` and
 //! `escape_once` are the standard ones, whose output matches the developer guide's examples.
 
 use std::fmt;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use liquid_core::parser::{FilterArguments, ParameterReflection};
 use liquid_core::{Filter, FilterReflection, ParseFilter, Result, Runtime, Value, ValueView};
 
+use super::assets::AssetLinks;
 use super::autoescape::AUTOESCAPE_FILTER;
 
 /// Turns an S3 reference (`s3://bucket/key` or an S3 HTTPS URL) into a short-lived link a
@@ -16,7 +18,10 @@ pub trait ReadGrants: Send + Sync {
     fn grant(&self, reference: &str) -> std::result::Result<String, String>;
 }
 
-pub(super) fn parser(grants: Arc<dyn ReadGrants>) -> Result<liquid::Parser> {
+pub(super) fn parser(
+    grants: Arc<dyn ReadGrants>,
+    assets: Arc<AssetLinks>,
+) -> Result<liquid::Parser> {
     liquid::ParserBuilder::with_stdlib()
         .filter(Plain::new(
             AUTOESCAPE_FILTER,
@@ -30,6 +35,7 @@ pub(super) fn parser(grants: Arc<dyn ReadGrants>) -> Result<liquid::Parser> {
         ))
         .filter(Plain::new("to_json", "Writes a value as JSON", to_json))
         .filter(GrantReadAccess { grants })
+        .filter(TemplateAssetFilter { assets })
         .build()
 }
 
@@ -208,5 +214,64 @@ impl Filter for GrantFilter {
             .grant(reference.trim())
             .map(Value::scalar)
             .map_err(|e| liquid_core::Error::with_msg(format!("grant_read_access: {e}")))
+    }
+}
+
+/// `{{ "name.js" | template_asset }}`: the URL Loupe serves this template's asset at.
+#[derive(Clone)]
+struct TemplateAssetFilter {
+    assets: Arc<AssetLinks>,
+}
+
+impl FilterReflection for TemplateAssetFilter {
+    fn name(&self) -> &str {
+        "template_asset"
+    }
+    fn description(&self) -> &str {
+        "The URL of a file uploaded for this template"
+    }
+    fn positional_parameters(&self) -> &'static [ParameterReflection] {
+        &[]
+    }
+    fn keyword_parameters(&self) -> &'static [ParameterReflection] {
+        &[]
+    }
+}
+
+impl ParseFilter for TemplateAssetFilter {
+    fn parse(&self, mut arguments: FilterArguments) -> Result<Box<dyn Filter>> {
+        no_arguments("template_asset", &mut arguments)?;
+        Ok(Box::new(AssetFilter {
+            assets: self.assets.clone(),
+        }))
+    }
+    fn reflection(&self) -> &dyn FilterReflection {
+        self
+    }
+}
+
+struct AssetFilter {
+    assets: Arc<AssetLinks>,
+}
+
+impl fmt::Debug for AssetFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("template_asset")
+    }
+}
+
+impl fmt::Display for AssetFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("template_asset")
+    }
+}
+
+impl Filter for AssetFilter {
+    fn evaluate(&self, input: &dyn ValueView, _runtime: &dyn Runtime) -> Result<Value> {
+        let name = input.to_kstr();
+        self.assets
+            .url_of(name.trim())
+            .map(|url| Value::scalar(url.to_owned()))
+            .map_err(|e| liquid_core::Error::with_msg(format!("template_asset: {e}")))
     }
 }

@@ -3,10 +3,12 @@
 //! Templates are untrusted HTML: the worker page shows this document in an
 //! `<iframe sandbox="allow-scripts">`, so it runs in an opaque origin (no session cookie, no
 //! storage, no reach into the worker page), and the policy below keeps it from talking to
-//! anything but Loupe's own scripts and images. The answer leaves only by `postMessage` to the
-//! parent page, which submits it with the worker's session.
+//! anything but Loupe's own scripts and images (and, for a template whose admin allowed some,
+//! loading content from those origins: [`header_policy_for`]). The answer leaves only by
+//! `postMessage` to the parent page, which submits it with the worker's session.
 
 use super::without_crowd_script;
+use crate::domain::template_assets::AllowedOrigin;
 
 /// What the document may load: its own inline scripts and styles (A2I templates carry them),
 /// Loupe's element bundle and signed blob links (same origin), `data:`/`blob:` images. No
@@ -20,6 +22,40 @@ pub const CONTENT_POLICY: &str = "default-src 'none'; script-src 'self' 'unsafe-
 pub fn header_policy() -> String {
     format!("{CONTENT_POLICY}; frame-ancestors 'self'; sandbox allow-scripts")
 }
+
+/// The header policy of a template whose admin allowed it to load from `origins`: each is added
+/// to the sources of scripts, styles, images, media and fonts, nothing else (no requests, no
+/// form posts, no frames). With none it is [`header_policy`], byte for byte.
+pub fn header_policy_for(origins: &[AllowedOrigin]) -> String {
+    if origins.is_empty() {
+        return header_policy();
+    }
+    let extra: String = origins.iter().map(|o| format!(" {o}")).collect();
+    let widened: Vec<String> = CONTENT_POLICY
+        .split("; ")
+        .map(|directive| {
+            let name = directive.split(' ').next().unwrap_or_default();
+            if WIDENED_DIRECTIVES.contains(&name) {
+                format!("{directive}{extra}")
+            } else {
+                directive.to_owned()
+            }
+        })
+        .collect();
+    format!(
+        "{}; frame-ancestors 'self'; sandbox allow-scripts",
+        widened.join("; ")
+    )
+}
+
+/// What an allowed origin may serve a template's frame.
+const WIDENED_DIRECTIVES: &[&str] = &[
+    "script-src",
+    "style-src",
+    "img-src",
+    "media-src",
+    "font-src",
+];
 
 /// The first thing in the document: opened anywhere but inside a frame (a worker lured to the
 /// frame's URL in a tab of its own), the rest of the document is turned into inert text before
@@ -74,6 +110,37 @@ mod tests {
         // The top-level guard runs before anything of the template or the bundle.
         assert!(doc.find(TOP_LEVEL_GUARD).unwrap() < doc.find("<script src=").unwrap());
         assert!(doc.contains("<crowd-form><crowd-input name=\"a\"></crowd-input></crowd-form>"));
+    }
+
+    /// Today's policy, written out: a template that allows no origin gets exactly this.
+    const STRICT_HEADER: &str = "default-src 'none'; script-src 'self' 'unsafe-inline'; \
+        style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
+        font-src 'self' data:; connect-src 'none'; form-action 'none'; base-uri 'none'; \
+        frame-ancestors 'self'; sandbox allow-scripts";
+
+    #[test]
+    fn without_allowed_origins_the_policy_is_the_strict_one_byte_for_byte() {
+        assert_eq!(header_policy(), STRICT_HEADER);
+        assert_eq!(header_policy_for(&[]), STRICT_HEADER);
+    }
+
+    #[test]
+    fn allowed_origins_widen_only_what_loads_content() {
+        let origins = [
+            AllowedOrigin::parse("https://cdn.example.com").unwrap(),
+            AllowedOrigin::parse("http://127.0.0.1:4100").unwrap(),
+        ];
+        let policy = header_policy_for(&origins);
+        let both = "https://cdn.example.com http://127.0.0.1:4100";
+        assert_eq!(
+            policy,
+            format!(
+                "default-src 'none'; script-src 'self' 'unsafe-inline' {both}; \
+                 style-src 'self' 'unsafe-inline' {both}; img-src 'self' data: blob: {both}; \
+                 media-src 'self' blob: {both}; font-src 'self' data: {both}; connect-src 'none'; \
+                 form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox allow-scripts"
+            )
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `task.input`. The one renderer behind RenderUiTemplate, the admin preview and the worker's
 //! task page, so what an admin previews is what a worker sees.
 
+pub mod assets;
 mod autoescape;
 pub mod blob_links;
 mod filters;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+pub use assets::AssetLinks;
 pub use filters::ReadGrants;
 
 /// Why a template did not render, with where when the parser knows.
@@ -55,6 +57,7 @@ impl TemplateError {
 /// A parsed template, ready to render any number of inputs.
 pub struct TaskTemplate {
     template: liquid::Template,
+    assets: Arc<AssetLinks>,
 }
 
 impl std::fmt::Debug for TaskTemplate {
@@ -64,10 +67,25 @@ impl std::fmt::Debug for TaskTemplate {
 }
 
 impl TaskTemplate {
-    /// Parses `content`; `grants` turns S3 references into links for `grant_read_access`.
+    /// Parses `content`; `grants` turns S3 references into links for `grant_read_access`. The
+    /// template has no assets (`template_asset` fails).
     pub fn parse(content: &str, grants: Arc<dyn ReadGrants>) -> Result<Self, TemplateError> {
+        Self::parse_with_assets(
+            content,
+            grants,
+            Arc::new(AssetLinks::unavailable("only a stored template has assets")),
+        )
+    }
+
+    /// Parses `content` of a template whose uploaded files are `assets`: `template_asset`
+    /// finds them by name, and output naming a URL one of them replaces points at it.
+    pub fn parse_with_assets(
+        content: &str,
+        grants: Arc<dyn ReadGrants>,
+        assets: Arc<AssetLinks>,
+    ) -> Result<Self, TemplateError> {
         let rewritten = autoescape::rewrite(content);
-        let parser = filters::parser(grants).map_err(|e| TemplateError {
+        let parser = filters::parser(grants, assets.clone()).map_err(|e| TemplateError {
             kind: TemplateErrorKind::Syntax,
             message: e.to_string(),
             position: None,
@@ -82,7 +100,7 @@ impl TaskTemplate {
                 position,
             }
         })?;
-        Ok(Self { template })
+        Ok(Self { template, assets })
     }
 
     /// Renders with `task.input` = `input`.
@@ -90,6 +108,7 @@ impl TaskTemplate {
         let globals = lax::Globals::new(input);
         self.template
             .render(globals.view())
+            .map(|html| self.assets.rewrite(&html))
             .map_err(|e| TemplateError {
                 kind: TemplateErrorKind::Render,
                 message: clean_message(&e.to_string()),
@@ -105,6 +124,16 @@ pub fn render(
     grants: Arc<dyn ReadGrants>,
 ) -> Result<String, TemplateError> {
     TaskTemplate::parse(content, grants)?.render(input)
+}
+
+/// Parses and renders a stored template with its assets.
+pub fn render_with_assets(
+    content: &str,
+    input: &Value,
+    grants: Arc<dyn ReadGrants>,
+    assets: Arc<AssetLinks>,
+) -> Result<String, TemplateError> {
+    TaskTemplate::parse_with_assets(content, grants, assets)?.render(input)
 }
 
 /// The host A2I templates load the crowd elements from.
@@ -340,5 +369,86 @@ mod tests {
         let unclosed =
             TaskTemplate::parse("{% if task.input.a %}open", Arc::new(NoGrants)).unwrap_err();
         assert_eq!(unclosed.kind, TemplateErrorKind::Syntax);
+    }
+
+    fn assets_of(base: &str) -> Arc<AssetLinks> {
+        use crate::domain::clock::Timestamp;
+        use crate::domain::template_assets::{AssetName, ReplacedUrl, TemplateAsset};
+        let asset = |name: &str, replaces: Option<&str>| TemplateAsset {
+            name: AssetName::parse(name).unwrap(),
+            content_type: String::new(),
+            sha256: "a".repeat(64),
+            size: 1,
+            replaces_url: replaces.map(|u| ReplacedUrl::parse(u).unwrap()),
+            uploaded_by: String::new(),
+            uploaded_at: Timestamp::from_millis(0),
+        };
+        Arc::new(AssetLinks::of(
+            &[
+                asset("sorter.js", None),
+                asset(
+                    "drag.js",
+                    Some("https://cdn.example.com/drag@1/drag.min.js"),
+                ),
+            ],
+            base,
+        ))
+    }
+
+    #[test]
+    fn template_asset_gives_the_same_origin_url_and_replaced_urls_are_rewritten() {
+        let template = "<script src=\"{{ 'sorter.js' | template_asset }}\"></script>\
+                        <script src=\"https://cdn.example.com/drag@1/drag.min.js\"></script>\
+                        <p>{{ task.input.note }}</p>";
+        let html = render_with_assets(
+            template,
+            &json!({"note": "https://cdn.example.com/drag@1/drag.min.js"}),
+            Arc::new(FakeGrants),
+            assets_of(""),
+        )
+        .unwrap();
+        let digest = "a".repeat(64);
+        assert_eq!(
+            html,
+            format!(
+                "<script src=\"/template-assets/{digest}/sorter.js\"></script>\
+                 <script src=\"/template-assets/{digest}/drag.js\"></script>\
+                 <p>https://cdn.example.com/drag@1/drag.min.js</p>"
+            )
+        );
+        let absolute = render_with_assets(
+            "{{ 'sorter.js' | template_asset }}",
+            &json!({}),
+            Arc::new(FakeGrants),
+            assets_of("http://loupe.test:3000"),
+        )
+        .unwrap();
+        assert_eq!(
+            absolute,
+            format!("http://loupe.test:3000/template-assets/{digest}/sorter.js")
+        );
+    }
+
+    #[test]
+    fn a_missing_asset_is_a_render_error_that_names_it() {
+        let error = render_with_assets(
+            "<script src=\"{{ 'dragula.min.js' | template_asset }}\"></script>",
+            &json!({}),
+            Arc::new(FakeGrants),
+            assets_of(""),
+        )
+        .unwrap_err();
+        assert_eq!(error.kind, TemplateErrorKind::Render);
+        assert!(error.message.contains("\"dragula.min.js\""), "{error}");
+        let inline = render(
+            "{{ 'sorter.js' | template_asset }}",
+            &json!({}),
+            Arc::new(FakeGrants),
+        )
+        .unwrap_err();
+        assert!(
+            inline.message.contains("only a stored template"),
+            "{inline}"
+        );
     }
 }

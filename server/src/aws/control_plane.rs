@@ -177,13 +177,14 @@ async fn dispatch(State(state): State<AppState>, signed: Signed) -> Result<Respo
             Ok(reply(json!({})))
         }
         "RenderUiTemplate" => {
+            let base = origin(&state, &headers);
             let grants = std::sync::Arc::new(loupe_engine::templates::blob_links::SignedLinks {
                 signer: crate::blobs::signer(&state.master_key),
-                base: origin(&state, &headers),
+                base: base.clone(),
                 clock: state.clock.clone(),
             });
             let rendered = reviews
-                .render_ui_template(&request, grants)
+                .render_ui_template(&request, grants, &base)
                 .await
                 .map_err(review_error)?;
             let errors: Vec<Value> = rendered

@@ -17,6 +17,7 @@ mod exposure;
 mod ml_proxy;
 mod operator;
 mod runtime;
+mod template_assets;
 mod upstream_double;
 mod web;
 mod worker_api;

@@ -28,6 +28,7 @@ mod outboxes;
 mod reports;
 mod task_uis;
 mod teams;
+mod template_assets;
 mod worker_tasks;
 
 pub use crate::requests::human_loops::StartRequest;
@@ -41,6 +42,7 @@ pub use outboxes::{DeliveryRound, SignedDelivery, WebhookPoster, retry_delay};
 pub use reports::LoopRecord;
 pub use task_uis::RenderedTemplate;
 pub use teams::TeamPage;
+pub use template_assets::{AssetUpload, TemplateSurroundings};
 pub use worker_tasks::{QUEUE_COUNT_CAP, QueueSummary, WorkOverview};
 
 pub struct Reviews {

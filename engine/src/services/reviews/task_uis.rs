@@ -38,24 +38,33 @@ impl Reviews {
 
     /// `RenderUiTemplate`: the template (given, or a stored UI's) rendered against
     /// `Task.Input`. A template that does not parse or render is not an error of the call: it
-    /// comes back in `errors`, with empty content, as A2I answers.
+    /// comes back in `errors`, with empty content, as A2I answers. A stored UI renders with its
+    /// assets, their URLs starting with `asset_base` (the caller's origin).
     pub async fn render_ui_template(
         &self,
         request: &Value,
         grants: Arc<dyn ReadGrants>,
+        asset_base: &str,
     ) -> Result<RenderedTemplate, ReviewError> {
         let request = RenderRequest::parse(request, &self.account)?;
-        let content = match request.source {
-            TemplateSource::Inline(content) => content,
+        let (content, assets) = match request.source {
+            TemplateSource::Inline(content) => (
+                content,
+                Arc::new(templates::AssetLinks::unavailable(
+                    "only a stored template (HumanTaskUiArn) has assets",
+                )),
+            ),
             TemplateSource::Stored(Some(name), _) => {
-                self.find_task_ui(&name).await?.spec.ui_template.content
+                let ui = self.find_task_ui(&name).await?;
+                let assets = self.template_surroundings(&ui, asset_base).await?.assets;
+                (ui.spec.ui_template.content, assets)
             }
             TemplateSource::Stored(None, arn) => {
                 return Err(does_not_exist("Human task UI", arn));
             }
         };
         Ok(
-            match templates::render(&content, &request.task_input, grants) {
+            match templates::render_with_assets(&content, &request.task_input, grants, assets) {
                 Ok(content) => RenderedTemplate {
                     content,
                     errors: Vec::new(),
