@@ -107,7 +107,49 @@ pub trait CompilationJobStore {
 
 /// Implements [`CompilationJobStore`] for a backend's store; see [`super::dialect`].
 macro_rules! compilation_jobs_sql {
-    ($store:ty, $for_update:literal, $skip_locked:literal) => {
+    ($store:ty, $conn:ty, $for_update:literal, $skip_locked:literal) => {
+        impl $store {
+            /// The job of this name, locked for the transaction: its id and status.
+            async fn named_job(
+                conn: &mut $conn,
+                name: &$crate::domain::names::CompilationJobName,
+            ) -> Result<
+                Option<(i64, $crate::domain::compilation::CompilationJobStatus)>,
+                $crate::store::StoreError,
+            > {
+                let row: Option<(i64, String)> = sqlx::query_as(concat!(
+                    "SELECT id, status FROM compilation_jobs WHERE name_folded = $1 ",
+                    $for_update
+                ))
+                .bind(name.as_str().to_ascii_lowercase())
+                .fetch_optional(&mut *conn)
+                .await?;
+                row.map(|(id, status)| Ok((id, $crate::store::compilation_jobs::status(&status)?)))
+                    .transpose()
+            }
+
+            /// The job `instance` holds, locked for the transaction: its status and log.
+            async fn held_job(
+                conn: &mut $conn,
+                id: i64,
+                instance: &$crate::domain::instances::InstanceId,
+            ) -> Result<
+                Option<($crate::domain::compilation::CompilationJobStatus, String)>,
+                $crate::store::StoreError,
+            > {
+                let row: Option<(String, String)> = sqlx::query_as(concat!(
+                    "SELECT status, log FROM compilation_jobs WHERE id = $1 AND claimed_by = $2 ",
+                    $for_update
+                ))
+                .bind(id)
+                .bind(instance.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+                row.map(|(status, log)| Ok(($crate::store::compilation_jobs::status(&status)?, log)))
+                    .transpose()
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::CompilationJobStore for $store {
             async fn create_compilation_job(
@@ -272,17 +314,9 @@ macro_rules! compilation_jobs_sql {
             > {
                 use $crate::domain::compilation::StopStep;
                 let mut tx = self.begin_write().await?;
-                let row: Option<(i64, String)> = sqlx::query_as(concat!(
-                    "SELECT id, status FROM compilation_jobs WHERE name_folded = $1 ",
-                    $for_update
-                ))
-                .bind(name.as_str().to_ascii_lowercase())
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((id, status)) = row else {
+                let Some((id, status)) = Self::named_job(&mut tx, name).await? else {
                     return Ok(None);
                 };
-                let status = $crate::store::compilation_jobs::status(&status)?;
                 let step = match $crate::domain::compilation::jobs::stop(name, status) {
                     Ok(step) => step,
                     Err(refusal) => return Ok(Some(Err(refusal))),
@@ -315,17 +349,9 @@ macro_rules! compilation_jobs_sql {
             ) -> Result<Option<Result<(), $crate::domain::compilation::StatusRefusal>>, $crate::store::StoreError>
             {
                 let mut tx = self.begin_write().await?;
-                let row: Option<(i64, String)> = sqlx::query_as(concat!(
-                    "SELECT id, status FROM compilation_jobs WHERE name_folded = $1 ",
-                    $for_update
-                ))
-                .bind(name.as_str().to_ascii_lowercase())
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((id, status)) = row else {
+                let Some((id, status)) = Self::named_job(&mut tx, name).await? else {
                     return Ok(None);
                 };
-                let status = $crate::store::compilation_jobs::status(&status)?;
                 if let Err(refusal) = $crate::domain::compilation::jobs::delete(name, status) {
                     return Ok(Some(Err(refusal)));
                 }
@@ -434,18 +460,9 @@ macro_rules! compilation_jobs_sql {
             ) -> Result<Option<$crate::domain::compilation::CompilationJobStatus>, $crate::store::StoreError>
             {
                 let mut tx = self.begin_write().await?;
-                let row: Option<(String, String)> = sqlx::query_as(concat!(
-                    "SELECT status, log FROM compilation_jobs WHERE id = $1 AND claimed_by = $2 ",
-                    $for_update
-                ))
-                .bind(id)
-                .bind(instance.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((status, log)) = row else {
+                let Some((status, log)) = Self::held_job(&mut tx, id, instance).await? else {
                     return Ok(None);
                 };
-                let status = $crate::store::compilation_jobs::status(&status)?;
                 if status.has_ended() {
                     return Ok(None);
                 }
@@ -476,18 +493,9 @@ macro_rules! compilation_jobs_sql {
             {
                 use $crate::domain::compilation::RunOutcome;
                 let mut tx = self.begin_write().await?;
-                let row: Option<(String, String)> = sqlx::query_as(concat!(
-                    "SELECT status, log FROM compilation_jobs WHERE id = $1 AND claimed_by = $2 ",
-                    $for_update
-                ))
-                .bind(id)
-                .bind(instance.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((status, log)) = row else {
+                let Some((status, log)) = Self::held_job(&mut tx, id, instance).await? else {
                     return Ok(None);
                 };
-                let status = $crate::store::compilation_jobs::status(&status)?;
                 let Some((next, reason)) =
                     $crate::domain::compilation::jobs::finish(status, outcome)
                 else {

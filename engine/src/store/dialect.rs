@@ -45,7 +45,12 @@ macro_rules! for_each_aggregate {
         $crate::store::reports::reports_sql!($store);
         $crate::store::webhooks::webhooks_sql!($store);
         $crate::store::master_key::master_key_sql!($store);
-        $crate::store::compilation_jobs::compilation_jobs_sql!($store, $for_update, $skip_locked);
+        $crate::store::compilation_jobs::compilation_jobs_sql!(
+            $store,
+            $conn,
+            $for_update,
+            $skip_locked
+        );
     };
 }
 
