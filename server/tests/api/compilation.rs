@@ -74,6 +74,8 @@ async fn boto3_stops_jobs_and_runtime_limits_end_them(backend: Backend) {
         &[
             "--compilation-jobs-at-once",
             "1",
+            "--max-open-compilation-jobs",
+            "2",
             "--compiler-exe",
             compiler.to_str().unwrap(),
         ],

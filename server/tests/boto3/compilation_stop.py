@@ -1,6 +1,7 @@
 """Stopping compilation jobs through boto3, on a server whose compiler never finishes by itself
 (a stand-in that sleeps), one job at a time: a queued job stops at once, a running one goes
-STOPPING then STOPPED, MaxRuntimeInSeconds stops a job, and only ended jobs are deleted.
+STOPPING then STOPPED, MaxRuntimeInSeconds stops a job, only ended jobs are deleted, and a
+third job waiting or running is over the server's limit of two.
 
 Run by server/tests/api/compilation.rs with LOUPE_URL, LOUPE_KEY_ID, LOUPE_SECRET and
 OUTPUT_ROOT set.
@@ -46,6 +47,9 @@ assert "CompilationStartTime" in running and "CompilationEndTime" not in running
 create("queued-1")
 queued = sm.describe_compilation_job(CompilationJobName="queued-1")
 assert queued["CompilationJobStatus"] == "STARTING", queued
+# The server allows two jobs waiting or running.
+code, message, _ = failure(lambda: create("one-too-many"))
+assert code == "ResourceLimitExceeded" and "2 compilation jobs" in message, (code, message)
 sm.stop_compilation_job(CompilationJobName="queued-1")
 stopped = sm.describe_compilation_job(CompilationJobName="queued-1")
 assert stopped["CompilationJobStatus"] == "STOPPED", stopped
