@@ -428,10 +428,11 @@ async fn concurrent_runners_never_share_a_job(backend: Backend) {
     }
     let mut runners = Vec::new();
     for r in 0..4 {
+        // Replicas start one by one (starting is not what this test races).
+        let me = instance(&format!("runner-{r}:1"));
+        store.start_instance(&me, T0).await.unwrap();
         let store = store.clone();
         runners.push(tokio::spawn(async move {
-            let me = instance(&format!("runner-{r}:1"));
-            store.start_instance(&me, T0).await.unwrap();
             let mut mine = Vec::new();
             loop {
                 let claimed = loop {
