@@ -72,9 +72,15 @@ pub fn CompilationJobsPage() -> impl IntoView {
         </div>
         <p class="lead">"Models compiled for a device or platform, as SageMaker Neo's "<code>"CreateCompilationJob"</code>" does: create one here, or with boto3's "<code>"sagemaker"</code>" client or "<code>"aws sagemaker create-compilation-job"</code>" against this server."</p>
         <nav class="tabs" aria-label="Filter by status" data-testid="status-filter">
-            <A href="/admin/compilation-jobs" exact=true>"All"</A>
-            {STATUSES.iter().map(|s| view! {
-                <A href=format!("/admin/compilation-jobs?status={s}") exact=true>{*s}</A>
+            {std::iter::once(("", "All")).chain(STATUSES.iter().map(|s| (*s, *s))).map(|(value, label)| {
+                let href = if value.is_empty() {
+                    "/admin/compilation-jobs".to_owned()
+                } else {
+                    format!("/admin/compilation-jobs?status={value}")
+                };
+                // The router's links compare paths only; these differ by their query.
+                let current = move || (status() == value).then_some("page");
+                view! { <a href=href aria-current=current>{label}</a> }
             }).collect_view()}
         </nav>
         <Transition fallback=|| view! { <Loading /> }>
