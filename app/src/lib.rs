@@ -15,8 +15,8 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::pages::{
-    admin, conditions_lab, dashboard, errors, flow_form, flows, invite, keys, login, loops, people,
-    spend, task, teams, templates, work,
+    admin, compilation, compilation_form, conditions_lab, dashboard, errors, flow_form, flows,
+    invite, keys, login, loops, people, spend, task, teams, templates, work,
 };
 
 /// The HTML document around the app. Rendered on the server only; the two `<meta>` tags carry
@@ -79,6 +79,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("flow/:name") view=flows::FlowDetailPage />
                         <Route path=path!("loops") view=loops::LoopsPage />
                         <Route path=path!("loop/:name") view=loops::LoopDetailPage />
+                        <Route path=path!("compilation-jobs") view=compilation::CompilationJobsPage />
+                        <Route path=path!("compilation-jobs/new") view=compilation_form::NewCompilationJobPage />
+                        <Route path=path!("compilation-jobs/:name") view=compilation::CompilationJobPage />
                         <Route path=path!("keys") view=keys::KeysPage />
                         <Route path=path!("spend") view=spend::SpendPage />
                     </ParentRoute>

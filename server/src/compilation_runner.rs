@@ -508,6 +508,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_admin_pages_know_every_step_a_run_records() {
+        use loupe_app::api::compilation::phase_index;
+        let steps: Vec<String> = ["Downloading", "Reading"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(loupe_compiler::Phase::ALL.iter().map(ToString::to_string))
+            .chain(["Uploading".to_owned()])
+            .collect();
+        let found: Vec<Option<usize>> = steps.iter().map(|step| phase_index(step)).collect();
+        let in_order: Vec<Option<usize>> = (0..steps.len()).map(Some).collect();
+        assert_eq!(found, in_order, "{steps:?}");
+    }
+
+    #[test]
     fn s3_https_urls_read_as_objects_of_the_store() {
         assert_eq!(
             object_uri("s3://models/cnn.tar.gz").as_deref(),

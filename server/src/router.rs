@@ -26,6 +26,8 @@ pub fn build(state: AppState, sessions: Sessions) -> Router {
     let context = {
         let services = Services {
             reviews: state.reviews.clone(),
+            compilations: state.compilations.clone(),
+            compilation_wake: state.compilation_wake.clone(),
             clock: state.clock.clone(),
             links: crate::blobs::signer(&state.master_key),
             master_key: state.master_key.clone(),

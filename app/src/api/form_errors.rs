@@ -128,6 +128,20 @@ mod server {
             }
         }
 
+        /// A refused compilation job as messages at this form's fields, read the same way.
+        pub fn compilation_errors(
+            &self,
+            error: loupe_engine::services::compilation::CompilationError,
+        ) -> Vec<FieldError> {
+            use loupe_engine::services::compilation::CompilationError;
+            match error {
+                CompilationError::Request(error) => self.errors(ReviewError::Request(error)),
+                CompilationError::InUse(message) => vec![FieldError::at(self.conflict, message)],
+                CompilationError::Store(error) => self.errors(ReviewError::Store(error)),
+                other => vec![FieldError::at(self.otherwise, other.to_string())],
+            }
+        }
+
         /// The messages of a failed call, none for a successful one.
         pub fn outcome<T>(&self, result: Result<T, ReviewError>) -> Vec<FieldError> {
             result.err().map(|e| self.errors(e)).unwrap_or_default()

@@ -2,6 +2,8 @@
 //! then makes one call into the engine; none holds business rules.
 
 pub mod admin;
+pub mod compilation;
+pub mod compilation_form;
 pub mod dashboard;
 pub mod flow_form;
 pub mod flows;
@@ -31,6 +33,9 @@ mod server {
     #[derive(Debug, Clone)]
     pub struct Services {
         pub reviews: Arc<Reviews>,
+        pub compilations: Arc<loupe_engine::services::compilation::CompilationJobs>,
+        /// Wakes this replica's compilation runner after a job is created in the browser.
+        pub compilation_wake: Arc<tokio::sync::Notify>,
         pub clock: Arc<dyn Clock>,
         /// Signs `grant_read_access` links for rendered templates.
         pub links: LinkSigner,
@@ -70,6 +75,17 @@ mod server {
         match error {
             ReviewError::Validation(violation) => violation.message.clone(),
             other => other.to_string(),
+        }
+    }
+
+    /// A compilation job service error for a server function's caller, as [`engine_error`].
+    pub fn compilation_error(
+        error: loupe_engine::services::compilation::CompilationError,
+    ) -> ServerFnError {
+        use loupe_engine::services::compilation::CompilationError;
+        match error {
+            CompilationError::Store(error) => store_error(error),
+            other => ServerFnError::new(other.to_string()),
         }
     }
 

@@ -31,6 +31,7 @@ pub fn Chrome(area: Area, children: Children) -> impl IntoView {
             ("/admin/loops", "Human loops"),
             ("/admin/lab", "Conditions lab"),
             ("/admin/templates", "Templates"),
+            ("/admin/compilation-jobs", "Compilation"),
             ("/admin/spend", "Spend"),
             ("/admin/teams", "Work teams"),
             ("/admin/workers", "People"),

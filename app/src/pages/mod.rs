@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod chrome;
+pub mod compilation;
+pub mod compilation_form;
 pub mod conditions_lab;
 pub mod dashboard;
 pub mod errors;

@@ -271,10 +271,21 @@ macro_rules! compilation_jobs_sql {
             > {
                 use $crate::domain::clock::Timestamp;
                 let millis = |t: Option<Timestamp>| t.map(Timestamp::as_millis);
-                let rows: Vec<(String, String, String, i64, i64, Option<i64>, Option<i64>)> =
+                type Row = (
+                    String,
+                    String,
+                    String,
+                    i64,
+                    i64,
+                    Option<i64>,
+                    Option<i64>,
+                    String,
+                    Option<String>,
+                );
+                let rows: Vec<Row> =
                     sqlx::query_as(
                         "SELECT name, spec, status, created_at, last_modified_at, started_at, \
-                         ended_at FROM compilation_jobs \
+                         ended_at, failure_reason, phase FROM compilation_jobs \
                          WHERE ($1 IS NULL OR created_at > $1) AND ($2 IS NULL OR created_at < $2) \
                          AND ($3 IS NULL OR last_modified_at > $3) \
                          AND ($4 IS NULL OR last_modified_at < $4) \
@@ -288,7 +299,7 @@ macro_rules! compilation_jobs_sql {
                     .fetch_all(&self.pool)
                     .await?;
                 rows.into_iter()
-                    .map(|(name, spec, status, created, modified, started, ended)| {
+                    .map(|(name, spec, status, created, modified, started, ended, failure_reason, phase)| {
                         let corrupt = |e: String| $crate::store::StoreError::Corrupt(e);
                         Ok($crate::domain::compilation::CompilationJobSummary {
                             name: $crate::domain::names::CompilationJobName::parse(&name)
@@ -298,6 +309,8 @@ macro_rules! compilation_jobs_sql {
                             last_modified_at: Timestamp::from_millis(modified),
                             started_at: started.map(Timestamp::from_millis),
                             ended_at: ended.map(Timestamp::from_millis),
+                            failure_reason,
+                            phase,
                             spec: serde_json::from_str(&spec).map_err(|e| corrupt(e.to_string()))?,
                         })
                     })

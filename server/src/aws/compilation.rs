@@ -97,28 +97,13 @@ fn describe(jobs: &CompilationJobs, job: &CompilationJob) -> Value {
             body.insert(member.into(), value.clone());
         }
     }
-    if let Some(derived) = job.manifest.as_ref().and_then(derived_inputs) {
+    if let Some(derived) = job.derived_data_input_config() {
         body.insert(
             "DerivedInformation".into(),
             json!({"DerivedDataInputConfig": derived}),
         );
     }
     Value::Object(body)
-}
-
-/// The inputs the compiled model takes, in `DataInputConfig`'s console form, from the manifest.
-fn derived_inputs(manifest: &Value) -> Option<String> {
-    let inputs = manifest.get("inputs")?.as_array()?;
-    let members: Map<String, Value> = inputs
-        .iter()
-        .filter_map(|input| {
-            Some((
-                input.get("name")?.as_str()?.to_owned(),
-                input.get("shape")?.clone(),
-            ))
-        })
-        .collect();
-    (!members.is_empty()).then(|| Value::Object(members).to_string())
 }
 
 fn summary(jobs: &CompilationJobs, job: &CompilationJobSummary) -> Value {

@@ -74,6 +74,22 @@ impl CompilationJob {
     pub fn name(&self) -> &CompilationJobName {
         &self.spec.compilation_job_name
     }
+
+    /// `DerivedInformation.DerivedDataInputConfig`: the compiled model's inputs and shapes in
+    /// `DataInputConfig`'s console form, read from the manifest once compiled.
+    pub fn derived_data_input_config(&self) -> Option<String> {
+        let inputs = self.manifest.as_ref()?.get("inputs")?.as_array()?;
+        let members: serde_json::Map<String, serde_json::Value> = inputs
+            .iter()
+            .filter_map(|input| {
+                Some((
+                    input.get("name")?.as_str()?.to_owned(),
+                    input.get("shape")?.clone(),
+                ))
+            })
+            .collect();
+        (!members.is_empty()).then(|| serde_json::Value::Object(members).to_string())
+    }
 }
 
 /// One row of `ListCompilationJobs`.
@@ -85,6 +101,10 @@ pub struct CompilationJobSummary {
     pub last_modified_at: Timestamp,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
+    /// Empty unless the job failed or was stopped at its time limit (the admin list shows it).
+    pub failure_reason: String,
+    /// The step the compiler is at, while it runs.
+    pub phase: Option<String>,
     /// The target, for the summary's `CompilationTarget…` members.
     pub spec: CompilationJobSpec,
 }

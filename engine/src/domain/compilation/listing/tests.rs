@@ -25,6 +25,8 @@ fn job(
         last_modified_at: Timestamp::from_millis(modified),
         started_at: None,
         ended_at: None,
+        failure_reason: String::new(),
+        phase: None,
         spec,
     }
 }
