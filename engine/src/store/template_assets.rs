@@ -112,6 +112,33 @@ macro_rules! template_assets_sql {
                 .await?;
                 Ok(())
             }
+
+            /// Runs `delete` (binding `ui` and `subject`) under the task UI's lock and records
+            /// `action` when it removed a row; false when there was nothing to remove.
+            async fn remove_with_change(
+                &self,
+                ui: i64,
+                delete: &'static str,
+                subject: &str,
+                action: $crate::domain::template_assets::ChangeAction,
+                actor: &str,
+                at: $crate::domain::clock::Timestamp,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                Self::lock_task_ui(&mut *tx, ui).await?;
+                let removed = sqlx::query(delete)
+                    .bind(ui)
+                    .bind(subject)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if removed == 0 {
+                    return Ok(false);
+                }
+                Self::record_template_change(&mut *tx, ui, action, subject, actor, at).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
         }
 
         #[async_trait::async_trait]
@@ -213,30 +240,15 @@ macro_rules! template_assets_sql {
                 actor: &str,
                 at: $crate::domain::clock::Timestamp,
             ) -> Result<bool, $crate::store::StoreError> {
-                let mut tx = self.begin_write().await?;
-                Self::lock_task_ui(&mut *tx, ui).await?;
-                let removed = sqlx::query(
-                    "DELETE FROM template_assets WHERE human_task_ui_id = $1 AND name = $2",
-                )
-                .bind(ui)
-                .bind(name.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if removed == 0 {
-                    return Ok(false);
-                }
-                Self::record_template_change(
-                    &mut *tx,
+                self.remove_with_change(
                     ui,
-                    $crate::domain::template_assets::ChangeAction::AssetDeleted,
+                    "DELETE FROM template_assets WHERE human_task_ui_id = $1 AND name = $2",
                     name.as_str(),
+                    $crate::domain::template_assets::ChangeAction::AssetDeleted,
                     actor,
                     at,
                 )
-                .await?;
-                tx.commit().await?;
-                Ok(true)
+                .await
             }
 
             async fn list_template_assets(
@@ -344,30 +356,15 @@ macro_rules! template_assets_sql {
                 actor: &str,
                 at: $crate::domain::clock::Timestamp,
             ) -> Result<bool, $crate::store::StoreError> {
-                let mut tx = self.begin_write().await?;
-                Self::lock_task_ui(&mut *tx, ui).await?;
-                let removed = sqlx::query(
-                    "DELETE FROM template_origins WHERE human_task_ui_id = $1 AND origin = $2",
-                )
-                .bind(ui)
-                .bind(origin.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if removed == 0 {
-                    return Ok(false);
-                }
-                Self::record_template_change(
-                    &mut *tx,
+                self.remove_with_change(
                     ui,
-                    $crate::domain::template_assets::ChangeAction::OriginRemoved,
+                    "DELETE FROM template_origins WHERE human_task_ui_id = $1 AND origin = $2",
                     origin.as_str(),
+                    $crate::domain::template_assets::ChangeAction::OriginRemoved,
                     actor,
                     at,
                 )
-                .await?;
-                tx.commit().await?;
-                Ok(true)
+                .await
             }
 
             async fn list_template_origins(
