@@ -2,7 +2,8 @@
 //!
 //! `cargo bench -p loupe-server --bench compilation_jobs` (PostgreSQL running and the project's
 //! `.venv` set up, as for the tests; `LOUPE_TEST_PYTHON` names its Python). For the compiler
-//! tests' CNN and MLP (compiler/tests/models/make_models.py), `LOUPE_BENCH_RUNS` runs (default
+//! tests' CNN and MLP (compiler/tests/models/make_models.py) and a CNN of a realistic size
+//! (benches/make_large_cnn.py: 224×224 input, 0.7 M weights), `LOUPE_BENCH_RUNS` runs (default
 //! 10) of:
 //!
 //! * in process: `loupe_compiler::compile`, the whole compilation a job runs (load, type check,
@@ -33,38 +34,44 @@ fn median(mut samples: Vec<f64>) -> f64 {
 
 fn make_models(dir: &Path) {
     let python = common::venv_program("LOUPE_TEST_PYTHON", "python", "Python with onnx");
-    let script = format!(
-        "{}/../compiler/tests/models/make_models.py",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let status = std::process::Command::new(python)
-        .arg(script)
-        .arg("--out")
-        .arg(dir)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "make_models.py failed");
+    for script in [
+        "../compiler/tests/models/make_models.py",
+        "benches/make_large_cnn.py",
+    ] {
+        let status = std::process::Command::new(&python)
+            .arg(format!("{}/{script}", env!("CARGO_MANIFEST_DIR")))
+            .arg("--out")
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{script} failed");
+    }
 }
 
-/// The models: (name, input shapes).
-const MODELS: [(&str, &str); 2] = [
+/// The models: (name, input shapes). `large` is a CNN of a realistic size
+/// (benches/make_large_cnn.py), next to the tests' two small ones.
+const MODELS: [(&str, &str); 3] = [
     ("cnn", "{\"data\": [1, 3, 32, 32]}"),
     ("mlp", "{\"input\": [1, 64]}"),
+    ("large", "{\"data\": [1, 3, 224, 224]}"),
 ];
 
 fn in_process(models: &Path, model: &str, runs: usize) -> f64 {
     let archive = std::fs::read(models.join(format!("{model}.tar.gz"))).unwrap();
-    let inputs = match model {
-        "cnn" => vec![loupe_compiler::ModelInput {
-            name: Some("data".into()),
-            shape: vec![1, 3, 32, 32],
-        }],
-        _ => vec![loupe_compiler::ModelInput {
-            name: Some("input".into()),
-            shape: vec![1, 64],
-        }],
-    };
+    let shapes = MODELS
+        .iter()
+        .find(|(name, _)| *name == model)
+        .map(|(_, shapes)| *shapes)
+        .unwrap();
+    let shapes: serde_json::Map<String, serde_json::Value> = serde_json::from_str(shapes).unwrap();
+    let inputs: Vec<loupe_compiler::ModelInput> = shapes
+        .iter()
+        .map(|(name, dims)| loupe_compiler::ModelInput {
+            name: Some(name.clone()),
+            shape: serde_json::from_value(dims.clone()).unwrap(),
+        })
+        .collect();
     let request = loupe_compiler::CompileRequest {
         archive: &archive,
         format: loupe_compiler::ModelFormat::Onnx,
