@@ -272,7 +272,9 @@ impl Runner {
         });
         let deadline = job.started_at.plus(spec.stopping_condition.max_runtime());
         let max_runtime_seconds = spec.stopping_condition.max_runtime().as_secs();
-        let mut watch = tokio::time::interval(WATCH_INTERVAL);
+        // The first look comes a whole interval in: a small model is done by then.
+        let mut watch =
+            tokio::time::interval_at(tokio::time::Instant::now() + WATCH_INTERVAL, WATCH_INTERVAL);
         let mut lines_open = true;
         let ended = loop {
             tokio::select! {
